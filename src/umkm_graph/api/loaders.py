@@ -1,0 +1,60 @@
+"""Per-request DataLoaders: every field that reaches across a relation loads through one of these."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from umkm_graph.models import Category, Order, OrderLine, Payment, Product, Review, Shop, User
+
+
+def by_id(model: type[Model]) -> DataLoader[int, Any]:
+    async def load(ids: list[int]) -> list[Any]:
+        rows = {row.pk: row for row in await model.filter(pk__in=set(ids))}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def many_by(model: type[Model], key: str, order_by: Iterable[str] = ("id",)) -> DataLoader[int, list[Any]]:
+    """Rows grouped by a foreign key, e.g. an order's lines."""
+
+    async def load(ids: list[int]) -> list[list[Any]]:
+        groups: dict[int, list[Any]] = defaultdict(list)
+        for row in await model.filter(**{f"{key}__in": set(ids)}).order_by(*order_by):
+            groups[getattr(row, key)].append(row)
+        return [groups.get(i, []) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def one_by(model: type[Model], key: str) -> DataLoader[int, Any]:
+    async def load(ids: list[int]) -> list[Any]:
+        rows = {getattr(row, key): row for row in await model.filter(**{f"{key}__in": set(ids)})}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    def __init__(self) -> None:
+        self.user = by_id(User)
+        self.shop = by_id(Shop)
+        self.product = by_id(Product)
+        self.order = by_id(Order)
+        self.review = by_id(Review)
+        self.order_lines = many_by(OrderLine, "order_id")
+        self.orders_of_checkout = many_by(Order, "checkout_id")
+        self.payment_of_order = one_by(Payment, "order_id")
+        self.review_of_line = one_by(Review, "order_line_id")
+        self._categories: list[Category] | None = None
+
+    async def all_categories(self) -> list[Category]:
+        """The whole category tree: small, so one query per request serves every product's category."""
+        if self._categories is None:
+            self._categories = await Category.all().order_by("id")
+        return self._categories

@@ -1,0 +1,1 @@
+"""GraphQL object types, built from models and resolving relations through the per-request loaders."""

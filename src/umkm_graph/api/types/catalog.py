@@ -1,0 +1,183 @@
+"""Shops, categories and products, as buyers, sellers and the city see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.types import Info
+
+from umkm_graph.api.context import Context
+from umkm_graph.api.pagination import Connection, paginate
+from umkm_graph.api.scalars import Rupiah
+from umkm_graph.models import Category, Product, ProductUnit, Shop, ShopStatus
+from umkm_graph.services import catalog
+from umkm_graph.services.access import can_see_shop, is_city
+
+ShopStatusEnum = strawberry.enum(ShopStatus, name="ShopStatus")
+ProductUnitEnum = strawberry.enum(ProductUnit, name="ProductUnit")
+
+
+def _rating(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+@strawberry.type(description="The shop's own delivery fee to one kecamatan.")
+class DeliveryFee:
+    kecamatan: str
+    fee: Rupiah
+
+
+@strawberry.federation.type(keys=["id"], name="Shop", description="A UMKM shop in Kota Malang.")
+class ShopType:
+    id: strawberry.ID
+    name: str
+    slug: str
+    description: str
+    kecamatan: str
+    kelurahan: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    phone: str
+    nib: str = strawberry.field(description="Nomor Induk Berusaha: the 13-digit business licence from OSS.")
+    status: ShopStatusEnum  # type: ignore[valid-type]
+    status_reason: str | None
+    offers_pickup: bool
+    delivery_fees: list[DeliveryFee]
+    rating: float | None = strawberry.field(description="Average review rating, 1 to 5; null before the first review.")
+    review_count: int
+    model: strawberry.Private[Shop]
+
+    @classmethod
+    def from_model(cls, shop: Shop) -> ShopType:
+        return cls(
+            id=strawberry.ID(str(shop.id)), name=shop.name, slug=shop.slug, description=shop.description,
+            kecamatan=shop.kecamatan, kelurahan=shop.kelurahan, address=shop.address, latitude=shop.latitude,
+            longitude=shop.longitude, phone=shop.phone, nib=shop.nib, status=shop.status,
+            status_reason=shop.status_reason, offers_pickup=shop.offers_pickup,
+            delivery_fees=[DeliveryFee(kecamatan=k, fee=Rupiah(v)) for k, v in sorted(shop.delivery_fees.items())],
+            rating=_rating(shop.rating_sum, shop.review_count), review_count=shop.review_count, model=shop,
+        )
+
+    @strawberry.field(description="Tax number (16 digits); only the owner and the city see it.")
+    async def npwp(self, info: Info[Context, None]) -> str | None:
+        user = await info.context.user()
+        return self.model.npwp if user is not None and (is_city(user) or user.id == self.model.owner_id) else None  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The shop's products that buyers can see, newest first.")
+    async def products(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[ProductType]:
+        query = await catalog.product_listing(catalog.ProductFilter(shop_id=self.model.id), catalog.ProductSort.NEWEST)
+        settings = info.context.settings
+        return await paginate(query, first, after, ProductType.from_model,
+                              default=settings.default_page_size, cap=settings.max_page_size)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> ShopType | None:
+        return await load_shop(info, id)
+
+
+async def load_shop(info: Info[Context, None], shop_id: int | str) -> ShopType | None:
+    """A shop the asker may see, through the loader; None otherwise."""
+    try:
+        key = int(shop_id)
+    except ValueError:
+        return None
+    shop = await info.context.loaders.shop.load(key)
+    if shop is None or not can_see_shop(await info.context.user(), shop):
+        return None
+    return ShopType.from_model(shop)
+
+
+@strawberry.type(name="Category")
+class CategoryType:
+    id: strawberry.ID
+    slug: str
+    name: str
+    parent_id: strawberry.Private[int | None]
+    all_categories: strawberry.Private[list[Category]]
+
+    @strawberry.field
+    def parent(self) -> CategoryType | None:
+        for c in self.all_categories:
+            if c.id == self.parent_id:
+                return CategoryType.from_model(c, self.all_categories)
+        return None
+
+    @strawberry.field
+    def children(self) -> list[CategoryType]:
+        return [CategoryType.from_model(c, self.all_categories) for c in self.all_categories if c.parent_id == int(self.id)]  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_model(cls, category: Category, all_categories: list[Category]) -> CategoryType:
+        return cls(id=strawberry.ID(str(category.id)), slug=category.slug, name=category.name,
+                   parent_id=category.parent_id, all_categories=all_categories)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A price per kg or per litre, so listings sold in different pack sizes compare.")
+class UnitPrice:
+    price: Rupiah
+    per: str = strawberry.field(description="KG or LITRE.")
+
+
+@strawberry.federation.type(keys=["id"], name="Product", description="Something a shop sells.")
+class ProductType:
+    id: strawberry.ID
+    name: str
+    description: str
+    unit: ProductUnitEnum  # type: ignore[valid-type]
+    pack_size: float = strawberry.field(description="How many units one pack holds, e.g. 5 for a 5 kg sack.")
+    net_weight_grams: int | None
+    price: Rupiah = strawberry.field(description="Price of one pack, in rupiah.")
+    stock: int
+    is_active: bool
+    image_urls: list[str]
+    rating: float | None = strawberry.field(description="Average review rating, 1 to 5; null before the first review.")
+    review_count: int
+    unit_price: UnitPrice | None = strawberry.field(description="Price per kg or per litre where the unit allows.")
+    created_at: dt.datetime
+    model: strawberry.Private[Product]
+
+    @classmethod
+    def from_model(cls, product: Product) -> ProductType:
+        per = catalog.price_per_base_unit(product)
+        return cls(
+            id=strawberry.ID(str(product.id)), name=product.name, description=product.description, unit=product.unit,
+            pack_size=float(product.pack_size), net_weight_grams=product.net_weight_grams, price=Rupiah(product.price),
+            stock=product.stock, is_active=product.is_active, image_urls=list(product.image_urls),
+            rating=_rating(product.rating_sum, product.review_count), review_count=product.review_count,
+            unit_price=UnitPrice(price=Rupiah(per[0]), per=per[1]) if per else None,
+            created_at=product.created_at, model=product,
+        )
+
+    @strawberry.field
+    async def shop(self, info: Info[Context, None]) -> ShopType:
+        shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
+        return ShopType.from_model(shop)
+
+    @strawberry.field
+    async def category(self, info: Info[Context, None]) -> CategoryType:
+        categories = await info.context.loaders.all_categories()
+        own = next(c for c in categories if c.id == self.model.category_id)  # type: ignore[attr-defined]
+        return CategoryType.from_model(own, categories)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> ProductType | None:
+        return await load_product(info, id)
+
+
+async def load_product(info: Info[Context, None], product_id: int | str) -> ProductType | None:
+    """A product the asker may see, through the loaders; None otherwise."""
+    try:
+        key = int(product_id)
+    except ValueError:
+        return None
+    product = await info.context.loaders.product.load(key)
+    if product is None:
+        return None
+    product.shop = await info.context.loaders.shop.load(product.shop_id)
+    if not catalog.can_see_product(await info.context.user(), product):
+        return None
+    return ProductType.from_model(product)

@@ -1,0 +1,1 @@
+"""Domain services: the rules of the marketplace, with no knowledge of GraphQL."""

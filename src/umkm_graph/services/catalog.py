@@ -1,0 +1,235 @@
+"""The catalog: the category tree, products with their stock, and the storefront listing."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, fields
+from decimal import Decimal, InvalidOperation
+
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+
+from umkm_graph.models import Category, Product, ProductUnit, Role, ShopStatus, User
+from umkm_graph.services.access import can_see_shop, is_city, require_role
+from umkm_graph.services.errors import DomainError, ErrorCode, Validator
+from umkm_graph.services.regions import canonical_kecamatan
+from umkm_graph.services.shops import get_owned_shop
+
+# (slug, name, parent slug)
+CATEGORY_TREE: tuple[tuple[str, str, str | None], ...] = (
+    ("sembako", "Sembako", None),
+    ("beras", "Beras", "sembako"),
+    ("minyak-goreng", "Minyak Goreng", "sembako"),
+    ("telur", "Telur", "sembako"),
+    ("gula", "Gula", "sembako"),
+    ("kuliner", "Kuliner", None),
+    ("kerajinan", "Kerajinan", None),
+    ("fashion", "Fashion", None),
+)
+MAX_PRICE = 1_000_000_000
+MAX_STOCK = 1_000_000
+
+
+async def ensure_categories() -> None:
+    """Create the category tree if it is missing; safe to run at every start."""
+    existing = {c.slug: c for c in await Category.all()}
+    for slug, name, parent_slug in CATEGORY_TREE:
+        if slug not in existing:
+            parent = existing.get(parent_slug) if parent_slug else None
+            existing[slug] = await Category.create(slug=slug, name=name, parent=parent)
+
+
+@dataclass
+class ProductDraft:
+    """The editable fields of a product. On update, None means 'leave as it is'."""
+
+    category: str | None = None
+    name: str | None = None
+    description: str | None = None
+    unit: ProductUnit | None = None
+    pack_size: Decimal | None = None
+    net_weight_grams: int | None = None
+    price: int | None = None
+    stock: int | None = None
+    is_active: bool | None = None
+    image_urls: list[str] | None = None
+
+
+REQUIRED_ON_CREATE = ("category", "name", "unit", "price")
+
+
+async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
+    check = Validator(["input"])
+    given = {f.name: getattr(draft, f.name) for f in fields(draft) if getattr(draft, f.name) is not None}
+    values: dict[str, object] = {}
+    if creating:
+        for name in REQUIRED_ON_CREATE:
+            if name not in given:
+                check.add(name, f"{name} is required", ErrorCode.REQUIRED)
+    if "category" in given:
+        category = await Category.get_or_none(slug=given["category"])
+        if category is None:
+            check.add("category", f"{given['category']!r} is not a category slug")
+        else:
+            values["category"] = category
+    if "name" in given:
+        values["name"] = " ".join(given["name"].split())
+        check.check(0 < len(values["name"]) <= 160, "name", "Name must have 1 to 160 characters")  # type: ignore[arg-type]
+    if "description" in given:
+        values["description"] = given["description"].strip()
+        check.check(len(values["description"]) <= 5000, "description", "Description must have at most 5000 characters")  # type: ignore[arg-type]
+    if "unit" in given:
+        values["unit"] = given["unit"]
+    if "pack_size" in given:
+        try:
+            size = Decimal(str(given["pack_size"]))
+            ok = size.is_finite() and Decimal("0.001") <= size <= Decimal(10_000)
+        except InvalidOperation:
+            ok = False
+        check.check(ok, "packSize", "Pack size must be between 0.001 and 10000")
+        if ok:
+            values["pack_size"] = size.quantize(Decimal("0.001"))
+    if "net_weight_grams" in given:
+        check.check(1 <= given["net_weight_grams"] <= 1_000_000, "netWeightGrams", "Net weight must be 1 to 1000000 grams")
+        values["net_weight_grams"] = given["net_weight_grams"]
+    if "price" in given:
+        check.check(1 <= given["price"] <= MAX_PRICE, "price", f"Price must be 1 to {MAX_PRICE} rupiah")
+        values["price"] = given["price"]
+    if "stock" in given:
+        check.check(0 <= given["stock"] <= MAX_STOCK, "stock", f"Stock must be 0 to {MAX_STOCK}")
+        values["stock"] = given["stock"]
+    if "is_active" in given:
+        values["is_active"] = given["is_active"]
+    if "image_urls" in given:
+        urls = given["image_urls"]
+        check.check(len(urls) <= 10, "imageUrls", "At most 10 images")
+        for url in urls:
+            check.check(bool(re.fullmatch(r"https?://\S{1,2000}", url)), "imageUrls", f"{url[:80]!r} is not an http(s) URL")
+        values["image_urls"] = list(urls)
+    check.raise_if_any()
+    return values
+
+
+async def create_product(user: User | None, shop_id: int, draft: ProductDraft) -> Product:
+    shop = await get_owned_shop(user, shop_id)
+    values = await _clean(draft, creating=True)
+    return await Product.create(shop=shop, **values)
+
+
+async def get_owned_product(user: User | None, product_id: int) -> Product:
+    seller = require_role(user, Role.SELLER)
+    product = await Product.get_or_none(id=product_id).select_related("shop")
+    if product is None or product.shop.owner_id != seller.id:  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.NOT_FOUND, "No product of yours has this id", "productId")
+    return product
+
+
+async def update_product(user: User | None, product_id: int, draft: ProductDraft) -> Product:
+    product = await get_owned_product(user, product_id)
+    values = await _clean(draft, creating=False)
+    if values:
+        product.update_from_dict(values)
+        await product.save()
+    return product
+
+
+async def set_stock(user: User | None, product_id: int, stock: int) -> Product:
+    product = await get_owned_product(user, product_id)
+    if not 0 <= stock <= MAX_STOCK:
+        raise DomainError(ErrorCode.INVALID, f"Stock must be 0 to {MAX_STOCK}", "stock")
+    await Product.filter(id=product.id).update(stock=stock)
+    product.stock = stock
+    return product
+
+
+def price_per_base_unit(product: Product) -> tuple[int, str] | None:
+    """Price per kg or per litre in whole rupiah, so packs of different sizes compare; None when unknowable."""
+    if product.unit == ProductUnit.LITRE:
+        return round(Decimal(product.price) / Decimal(product.pack_size)), "LITRE"
+    if product.unit == ProductUnit.KG:
+        return round(Decimal(product.price) / Decimal(product.pack_size)), "KG"
+    if product.net_weight_grams:
+        return round(Decimal(product.price) * 1000 / product.net_weight_grams), "KG"
+    return None
+
+
+def can_see_product(user: User | None, product: Product) -> bool:
+    """Buyers see active products of verified shops; the owner and the city see every product."""
+    shop = product.shop
+    if is_city(user) or (user is not None and shop.owner_id == user.id):  # type: ignore[attr-defined]
+        return True
+    return product.is_active and shop.status == ShopStatus.VERIFIED and can_see_shop(user, shop)
+
+
+class ProductSort(enum.Enum):
+    NEWEST = "NEWEST"
+    PRICE_ASC = "PRICE_ASC"
+    PRICE_DESC = "PRICE_DESC"
+    RATING = "RATING"
+
+
+_ORDERING = {
+    ProductSort.NEWEST: ("-created_at", "-id"),
+    ProductSort.PRICE_ASC: ("price", "id"),
+    ProductSort.PRICE_DESC: ("-price", "id"),
+    ProductSort.RATING: ("-rating", "-review_count", "id"),
+}
+
+
+@dataclass
+class ProductFilter:
+    category: str | None = None
+    shop_id: int | None = None
+    kecamatan: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    text: str | None = None
+    in_stock: bool | None = None
+
+
+async def product_listing(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
+    """The storefront: active products of verified shops, filtered and in a stable order."""
+    check = Validator(["filter"])
+    query = Product.filter(is_active=True, shop__status=ShopStatus.VERIFIED)
+    if flt.category is not None:
+        category = await Category.get_or_none(slug=flt.category)
+        if category is None:
+            check.add("category", f"{flt.category!r} is not a category slug")
+        else:
+            child_ids = await Category.filter(parent_id=category.id).values_list("id", flat=True)
+            query = query.filter(category_id__in=[category.id, *child_ids])
+    if flt.shop_id is not None:
+        query = query.filter(shop_id=flt.shop_id)
+    if flt.kecamatan is not None:
+        kecamatan = canonical_kecamatan(flt.kecamatan)
+        if kecamatan is None:
+            check.add("kecamatan", f"{flt.kecamatan!r} is not a kecamatan of Kota Malang")
+        query = query.filter(shop__kecamatan=kecamatan)
+    if flt.min_price is not None:
+        query = query.filter(price__gte=flt.min_price)
+    if flt.max_price is not None:
+        query = query.filter(price__lte=flt.max_price)
+    if flt.min_price is not None and flt.max_price is not None and flt.min_price > flt.max_price:
+        check.add("minPrice", "minPrice must not exceed maxPrice")
+    if flt.text is not None:
+        text = flt.text.strip()
+        check.check(len(text) <= 100, "text", "Search text must have at most 100 characters")
+        if text:
+            query = query.filter(Q(name__icontains=text) | Q(description__icontains=text))
+    if flt.in_stock is True:
+        query = query.filter(stock__gt=0)
+    elif flt.in_stock is False:
+        query = query.filter(stock=0)
+    check.raise_if_any()
+    return query.order_by(*_ORDERING[sort])
+
+
+async def take_stock(product_id: int, quantity: int) -> bool:
+    """Take stock with one conditional update, so two buyers can never both get the last unit."""
+    updated = await Product.filter(id=product_id, stock__gte=quantity).update(stock=F("stock") - quantity)
+    return updated == 1
+
+
+async def return_stock(product_id: int, quantity: int) -> None:
+    await Product.filter(id=product_id).update(stock=F("stock") + quantity)
