@@ -53,9 +53,20 @@ class Api:
         return result["errors"]
 
 
+_fresh_schema = False
+
+
 async def reset_database() -> None:
-    """Empty every table (PostgreSQL keeps tables between tests; SQLite tests use a fresh in-memory database)."""
+    """Empty every table (PostgreSQL keeps tables between tests; SQLite tests use a fresh in-memory database).
+
+    The first reset in a run rebuilds the schema, so tables left by an older version of the models cannot linger."""
+    global _fresh_schema
     conn = Tortoise.get_connection("default")
+    if not _fresh_schema:
+        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await Tortoise.generate_schemas(safe=False)
+        _fresh_schema = True
+        return
     tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
     await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 

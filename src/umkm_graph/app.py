@@ -17,6 +17,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 from umkm_graph.api.context import Context, bearer_token
 from umkm_graph.api.schema import build_schema
 from umkm_graph.db import tortoise_config
+from umkm_graph.events import LocalEventBus
+from umkm_graph.plugins import collect_providers, load_plugins
 from umkm_graph.services.catalog import ensure_categories
 from umkm_graph.settings import Settings
 
@@ -28,7 +30,9 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         connection: HTTPConnection = request
-        return Context(settings=self.settings, request=connection, token=bearer_token(connection))
+        state = connection.app.state
+        return Context(settings=self.settings, request=connection, token=bearer_token(connection),
+                       providers=state.providers, events=state.events)
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -37,10 +41,12 @@ async def healthz(_: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
     graphql = GraphQLApp(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.providers = await collect_providers(plugins, settings)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await Tortoise.generate_schemas(safe=True)
             await ensure_categories()
@@ -51,4 +57,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.plugins = plugins
+    app.state.events = LocalEventBus()
     return app

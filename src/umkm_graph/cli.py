@@ -17,9 +17,17 @@ def _serve(args: argparse.Namespace) -> int:
     if args.demo:
         import asyncio
 
-        from umkm_graph.seed import seed_demo_if_empty
+        from umkm_graph.seed import SeedError, seed_demo_if_empty
 
-        asyncio.run(seed_demo_if_empty(settings.database_url))
+        try:
+            summary = asyncio.run(seed_demo_if_empty(settings.database_url))
+        except SeedError as error:
+            print(f"umkm-graph serve --demo: {error}", file=sys.stderr)
+            return 1
+        if summary is None:
+            print("umkm-graph: the database already has shops; not seeding demo data")
+        else:
+            print("\n".join(summary.lines()))
     print(f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {settings.database_url})")
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
@@ -28,10 +36,15 @@ def _serve(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     import asyncio
 
-    from umkm_graph.seed import seed_database
+    from umkm_graph.seed import SeedError, seed_database
 
     settings = Settings.from_env()
-    asyncio.run(seed_database(settings.database_url, seed=args.seed, scale=args.scale))
+    try:
+        summary = asyncio.run(seed_database(settings.database_url, seed=args.seed, scale=args.scale))
+    except SeedError as error:
+        print(f"umkm-graph seed: {error}", file=sys.stderr)
+        return 1
+    print("\n".join(summary.lines()))
     return 0
 
 
@@ -52,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="fill the database with deterministic Kota Malang demo data")
     seed.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
-    seed.add_argument("--scale", type=int, default=1, help="multiply the amount of data")
+    seed.add_argument("--scale", type=int, default=1, help="multiply the amount of data (1 to 50); above 1 shows progress")
     seed.set_defaults(run=_seed)
     export = commands.add_parser("export-schema", help="print the federation SDL (what schema.graphql holds)")
     export.set_defaults(run=_export_schema)

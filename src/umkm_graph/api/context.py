@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from umkm_graph.api.loaders import Loaders
+from umkm_graph.events import EventBus
 from umkm_graph.models import User
+from umkm_graph.plugins import Providers
 from umkm_graph.services.errors import DomainError, ErrorCode
 from umkm_graph.services.people import user_from_token
 from umkm_graph.settings import Settings
@@ -20,6 +22,8 @@ class Context:
     settings: Settings
     request: HTTPConnection | None
     token: str | None
+    providers: Providers
+    events: EventBus
     loaders: Loaders = field(default_factory=Loaders)
     _user: object = _UNSET
 

@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from umkm_graph.models import Category, Order, OrderLine, Payment, Product, Review, Shop, User
+from umkm_graph.models import Category, Order, OrderLine, OrderTransition, Payment, Product, Review, Shop, User
 
 
 def by_id(model: type[Model]) -> DataLoader[int, Any]:
@@ -50,6 +50,7 @@ class Loaders:
         self.order_lines = many_by(OrderLine, "order_id")
         self.orders_of_checkout = many_by(Order, "checkout_id")
         self.payment_of_order = one_by(Payment, "order_id")
+        self.order_transitions = many_by(OrderTransition, "order_id", ("created_at", "id"))
         self.review_of_line = one_by(Review, "order_line_id")
         self._categories: list[Category] | None = None
 

@@ -9,13 +9,17 @@ from strawberry.tools import merge_types
 
 from umkm_graph.api.catalog import CatalogMutation, CatalogQuery
 from umkm_graph.api.errors import ReadableErrors
+from umkm_graph.api.orders import OrdersMutation, OrdersQuery
 from umkm_graph.api.people import PeopleMutation, PeopleQuery
+from umkm_graph.api.reviews import ReviewsMutation, ReviewsQuery
 from umkm_graph.api.scalars import SCALAR_MAP
 from umkm_graph.api.types.catalog import ProductType, ShopType
+from umkm_graph.api.types.orders import OrderType
+from umkm_graph.api.types.reviews import ReviewType
 
-QUERIES: tuple[type, ...] = (PeopleQuery, CatalogQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, CatalogMutation)
-ENTITIES: tuple[type, ...] = (ProductType, ShopType)
+QUERIES: tuple[type, ...] = (PeopleQuery, CatalogQuery, ReviewsQuery, OrdersQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, CatalogMutation, ReviewsMutation, OrdersMutation)
+ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 
 
 def build_schema() -> strawberry.federation.Schema:

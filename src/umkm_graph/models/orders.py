@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import enum
+import secrets
 
 from tortoise import fields
 from tortoise.models import Model
+
+from umkm_graph.hookspecs import DeliveryKind
+
+# Crockford's base32 without I, L, O, U: references are read out over the phone.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_order_reference() -> str:
+    """A unique, human-friendly order number; known before the order is written, so providers can be told it first."""
+    return "UMKM-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
 
 
 class OrderStatus(str, enum.Enum):
@@ -34,9 +45,13 @@ class Order(Model):
     checkout = fields.ForeignKeyField("models.Checkout", related_name="orders", db_index=True)
     shop = fields.ForeignKeyField("models.Shop", related_name="orders", db_index=True)
     buyer = fields.ForeignKeyField("models.User", related_name="orders", db_index=True)
+    reference = fields.CharField(max_length=20, unique=True, default=new_order_reference)
     status = fields.CharEnumField(OrderStatus, max_length=20, db_index=True)
-    delivery_method = fields.CharField(max_length=64)
+    # PICKUP or DELIVERY; the provider's code and its service say who carries the goods and how.
+    delivery_method = fields.CharEnumField(DeliveryKind, max_length=64)
     delivery_provider = fields.CharField(max_length=64)
+    delivery_service = fields.CharField(max_length=64, default="")
+    delivery_reference = fields.CharField(max_length=128, null=True)  # the provider's id for the shipment
     delivery_fee = fields.BigIntField(default=0)
     delivery_kecamatan = fields.CharField(max_length=32, null=True)
     delivery_kelurahan = fields.CharField(max_length=32, null=True)

@@ -22,7 +22,8 @@ class Payment(Model):
     provider = fields.CharField(max_length=64)
     amount = fields.BigIntField()
     status = fields.CharEnumField(PaymentStatus, max_length=16, default=PaymentStatus.PENDING)
-    reference = fields.CharField(max_length=128, null=True)
+    reference = fields.CharField(max_length=128, null=True)  # ours, as the provider knows the payment
+    provider_reference = fields.CharField(max_length=128, null=True)  # the provider's own id, e.g. a transaction id
     confirmed_by = fields.ForeignKeyField("models.User", related_name="confirmed_payments", null=True)
     paid_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +14,13 @@ from umkm_graph.api.scalars import Rupiah
 from umkm_graph.models import Category, Product, ProductUnit, Shop, ShopStatus
 from umkm_graph.services import catalog
 from umkm_graph.services.access import can_see_shop, is_city
+from umkm_graph.services.reviews import reviews_of
+
+if TYPE_CHECKING:
+    from umkm_graph.api.types.reviews import ReviewType
+
+# The review types import this module, so these refer to them lazily.
+_REVIEWS = "umkm_graph.api.types.reviews"
 
 ShopStatusEnum = strawberry.enum(ShopStatus, name="ShopStatus")
 ProductUnitEnum = strawberry.enum(ProductUnit, name="ProductUnit")
@@ -73,6 +81,14 @@ class ShopType:
         settings = info.context.settings
         return await paginate(query, first, after, ProductType.from_model,
                               default=settings.default_page_size, cap=settings.max_page_size)
+
+    @strawberry.field(description="Buyers' reviews of all the shop's products, newest first.")
+    async def reviews(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[ReviewType, strawberry.lazy(_REVIEWS)]]:
+        from umkm_graph.api.types.reviews import review_page
+
+        return await review_page(info, reviews_of(shop_id=self.model.id), first, after)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> ShopType | None:
@@ -162,6 +178,14 @@ class ProductType:
         categories = await info.context.loaders.all_categories()
         own = next(c for c in categories if c.id == self.model.category_id)  # type: ignore[attr-defined]
         return CategoryType.from_model(own, categories)
+
+    @strawberry.field(description="Buyers' reviews of this product, newest first.")
+    async def reviews(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[ReviewType, strawberry.lazy(_REVIEWS)]]:
+        from umkm_graph.api.types.reviews import review_page
+
+        return await review_page(info, reviews_of(product_id=self.model.id), first, after)
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> ProductType | None:

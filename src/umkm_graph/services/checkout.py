@@ -1,0 +1,424 @@
+"""Checkout: a buyer's cart, which may span several shops, becomes one order per shop under one Checkout, all or nothing.
+
+The steps, in order: check the cart against the catalog; plan one order per shop with its delivery choice; ask each chosen
+delivery provider for a quote; let the providers create the shipments and payments; then take the stock and write every
+row in one transaction. Provider calls happen before the transaction, so no database lock waits on a gateway; if anything
+after them fails, what they created is cancelled again. Duplicate cart lines of one product are rejected, not merged, so
+every error points at the one line to fix.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from tortoise.transactions import in_transaction
+
+from umkm_graph.events import EventBus, OrderStatusChanged
+from umkm_graph.hookspecs import (
+    BuyerInfo,
+    DeliveryKind,
+    DeliveryProvider,
+    DeliveryQuote,
+    Destination,
+    Item,
+    PaymentCancelRequest,
+    PaymentRequest,
+    PaymentResult,
+    QuoteRequest,
+    Shipment,
+    ShipmentCancelRequest,
+    ShipmentRequest,
+    ShopInfo,
+)
+from umkm_graph.models import (
+    Checkout,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderTransition,
+    Payment,
+    Product,
+    ProductUnit,
+    Role,
+    Shop,
+    ShopStatus,
+    User,
+)
+from umkm_graph.models.orders import new_order_reference
+from umkm_graph.plugins import PaymentOption, Providers
+from umkm_graph.services.access import can_see_shop, require_role
+from umkm_graph.services.catalog import take_stock
+from umkm_graph.services.errors import DomainError, ErrorCode, Validator
+from umkm_graph.services.payments import usable
+from umkm_graph.services.regions import canonical_kecamatan, canonical_kelurahan
+
+log = logging.getLogger("umkm_graph.checkout")
+
+MAX_LINES = 100
+MAX_QUANTITY = 1000
+MAX_NOTE = 500
+PAYMENT_FIELD = ["input", "paymentMethod"]
+
+
+@dataclass
+class CartLine:
+    product_id: int
+    quantity: int
+
+
+@dataclass
+class ShopChoice:
+    """How one shop's part of the cart reaches the buyer."""
+
+    shop_id: int
+    delivery_provider: str
+    delivery_service: str | None = None  # None: the provider's first quote
+    note: str | None = None
+
+
+@dataclass
+class Address:
+    kecamatan: str
+    kelurahan: str
+    street: str
+
+
+@dataclass
+class CheckoutDraft:
+    lines: list[CartLine]
+    shops: list[ShopChoice]
+    payment_method: str
+    address: Address | None = None
+
+
+@dataclass
+class _Line:
+    index: int  # position in the input, for error paths
+    product: Product
+    quantity: int
+
+
+@dataclass
+class _Plan:
+    """One order, before it is written."""
+
+    shop: Shop
+    lines: list[_Line]
+    choice_index: int = -1
+    choice: ShopChoice | None = None
+    provider: DeliveryProvider | None = None
+    quote: DeliveryQuote | None = None
+    reference: str = field(default_factory=new_order_reference)
+    shipment: Shipment = field(default_factory=Shipment)
+    payment: PaymentResult = field(default_factory=PaymentResult)
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.product.price * line.quantity for line in self.lines)
+
+    @property
+    def fee(self) -> int:
+        return self.quote.fee if self.quote else 0
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.fee
+
+    @property
+    def path(self) -> str:
+        return f"shops.{self.choice_index}"
+
+    @property
+    def field(self) -> list[str]:
+        return ["input", "shops", str(self.choice_index), "deliveryProvider"]
+
+
+async def checkout(user: User | None, draft: CheckoutDraft, providers: Providers, events: EventBus) -> Checkout:
+    buyer = require_role(user, Role.BUYER)
+    lines = await _check_lines(buyer, draft.lines)
+    plans, destination, option = _plan(draft, lines, providers)
+    await _quote(plans, destination, option, providers)
+    undo = await _create_with_providers(plans, buyer, destination, option, providers)
+    try:
+        made, orders = await _write(buyer, plans, destination, option)
+    except BaseException:
+        await _run_undo(undo)
+        raise
+    for order in orders:
+        await events.publish(OrderStatusChanged(
+            order_id=order.id, shop_id=order.shop_id, buyer_id=buyer.id, from_status=None,  # type: ignore[attr-defined]
+            to_status=OrderStatus.PLACED.value, actor_id=buyer.id, reason=None, at=order.created_at,
+        ))
+    return made
+
+
+async def _check_lines(buyer: User, cart: list[CartLine]) -> list[_Line]:
+    check = Validator(["input"])
+    if not cart:
+        raise DomainError(ErrorCode.REQUIRED, "The cart is empty", ["input", "lines"])
+    if len(cart) > MAX_LINES:
+        raise DomainError(ErrorCode.INVALID, f"A checkout takes at most {MAX_LINES} lines", ["input", "lines"])
+    first_line: dict[int, int] = {}
+    for i, line in enumerate(cart):
+        check.check(1 <= line.quantity <= MAX_QUANTITY, f"lines.{i}.quantity", f"Quantity must be 1 to {MAX_QUANTITY}")
+        if line.product_id in first_line:
+            check.add(f"lines.{i}.productId",
+                      f"This product is already on line {first_line[line.product_id] + 1}; put the whole quantity there")
+        else:
+            first_line[line.product_id] = i
+    products = {p.id: p for p in await Product.filter(id__in=list(first_line)).select_related("shop")}
+    lines: list[_Line] = []
+    for i, line in enumerate(cart):
+        if first_line[line.product_id] != i:
+            continue
+        product = products.get(line.product_id)
+        if product is None or product.shop.status != ShopStatus.VERIFIED:
+            check.add(f"lines.{i}.productId", "No product on sale has this id", ErrorCode.NOT_FOUND)
+        elif product.shop.owner_id == buyer.id:  # type: ignore[attr-defined]
+            check.add(f"lines.{i}.productId", "You cannot buy from your own shop", ErrorCode.FORBIDDEN)
+        elif not product.is_active:
+            check.add(f"lines.{i}.productId", f"{product.name} is no longer on sale", ErrorCode.NOT_AVAILABLE)
+        elif 1 <= line.quantity <= MAX_QUANTITY and product.stock < line.quantity:
+            left = f"only {product.stock} left" if product.stock else "out of stock"
+            check.add(f"lines.{i}.quantity", f"{product.name} is {left}", ErrorCode.OUT_OF_STOCK)
+        else:
+            lines.append(_Line(i, product, line.quantity))
+    check.raise_if_any()
+    return lines
+
+
+def _plan(
+    draft: CheckoutDraft, lines: list[_Line], providers: Providers
+) -> tuple[list[_Plan], Destination | None, PaymentOption]:
+    """One plan per shop in the cart, each with its delivery choice; the address and the payment method, checked."""
+    check = Validator(["input"])
+    plans: dict[int, _Plan] = {}
+    for line in lines:
+        plans.setdefault(line.product.shop.id, _Plan(shop=line.product.shop, lines=[])).lines.append(line)
+    for j, choice in enumerate(draft.shops):
+        plan = plans.get(choice.shop_id)
+        if plan is None:
+            check.add(f"shops.{j}.shopId", "No line in the cart is from this shop")
+            continue
+        if plan.choice is not None:
+            check.add(f"shops.{j}.shopId", f"{plan.shop.name} appears twice; give one choice per shop")
+            continue
+        plan.choice, plan.choice_index = choice, j
+        plan.provider = providers.delivery.get(choice.delivery_provider)
+        if plan.provider is None:
+            check.add(f"shops.{j}.deliveryProvider",
+                      f"No delivery provider is coded {choice.delivery_provider!r}; deliveryOptions lists them")
+        if choice.note is not None and len(choice.note.strip()) > MAX_NOTE:
+            check.add(f"shops.{j}.note", f"A note has at most {MAX_NOTE} characters")
+    for plan in plans.values():
+        if plan.choice is None:
+            check.add("shops", f"Choose how {plan.shop.name} (shop {plan.shop.id}) delivers its part of the cart",
+                      ErrorCode.REQUIRED)
+    destination = _destination(draft.address, check)
+    needs_address = [p.shop.name for p in plans.values() if p.provider and p.provider.kind == DeliveryKind.DELIVERY]
+    if needs_address and draft.address is None:
+        check.add("address", f"A delivery address is needed for the delivery from {', '.join(needs_address)}",
+                  ErrorCode.REQUIRED)
+    option = providers.payment_options.get(draft.payment_method)
+    if option is None:
+        check.add("paymentMethod", f"No payment method is coded {draft.payment_method!r}; paymentMethods lists them")
+    elif not usable(option):
+        check.add("paymentMethod", f"{option.method.display_name} cannot be used yet: only cash on delivery is accepted",
+                  ErrorCode.NOT_AVAILABLE)
+    check.raise_if_any()
+    assert option is not None
+    return list(plans.values()), destination, option
+
+
+def _destination(address: Address | None, check: Validator) -> Destination | None:
+    if address is None:
+        return None
+    kecamatan = canonical_kecamatan(address.kecamatan)
+    kelurahan = canonical_kelurahan(kecamatan, address.kelurahan) if kecamatan else None
+    street = " ".join(address.street.split())
+    if kecamatan is None:
+        check.add("address.kecamatan", f"{address.kecamatan!r} is not a kecamatan of Kota Malang")
+    elif kelurahan is None:
+        check.add("address.kelurahan", f"{address.kelurahan!r} is not a kelurahan of Kecamatan {kecamatan}")
+    check.check(0 < len(street) <= 255, "address.street", "Street address must have 1 to 255 characters")
+    if kecamatan is None or kelurahan is None:
+        return None
+    return Destination(kecamatan=kecamatan, kelurahan=kelurahan, address=street)
+
+
+async def _quote(plans: list[_Plan], destination: Destination | None, option: PaymentOption, providers: Providers) -> None:
+    """Each plan gets the quote of the service the buyer chose; what is unavailable is reported for every shop at once."""
+    check = Validator(["input"])
+    method = option.method
+    for plan in plans:
+        assert plan.provider is not None and plan.choice is not None
+        to = destination if plan.provider.kind == DeliveryKind.DELIVERY else None
+        request = QuoteRequest(shop=shop_info(plan.shop), destination=to, items=_items(plan),
+                               weight_grams=_weight(plan), order_value=plan.subtotal)
+        quotes = await providers.quote(plan.provider, request, plan.field)
+        wanted = plan.choice.delivery_service
+        plan.quote = next((q for q in quotes if wanted is None or q.service == wanted), None)
+        if plan.quote is None:
+            name = plan.provider.display_name
+            if quotes:
+                check.add(f"{plan.path}.deliveryService", f"{name} has no service {wanted!r} for {plan.shop.name}",
+                          ErrorCode.NOT_AVAILABLE)
+            else:
+                where = f" to Kecamatan {to.kecamatan}" if to else ""
+                check.add(f"{plan.path}.deliveryProvider", f"{name} is not available for {plan.shop.name}{where}",
+                          ErrorCode.NOT_AVAILABLE)
+            continue
+        if method.cash_on_delivery and not plan.quote.cash_on_delivery:
+            check.add("paymentMethod", f"{plan.quote.display_name} cannot collect cash on delivery", ErrorCode.NOT_AVAILABLE)
+        if method.max_amount is not None and plan.total > method.max_amount:
+            check.add("paymentMethod", f"{method.display_name} takes orders up to {rupiah(method.max_amount)}; "
+                      f"the order from {plan.shop.name} totals {rupiah(plan.total)}", ErrorCode.NOT_AVAILABLE)
+    check.raise_if_any()
+
+
+Undo = Callable[[], Awaitable[None]]
+
+
+async def _create_with_providers(
+    plans: list[_Plan], buyer: User, destination: Destination | None, option: PaymentOption, providers: Providers
+) -> list[Undo]:
+    """Shipments and payments at their providers; on a failure, what was already created is cancelled again."""
+    undo: list[Undo] = []
+    try:
+        for plan in plans:
+            assert plan.provider is not None and plan.quote is not None
+            is_delivery = plan.provider.kind == DeliveryKind.DELIVERY
+            cod_amount = plan.total if option.method.cash_on_delivery else 0
+            plan.shipment = await providers.create_shipment(plan.provider, ShipmentRequest(
+                reference=plan.reference, service=plan.quote.service, shop=shop_info(plan.shop), buyer=buyer_info(buyer),
+                destination=destination if is_delivery else None, items=_items(plan), weight_grams=_weight(plan),
+                fee=plan.fee, cash_on_delivery_amount=cod_amount,
+            ), plan.field)
+            undo.append(functools.partial(providers.cancel_shipment, plan.provider, ShipmentCancelRequest(
+                reference=plan.reference, provider_reference=plan.shipment.reference, reason="checkout failed"), plan.field))
+            plan.payment = await providers.create_payment(option.provider, PaymentRequest(
+                reference=plan.reference, method=option.method.code, amount=plan.total, delivery_fee=plan.fee,
+                items=_items(plan), buyer=buyer_info(buyer), shop=shop_info(plan.shop),
+            ), PAYMENT_FIELD)
+            undo.append(functools.partial(providers.cancel_payment, option.provider, PaymentCancelRequest(
+                reference=plan.reference, provider_reference=plan.payment.provider_reference, amount=plan.total,
+                reason="checkout failed"), PAYMENT_FIELD))
+    except BaseException:
+        await _run_undo(undo)
+        raise
+    return undo
+
+
+async def _run_undo(undo: list[Undo]) -> None:
+    for step in reversed(undo):
+        try:
+            await step()
+        except DomainError:
+            pass  # already logged by Providers; the checkout's own error is the one to report
+
+
+async def _write(
+    buyer: User, plans: list[_Plan], destination: Destination | None, option: PaymentOption
+) -> tuple[Checkout, list[Order]]:
+    orders: list[Order] = []
+    async with in_transaction():
+        # In product order, so two carts sharing products cannot deadlock on PostgreSQL.
+        for line in sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id):
+            if not await take_stock(line.product.id, line.quantity):
+                raise DomainError(ErrorCode.OUT_OF_STOCK, f"{line.product.name} sold out while you were checking out",
+                                  ["input", "lines", str(line.index), "quantity"])
+        checkout = await Checkout.create(buyer=buyer, total=sum(plan.total for plan in plans))
+        for plan in plans:
+            orders.append(await _write_order(checkout, buyer, plan, destination, option))
+    return checkout, orders
+
+
+async def _write_order(
+    checkout: Checkout, buyer: User, plan: _Plan, destination: Destination | None, option: PaymentOption
+) -> Order:
+    assert plan.provider is not None and plan.quote is not None and plan.choice is not None
+    to = destination if plan.provider.kind == DeliveryKind.DELIVERY else None
+    order = await Order.create(
+        checkout=checkout, shop=plan.shop, buyer=buyer, reference=plan.reference, status=OrderStatus.PLACED,
+        delivery_method=plan.provider.kind, delivery_provider=plan.provider.code, delivery_service=plan.quote.service,
+        delivery_reference=plan.shipment.reference, delivery_fee=plan.fee,
+        delivery_kecamatan=to.kecamatan if to else None, delivery_kelurahan=to.kelurahan if to else None,
+        delivery_address=to.address if to else None,
+        pickup_code=plan.shipment.pickup_code if plan.provider.kind == DeliveryKind.PICKUP else None,
+        payment_method=option.method.code, subtotal=plan.subtotal, total=plan.total,
+        note=(plan.choice.note or "").strip(),
+    )
+    await OrderLine.bulk_create([
+        OrderLine(order=order, product=line.product, product_name=line.product.name, unit_price=line.product.price,
+                  quantity=line.quantity, line_total=line.product.price * line.quantity)
+        for line in plan.lines
+    ])
+    await Payment.create(order=order, method=option.method.code, provider=option.provider.code, amount=plan.total,
+                         reference=plan.reference, provider_reference=plan.payment.provider_reference)
+    await OrderTransition.create(order=order, from_status=None, to_status=OrderStatus.PLACED, actor=buyer)
+    return order
+
+
+async def delivery_options(
+    user: User | None, shop_id: int, kecamatan: str | None, providers: Providers
+) -> list[tuple[DeliveryProvider, DeliveryQuote]]:
+    """What each delivery provider offers from this shop, to this kecamatan if given. A provider that fails or hangs
+    hides only its own options (it is logged)."""
+    shop = await Shop.get_or_none(id=shop_id)
+    if shop is None or not can_see_shop(user, shop):
+        raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
+    destination = None
+    if kecamatan is not None:
+        canonical = canonical_kecamatan(kecamatan)
+        if canonical is None:
+            raise DomainError(ErrorCode.INVALID, f"{kecamatan!r} is not a kecamatan of Kota Malang", "kecamatan")
+        destination = Destination(kecamatan=canonical, kelurahan="", address="")
+    options: list[tuple[DeliveryProvider, DeliveryQuote]] = []
+    for provider in providers.delivery.values():
+        to = destination if provider.kind == DeliveryKind.DELIVERY else None
+        try:
+            quotes = await providers.quote(provider, QuoteRequest(shop=shop_info(shop), destination=to), ["shopId"])
+        except DomainError:
+            continue
+        options.extend((provider, quote) for quote in quotes)
+    return options
+
+
+def shop_info(shop: Shop) -> ShopInfo:
+    return ShopInfo(
+        id=shop.id, name=shop.name, kecamatan=shop.kecamatan, kelurahan=shop.kelurahan, address=shop.address,
+        phone=shop.phone, latitude=shop.latitude, longitude=shop.longitude, offers_pickup=shop.offers_pickup,
+        delivery_fees=dict(shop.delivery_fees),
+    )
+
+
+def buyer_info(user: User) -> BuyerInfo:
+    return BuyerInfo(id=user.id, name=user.name, email=user.email, phone=user.phone)
+
+
+def _items(plan: _Plan) -> tuple[Item, ...]:
+    return tuple(
+        Item(product_id=line.product.id, name=line.product.name, unit_price=line.product.price, quantity=line.quantity,
+             weight_grams=_pack_grams(line.product))
+        for line in plan.lines
+    )
+
+
+def _pack_grams(product: Product) -> int | None:
+    if product.net_weight_grams:
+        return product.net_weight_grams
+    if product.unit == ProductUnit.KG:
+        return int(product.pack_size * 1000)
+    return None
+
+
+def _weight(plan: _Plan) -> int:
+    return sum((_pack_grams(line.product) or 0) * line.quantity for line in plan.lines)
+
+
+def rupiah(amount: int) -> str:
+    """Rp2.000.000: Indonesian thousands separators."""
+    return f"Rp{amount:,}".replace(",", ".")
