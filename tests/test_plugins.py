@@ -4,6 +4,7 @@ answers nonsense fails only its own operation, leaving stock and orders as they 
 from __future__ import annotations
 
 import dataclasses
+import json
 import textwrap
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,9 +14,11 @@ import httpx2
 import pluggy
 import pytest
 
-from tests.support import TEST_DATABASE_URL, Api, reset_database
+import umkm_graph
+from tests.support import TEST_DATABASE_URL, Api, city_person, reset_database, sign_up
 from tests.test_checkout import ADDRESS, CHECKOUT, DELIVERY_OPTIONS, PAYMENT_METHODS, cart, check_out, market, order_count, stock
 from tests.test_orders import attempt, read
+from umkm_graph import cli
 from umkm_graph.app import create_app
 from umkm_graph.plugins import PluginError
 from umkm_graph.services.catalog import ensure_categories
@@ -331,3 +334,55 @@ async def test_cancelling_tells_the_courier_with_its_own_shipment_reference(api:
     order = (await check_out(api, m.buyer, cart([(m.beras, 1)], [(m.shop, "bike_courier")], address=ADDRESS)))["orders"][0]
     assert (await attempt(api, "cancelOrder", order, m.buyer))["order"]["status"] == "CANCELLED"
     assert gateway_log(settings)[-1] == f"cancel shipment {order['reference']} bike-{order['reference']}"
+
+
+PLUGINS = """
+{ plugins { name version source hooks paymentMethods { code } deliveryProviders { code kind booksWhenReady } } }
+"""
+
+
+async def test_the_plugins_query_lists_each_plugin_with_its_version_hooks_and_offers(api: Api, settings: Settings) -> None:
+    officer = await city_person(api)
+    plugins = {p["name"]: p for p in (await api.gql(PLUGINS, token=officer.token))["plugins"]}
+    names = list(plugins)
+    assert names[:3] == ["cod", "pickup", "shop_courier"] and names[-1] == "fake_gateways"  # registration order
+    assert plugins["cod"] == {"name": "cod", "version": umkm_graph.__version__, "source": "built-in",
+                              "hooks": ["register_payment_providers"], "paymentMethods": [{"code": "COD"}],
+                              "deliveryProviders": []}
+    local = plugins["fake_gateways"]
+    assert local["source"] == f"file {Path(settings.plugins_dir or '') / 'fake_gateways.py'}" and local["version"] is None
+    assert local["hooks"] == ["register_delivery_providers", "register_payment_providers"]
+    assert [m["code"] for m in local["paymentMethods"]] == ["FLAKY_CASH", "SLOW_CASH", "STICKY_CASH"]
+    assert [(d["code"], d["kind"], d["booksWhenReady"]) for d in local["deliveryProviders"]] == [
+        ("slow_courier", "DELIVERY", False), ("careless_courier", "DELIVERY", False), ("bike_courier", "DELIVERY", False)
+    ]
+    # An installed package names its distribution; unconfigured (no API key), it offers nothing, and says so here.
+    assert plugins["biteship"]["source"] == "package umkm-graph-biteship" and plugins["biteship"]["deliveryProviders"] == []
+
+
+async def test_the_plugins_query_is_for_the_city(api: Api) -> None:
+    body = await api.post(PLUGINS, token=(await sign_up(api)).token)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_the_plugins_command_lists_what_the_server_would_load(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("UMKM_PLUGINS_DIR", settings.plugins_dir or "")
+    monkeypatch.setenv("UMKM_BLOCKED_PLUGINS", "shop_courier")
+    assert cli.main(["plugins", "--json"]) == 0
+    listed = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
+    assert "shop_courier" not in listed and listed["pickup"]["delivery_providers"] == ["pickup"]
+    assert listed["fake_gateways"]["payment_methods"] == ["FLAKY_CASH", "SLOW_CASH", "STICKY_CASH"]
+    assert cli.main(["plugins"]) == 0
+    assert "fake_gateways (no version)  [file " in capsys.readouterr().out
+
+
+def test_the_plugins_command_fails_loudly_on_a_misspelt_hook(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "typo.py").write_text("from umkm_graph.hookspecs import hookimpl\n\n@hookimpl\n"
+                                      "def register_payment_provider():\n    return []\n")
+    monkeypatch.setenv("UMKM_PLUGINS_DIR", str(tmp_path))
+    assert cli.main(["plugins"]) == 1
+    assert "unknown hook 'register_payment_provider'" in capsys.readouterr().err

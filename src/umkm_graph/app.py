@@ -1,32 +1,46 @@
-"""create_app(settings) -> Starlette: /graphql (GraphiQL in browsers) and /healthz, with the database opened in the lifespan."""
+"""create_app(settings) -> Starlette: /graphql (HTTP, GraphiQL and WebSocket subscriptions), /healthz, /readyz and /metrics,
+with the database and the event bus opened in the lifespan."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.middleware import Middleware
+from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from umkm_graph.api.context import Context, bearer_token
+from umkm_graph.api.limits import LimitedView
+from umkm_graph.api.persisted import PersistedQueriesView
 from umkm_graph.api.schema import build_schema
 from umkm_graph.db import tortoise_config
-from umkm_graph.events import LocalEventBus
+from umkm_graph.events_redis import create_event_bus
+from umkm_graph.jobs import run_forever
+from umkm_graph.middleware import Protections
+from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugins import collect_providers, load_plugins
 from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.services.errors import DomainError
 from umkm_graph.settings import Settings
+from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
 
-class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, settings: Settings) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql")
+class GraphQLApp(LimitedView, PersistedQueriesView, GraphQL[Context, None]):
+    def __init__(self, settings: Settings, protections: Protections) -> None:
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.introspection_enabled else None,
+                         allowed_origins=settings.allowed_origins)
         self.settings = settings
+        self.persisted_queries = protections.persisted_queries
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         connection: HTTPConnection = request
@@ -34,15 +48,65 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(settings=self.settings, request=connection, token=bearer_token(connection),
                        providers=state.providers, events=state.events)
 
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A socket signs in once, in connection_init: {"Authorization": "Bearer <token>"}; a bad token closes it."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if isinstance(header, str):
+            scheme, _, token = header.partition(" ")
+            context.token = token.strip() or None if scheme.lower() == "bearer" else None
+        try:
+            await context.user()
+        except DomainError:
+            raise ConnectionRejectionError() from None
+        return await super().on_ws_connect(context)
+
 
 async def healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
+async def readyz(request: Request) -> JSONResponse:
+    """Ready when the database (and Redis, when configured) answer."""
+    checks: dict[str, str] = {}
+    try:
+        await Tortoise.get_connection("default").execute_query("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means not ready; say which
+        checks["database"] = f"error: {type(exc).__name__}"
+    events = request.app.state.events
+    if hasattr(events, "ping"):
+        try:
+            await events.ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            checks["redis"] = f"error: {type(exc).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+
+
+@contextlib.asynccontextmanager
+async def _payment_jobs(app: Starlette, settings: Settings) -> AsyncIterator[None]:
+    """Reconciliation and expiry of cashless payments, every so often, while the app runs (off when the interval is 0)."""
+    interval = settings.payment_jobs_interval_seconds
+    if interval <= 0:
+        yield
+        return
+    task = asyncio.create_task(run_forever(app.state.providers, app.state.events, interval), name="payment-jobs")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    settings.check()  # unsafe settings (in production: the default secret key, ...) stop the start here
+    protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
-    graphql = GraphQLApp(settings)
+    graphql = GraphQLApp(settings, protections)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,13 +114,29 @@ def create_app(settings: Settings | None = None) -> Starlette:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await Tortoise.generate_schemas(safe=True)
             await ensure_categories()
-            yield
+            await app.state.events.start()
+            try:
+                async with _payment_jobs(app, settings):
+                    yield
+            finally:
+                await app.state.events.close()
+                await protections.close()
 
     app = Starlette(
-        routes=[Route("/graphql", graphql, methods=["GET", "POST"]), Route("/healthz", healthz)],
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+            Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
+            Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
+        ],
+        middleware=[Middleware(RequestIdMiddleware), *protections.middleware()],
         lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.plugins = plugins
-    app.state.events = LocalEventBus()
+    app.state.login_throttle = protections.login_throttle
+    app.state.events = create_event_bus(settings)
     return app

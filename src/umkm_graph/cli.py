@@ -12,8 +12,19 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from umkm_graph.app import create_app
+    from umkm_graph.observability import configure_logging
 
     settings = Settings.from_env()
+    if problems := settings.problems():  # create_app would refuse too; say why without a traceback
+        print("umkm-graph serve refuses to start:\n- " + "\n- ".join(problems), file=sys.stderr)
+        return 1
+    if args.workers < 1:
+        print("umkm-graph serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers > 1 and settings.database_url.startswith("sqlite"):
+        print("umkm-graph serve: several workers need PostgreSQL (set UMKM_DATABASE_URL); SQLite allows one writer",
+              file=sys.stderr)
+        return 2
     if args.demo:
         import asyncio
 
@@ -29,7 +40,13 @@ def _serve(args: argparse.Namespace) -> int:
         else:
             print("\n".join(summary.lines()))
     print(f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {settings.database_url})")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    configure_logging(settings.log_format)
+    if args.workers > 1:
+        # Each worker process builds its own app from the environment; uvicorn needs an import string for that.
+        uvicorn.run("umkm_graph.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                    log_config=None, timeout_graceful_shutdown=30)
+    else:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, timeout_graceful_shutdown=30)
     return 0
 
 
@@ -55,6 +72,98 @@ def _export_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+def _plugins(args: argparse.Namespace) -> int:
+    """What is loaded, and what each plugin offers; a plugin that cannot load fails here as it would at start-up."""
+    import asyncio
+    import json
+
+    from umkm_graph.plugins import PluginError, collect_providers, describe_plugins, load_plugins
+
+    settings = Settings.from_env()
+    try:
+        pm = load_plugins(settings)
+        infos = describe_plugins(pm, asyncio.run(collect_providers(pm, settings)))
+    except Exception as error:  # a broken plugin: say which, as the server would refuse to start
+        kind = "" if isinstance(error, PluginError) else f"{type(error).__name__}: "
+        print(f"umkm-graph plugins: {kind}{error}", file=sys.stderr)
+        return 1
+    rows = [{
+        "name": info.name, "version": info.version, "source": info.source, "hooks": list(info.hooks),
+        "payment_methods": [method.code for provider in info.payment for method in provider.methods],
+        "delivery_providers": [provider.code for provider in info.delivery],
+    } for info in infos]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['name']} {row['version'] or '(no version)'}  [{row['source']}]")
+        print(f"  hooks: {', '.join(row['hooks']) or '-'}")
+        print(f"  payment methods: {', '.join(row['payment_methods']) or '-'}")
+        print(f"  delivery providers: {', '.join(row['delivery_providers']) or '-'}")
+    return 0
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    """Reconcile and expire cashless payments once, as the server's periodic task does; for cron or by hand."""
+    import asyncio
+
+    from umkm_graph import jobs
+    from umkm_graph.db import close_database, open_database
+    from umkm_graph.events_redis import create_event_bus
+    from umkm_graph.plugins import collect_providers, load_plugins
+
+    settings = Settings.from_env()
+
+    async def run() -> str:
+        providers = await collect_providers(load_plugins(settings), settings)
+        events = create_event_bus(settings)  # through Redis, when set, so servers' subscribers hear of the changes
+        await open_database(settings.database_url)
+        await events.start()
+        try:
+            if args.only == "reconcile":
+                checked, settled = await jobs.reconcile(providers, events)
+                return f"reconciled {checked} pending payment(s), {settled} settled"
+            if args.only == "expire":
+                return f"expired {await jobs.expire(providers, events)}"
+            return (await jobs.run_once(providers, events)).line()
+        finally:
+            await events.close()
+            await close_database()
+
+    print(f"umkm-graph jobs: {asyncio.run(run())}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    """The city's monthly report (services/report.py), to stdout or a file."""
+    import asyncio
+    from pathlib import Path
+
+    from umkm_graph.db import close_database, open_database
+    from umkm_graph.services.errors import DomainError
+    from umkm_graph.services.report import render
+
+    settings = Settings.from_env()
+
+    async def run() -> str:
+        await open_database(settings.database_url)
+        try:
+            return await render(args.month, args.format, settings.min_group_size)
+        finally:
+            await close_database()
+
+    try:
+        text = asyncio.run(run())
+    except DomainError as error:
+        print(f"umkm-graph report: {error.message}", file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="umkm-graph", description="GraphQL API for Kota Malang's UMKM marketplace.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -62,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="seed demo data first if the database is empty")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL only; use UMKM_REDIS_URL for events)")
     serve.set_defaults(run=_serve)
     seed = commands.add_parser("seed", help="fill the database with deterministic Kota Malang demo data")
     seed.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
@@ -69,6 +179,17 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(run=_seed)
     export = commands.add_parser("export-schema", help="print the federation SDL (what schema.graphql holds)")
     export.set_defaults(run=_export_schema)
+    plugins = commands.add_parser("plugins", help="list the loaded plugins, their hooks and what they offer")
+    plugins.add_argument("--json", action="store_true", help="print JSON instead of text")
+    plugins.set_defaults(run=_plugins)
+    jobs = commands.add_parser("jobs", help="reconcile pending cashless payments with their gateways, and expire unpaid ones")
+    jobs.add_argument("--only", choices=("reconcile", "expire"), help="run one of the two (default: reconcile, then expire)")
+    jobs.set_defaults(run=_jobs)
+    report = commands.add_parser("report", help="the city's monthly report: ASN participation, top UMKM, sembako prices")
+    report.add_argument("--month", required=True, help="the month, YYYY-MM (WIB)")
+    report.add_argument("--format", choices=("csv", "json"), default="csv")
+    report.add_argument("--output", help="write to this file instead of stdout")
+    report.set_defaults(run=_report)
     return parser
 
 

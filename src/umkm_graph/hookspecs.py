@@ -15,7 +15,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import enum
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -87,8 +87,9 @@ class QuoteRequest:
     shop: ShopInfo
     destination: Destination | None  # None when the buyer has not given an address (pickup needs none)
     items: tuple[Item, ...] = ()
-    weight_grams: int = 0  # total of the items whose weight is known
+    weight_grams: int = 0  # the parcel's total; a pack of unknown weight counts as the host's estimate (see below)
     order_value: int = 0  # the goods' value in rupiah, e.g. for a courier's COD limit
+    weight_estimated: bool = False  # True when some pack's weight was estimated: 1 kg per litre, else 1 kg per pack
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class ShipmentRequest:
     weight_grams: int
     fee: int
     cash_on_delivery_amount: int  # what to collect from the buyer on handover; 0 when already paid
+    weight_estimated: bool = False  # as in QuoteRequest
 
 
 @dataclass(frozen=True)
@@ -127,24 +129,80 @@ class ShipmentCancelRequest:
     reason: str
 
 
+class ShipmentStatus(str, enum.Enum):
+    """Where a booked courier's parcel is (Biteship's words). The host moves the order on: PICKED and DROPPING_OFF mean
+    OUT_FOR_DELIVERY, DELIVERED means DELIVERED, RETURNED cancels the order and restores its stock, CANCELLED (the booking,
+    before pickup) sends the order back to the seller to book again. The rest are recorded only."""
+
+    CONFIRMED = "confirmed"  # booked
+    ALLOCATED = "allocated"  # a driver is assigned
+    PICKING_UP = "picking_up"
+    PICKED = "picked"
+    DROPPING_OFF = "dropping_off"
+    ON_HOLD = "on_hold"
+    RETURN_IN_TRANSIT = "return_in_transit"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+    DELIVERED = "delivered"
+
+
+@dataclass(frozen=True)
+class ShipmentEvent:
+    """One thing a courier reports about one shipment: from a webhook, or from asking it (get_shipment_status)."""
+
+    event_id: str  # unique per provider; the same report told twice has the same id, so it is recorded once
+    status: ShipmentStatus
+    provider_reference: str | None = None  # Shipment.reference of the shipment it is about...
+    reference: str | None = None  # ...or ShipmentRequest.reference; give at least one
+    occurred_at: dt.datetime | None = None  # timezone-aware
+    raw_status: str = ""  # the courier's own word, at most 64 characters
+    note: str | None = None  # e.g. the driver's name and plate, at most 255 characters
+    tracking_url: str | None = None  # at most 500 characters
+
+
+@dataclass(frozen=True)
+class ShipmentStatusRequest:
+    reference: str
+    provider_reference: str | None
+
+
 class DeliveryProvider(abc.ABC):
     """Brings an order's goods to the buyer, or lets the buyer collect them. `quote` says what it can do for a parcel."""
 
     code: str  # lowercase letters, digits and underscores; unique among delivery providers
     display_name: str
     kind: DeliveryKind
+    # A courier booked per parcel (an aggregator such as Biteship): create_shipment is called when the seller marks the
+    # order ready, not at checkout, so no driver comes before the goods are packed; its reports then move the order on.
+    books_when_ready: bool = False
+    # Quotes need the shop's and the buyer's coordinates; without them the host does not ask, and says why.
+    needs_coordinates: bool = False
 
     @abc.abstractmethod
     def quote(self, request: QuoteRequest) -> MaybeAwaitable[list[DeliveryQuote]]:
-        """The services available for this parcel, with their fees; an empty list when none is."""
+        """The services available for this parcel, with their fees; an empty list when none is. Retried, within one
+        timeout in all."""
 
     def create_shipment(self, request: ShipmentRequest) -> MaybeAwaitable[Shipment]:
-        """Called once when the order is placed, with the service the buyer chose."""
+        """Called once with the service the buyer chose: when the order is placed, or for books_when_ready providers when
+        the seller marks it ready (again, with a new reference, if an earlier booking was cancelled). Not retried."""
         return Shipment()
 
     def cancel_shipment(self, request: ShipmentCancelRequest) -> MaybeAwaitable[None]:
-        """Called when the order is cancelled, or when placing it failed after create_shipment succeeded."""
+        """Called when the order is cancelled, or when placing it failed after create_shipment succeeded. Retried, so
+        it must be idempotent."""
         return None
+
+    def get_shipment_status(self, request: ShipmentStatusRequest) -> MaybeAwaitable[ShipmentEvent | None]:
+        """Ask the courier where a booked shipment is now (polling, when a webhook went missing); None when it does not
+        know it. Retried. Providers that cannot be asked keep this default."""
+        return None
+
+    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> MaybeAwaitable[list[ShipmentEvent]]:
+        """Verify a request to POST /webhooks/delivery/{code} over its raw bytes, comparing in constant time, and read
+        its events. Raise WebhookSignatureError or WebhookPayloadError. Providers without webhooks keep this default,
+        and the host answers 404."""
+        raise NotImplementedError(f"{self.display_name} takes no webhooks")
 
 
 # -- Payment ------------------------------------------------------------------------------------------------------------
@@ -156,6 +214,8 @@ class PaymentMethodInfo:
     display_name: str
     cash_on_delivery: bool = False  # paid in cash on handover and confirmed by the seller
     max_amount: int | None = None  # the largest order total this method accepts
+    refundable: bool = False  # refund_payment can give the money back for this method
+    partial_refunds: bool = False  # ...and can give back part of it
 
 
 @dataclass(frozen=True)
@@ -167,6 +227,7 @@ class PaymentRequest:
     items: tuple[Item, ...]
     buyer: BuyerInfo
     shop: ShopInfo
+    expires_at: dt.datetime | None = None  # cashless only: when the host will expire an unpaid payment
 
 
 @dataclass(frozen=True)
@@ -175,6 +236,7 @@ class PaymentAction:
 
     kind: str  # e.g. "QR_STRING", "VA_NUMBER", "REDIRECT_URL", "DEEPLINK"
     value: str
+    bank: str | None = None  # VA_NUMBER only: the bank whose app or ATM takes the number, e.g. "BCA"
 
 
 @dataclass(frozen=True)
@@ -206,6 +268,49 @@ class RefundResult:
     provider_reference: str | None = None
 
 
+class PaymentEventStatus(str, enum.Enum):
+    """What a gateway says about a payment, mapped from its own words (Midtrans' "settlement" is PAID)."""
+
+    PENDING = "PENDING"
+    PAID = "PAID"
+    FAILED = "FAILED"  # denied or cancelled at the gateway: it will never be paid
+    EXPIRED = "EXPIRED"
+    REFUNDED = "REFUNDED"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+
+
+@dataclass(frozen=True)
+class PaymentEvent:
+    """One thing a gateway reports about one payment: from a webhook, or from asking it (get_status)."""
+
+    event_id: str  # unique per provider; the same event told twice has the same id, so it is recorded once
+    reference: str  # PaymentRequest.reference of the payment it is about
+    status: PaymentEventStatus
+    amount: int | None = None  # what the gateway says the payment is for; a mismatch is never applied
+    provider_reference: str | None = None
+    occurred_at: dt.datetime | None = None
+    raw_status: str = ""  # the gateway's own word, for the payment history
+
+
+@dataclass(frozen=True)
+class PaymentStatusRequest:
+    reference: str
+    provider_reference: str | None
+
+
+class WebhookSignatureError(Exception):
+    """parse_webhook: the request is not signed by the gateway; the host answers 401 and changes nothing."""
+
+
+class WebhookPayloadError(Exception):
+    """parse_webhook: the request is signed (or unsigned) but cannot be read; the host answers 400."""
+
+
+class ProviderRefused(Exception):
+    """The gateway answered, and the answer is no (e.g. a refund above what was paid): not retried, and its message
+    is shown to the user, so keep it short and free of secrets."""
+
+
 class PaymentProvider(abc.ABC):
     """Takes the buyer's money for an order by one of its methods."""
 
@@ -215,15 +320,31 @@ class PaymentProvider(abc.ABC):
 
     @abc.abstractmethod
     def create_payment(self, request: PaymentRequest) -> MaybeAwaitable[PaymentResult]:
-        """Called once when the order is placed; for cash on delivery there is nothing to do until the cash arrives."""
+        """Called once when the order is placed; for cash on delivery there is nothing to do until the cash arrives.
+        A cashless payment returns the buyer's action. The request's reference is the idempotency key, and the call is
+        retried with it, so a gateway must not charge twice for one reference."""
 
     def cancel_payment(self, request: PaymentCancelRequest) -> MaybeAwaitable[None]:
-        """Called when an unpaid order is cancelled, or when placing it failed after create_payment succeeded."""
+        """Called when an unpaid order is cancelled or expires, or when placing it failed after create_payment was
+        called (for a cashless method even when create_payment failed: the gateway may have made it all the same).
+        Cancelling what the gateway does not know must succeed quietly. Retried, so it must be idempotent."""
         return None
 
     def refund_payment(self, request: RefundRequest) -> MaybeAwaitable[RefundResult]:
-        """Give a paid amount back."""
+        """Give a paid amount back, for methods marked refundable. The same idempotency_key is a retry, never a second
+        refund. Retried."""
         raise NotImplementedError(f"{self.display_name} cannot refund")
+
+    def get_status(self, request: PaymentStatusRequest) -> MaybeAwaitable[PaymentEvent | None]:
+        """Ask the gateway how a payment stands now (reconciliation, the buyer's "I have paid"); None when it does not
+        know the payment. Retried. Providers that cannot be asked keep this default."""
+        return None
+
+    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> MaybeAwaitable[list[PaymentEvent]]:
+        """Verify a request to POST /webhooks/payments/{code} over its raw bytes, comparing in constant time, and read
+        its events. Raise WebhookSignatureError or WebhookPayloadError. Providers without webhooks keep this default,
+        and the host answers 404."""
+        raise NotImplementedError(f"{self.display_name} takes no webhooks")
 
 
 # -- Hooks: providers, collected once at start-up; each may return a list or an awaitable of a list ---------------------

@@ -38,6 +38,8 @@ from umkm_graph.models import (
     OrderLine,
     OrderTransition,
     Payment,
+    PriceChange,
+    PriceUnit,
     Product,
     ProductUnit,
     Review,
@@ -47,7 +49,8 @@ from umkm_graph.models import (
     User,
 )
 from umkm_graph.plugins import Providers, collect_providers, load_plugins
-from umkm_graph.services import catalog, checkout, orders, people, reviews, shops
+from umkm_graph.services import catalog, checkout, orders, participation, people, price_watch, reviews, shops
+from umkm_graph.services.analytics import month_key, today_wib
 from umkm_graph.services.order_states import Action
 from umkm_graph.services.regions import KELURAHAN
 from umkm_graph.settings import Settings
@@ -402,6 +405,20 @@ SETTLED_FATES = (("COMPLETED", 80), ("DELIVERED", 8), ("CANCELLED", 12))
 RECENT_FATES = (("PLACED", 30), ("ACCEPTED", 25), ("ON_THE_WAY", 20), ("DELIVERED", 25))
 RECENT_DAYS = 3
 
+# The city's price watch, from domain.md ("Daily needs first"): the ceilings on Java since August 2025 for beras (medium
+# for every beras listing, premium for those named so), MinyaKita's and gula's. domain.md dates only the beras ceilings;
+# the others take the same date. (commodity, unit, variant, rupiah per kg or litre, note)
+REFERENCE_PRICES_FROM = dt.date(2025, 8, 1)
+REFERENCE_PRICES = (
+    ("beras", PriceUnit.KG, "", 13_500, "HET beras medium, Jawa, sejak Agustus 2025"),
+    ("beras", PriceUnit.KG, "premium", 14_900, "HET beras premium, Jawa, sejak Agustus 2025"),
+    ("minyak-goreng", PriceUnit.LITRE, "MinyaKita", 15_700, "HET MinyaKita"),
+    ("gula", PriceUnit.KG, "", 17_500, "Harga acuan gula pasir"),
+)
+SPEND_TARGET = 200_000  # a month, from each ASN, since the history began
+# Two sellers price above the ceiling after the last order: (listing name prefix, new rupiah per kg), for the flags.
+ABOVE_CEILING = (("Beras Medium", 13_900), ("Gula Pasir", 18_200))
+
 
 # ---------------------------------------------------------------------------------------------------------------------
 # The seeder
@@ -471,9 +488,30 @@ class _Seeder:
             self.summary.orders += placed
             self.summary.reviews += reviewed
             bar.step("orders")
+        await self._city_monitoring()
         self.summary.users = await User.all().count()
         self.summary.products = await Product.all().count()
         return self.summary
+
+    async def _city_monitoring(self) -> None:
+        """The reference prices and the spend target, set by the officer; then two sellers raise a price above its
+        ceiling, after every order was placed (so each order paid the price the history shows)."""
+        assert self.officer is not None
+        for commodity, unit, variant, price, note in REFERENCE_PRICES:
+            draft = price_watch.ReferencePriceDraft(commodity, unit, price, REFERENCE_PRICES_FROM, variant, note)
+            await price_watch.set_reference_price(self.officer, draft)
+        first_month = month_key(today_wib(self.anchor - dt.timedelta(days=HISTORY_DAYS)))
+        await participation.set_spend_target(self.officer, first_month, SPEND_TARGET)
+        raised_at = self.anchor - dt.timedelta(hours=12)
+        for prefix, per_unit in ABOVE_CEILING:
+            found = [(s, p) for s in self.shops[1:] for p in s.products if p.name.startswith(prefix)]
+            if not found:
+                continue
+            seeded, product = found[0]
+            price = int(per_unit * product.pack_size)
+            await catalog.update_product(seeded.owner, product.id, catalog.ProductDraft(price=price))
+            await PriceChange.filter(product_id=product.id, changed_at__gt=raised_at).update(changed_at=raised_at)
+            await self._stamp(Product, product.id, product.created_at, updated_at=raised_at)
 
     # --- time ---------------------------------------------------------------------------------------------------
 
@@ -647,6 +685,7 @@ class _Seeder:
             listed = opened + dt.timedelta(days=self.rng.uniform(0, 10))
             listed = min(listed, self.anchor - dt.timedelta(hours=1)).replace(microsecond=0)
             await self._stamp(Product, product.id, listed, updated_at=listed)
+            await PriceChange.filter(product_id=product.id).update(changed_at=listed)
             product.created_at = listed
             seeded.products.append(product)
 

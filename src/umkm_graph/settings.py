@@ -6,6 +6,13 @@ import os
 from dataclasses import dataclass, field
 
 DEFAULT_SECRET_KEY = "umkm-graph-development-secret-key-not-for-production"
+MIN_SECRET_KEY_LENGTH = 32
+MAX_PRODUCTION_TOKEN_TTL_SECONDS = 30 * 24 * 3600
+MIN_PRODUCTION_PASSWORD_LENGTH = 10
+
+
+class SettingsError(ValueError):
+    """The settings are unsafe or inconsistent; the server refuses to start."""
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:
@@ -16,6 +23,27 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _bool(env: dict[str, str], name: str) -> bool | None:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
 
 
 def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
@@ -33,7 +61,39 @@ class Settings:
     plugins_dir: str | None = None
     blocked_plugins: tuple[str, ...] = field(default_factory=tuple)
     provider_timeout_seconds: float = 10.0
+    provider_retries: int = 2  # extra attempts, with backoff, for provider calls that are safe to repeat
+    payment_expiry_minutes: int = 60  # how long a cashless payment waits to be paid
+    # Expiry and reconciliation of cashless payments run this often in the server; 0 is off (the default when Settings
+    # are built in code, as tests do; from_env switches it on).
+    payment_jobs_interval_seconds: float = 0.0
+    redis_url: str | None = None  # set it to fan events out across server processes (and share rate limits)
+    redis_channel: str = "umkm_graph:events"  # pub/sub ignores Redis database numbers: deployments sharing a server differ here
+    allowed_origins: tuple[str, ...] = field(default_factory=tuple)  # browser origins allowed to open the WebSocket
+    log_format: str = "text"  # or "json": one JSON object per line, with the request id
     env: str = "development"
+    # Protections against hostile clients, each on by default (api/limits.py, middleware.py). 0 turns a rate limit off,
+    # or the login throttle (not in production). None for introspection and field suggestions: on, except in production.
+    max_query_depth: int = 12
+    max_query_aliases: int = 30
+    max_query_tokens: int = 2000
+    max_query_cost: int = 10_000  # see api/limits.py: each list multiplies the cost of what it selects by its size
+    analyst_max_query_cost: int = 200_000
+    max_batch_operations: int = 10
+    max_body_bytes: int = 256 * 1024
+    request_timeout_seconds: float = 30.0
+    rate_limit_per_ip: int = 1200  # requests per window to /graphql
+    rate_limit_per_user: int = 300
+    rate_limit_window_seconds: int = 60
+    redis_prefix: str = "umkm-graph"  # prefix of every key this server keeps in Redis
+    persisted_queries_only: bool = False  # accept only the documents of persisted_queries_file
+    persisted_queries_file: str | None = None  # JSON object: {"<sha256 of the document>": "<document>"}
+    introspection: bool | None = None
+    field_suggestions: bool | None = None
+    login_max_failures: int = 5  # failed sign-ins per email before it is locked for login_lockout_seconds
+    login_lockout_seconds: int = 900
+    password_min_length: int = MIN_PRODUCTION_PASSWORD_LENGTH
+    # k-anonymity: analytics withhold any figure about fewer than this many people (see services/disclosure.py).
+    min_group_size: int = 5
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -48,5 +108,80 @@ class Settings:
             plugins_dir=env.get("UMKM_PLUGINS_DIR") or None,
             blocked_plugins=_list(env, "UMKM_BLOCKED_PLUGINS"),
             provider_timeout_seconds=float(env.get("UMKM_PROVIDER_TIMEOUT_SECONDS") or 10.0),
+            provider_retries=_int(env, "UMKM_PROVIDER_RETRIES", cls.provider_retries),
+            payment_expiry_minutes=_int(env, "UMKM_PAYMENT_EXPIRY_MINUTES", cls.payment_expiry_minutes),
+            payment_jobs_interval_seconds=float(env.get("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS") or 60.0),
+            redis_url=env.get("UMKM_REDIS_URL") or None,
+            redis_channel=env.get("UMKM_REDIS_CHANNEL") or cls.redis_channel,
+            allowed_origins=_list(env, "UMKM_ALLOWED_ORIGINS"),
+            log_format=env.get("UMKM_LOG_FORMAT") or "text",
             env=env.get("UMKM_ENV") or "development",
+            max_query_depth=_int(env, "UMKM_MAX_QUERY_DEPTH", cls.max_query_depth),
+            max_query_aliases=_int(env, "UMKM_MAX_QUERY_ALIASES", cls.max_query_aliases),
+            max_query_tokens=_int(env, "UMKM_MAX_QUERY_TOKENS", cls.max_query_tokens),
+            max_query_cost=_int(env, "UMKM_MAX_QUERY_COST", cls.max_query_cost),
+            analyst_max_query_cost=_int(env, "UMKM_ANALYST_MAX_QUERY_COST", cls.analyst_max_query_cost),
+            max_batch_operations=_int(env, "UMKM_MAX_BATCH_OPERATIONS", cls.max_batch_operations),
+            max_body_bytes=_int(env, "UMKM_MAX_BODY_BYTES", cls.max_body_bytes),
+            request_timeout_seconds=_float(env, "UMKM_REQUEST_TIMEOUT_SECONDS", cls.request_timeout_seconds),
+            rate_limit_per_ip=_int(env, "UMKM_RATE_LIMIT_PER_IP", cls.rate_limit_per_ip),
+            rate_limit_per_user=_int(env, "UMKM_RATE_LIMIT_PER_USER", cls.rate_limit_per_user),
+            rate_limit_window_seconds=_int(env, "UMKM_RATE_LIMIT_WINDOW_SECONDS", cls.rate_limit_window_seconds),
+            redis_prefix=env.get("UMKM_REDIS_PREFIX") or cls.redis_prefix,
+            persisted_queries_only=bool(_bool(env, "UMKM_PERSISTED_QUERIES_ONLY")),
+            persisted_queries_file=env.get("UMKM_PERSISTED_QUERIES_FILE") or None,
+            introspection=_bool(env, "UMKM_INTROSPECTION"),
+            field_suggestions=_bool(env, "UMKM_FIELD_SUGGESTIONS"),
+            login_max_failures=_int(env, "UMKM_LOGIN_MAX_FAILURES", cls.login_max_failures),
+            login_lockout_seconds=_int(env, "UMKM_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
+            password_min_length=_int(env, "UMKM_PASSWORD_MIN_LENGTH", cls.password_min_length),
+            min_group_size=_int(env, "UMKM_MIN_GROUP_SIZE", cls.min_group_size),
         )
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.introspection if self.introspection is not None else not self.is_production
+
+    @property
+    def field_suggestions_enabled(self) -> bool:
+        return self.field_suggestions if self.field_suggestions is not None else not self.is_production
+
+    def problems(self) -> list[str]:
+        """What makes these settings unsafe to start with; production is held to more than development."""
+        found = [f"UMKM_{name.upper()} must be at least 1, got {getattr(self, name)}" for name in (
+            "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
+            "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
+            "token_ttl_seconds", "password_min_length",
+        ) if getattr(self, name) < 1]
+        if self.min_group_size < 2:
+            found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
+        if self.request_timeout_seconds <= 0:
+            found.append(f"UMKM_REQUEST_TIMEOUT_SECONDS must be above 0, got {self.request_timeout_seconds}")
+        if self.persisted_queries_only and not self.persisted_queries_file:
+            found.append("UMKM_PERSISTED_QUERIES_ONLY needs UMKM_PERSISTED_QUERIES_FILE, the documents to accept")
+        if self.is_production:
+            if self.secret_key == DEFAULT_SECRET_KEY:
+                found.append("UMKM_SECRET_KEY is the development default; set a random key of at least "
+                             f"{MIN_SECRET_KEY_LENGTH} characters")
+            elif len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+                found.append(f"UMKM_SECRET_KEY has {len(self.secret_key)} characters; use at least {MIN_SECRET_KEY_LENGTH}")
+            if self.token_ttl_seconds > MAX_PRODUCTION_TOKEN_TTL_SECONDS:
+                found.append(f"UMKM_TOKEN_TTL_SECONDS is {self.token_ttl_seconds}; tokens must expire within "
+                             f"{MAX_PRODUCTION_TOKEN_TTL_SECONDS} seconds (30 days)")
+            if self.login_max_failures < 1:
+                found.append("UMKM_LOGIN_MAX_FAILURES is 0; login throttling cannot be off in production")
+            if self.password_min_length < MIN_PRODUCTION_PASSWORD_LENGTH:
+                found.append(f"UMKM_PASSWORD_MIN_LENGTH is {self.password_min_length}; production needs at least "
+                             f"{MIN_PRODUCTION_PASSWORD_LENGTH}")
+        return found
+
+    def check(self) -> None:
+        """Raise SettingsError naming every problem, so the server refuses to start on unsafe settings."""
+        found = self.problems()
+        if found:
+            where = "UMKM_ENV=production" if self.is_production else "umkm-graph"
+            raise SettingsError(f"{where} refuses to start:\n- " + "\n- ".join(found))

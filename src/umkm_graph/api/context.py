@@ -25,6 +25,7 @@ class Context:
     providers: Providers
     events: EventBus
     loaders: Loaders = field(default_factory=Loaders)
+    connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     _user: object = _UNSET
 
     async def user(self) -> User | None:

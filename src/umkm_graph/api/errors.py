@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from umkm_graph.observability import ERRORS
 from umkm_graph.services.errors import DomainError, DomainErrors
 from umkm_graph.services.errors import ErrorCode as DomainErrorCode
 
@@ -47,7 +48,10 @@ async def mutate(
     try:
         result = await action(None if anonymous else await info.context.user())
     except DomainError as error:
-        return make(errors=user_errors(error))
+        errors = user_errors(error)
+        for e in errors:
+            ERRORS.labels(e.code.value).inc()
+        return make(errors=errors)
     return make(errors=[], **convert(result))
 
 
@@ -66,6 +70,11 @@ class ReadableErrors(MaskErrors):
         return [self._process(error) for error in errors]
 
     def _process(self, error: GraphQLError) -> GraphQLError:
+        processed = self._readable(error)
+        ERRORS.labels((processed.extensions or {}).get("code", "GRAPHQL")).inc()
+        return processed
+
+    def _readable(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if isinstance(original, DomainError):
             return GraphQLError(

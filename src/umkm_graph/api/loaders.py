@@ -10,6 +10,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from umkm_graph.models import Category, Order, OrderLine, OrderTransition, Payment, Product, Review, Shop, User
+from umkm_graph.models import PaymentEventRecord, PaymentRefund
+from umkm_graph.models import CourierShipment, ShipmentEvent
 
 
 def by_id(model: type[Model]) -> DataLoader[int, Any]:
@@ -50,8 +52,12 @@ class Loaders:
         self.order_lines = many_by(OrderLine, "order_id")
         self.orders_of_checkout = many_by(Order, "checkout_id")
         self.payment_of_order = one_by(Payment, "order_id")
+        self.payment_events = many_by(PaymentEventRecord, "payment_id", ("received_at", "id"))
+        self.payment_refunds = many_by(PaymentRefund, "payment_id", ("created_at", "id"))
         self.order_transitions = many_by(OrderTransition, "order_id", ("created_at", "id"))
         self.review_of_line = one_by(Review, "order_line_id")
+        self.courier_shipment_of_order = one_by(CourierShipment, "order_id")
+        self.shipment_events = many_by(ShipmentEvent, "shipment_id", ("received_at", "id"))
         self._categories: list[Category] | None = None
 
     async def all_categories(self) -> list[Category]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import datetime as dt
+
 import strawberry
 from strawberry.types import Info
 
@@ -12,6 +14,7 @@ from umkm_graph.api.context import Context
 from umkm_graph.api.errors import UserError, mutate
 from umkm_graph.api.ids import parse_id
 from umkm_graph.api.pagination import Connection, paginate
+from umkm_graph.api.scalars import Rupiah
 from umkm_graph.api.types.orders import (
     CheckoutType,
     DeliveryOptionType,
@@ -21,7 +24,7 @@ from umkm_graph.api.types.orders import (
     load_order,
 )
 from umkm_graph.models import Order, User
-from umkm_graph.services import checkout, orders, payments
+from umkm_graph.services import checkout, orders, payment_events, payments
 from umkm_graph.services.order_states import Action
 
 
@@ -46,13 +49,24 @@ class DeliveryAddressInput:
     kecamatan: str
     kelurahan: str
     street: str
+    latitude: float | None = strawberry.field(
+        default=None, description="The buyer's point, with longitude: couriers that quote by coordinates need it."
+    )
+    longitude: float | None = None
+
+    def address(self) -> checkout.Address:
+        return checkout.Address(kecamatan=self.kecamatan, kelurahan=self.kelurahan, street=self.street,
+                                latitude=self.latitude, longitude=self.longitude)
 
 
 @strawberry.input(description="A cart, which may hold products of several shops: it becomes one order per shop.")
 class CheckoutInput:
     lines: list[CheckoutLineInput] = strawberry.field(description="One line per product; quantity 1 to 1000.")
     shops: list[CheckoutShopInput]
-    payment_method: str = strawberry.field(description="A code from paymentMethods, e.g. COD.")
+    payment_method: str = strawberry.field(
+        description="A code from paymentMethods, e.g. COD; a cashless one leaves the orders AWAITING_PAYMENT, and "
+        "each order's payment.action says how to pay."
+    )
     address: DeliveryAddressInput | None = strawberry.field(default=None, description="Required for DELIVERY options.")
 
     def draft(self) -> checkout.CheckoutDraft:
@@ -61,9 +75,7 @@ class CheckoutInput:
         shops = [checkout.ShopChoice(parse_id(s.shop_id, f"input.shops.{j}.shopId"), s.delivery_provider,
                                      s.delivery_service, s.note)
                  for j, s in enumerate(self.shops)]
-        address = None if self.address is None else checkout.Address(
-            kecamatan=self.address.kecamatan, kelurahan=self.address.kelurahan, street=self.address.street
-        )
+        address = None if self.address is None else self.address.address()
         return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address)
 
 
@@ -138,9 +150,10 @@ class OrdersMutation:
     @strawberry.mutation(description="A buyer checks out a cart: one order per shop, all placed or none.")
     async def checkout(self, info: Info[Context, None], input: CheckoutInput) -> CheckoutPayload:
         context = info.context
+        expiry = dt.timedelta(minutes=context.settings.payment_expiry_minutes)
         return await mutate(
             info, CheckoutPayload,
-            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events),
+            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events, payment_expiry=expiry),
             lambda result: {"checkout": CheckoutType.from_model(result)},
         )
 
@@ -175,7 +188,38 @@ class OrdersMutation:
     async def complete_order(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
         return await mutate(info, OrderPayload, _transition(info, id, Action.COMPLETE), _order)
 
-    @strawberry.mutation(description="The buyer or the seller cancels a PLACED or ACCEPTED order with a reason; stock returns.")
+    @strawberry.mutation(
+        description="The buyer or the seller cancels an AWAITING_PAYMENT, PLACED or ACCEPTED order with a reason; stock "
+        "returns, and a paid order is refunded in full through its gateway."
+    )
     async def cancel_order(self, info: Info[Context, None], id: strawberry.ID, reason: str) -> OrderPayload:
         return await mutate(info, OrderPayload, _transition(info, id, Action.CANCEL, reason=reason), _order)
+
+    @strawberry.mutation(
+        description="The buyer says they have paid an AWAITING_PAYMENT order: the gateway is asked now instead of "
+        "waiting for its notification. Safe to repeat."
+    )
+    async def confirm_payment(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
+        context = info.context
+        return await mutate(
+            info, OrderPayload,
+            lambda user: payment_events.confirm(user, parse_id(id, "id"), context.providers, context.events),
+            _order,
+        )
+
+    @strawberry.mutation(
+        description="The seller gives part or all of a paid order's money back through its gateway, without cancelling "
+        "it (e.g. an item ran out). Where the method allows it: see paymentMethods' refundable and partialRefunds."
+    )
+    async def refund_payment(
+        self, info: Info[Context, None], order_id: strawberry.ID, amount: Rupiah, reason: str
+    ) -> OrderPayload:
+        context = info.context
+        return await mutate(
+            info, OrderPayload,
+            lambda user: payments.refund_part(
+                user, parse_id(order_id, "orderId"), amount, reason, context.providers, context.events
+            ),
+            _order,
+        )
 

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from umkm_graph.api.context import Context
 from umkm_graph.api.errors import UserError, mutate
+from umkm_graph.api.limits import login_throttle
 from umkm_graph.api.types.people import Role, UserType
 from umkm_graph.models import Role as RoleModel
 from umkm_graph.models import User
@@ -50,7 +51,8 @@ class PeopleMutation:
     async def register(self, info: Info[Context, None], input: RegisterInput) -> AuthPayload:
         async def register(_: None) -> User:
             return await people.register(
-                email=input.email, password=input.password, name=input.name, role=input.role, phone=input.phone
+                email=input.email, password=input.password, name=input.name, role=input.role, phone=input.phone,
+                min_password_length=info.context.settings.password_min_length,
             )
 
         return await mutate(info, AuthPayload, register, lambda user: _signed_in(info, user), anonymous=True)
@@ -58,7 +60,8 @@ class PeopleMutation:
     @strawberry.mutation(description="Exchange email and password for a bearer token.")
     async def login(self, info: Info[Context, None], email: str, password: str) -> AuthPayload:
         return await mutate(
-            info, AuthPayload, lambda _: people.authenticate(email, password), lambda user: _signed_in(info, user),
+            info, AuthPayload, lambda _: people.authenticate(email, password, login_throttle(info)),
+            lambda user: _signed_in(info, user),
             anonymous=True,
         )
 

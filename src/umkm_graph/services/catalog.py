@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, fields
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
-from umkm_graph.models import Category, Product, ProductUnit, Role, ShopStatus, User
+from umkm_graph.models import Category, PriceChange, PriceUnit, Product, ProductUnit, Role, ShopStatus, User
 from umkm_graph.services.access import can_see_shop, is_city, require_role
 from umkm_graph.services.errors import DomainError, ErrorCode, Validator
 from umkm_graph.services.regions import canonical_kecamatan
@@ -114,7 +115,10 @@ async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
 async def create_product(user: User | None, shop_id: int, draft: ProductDraft) -> Product:
     shop = await get_owned_shop(user, shop_id)
     values = await _clean(draft, creating=True)
-    return await Product.create(shop=shop, **values)
+    async with in_transaction():
+        product = await Product.create(shop=shop, **values)
+        await _record_price(product, user)
+    return product
 
 
 async def get_owned_product(user: User | None, product_id: int) -> Product:
@@ -129,9 +133,24 @@ async def update_product(user: User | None, product_id: int, draft: ProductDraft
     product = await get_owned_product(user, product_id)
     values = await _clean(draft, creating=False)
     if values:
+        before = _price_of(product)
         product.update_from_dict(values)
-        await product.save()
+        async with in_transaction():
+            await product.save()
+            if _price_of(product) != before:
+                await _record_price(product, user)
     return product
+
+
+def _price_of(product: Product) -> tuple[int, tuple[int, str] | None]:
+    return product.price, price_per_base_unit(product)
+
+
+async def _record_price(product: Product, user: User | None) -> None:
+    """Every price a product has, for the city's price watch (services/price_watch.py); in the caller's transaction."""
+    per = price_per_base_unit(product)
+    await PriceChange.create(product_id=product.id, price=product.price, unit_price=per[0] if per else None,
+                             per=PriceUnit(per[1]) if per else None, changed_by_id=user.id if user else None)
 
 
 async def set_stock(user: User | None, product_id: int, stock: int) -> Product:
@@ -144,14 +163,19 @@ async def set_stock(user: User | None, product_id: int, stock: int) -> Product:
 
 
 def price_per_base_unit(product: Product) -> tuple[int, str] | None:
-    """Price per kg or per litre in whole rupiah, so packs of different sizes compare; None when unknowable."""
+    """Price per kg or per litre in whole rupiah, rounded half up (as the analytics SQL does), so packs of different
+    sizes compare; None when unknowable."""
     if product.unit == ProductUnit.LITRE:
-        return round(Decimal(product.price) / Decimal(product.pack_size)), "LITRE"
+        return _half_up(Decimal(product.price) / Decimal(product.pack_size)), "LITRE"
     if product.unit == ProductUnit.KG:
-        return round(Decimal(product.price) / Decimal(product.pack_size)), "KG"
+        return _half_up(Decimal(product.price) / Decimal(product.pack_size)), "KG"
     if product.net_weight_grams:
-        return round(Decimal(product.price) * 1000 / product.net_weight_grams), "KG"
+        return _half_up(Decimal(product.price) * 1000 / product.net_weight_grams), "KG"
     return None
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def can_see_product(user: User | None, product: Product) -> bool:

@@ -9,9 +9,10 @@ every error points at the one line to fix.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
@@ -35,6 +36,7 @@ from umkm_graph.hookspecs import (
 )
 from umkm_graph.models import (
     Checkout,
+    CourierShipment,
     Order,
     OrderLine,
     OrderStatus,
@@ -61,6 +63,7 @@ MAX_LINES = 100
 MAX_QUANTITY = 1000
 MAX_NOTE = 500
 PAYMENT_FIELD = ["input", "paymentMethod"]
+DEFAULT_PAYMENT_EXPIRY = dt.timedelta(minutes=60)
 
 
 @dataclass
@@ -84,6 +87,8 @@ class Address:
     kecamatan: str
     kelurahan: str
     street: str
+    latitude: float | None = None  # the buyer's point: couriers that quote by coordinates need it
+    longitude: float | None = None
 
 
 @dataclass
@@ -114,6 +119,7 @@ class _Plan:
     reference: str = field(default_factory=new_order_reference)
     shipment: Shipment = field(default_factory=Shipment)
     payment: PaymentResult = field(default_factory=PaymentResult)
+    payment_expires_at: dt.datetime | None = None  # cashless only
 
     @property
     def subtotal(self) -> int:
@@ -136,10 +142,18 @@ class _Plan:
         return ["input", "shops", str(self.choice_index), "deliveryProvider"]
 
 
-async def checkout(user: User | None, draft: CheckoutDraft, providers: Providers, events: EventBus) -> Checkout:
+async def checkout(
+    user: User | None, draft: CheckoutDraft, providers: Providers, events: EventBus,
+    *, payment_expiry: dt.timedelta = DEFAULT_PAYMENT_EXPIRY,
+) -> Checkout:
+    """Cash on delivery places the orders at once; a cashless method leaves them AWAITING_PAYMENT until the gateway
+    says they are paid, or until payment_expiry passes."""
     buyer = require_role(user, Role.BUYER)
     lines = await _check_lines(buyer, draft.lines)
     plans, destination, option = _plan(draft, lines, providers)
+    if not option.method.cash_on_delivery:
+        for plan in plans:
+            plan.payment_expires_at = dt.datetime.now(dt.UTC) + payment_expiry
     await _quote(plans, destination, option, providers)
     undo = await _create_with_providers(plans, buyer, destination, option, providers)
     try:
@@ -150,7 +164,7 @@ async def checkout(user: User | None, draft: CheckoutDraft, providers: Providers
     for order in orders:
         await events.publish(OrderStatusChanged(
             order_id=order.id, shop_id=order.shop_id, buyer_id=buyer.id, from_status=None,  # type: ignore[attr-defined]
-            to_status=OrderStatus.PLACED.value, actor_id=buyer.id, reason=None, at=order.created_at,
+            to_status=order.status.value, actor_id=buyer.id, reason=None, at=order.created_at,
         ))
     return made
 
@@ -217,7 +231,7 @@ def _plan(
         if plan.choice is None:
             check.add("shops", f"Choose how {plan.shop.name} (shop {plan.shop.id}) delivers its part of the cart",
                       ErrorCode.REQUIRED)
-    destination = _destination(draft.address, check)
+    destination = destination_of(draft.address, check)
     needs_address = [p.shop.name for p in plans.values() if p.provider and p.provider.kind == DeliveryKind.DELIVERY]
     if needs_address and draft.address is None:
         check.add("address", f"A delivery address is needed for the delivery from {', '.join(needs_address)}",
@@ -226,14 +240,15 @@ def _plan(
     if option is None:
         check.add("paymentMethod", f"No payment method is coded {draft.payment_method!r}; paymentMethods lists them")
     elif not usable(option):
-        check.add("paymentMethod", f"{option.method.display_name} cannot be used yet: only cash on delivery is accepted",
+        check.add("paymentMethod", f"{option.method.display_name} cannot be used: its gateway cannot tell us when it is paid",
                   ErrorCode.NOT_AVAILABLE)
     check.raise_if_any()
     assert option is not None
     return list(plans.values()), destination, option
 
 
-def _destination(address: Address | None, check: Validator) -> Destination | None:
+def destination_of(address: Address | None, check: Validator) -> Destination | None:
+    """The address, checked and in canonical names; errors go to `check` under "address"."""
     if address is None:
         return None
     kecamatan = canonical_kecamatan(address.kecamatan)
@@ -244,9 +259,24 @@ def _destination(address: Address | None, check: Validator) -> Destination | Non
     elif kelurahan is None:
         check.add("address.kelurahan", f"{address.kelurahan!r} is not a kelurahan of Kecamatan {kecamatan}")
     check.check(0 < len(street) <= 255, "address.street", "Street address must have 1 to 255 characters")
+    lat, lon = address.latitude, address.longitude
+    if (lat is None) != (lon is None):
+        check.add("address.latitude", "Give latitude and longitude together")
+    elif lat is not None and lon is not None:
+        check.check(-8.2 <= lat <= -7.7, "address.latitude", "Latitude must be within Kota Malang (-8.2 to -7.7)")
+        check.check(112.4 <= lon <= 112.9, "address.longitude", "Longitude must be within Kota Malang (112.4 to 112.9)")
     if kecamatan is None or kelurahan is None:
         return None
-    return Destination(kecamatan=kecamatan, kelurahan=kelurahan, address=street)
+    return Destination(kecamatan=kecamatan, kelurahan=kelurahan, address=street, latitude=lat, longitude=lon)
+
+
+def missing_location(shop: ShopInfo, to: Destination | None) -> str | None:
+    """What a courier that quotes by coordinates still lacks, or None."""
+    if shop.latitude is None or shop.longitude is None:
+        return f"the location of {shop.name} on the map, which the shop has not set"
+    if to is None or to.latitude is None or to.longitude is None:
+        return "your location: give latitude and longitude with the address"
+    return None
 
 
 async def _quote(plans: list[_Plan], destination: Destination | None, option: PaymentOption, providers: Providers) -> None:
@@ -256,8 +286,15 @@ async def _quote(plans: list[_Plan], destination: Destination | None, option: Pa
     for plan in plans:
         assert plan.provider is not None and plan.choice is not None
         to = destination if plan.provider.kind == DeliveryKind.DELIVERY else None
-        request = QuoteRequest(shop=shop_info(plan.shop), destination=to, items=_items(plan),
-                               weight_grams=_weight(plan), order_value=plan.subtotal)
+        origin = shop_info(plan.shop)
+        missing = missing_location(origin, to) if plan.provider.needs_coordinates else None
+        if missing:
+            where = "address.latitude" if origin.latitude is not None else f"{plan.path}.deliveryProvider"
+            check.add(where, f"{plan.provider.display_name} needs {missing}", ErrorCode.NOT_AVAILABLE)
+            continue
+        weight, estimated = _weight(plan)
+        request = QuoteRequest(shop=origin, destination=to, items=_items(plan), weight_grams=weight,
+                               order_value=plan.subtotal, weight_estimated=estimated)
         quotes = await providers.quote(plan.provider, request, plan.field)
         wanted = plan.choice.delivery_service
         plan.quote = next((q for q in quotes if wanted is None or q.service == wanted), None)
@@ -290,19 +327,12 @@ async def _create_with_providers(
     try:
         for plan in plans:
             assert plan.provider is not None and plan.quote is not None
-            is_delivery = plan.provider.kind == DeliveryKind.DELIVERY
-            cod_amount = plan.total if option.method.cash_on_delivery else 0
-            plan.shipment = await providers.create_shipment(plan.provider, ShipmentRequest(
-                reference=plan.reference, service=plan.quote.service, shop=shop_info(plan.shop), buyer=buyer_info(buyer),
-                destination=destination if is_delivery else None, items=_items(plan), weight_grams=_weight(plan),
-                fee=plan.fee, cash_on_delivery_amount=cod_amount,
-            ), plan.field)
-            undo.append(functools.partial(providers.cancel_shipment, plan.provider, ShipmentCancelRequest(
-                reference=plan.reference, provider_reference=plan.shipment.reference, reason="checkout failed"), plan.field))
-            plan.payment = await providers.create_payment(option.provider, PaymentRequest(
-                reference=plan.reference, method=option.method.code, amount=plan.total, delivery_fee=plan.fee,
-                items=_items(plan), buyer=buyer_info(buyer), shop=shop_info(plan.shop),
-            ), PAYMENT_FIELD)
+            if not plan.provider.books_when_ready:  # a booked courier is called when the seller marks the order ready
+                await _create_shipment(plan, buyer, destination, option, providers)
+                undo.append(functools.partial(providers.cancel_shipment, plan.provider, ShipmentCancelRequest(
+                    reference=plan.reference, provider_reference=plan.shipment.reference, reason="checkout failed"),
+                    plan.field))
+            plan.payment = await _create_payment(plan, buyer, option, providers)
             undo.append(functools.partial(providers.cancel_payment, option.provider, PaymentCancelRequest(
                 reference=plan.reference, provider_reference=plan.payment.provider_reference, amount=plan.total,
                 reason="checkout failed"), PAYMENT_FIELD))
@@ -310,6 +340,35 @@ async def _create_with_providers(
         await _run_undo(undo)
         raise
     return undo
+
+
+async def _create_shipment(
+    plan: _Plan, buyer: User, destination: Destination | None, option: PaymentOption, providers: Providers
+) -> None:
+    assert plan.provider is not None and plan.quote is not None
+    is_delivery = plan.provider.kind == DeliveryKind.DELIVERY
+    weight, estimated = _weight(plan)
+    plan.shipment = await providers.create_shipment(plan.provider, ShipmentRequest(
+        reference=plan.reference, service=plan.quote.service, shop=shop_info(plan.shop), buyer=buyer_info(buyer),
+        destination=destination if is_delivery else None, items=_items(plan), weight_grams=weight, fee=plan.fee,
+        cash_on_delivery_amount=plan.total if option.method.cash_on_delivery else 0, weight_estimated=estimated,
+    ), plan.field)
+
+
+async def _create_payment(plan: _Plan, buyer: User, option: PaymentOption, providers: Providers) -> PaymentResult:
+    request = PaymentRequest(
+        reference=plan.reference, method=option.method.code, amount=plan.total, delivery_fee=plan.fee,
+        items=_items(plan), buyer=buyer_info(buyer), shop=shop_info(plan.shop), expires_at=plan.payment_expires_at,
+    )
+    try:
+        return await providers.create_payment(option.provider, request, PAYMENT_FIELD)
+    except DomainError:
+        if not option.method.cash_on_delivery:
+            # A gateway that timed out may have made the payment all the same: cancel it, so it cannot be paid.
+            cancel = PaymentCancelRequest(reference=plan.reference, provider_reference=None, amount=plan.total,
+                                          reason="checkout failed")
+            await _run_undo([functools.partial(providers.cancel_payment, option.provider, cancel, PAYMENT_FIELD)])
+        raise
 
 
 async def _run_undo(undo: list[Undo]) -> None:
@@ -342,7 +401,7 @@ async def _write_order(
     assert plan.provider is not None and plan.quote is not None and plan.choice is not None
     to = destination if plan.provider.kind == DeliveryKind.DELIVERY else None
     order = await Order.create(
-        checkout=checkout, shop=plan.shop, buyer=buyer, reference=plan.reference, status=OrderStatus.PLACED,
+        checkout=checkout, shop=plan.shop, buyer=buyer, reference=plan.reference, status=_first_status(option),
         delivery_method=plan.provider.kind, delivery_provider=plan.provider.code, delivery_service=plan.quote.service,
         delivery_reference=plan.shipment.reference, delivery_fee=plan.fee,
         delivery_kecamatan=to.kecamatan if to else None, delivery_kelurahan=to.kelurahan if to else None,
@@ -356,10 +415,24 @@ async def _write_order(
                   quantity=line.quantity, line_total=line.product.price * line.quantity)
         for line in plan.lines
     ])
+    action = plan.payment.action
     await Payment.create(order=order, method=option.method.code, provider=option.provider.code, amount=plan.total,
-                         reference=plan.reference, provider_reference=plan.payment.provider_reference)
-    await OrderTransition.create(order=order, from_status=None, to_status=OrderStatus.PLACED, actor=buyer)
+                         reference=plan.reference, provider_reference=plan.payment.provider_reference,
+                         action_kind=action.kind if action else None, action_value=action.value if action else None,
+                         action_bank=action.bank if action else None,
+                         expires_at=plan.payment.expires_at or plan.payment_expires_at)
+    await OrderTransition.create(order=order, from_status=None, to_status=order.status, actor=buyer)
+    if plan.provider.books_when_ready:
+        weight, estimated = _weight(plan)
+        await CourierShipment.create(order=order, provider=plan.provider.code, service=plan.quote.service,
+                                     destination_latitude=to.latitude if to else None,
+                                     destination_longitude=to.longitude if to else None,
+                                     weight_grams=weight, weight_estimated=estimated)
     return order
+
+
+def _first_status(option: PaymentOption) -> OrderStatus:
+    return OrderStatus.PLACED if option.method.cash_on_delivery else OrderStatus.AWAITING_PAYMENT
 
 
 async def delivery_options(
@@ -402,12 +475,13 @@ def buyer_info(user: User) -> BuyerInfo:
 def _items(plan: _Plan) -> tuple[Item, ...]:
     return tuple(
         Item(product_id=line.product.id, name=line.product.name, unit_price=line.product.price, quantity=line.quantity,
-             weight_grams=_pack_grams(line.product))
+             weight_grams=pack_grams(line.product))
         for line in plan.lines
     )
 
 
-def _pack_grams(product: Product) -> int | None:
+def pack_grams(product: Product) -> int | None:
+    """One pack's weight, when the seller gave it (or it is sold by the kg); None otherwise."""
     if product.net_weight_grams:
         return product.net_weight_grams
     if product.unit == ProductUnit.KG:
@@ -415,8 +489,25 @@ def _pack_grams(product: Product) -> int | None:
     return None
 
 
-def _weight(plan: _Plan) -> int:
-    return sum((_pack_grams(line.product) or 0) * line.quantity for line in plan.lines)
+ESTIMATED_PACK_GRAMS = 1000
+
+
+def parcel_weight(lines: Iterable[tuple[Product, int]]) -> tuple[int, bool]:
+    """The parcel's grams, and whether part of it is estimated. Couriers need a weight, and refusing the order for want of
+    one helps nobody: a litre counts as 1 kg, any other pack of unknown weight as 1 kg, and the quote says so."""
+    total, estimated = 0, False
+    for product, quantity in lines:
+        grams = pack_grams(product)
+        if grams is None:
+            estimated = True
+            litres = float(product.pack_size) if product.unit == ProductUnit.LITRE else 1.0
+            grams = int(litres * ESTIMATED_PACK_GRAMS)
+        total += grams * quantity
+    return total, estimated
+
+
+def _weight(plan: _Plan) -> tuple[int, bool]:
+    return parcel_weight((line.product, line.quantity) for line in plan.lines)
 
 
 def rupiah(amount: int) -> str:

@@ -23,6 +23,7 @@ class ErrorCode(enum.Enum):
     NOT_AVAILABLE = "NOT_AVAILABLE"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PROVIDER_ERROR = "PROVIDER_ERROR"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 class DomainError(Exception):

@@ -1,12 +1,19 @@
 """The order state machine: the one table of allowed transitions, who may make each, and from which states.
 
+    AWAITING_PAYMENT ──payment settled (the system)──> PLACED        (cashless orders start here)
+    AWAITING_PAYMENT ──payment lapsed or failed (the system)──> CANCELLED
     PLACED ──accept──> ACCEPTED ──mark ready for pickup──> READY_FOR_PICKUP ──┐   (pickup orders)
                                 └─mark out for delivery──> OUT_FOR_DELIVERY ──┴─mark delivered──> DELIVERED
+    ACCEPTED ──mark ready for the courier (books it)──> READY_FOR_PICKUP   (DELIVERY by a booked courier; then the courier:)
+        READY_FOR_PICKUP ──picked──> OUT_FOR_DELIVERY ──delivered──> DELIVERED;  returned ──> CANCELLED (stock back);
+        READY_FOR_PICKUP ──booking cancelled──> ACCEPTED (the seller books again)
     DELIVERED ──complete (the buyer, once the payment is PAID)──> COMPLETED
-    PLACED | ACCEPTED ──cancel (the buyer or the seller, with a reason)──> CANCELLED
+    AWAITING_PAYMENT | PLACED | ACCEPTED ──cancel (the buyer or the seller, with a reason)──> CANCELLED
+                                           (a paid order is refunded through its gateway)
 
 Cash on delivery is paid when the seller confirms the cash collected, which is allowed once the goods are handed over or on
-their way (CASH_COLLECTABLE). COMPLETED therefore means: received, and paid. AWAITING_PAYMENT belongs to cashless payments.
+their way (CASH_COLLECTABLE). COMPLETED therefore means: received, and paid. AWAITING_PAYMENT belongs to cashless payments:
+the gateway's word (a webhook, or asking it) moves the order on, never a person.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ class Action(enum.Enum):
     MARK_DELIVERED = "MARK_DELIVERED"
     COMPLETE = "COMPLETE"
     CANCEL = "CANCEL"
+    MARK_READY_FOR_COURIER = "MARK_READY_FOR_COURIER"
 
 
 @dataclass(frozen=True)
@@ -59,8 +67,25 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     Action.MARK_DELIVERED: Transition(S.DELIVERED, frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY}), _SELLER, "marked delivered"),
     Action.COMPLETE: Transition(S.COMPLETED, frozenset({S.DELIVERED}), _BUYER, "completed", needs_paid=True),
-    Action.CANCEL: Transition(S.CANCELLED, frozenset({S.PLACED, S.ACCEPTED}), _EITHER, "cancelled"),
+    Action.CANCEL: Transition(S.CANCELLED, frozenset({S.AWAITING_PAYMENT, S.PLACED, S.ACCEPTED}), _EITHER, "cancelled"),
+    Action.MARK_READY_FOR_COURIER: Transition(
+        S.READY_FOR_PICKUP, frozenset({S.ACCEPTED}), _SELLER, "marked ready for the courier", DeliveryKind.DELIVERY
+    ),
 }
+
+# Made by the system when a booked courier reports on the parcel; a report that fits no source state is stale.
+COURIER_PICKED_UP = Transition(S.OUT_FOR_DELIVERY, frozenset({S.READY_FOR_PICKUP}), frozenset(), "picked up by the courier")
+COURIER_DELIVERED = Transition(
+    S.DELIVERED, frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY}), frozenset(), "delivered by the courier"
+)
+COURIER_RETURNED = Transition(
+    S.CANCELLED, frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY}), frozenset(), "returned by the courier"
+)
+COURIER_CANCELLED = Transition(S.ACCEPTED, frozenset({S.READY_FOR_PICKUP}), frozenset(), "sent back: booking cancelled")
+
+# Made by the system when a gateway reports on a cashless payment; nobody may make them by hand.
+PAYMENT_SETTLED = Transition(S.PLACED, frozenset({S.AWAITING_PAYMENT}), frozenset(), "placed once paid")
+PAYMENT_LAPSED = Transition(S.CANCELLED, frozenset({S.AWAITING_PAYMENT}), frozenset(), "cancelled unpaid")
 
 # The seller may confirm cash on delivery once the goods are handed over or on their way.
 CASH_COLLECTABLE = frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.DELIVERED})

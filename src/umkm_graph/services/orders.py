@@ -20,7 +20,7 @@ from umkm_graph.services import payments
 from umkm_graph.services.access import require_user
 from umkm_graph.services.catalog import return_stock
 from umkm_graph.services.errors import DomainError, ErrorCode
-from umkm_graph.services.order_states import CASH_COLLECTABLE, Action, Party, check_transition
+from umkm_graph.services.order_states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
 from umkm_graph.services.shops import get_owned_shop
 
 MAX_REASON = 500
@@ -89,18 +89,29 @@ async def transition(
         reason = _reason(reason)
     if action == Action.MARK_DELIVERED and order.delivery_method == DeliveryKind.PICKUP:
         _check_pickup_code(order, pickup_code)
+    if action in (Action.MARK_OUT_FOR_DELIVERY, Action.MARK_DELIVERED) and _booked_courier(order, providers):
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "The courier reports when it has the parcel and when it is "
+                          "delivered; use markReadyForCourier to book it", "id")
     payment_event: PaymentStatusChanged | None = None
     async with in_transaction():
         move = await _move(order, rule.to, actor, reason)
         if action == Action.CANCEL:
-            payment_event = await _release(order, payment, providers, reason or "")
+            payment_event = await _release(order, payment, providers, reason or "", actor)
     await events.publish(move)
     if payment_event is not None:
         await events.publish(payment_event)
     return order
 
 
-async def _move(order: Order, to: OrderStatus, actor: User, reason: str | None) -> OrderStatusChanged:
+async def move_by_system(order: Order, rule: Transition, reason: str) -> OrderStatusChanged:
+    """A change no person makes (a gateway settled or lapsed a payment), checked against its rule. Call inside a
+    transaction; publish the event after it commits."""
+    if order.status not in rule.sources:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"A {order.status.value} order cannot be {rule.verb}", "id")
+    return await _move(order, rule.to, None, reason)
+
+
+async def _move(order: Order, to: OrderStatus, actor: User | None, reason: str | None) -> OrderStatusChanged:
     """The conditional update that makes a change: it only applies if nobody changed the order since it was read."""
     now = dt.datetime.now(dt.UTC)
     extra = {"cancel_reason": reason} if to == OrderStatus.CANCELLED else {}
@@ -110,25 +121,33 @@ async def _move(order: Order, to: OrderStatus, actor: User, reason: str | None) 
     await OrderTransition.create(order_id=order.id, from_status=order.status, to_status=to, actor=actor, reason=reason)
     event = OrderStatusChanged(
         order_id=order.id, shop_id=order.shop_id, buyer_id=order.buyer_id,  # type: ignore[attr-defined]
-        from_status=order.status.value, to_status=to.value, actor_id=actor.id, reason=reason, at=now,
+        from_status=order.status.value, to_status=to.value, actor_id=actor.id if actor else None, reason=reason, at=now,
     )
     order.update_from_dict({"status": to, "updated_at": now, **extra})
     return event
 
 
-async def _release(order: Order, payment: Payment | None, providers: Providers, reason: str) -> PaymentStatusChanged | None:
-    """A cancelled order gives its stock back, voids its payment and cancels its shipment, or none of this happens in
-    the database. (Should the second provider call fail, the first provider has already cancelled its part.)"""
+async def _release(
+    order: Order, payment: Payment | None, providers: Providers, reason: str, actor: User
+) -> PaymentStatusChanged | None:
+    """A cancelled order gives its stock back, voids its payment (refunds it, if paid) and cancels its shipment, or none
+    of this happens in the database. (Should the second provider call fail, the first provider has already done its
+    part; a refund is safe to repeat, as it keeps its refund key.)"""
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
-    event = await payments.void(payment, providers, reason) if payment is not None else None
+    event = await payments.release(payment, providers, reason, actor) if payment is not None else None
     provider = providers.delivery.get(order.delivery_provider)
-    if provider is not None:
+    if provider is not None and not (provider.books_when_ready and order.delivery_reference is None):  # nothing booked
         request = ShipmentCancelRequest(
             reference=order.reference, provider_reference=order.delivery_reference, reason=reason
         )
         await providers.cancel_shipment(provider, request, ["id"])
     return event
+
+
+def _booked_courier(order: Order, providers: Providers) -> bool:
+    provider = providers.delivery.get(order.delivery_provider)
+    return provider is not None and provider.books_when_ready
 
 
 def _reason(reason: str | None) -> str:

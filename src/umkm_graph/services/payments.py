@@ -1,23 +1,40 @@
-"""Payments: which methods a buyer may use, cash collected on delivery, and voiding the payment of a cancelled order.
+"""Payments: which methods a buyer may use, cash collected on delivery, and what cancelling does to a payment (an unpaid
+one is voided, a paid one refunded); and the seller's partial refunds.
 
 One payment per order. Status changes are conditional updates on the current status, so a repeat or a race changes
-nothing twice.
+nothing twice. A refund reserves its amount with one conditional update (refunded_amount + amount <= amount), records
+itself under its refund key and asks the gateway, all in one transaction: if the gateway fails, nothing is written, and
+the retry sends the same key, so the gateway gives the money back once. What gateways report arrives through
+`payment_events`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from umkm_graph.events import PaymentStatusChanged
-from umkm_graph.hookspecs import PaymentCancelRequest
-from umkm_graph.models import Payment, PaymentStatus, User
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from umkm_graph.events import EventBus, PaymentStatusChanged
+from umkm_graph.hookspecs import PaymentCancelRequest, PaymentProvider, RefundRequest
+from umkm_graph.models import Order, OrderStatus, Payment, PaymentRefund, PaymentStatus, User
 from umkm_graph.plugins import PaymentOption, Providers
+from umkm_graph.services.access import require_user
 from umkm_graph.services.errors import DomainError, ErrorCode
+
+MAX_REASON = 500
+REFUNDABLE = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
+
+
+def can_tell_outcome(provider: PaymentProvider) -> bool:
+    """A cashless provider is only usable if it can tell us a payment settled: by webhook, or when asked."""
+    kind = type(provider)
+    return kind.get_status is not PaymentProvider.get_status or kind.parse_webhook is not PaymentProvider.parse_webhook
 
 
 def usable(option: PaymentOption) -> bool:
-    """Cash on delivery only, until cashless payments get their webhooks and the AWAITING_PAYMENT state."""
-    return option.method.cash_on_delivery
+    return option.method.cash_on_delivery or can_tell_outcome(option.provider)
 
 
 def payment_methods(providers: Providers) -> list[PaymentOption]:
@@ -40,29 +57,104 @@ async def record_cash(payment: Payment, seller: User) -> PaymentStatusChanged:
     if not changed:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
     payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at, "confirmed_by_id": seller.id})
-    return _changed(payment, paid_at)
+    return status_event(payment, paid_at)
+
+
+async def release(payment: Payment, providers: Providers, reason: str, actor: User | None) -> PaymentStatusChanged:
+    """What cancelling an order does to its payment: a paid one is refunded in full (what is left of it), an unpaid one
+    voided. Call inside the cancelling transaction."""
+    if payment.status in REFUNDABLE:
+        key = f"{payment.reference}-cancel"  # one cancellation per order, so a retried cancel reuses the key
+        return await refund(payment, providers, payment.amount - payment.refunded_amount, reason, actor, key, ["id"])
+    return await void(payment, providers, reason)
 
 
 async def void(payment: Payment, providers: Providers, reason: str) -> PaymentStatusChanged:
     """Cancel an unpaid payment here and at its provider. Call inside the cancelling transaction: if the provider
     fails, the whole cancellation rolls back."""
-    if payment.status == PaymentStatus.PAID:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "This order is paid; a paid order is refunded, not cancelled", "id")
+    if payment.status != PaymentStatus.PENDING:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is {payment.status.value}; it cannot be voided", "id")
     changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
     if not changed:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
     provider = providers.payment.get(payment.provider)
     if provider is not None:
-        request = PaymentCancelRequest(
-            reference=payment.reference or "", provider_reference=payment.provider_reference, amount=payment.amount,
-            reason=reason,
-        )
-        await providers.cancel_payment(provider, request, ["id"])
+        await providers.cancel_payment(provider, cancel_request(payment, reason), ["id"])
     payment.status = PaymentStatus.CANCELLED
-    return _changed(payment, dt.datetime.now(dt.UTC))
+    return status_event(payment, dt.datetime.now(dt.UTC))
 
 
-def _changed(payment: Payment, at: dt.datetime) -> PaymentStatusChanged:
+def cancel_request(payment: Payment, reason: str) -> PaymentCancelRequest:
+    return PaymentCancelRequest(
+        reference=payment.reference or "", provider_reference=payment.provider_reference, amount=payment.amount,
+        reason=reason,
+    )
+
+
+async def refund(
+    payment: Payment, providers: Providers, amount: int, reason: str, actor: User | None, key: str, field: list[str]
+) -> PaymentStatusChanged:
+    """Give `amount` back through the gateway under the refund key. Call inside a transaction."""
+    option = providers.payment_options.get(payment.method)
+    provider = providers.payment.get(payment.provider)
+    if option is None or provider is None or not option.method.refundable:
+        name = option.method.display_name if option else payment.method
+        raise DomainError(ErrorCode.NOT_AVAILABLE,
+                          f"{name} payments cannot be refunded through the gateway; settle it with the buyer directly",
+                          field)
+    left = payment.amount - payment.refunded_amount
+    if amount < left and not option.method.partial_refunds:
+        raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only the whole amount", field)
+    try:
+        await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor)
+    except IntegrityError:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "This refund was already made; reload the order", field) from None
+    reserved = await Payment.filter(
+        id=payment.id, status__in=REFUNDABLE, refunded_amount__lte=payment.amount - amount
+    ).update(refunded_amount=F("refunded_amount") + amount)
+    if not reserved:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", field)
+    current = await Payment.get(id=payment.id)  # our update holds the row, so this is the sum after every refund
+    status = PaymentStatus.REFUNDED if current.refunded_amount >= current.amount else PaymentStatus.PARTIALLY_REFUNDED
+    await Payment.filter(id=payment.id).update(status=status)
+    result = await providers.refund_payment(provider, RefundRequest(
+        reference=payment.reference or "", provider_reference=payment.provider_reference, amount=amount,
+        reason=reason, idempotency_key=key,
+    ), field)
+    if result.provider_reference:
+        await PaymentRefund.filter(key=key).update(provider_reference=result.provider_reference)
+    payment.update_from_dict({"status": status, "refunded_amount": current.refunded_amount})
+    return status_event(payment, dt.datetime.now(dt.UTC))
+
+
+async def refund_part(
+    user: User | None, order_id: int, amount: int, reason: str, providers: Providers, events: EventBus
+) -> Order:
+    """The seller gives part (or all) of a paid order's money back without cancelling it, e.g. for a missing item.
+    The refund key is the payment's n-th refund of this amount: a retry after a failure sends the same key."""
+    seller = require_user(user)
+    order = await Order.get_or_none(id=order_id).select_related("shop")
+    if order is None or order.shop.owner_id != seller.id:  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.NOT_FOUND, "No order of your shop has this id", "orderId")
+    text = " ".join(reason.split())
+    if not 0 < len(text) <= MAX_REASON:
+        raise DomainError(ErrorCode.INVALID, f"A reason has 1 to {MAX_REASON} characters", "reason")
+    payment = await Payment.get_or_none(order_id=order.id)
+    if payment is None or payment.status not in REFUNDABLE or order.status == OrderStatus.CANCELLED:
+        state = payment.status.value if payment else "unpaid"
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"Only a paid order is refunded; this one is {state}", "orderId")
+    left = payment.amount - payment.refunded_amount
+    if not 0 < amount <= left:
+        raise DomainError(ErrorCode.INVALID, f"Refund 1 to {left} rupiah: what is left of the payment", "amount")
+    async with in_transaction():
+        count = await PaymentRefund.filter(payment_id=payment.id).count()
+        key = f"{payment.reference}-R{count + 1}-{amount}"
+        event = await refund(payment, providers, amount, text, seller, key, ["amount"])
+    await events.publish(event)
+    return order
+
+
+def status_event(payment: Payment, at: dt.datetime) -> PaymentStatusChanged:
     return PaymentStatusChanged(
         order_id=payment.order_id, payment_id=payment.id, method=payment.method,  # type: ignore[attr-defined]
         status=payment.status.value, amount=payment.amount, at=at,

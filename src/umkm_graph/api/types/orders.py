@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -10,14 +11,24 @@ from strawberry.types import Info
 from umkm_graph.api.context import Context
 from umkm_graph.api.scalars import Rupiah
 from umkm_graph.api.types.catalog import ProductType, ShopType, load_product
-from umkm_graph.hookspecs import DeliveryKind, DeliveryProvider, DeliveryQuote
-from umkm_graph.models import Checkout, Order, OrderLine, OrderStatus, OrderTransition, Payment, PaymentStatus
+from umkm_graph.hookspecs import DeliveryKind, DeliveryProvider, DeliveryQuote, PaymentEventStatus
+from umkm_graph.models import Checkout, Order, OrderLine, OrderStatus, OrderTransition, Payment, PaymentEventSource, PaymentStatus
 from umkm_graph.plugins import PaymentOption
 from umkm_graph.services.order_states import Party
 from umkm_graph.services.orders import can_see_order, party_of
 
+if TYPE_CHECKING:
+    from umkm_graph.api.types.delivery import CourierShipmentType
+
 OrderStatusEnum = strawberry.enum(OrderStatus, name="OrderStatus")
 PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus")
+PaymentEventStatusEnum = strawberry.enum(
+    PaymentEventStatus, name="PaymentEventStatus", description="A gateway's report, in our words."
+)
+PaymentEventSourceEnum = strawberry.enum(
+    PaymentEventSource, name="PaymentEventSource",
+    description="WEBHOOK: the gateway told us. POLL: we asked it. HOST: we expired the payment ourselves.",
+)
 DeliveryKindEnum = strawberry.enum(
     DeliveryKind, name="DeliveryKind", description="PICKUP: the buyer collects at the shop. DELIVERY: to an address."
 )
@@ -43,6 +54,42 @@ class OrderLineType:
         return await load_product(info, self.model.product_id)  # type: ignore[attr-defined]
 
 
+@strawberry.type(name="PaymentAction", description="What the buyer does to pay a cashless payment; one of the values is set.")
+class PaymentActionType:
+    kind: str = strawberry.field(description="QR_STRING, VA_NUMBER, REDIRECT_URL or DEEPLINK (as the gateway says).")
+    qr_string: str | None = strawberry.field(description="QRIS: render this string as a QR code for any bank app.")
+    va_number: str | None = strawberry.field(description="Virtual account: transfer the exact amount to this number.")
+    bank: str | None = strawberry.field(description="Virtual account: the bank that holds the number, e.g. BCA.")
+    redirect_url: str | None = strawberry.field(description="E-wallets and hosted pages: open this URL or deeplink.")
+    expires_at: dt.datetime | None = strawberry.field(description="Pay before this; the order is cancelled after it.")
+
+    @classmethod
+    def from_payment(cls, payment: Payment) -> PaymentActionType | None:
+        kind, value = payment.action_kind, payment.action_value
+        if kind is None or value is None:
+            return None
+        return cls(kind=kind, qr_string=value if kind == "QR_STRING" else None,
+                   va_number=value if kind == "VA_NUMBER" else None, bank=payment.action_bank,
+                   redirect_url=value if kind in ("REDIRECT_URL", "DEEPLINK") else None, expires_at=payment.expires_at)
+
+
+@strawberry.type(name="PaymentHistoryEntry", description="One thing a gateway reported about the payment, or the host decided.")
+class PaymentHistoryEntryType:
+    status: PaymentEventStatusEnum  # type: ignore[valid-type]
+    gateway_status: str = strawberry.field(description="The gateway's own word, e.g. settlement.")
+    amount: Rupiah | None
+    source: PaymentEventSourceEnum  # type: ignore[valid-type]
+    outcome: str = strawberry.field(description="What it changed, or why it changed nothing (e.g. a repeat).")
+    at: dt.datetime
+
+
+@strawberry.type(name="PaymentRefund", description="Money given back through the gateway.")
+class PaymentRefundType:
+    amount: Rupiah
+    reason: str
+    at: dt.datetime
+
+
 @strawberry.type(name="Payment", description="How an order is paid; cash on delivery is PAID once the seller confirms it.")
 class PaymentType:
     method: str
@@ -50,11 +97,44 @@ class PaymentType:
     status: PaymentStatusEnum  # type: ignore[valid-type]
     amount: Rupiah
     paid_at: dt.datetime | None
+    refunded_amount: Rupiah = strawberry.field(description="Given back so far, through refunds.")
+    expires_at: dt.datetime | None = strawberry.field(description="Cashless: when an unpaid payment lapses.")
+    model: strawberry.Private[Payment]
 
     @classmethod
     def from_model(cls, payment: Payment) -> PaymentType:
         return cls(method=payment.method, provider=payment.provider, status=payment.status,
-                   amount=Rupiah(payment.amount), paid_at=payment.paid_at)
+                   amount=Rupiah(payment.amount), paid_at=payment.paid_at,
+                   refunded_amount=Rupiah(payment.refunded_amount), expires_at=payment.expires_at, model=payment)
+
+    async def _for_a_party(self, info: Info[Context, None]) -> bool:
+        order = await info.context.loaders.order.load(self.model.order_id)  # type: ignore[attr-defined]
+        shop = await info.context.loaders.shop.load(order.shop_id)
+        return party_of(await info.context.user(), order, shop.owner_id) is not None
+
+    @strawberry.field(description="What the buyer does to pay, while the payment is PENDING; for the buyer and seller.")
+    async def action(self, info: Info[Context, None]) -> PaymentActionType | None:
+        if self.model.status != PaymentStatus.PENDING or not await self._for_a_party(info):
+            return None
+        return PaymentActionType.from_payment(self.model)
+
+    @strawberry.field(description="What the gateway reported, oldest first; for the buyer and the seller only.")
+    async def history(self, info: Info[Context, None]) -> list[PaymentHistoryEntryType]:
+        if not await self._for_a_party(info):
+            return []
+        return [
+            PaymentHistoryEntryType(status=e.status, gateway_status=e.raw_status,
+                                    amount=None if e.amount is None else Rupiah(e.amount), source=e.source,
+                                    outcome=e.outcome, at=e.received_at)
+            for e in await info.context.loaders.payment_events.load(self.model.id)
+        ]
+
+    @strawberry.field(description="Refunds given, oldest first; for the buyer and the seller only.")
+    async def refunds(self, info: Info[Context, None]) -> list[PaymentRefundType]:
+        if not await self._for_a_party(info):
+            return []
+        return [PaymentRefundType(amount=Rupiah(r.amount), reason=r.reason, at=r.created_at)
+                for r in await info.context.loaders.payment_refunds.load(self.model.id)]
 
 
 @strawberry.type(name="OrderDelivery", description="How the goods reach the buyer; the address only for DELIVERY.")
@@ -137,6 +217,17 @@ class OrderType:
     async def pickup_code(self, info: Info[Context, None]) -> str | None:
         return self.model.pickup_code if await self._party(info) is not None else None
 
+    @strawberry.field(description="The courier booked for this order and its tracking; for the buyer and the seller only.")
+    async def shipment(
+        self, info: Info[Context, None]
+    ) -> Annotated[CourierShipmentType, strawberry.lazy("umkm_graph.api.types.delivery")] | None:
+        from umkm_graph.api.types.delivery import CourierShipmentType  # imports this module: lazy both ways
+
+        shipment = await info.context.loaders.courier_shipment_of_order.load(self.model.id)
+        if shipment is None or await self._party(info) is None:
+            return None
+        return CourierShipmentType.from_model(shipment)
+
     @strawberry.field
     async def payment(self, info: Info[Context, None]) -> PaymentType | None:
         payment = await info.context.loaders.payment_of_order.load(self.model.id)
@@ -199,13 +290,16 @@ class PaymentMethodType:
     display_name: str
     cash_on_delivery: bool
     max_amount: Rupiah | None = strawberry.field(description="The largest order total this method takes, if limited.")
+    refundable: bool = strawberry.field(description="Whether a paid order can be refunded through the gateway.")
+    partial_refunds: bool = strawberry.field(description="Whether part of a payment can be refunded.")
 
     @classmethod
     def from_option(cls, option: PaymentOption) -> PaymentMethodType:
         method = option.method
         return cls(code=method.code, provider=option.provider.code, display_name=method.display_name,
                    cash_on_delivery=method.cash_on_delivery,
-                   max_amount=None if method.max_amount is None else Rupiah(method.max_amount))
+                   max_amount=None if method.max_amount is None else Rupiah(method.max_amount),
+                   refundable=method.refundable, partial_refunds=method.partial_refunds)
 
 
 @strawberry.type(name="DeliveryOption", description="One way a shop's goods can reach the buyer, with its fee.")

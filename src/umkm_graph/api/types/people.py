@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
+from umkm_graph.api.types.analytics import AsnProgressType
 from umkm_graph.models import Role as RoleModel
 from umkm_graph.models import User
+from umkm_graph.services.participation import asn_progress
 
 Role = strawberry.enum(RoleModel, name="Role")
 
@@ -20,10 +22,17 @@ class UserType:
     is_asn: bool = strawberry.field(description="True when the person registered a NIP as a civil servant (ASN).")
     nip: str | None
     opd: str | None = strawberry.field(description="The city department (organisasi perangkat daerah) of an ASN.")
+    model: strawberry.Private[User]
 
     @classmethod
     def from_model(cls, user: User) -> UserType:
         return cls(
             id=strawberry.ID(str(user.id)), email=user.email, name=user.name, phone=user.phone, role=user.role,
-            is_asn=user.is_asn, nip=user.nip, opd=user.opd,
+            is_asn=user.is_asn, nip=user.nip, opd=user.opd, model=user,
         )
+
+    @strawberry.field(description="An ASN's own spend at UMKM in a month (YYYY-MM; this month, WIB, by default) "
+                                  "against the city's target; null for anyone who is not ASN.")
+    async def asn_progress(self, month: str | None = None) -> AsnProgressType | None:
+        progress = await asn_progress(self.model, month)
+        return AsnProgressType.from_progress(progress) if progress else None

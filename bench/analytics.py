@@ -1,0 +1,657 @@
+"""How long each city-monitoring aggregate takes through its service, next to the same question asked in hand-written SQL.
+
+    python bench/analytics.py --database-url postgres://postgres@127.0.0.1:5432/bench --orders 100000
+    python bench/analytics.py --database-url sqlite:///tmp/bench.db --orders 20000 --repeat 5
+
+The first run fills an empty database with a year of orders by bulk inserts (COPY on PostgreSQL), straight into the
+tables: realistic shapes (ASN in twelve OPDs, residents, shops in every kecamatan, sembako listings with a price history,
+order histories with acceptances, cancellations and reviews), not the services' rules. Later runs reuse it (--fresh
+starts again).
+
+Each aggregate then runs through its service (tortoise's connection, the portable SQL of services/analytics_sql.py,
+k-anonymity and shaping in Python) and as hand-written SQL sent straight to the driver (asyncpg or sqlite3). On
+PostgreSQL the hand-written SQL uses what the database offers: percentile_cont for medians, GROUPING SETS, FILTER,
+DISTINCT ON, LATERAL. SQLite has none of these, so there the hand-written statements are the services' own, sent
+directly: the ratio is then the cost of the service layer alone. The two answers are compared before timing; a
+mismatch stops the run. Timings alternate (service, hand, service, ...) and the medians are printed with their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from umkm_graph.db import close_database, open_database
+from umkm_graph.models import Category, Order
+from umkm_graph.services import analytics_sql, participation, price_watch, sales, scorecards
+from umkm_graph.services.analytics import WIB, Interval, Period, parse_month, period_from
+from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.services.regions import KELURAHAN
+
+ANCHOR = dt.datetime(2026, 11, 1, tzinfo=WIB).astimezone(dt.UTC)  # the year of orders ends here
+DAYS = 365
+OPDS = ("Diskominfo", "Diskopindag", "Bappeda", "Dinas Pendidikan", "Dinas Kesehatan", "BKPSDM", "Bapenda",
+        "Dispendukcapil", "Dinas Perhubungan", "Satpol PP", "DLH", "Disporapar")
+KECAMATAN = tuple(KELURAHAN)
+# (category slug, name, unit, pack size, net grams, rupiah per kg or litre: low, high)
+SEMBAKO = (
+    ("beras", "Beras Medium 5 kg", "KG", 5, None, 12_600, 14_000),
+    ("beras", "Beras Premium 5 kg", "KG", 5, None, 14_000, 15_300),
+    ("beras", "Beras Medium Karung 25 kg", "KG", 25, None, 12_500, 13_800),
+    ("minyak-goreng", "MinyaKita 1 L", "LITRE", 1, None, 15_200, 16_200),
+    ("minyak-goreng", "Minyak Goreng Pouch 2 L", "LITRE", 2, None, 16_000, 17_500),
+    ("telur", "Telur Ayam Ras per kg", "KG", 1, None, 24_000, 30_000),
+    ("telur", "Telur Ayam Ras 1 Tray", "TRAY", 1, 1850, 24_000, 30_000),
+    ("gula", "Gula Pasir 1 kg", "KG", 1, None, 16_000, 18_500),
+)
+OTHER = (("kuliner", "Keripik Tempe 250 g", "PACK", 250, 14_000, 20_000), ("kuliner", "Bakso Frozen", "PACK", 750,
+         45_000, 60_000), ("kerajinan", "Topeng Malangan", "PIECE", None, 175_000, 450_000),
+         ("fashion", "Kemeja Batik Malangan", "PIECE", None, 165_000, 285_000))
+METHODS = (("COD", 70), ("QRIS", 20), ("VA_BCA", 10))
+FATES = (("COMPLETED", 75), ("DELIVERED", 5), ("SELLER_CANCELLED", 4), ("BUYER_CANCELLED", 8), ("OPEN", 3),
+         ("UNPAID", 5))
+
+
+# --- a large database, by bulk inserts ------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def generate(orders: int, categories: dict[str, int], rng: random.Random) -> list[Table]:
+    """Users, shops, products and their price history, a year of orders with lines, steps and reviews."""
+    start = ANCHOR - dt.timedelta(days=DAYS)
+    asn, residents, shops = max(300, orders // 40), max(300, orders // 25), max(40, orders // 250)
+    users: list[tuple[Any, ...]] = [(1, "officer@bench.id", "-", "Petugas", "CITY_OFFICER", None, None,
+                                     start - dt.timedelta(days=60))]
+    for i in range(asn):
+        joined = start + dt.timedelta(days=rng.uniform(-90, DAYS - 30))
+        users.append((len(users) + 1, f"asn{i}@bench.id", "-", f"ASN {i}", "BUYER", f"{i:018d}",
+                      rng.choice(OPDS), joined))
+    asn_ids = [row[0] for row in users[1:]]
+    for i in range(residents):
+        users.append((len(users) + 1, f"warga{i}@bench.id", "-", f"Warga {i}", "BUYER", None, None,
+                      start + dt.timedelta(days=rng.uniform(-90, DAYS - 30))))
+    resident_ids = [row[0] for row in users[1 + asn:]]
+    shop_rows, product_rows, history, owner_of = [], [], [], {}
+    products_of: dict[int, list[tuple[int, int, str]]] = {}
+    for s in range(1, shops + 1):
+        owner = len(users) + 1
+        users.append((owner, f"penjual{s}@bench.id", "-", f"Penjual {s}", "SELLER", None, None,
+                      start - dt.timedelta(days=30)))
+        status = rng.choices(("VERIFIED", "SUSPENDED", "PENDING"), (95, 3, 2))[0]
+        kecamatan = rng.choice(KECAMATAN)
+        shop_rows.append((s, owner, f"Toko {s}", f"toko-{s}", "", kecamatan, KELURAHAN[kecamatan][0], "-", "0341000000",
+                          "1234567890123", status, True, "{}", 0, 0, 0.0, start - dt.timedelta(days=30)))
+        owner_of[s], products_of[s] = owner, []
+        sembako = rng.random() < 0.6
+        for _ in range(rng.randint(8, 12)):
+            pid = len(product_rows) + 1
+            listed = start - dt.timedelta(days=rng.uniform(1, 30))
+            if sembako:
+                slug, name, unit, pack, grams, low, high = rng.choice(SEMBAKO)
+                per_unit = rng.randrange(low, high, 50)
+                amount = Decimal(grams) / 1000 if grams else Decimal(pack)
+                price = int(round(per_unit * amount, -2))
+                unit_price = _half_up(Decimal(price) / amount)
+                per = "LITRE" if unit == "LITRE" else "KG"
+            else:
+                slug, name, unit, grams, low, high = rng.choice(OTHER)
+                pack, price = 1, rng.randrange(low, high, 500)
+                unit_price = _half_up(Decimal(price) * 1000 / grams) if grams else None
+                per = "KG" if grams else None
+            history.append((len(history) + 1, pid, price, unit_price, per, listed))
+            for _ in range(rng.choice((0, 0, 1, 2, 3))):  # repriced during the year
+                price = int(price * rng.uniform(0.95, 1.08) / 100) * 100 or 100
+                amount = (Decimal(grams) / 1000 if grams else Decimal(pack))
+                unit_price = _half_up(Decimal(price) / amount) if per else None
+                history.append((len(history) + 1, pid, price, unit_price, per,
+                                start + dt.timedelta(days=rng.uniform(0, DAYS))))
+            product_rows.append((pid, s, categories[slug], name, "", unit, Decimal(pack), grams, price, 100,
+                                 rng.random() < 0.95, "[]", 0, 0, 0.0, listed, listed))
+            products_of[s].append((pid, price, name))
+    # A product's price is its latest in the history.
+    latest: dict[int, tuple[dt.datetime, int]] = {}
+    for _, pid, price, _, _, at in history:
+        if pid not in latest or at > latest[pid][0]:
+            latest[pid] = (at, price)
+    product_rows = [row[:8] + (latest[row[0]][1],) + row[9:] for row in product_rows]
+
+    selling = [s[0] for s in shop_rows if s[10] != "PENDING"]
+    checkouts, order_rows, lines, steps, reviews = [], [], [], [], []
+    methods, method_weights = zip(*METHODS, strict=True)
+    fates, fate_weights = zip(*FATES, strict=True)
+    for oid in range(1, orders + 1):
+        buyer = rng.choice(asn_ids) if rng.random() < 0.4 else rng.choice(resident_ids)
+        shop = rng.choice(selling)
+        placed = start + dt.timedelta(seconds=rng.randrange(DAYS * 86_400))
+        chosen = rng.sample(products_of[shop], rng.randint(1, 3))
+        order_lines = [(pid, price, name, rng.randint(1, 3)) for pid, price, name in chosen]
+        subtotal = sum(price * quantity for _, price, _, quantity in order_lines)
+        method = rng.choices(methods, method_weights)[0]
+        fate = rng.choices(fates, fate_weights)[0]
+        if fate == "UNPAID" and method == "COD":
+            fate = "BUYER_CANCELLED"
+        status = {"COMPLETED": "COMPLETED", "DELIVERED": "DELIVERED", "OPEN": "ACCEPTED"}.get(fate, "CANCELLED")
+        checkouts.append((oid, buyer, subtotal, placed))
+        order_rows.append((oid, oid, shop, buyer, f"B{oid:012d}", status, "PICKUP", "pickup", "", 0, method, subtotal,
+                           subtotal, "", placed, placed))
+        for pid, price, name, quantity in order_lines:
+            lines.append((len(lines) + 1, oid, pid, name, price, quantity, price * quantity))
+        at, seller = placed, owner_of[shop]
+        if method != "COD":
+            steps.append((oid, None, "AWAITING_PAYMENT", buyer, at))
+            if fate == "UNPAID":
+                steps.append((oid, "AWAITING_PAYMENT", "CANCELLED", None, at + dt.timedelta(hours=1)))
+                continue
+            at += dt.timedelta(minutes=rng.uniform(1, 30))
+            steps.append((oid, "AWAITING_PAYMENT", "PLACED", None, at))
+        else:
+            steps.append((oid, None, "PLACED", buyer, at))
+        if fate == "BUYER_CANCELLED":
+            steps.append((oid, "PLACED", "CANCELLED", buyer, at + dt.timedelta(minutes=rng.uniform(1, 60))))
+            continue
+        at += dt.timedelta(seconds=rng.uniform(30, 6 * 3600))
+        steps.append((oid, "PLACED", "ACCEPTED", seller, at))
+        if fate == "SELLER_CANCELLED":
+            steps.append((oid, "ACCEPTED", "CANCELLED", seller, at + dt.timedelta(hours=1)))
+            continue
+        if fate == "OPEN":
+            continue
+        steps.append((oid, "ACCEPTED", "READY_FOR_PICKUP", seller, at + dt.timedelta(hours=2)))
+        steps.append((oid, "READY_FOR_PICKUP", "DELIVERED", seller, at + dt.timedelta(hours=5)))
+        if fate == "COMPLETED":
+            steps.append((oid, "DELIVERED", "COMPLETED", buyer, at + dt.timedelta(hours=20)))
+            if rng.random() < 0.3:
+                line = next(row for row in reversed(lines) if row[1] == oid)
+                reviews.append((len(reviews) + 1, line[0], line[2], shop, buyer, rng.choice((5, 5, 5, 4, 4, 3, 2, 1)),
+                                "", at + dt.timedelta(days=2)))
+    return [
+        Table("users", ("id", "email", "password_hash", "name", "role", "nip", "opd", "created_at"), users),
+        Table("shops", ("id", "owner_id", "name", "slug", "description", "kecamatan", "kelurahan", "address", "phone",
+                        "nib", "status", "offers_pickup", "delivery_fees", "rating_sum", "review_count", "rating",
+                        "created_at"), shop_rows),
+        Table("products", ("id", "shop_id", "category_id", "name", "description", "unit", "pack_size",
+                           "net_weight_grams", "price", "stock", "is_active", "image_urls", "rating_sum",
+                           "review_count", "rating", "created_at", "updated_at"), product_rows),
+        Table("price_changes", ("id", "product_id", "price", "unit_price", "per", "changed_at"), history),
+        Table("checkouts", ("id", "buyer_id", "total", "created_at"), checkouts),
+        Table("orders", ("id", "checkout_id", "shop_id", "buyer_id", "reference", "status", "delivery_method",
+                         "delivery_provider", "delivery_service", "delivery_fee", "payment_method", "subtotal",
+                         "total", "note", "created_at", "updated_at"), order_rows),
+        Table("order_lines", ("id", "order_id", "product_id", "product_name", "unit_price", "quantity", "line_total"),
+              lines),
+        Table("order_transitions", ("id", "order_id", "from_status", "to_status", "actor_id", "created_at"),
+              [(i + 1, *row) for i, row in enumerate(steps)]),
+        Table("reviews", ("id", "order_line_id", "product_id", "shop_id", "buyer_id", "rating", "text", "created_at"),
+              reviews),
+        Table("reference_prices", ("id", "commodity", "unit", "variant", "price", "effective_from", "note",
+                                   "created_at"),
+              [(1, "beras", "KG", "", 13_500, dt.date(2025, 8, 1), "", start),
+               (2, "beras", "KG", "premium", 14_900, dt.date(2025, 8, 1), "", start),
+               (3, "minyak-goreng", "LITRE", "MinyaKita", 15_700, dt.date(2025, 8, 1), "", start),
+               (4, "gula", "KG", "", 17_500, dt.date(2025, 8, 1), "", start)]),
+        Table("spend_targets", ("id", "effective_from", "amount", "created_at"), [(1, dt.date(2025, 1, 1), 200_000, start)]),
+    ]
+
+
+def _half_up(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+
+
+async def fill(url: str, orders: int, seed: int) -> None:
+    """Write the generated tables with the driver: COPY on PostgreSQL, executemany on SQLite."""
+    categories = {c.slug: c.id for c in await Category.all()}
+    began = time.perf_counter()
+    tables = generate(orders, categories, random.Random(seed))
+    print(f"generated {sum(len(t.rows) for t in tables):,} rows in {time.perf_counter() - began:.1f} s", flush=True)
+    began = time.perf_counter()
+    if url.startswith("postgres"):
+        import asyncpg
+
+        connection = await asyncpg.connect(_dsn(url))
+        try:
+            for table in tables:
+                await connection.copy_records_to_table(table.name, records=table.rows, columns=table.columns)
+                await connection.execute(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                         f"(SELECT MAX(id) FROM {table.name}))")
+            await connection.execute("ANALYZE")
+        finally:
+            await connection.close()
+    else:
+        with sqlite3.connect(_sqlite_path(url)) as connection:
+            for table in tables:
+                marks = ", ".join("?" for _ in table.columns)
+                rows = [tuple(_sqlite_value(v) for v in row) for row in table.rows]
+                connection.executemany(f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})", rows)
+            connection.execute("ANALYZE")
+    print(f"inserted in {time.perf_counter() - began:.1f} s", flush=True)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(" ")  # as tortoise writes them
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def _dsn(url: str) -> str:
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def _sqlite_path(url: str) -> str:
+    return url.split("://", 1)[1]
+
+
+# --- the hand-written SQL (PostgreSQL) -------------------------------------------------------------------------------
+
+# One statement per question, in PostgreSQL's own terms. $1 and $2 are the period's start and end.
+HAND_PARTICIPATION = """
+WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND created_at < $2),
+spend AS (SELECT o.buyer_id, SUM(o.subtotal) AS spend FROM orders o JOIN asn a ON a.id = o.buyer_id
+          WHERE o.status = 'COMPLETED' AND o.created_at >= $1 AND o.created_at < $2 GROUP BY o.buyer_id)
+SELECT a.opd, GROUPING(a.opd) AS city, COUNT(*) AS registered, COUNT(s.buyer_id) AS buyers,
+       COALESCE(SUM(s.spend), 0) AS spend, percentile_cont(0.5) WITHIN GROUP (ORDER BY s.spend) AS median_spend,
+       COUNT(*) FILTER (WHERE s.spend >= $3) AS compliant
+FROM asn a LEFT JOIN spend s ON s.buyer_id = a.id
+GROUP BY GROUPING SETS ((a.opd), ())
+"""
+HAND_BREAKDOWN = """
+SELECT u.opd, GROUPING(u.opd) AS city, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people, SUM({amount}) AS spend
+FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.created_at < $2 {joins}
+WHERE o.status = 'COMPLETED' AND o.created_at >= $1 AND o.created_at < $2
+GROUP BY GROUPING SETS ((u.opd, {key}), ({key}))
+"""
+HAND_SCORECARDS = """
+WITH steps AS (
+  SELECT o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, u.nip IS NOT NULL AS is_asn,
+         floor(extract(epoch FROM min(t.created_at) FILTER (WHERE t.to_status = 'ACCEPTED')))
+           - floor(extract(epoch FROM min(t.created_at) FILTER (WHERE t.to_status = 'PLACED'))) AS accept_s,
+         bool_or(t.to_status = 'PLACED') AS placed,
+         bool_or(t.to_status = 'CANCELLED' AND t.actor_id = s.owner_id) AS by_seller
+  FROM orders o JOIN shops s ON s.id = o.shop_id JOIN users u ON u.id = o.buyer_id
+  JOIN order_transitions t ON t.order_id = o.id
+  WHERE o.created_at >= $1 AND o.created_at < $2 {narrow}
+  GROUP BY o.id, u.nip
+),
+figures AS (
+  SELECT shop_id, count(*) AS orders, count(*) FILTER (WHERE status = 'COMPLETED') AS completed,
+         coalesce(sum(subtotal) FILTER (WHERE status = 'COMPLETED'), 0) AS gmv,
+         count(DISTINCT buyer_id) FILTER (WHERE status = 'COMPLETED') AS buyers,
+         count(DISTINCT buyer_id) FILTER (WHERE status = 'COMPLETED' AND is_asn) AS asn_buyers,
+         count(*) FILTER (WHERE status IN ('DELIVERED', 'COMPLETED')) AS fulfilled,
+         count(*) FILTER (WHERE status IN ('DELIVERED', 'COMPLETED', 'CANCELLED')) AS decided,
+         count(*) FILTER (WHERE status = 'CANCELLED' AND by_seller) AS seller_cancelled,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY accept_s) AS median_accept_s
+  FROM steps WHERE placed GROUP BY shop_id
+),
+rated AS (SELECT shop_id, count(*) AS reviews, sum(rating) AS rating_sum FROM reviews
+          WHERE created_at >= $1 AND created_at < $2 GROUP BY shop_id)
+SELECT s.id AS shop_id, coalesce(f.gmv, 0) AS gmv, coalesce(f.orders, 0) AS orders, f.median_accept_s,
+       coalesce(f.decided, 0) AS decided, coalesce(f.seller_cancelled, 0) AS seller_cancelled,
+       coalesce(r.reviews, 0) AS reviews
+FROM shops s LEFT JOIN figures f ON f.shop_id = s.id LEFT JOIN rated r ON r.shop_id = s.id
+WHERE {where}
+ORDER BY coalesce(f.gmv, 0) DESC, s.id LIMIT 20
+"""
+HAND_LISTINGS = """
+WITH listing AS (
+  SELECT p.id, p.name, c.slug AS commodity, s.kecamatan,
+         CASE WHEN p.unit IN ('KG', 'LITRE') THEN round(p.price / p.pack_size)
+              WHEN p.net_weight_grams > 0 THEN round(p.price * 1000.0 / p.net_weight_grams) END AS unit_price,
+         CASE WHEN p.unit = 'LITRE' THEN 'LITRE' ELSE 'KG' END AS per
+  FROM products p JOIN shops s ON s.id = p.shop_id JOIN categories c ON c.id = p.category_id
+  JOIN categories parent ON parent.id = c.parent_id
+  WHERE p.is_active AND s.status = 'VERIFIED' AND parent.slug = 'sembako'
+    AND (p.unit IN ('KG', 'LITRE') OR p.net_weight_grams > 0)
+),
+ceiling AS (
+  SELECT DISTINCT ON (l.id) l.id, r.price
+  FROM listing l JOIN reference_prices r ON r.commodity = l.commodity AND r.unit = l.per AND r.effective_from <= $1
+   AND (r.variant = '' OR l.name ILIKE '%' || r.variant || '%')
+  ORDER BY l.id, r.variant = '', r.effective_from DESC, r.id DESC
+)
+"""
+HAND_DISTRIBUTION = HAND_LISTINGS + """
+SELECT commodity, per, kecamatan, GROUPING(kecamatan) AS city, count(*) AS listings, min(unit_price) AS min_price,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY unit_price) AS median_price, max(unit_price) AS max_price,
+       count(*) FILTER (WHERE unit_price > c.price) AS above_ceiling
+FROM listing l LEFT JOIN ceiling c ON c.id = l.id
+GROUP BY GROUPING SETS ((commodity, per, kecamatan), (commodity, per))
+"""
+HAND_FLAGS = HAND_LISTINGS + """
+SELECT l.id AS product_id, l.unit_price, c.price AS ceiling, count(*) OVER () AS total
+FROM listing l JOIN ceiling c ON c.id = l.id WHERE l.unit_price > c.price
+ORDER BY (l.unit_price - c.price)::float / c.price DESC, l.id LIMIT 20
+"""
+HAND_SERIES = """
+WITH bucket AS (SELECT * FROM unnest($1::text[], $2::timestamptz[]) AS b(start_day, ends))
+SELECT b.start_day, count(*) AS listings, min(x.unit_price) AS min_price, max(x.unit_price) AS max_price,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY x.unit_price) AS median_price
+FROM bucket b
+JOIN products p ON true
+JOIN shops s ON s.id = p.shop_id AND s.status = 'VERIFIED'
+JOIN categories c ON c.id = p.category_id AND c.slug = $3
+CROSS JOIN LATERAL (SELECT h.unit_price FROM price_changes h WHERE h.product_id = p.id AND h.changed_at < b.ends
+                    ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) x
+WHERE p.is_active
+GROUP BY b.start_day
+"""
+HAND_SALES = """
+SELECT to_char(date_trunc('{unit}', o.created_at AT TIME ZONE 'Asia/Jakarta'), 'YYYY-MM-DD') AS start_day,
+       {columns}, count(DISTINCT o.id) AS orders, sum({amount}) AS gmv, count(DISTINCT o.buyer_id) AS buyers
+FROM orders o JOIN users u ON u.id = o.buyer_id {joins}
+WHERE o.status = 'COMPLETED' AND o.created_at >= $1 AND o.created_at < $2
+GROUP BY 1, {groups}
+"""
+KECAMATAN_JOIN = "JOIN shops s ON s.id = o.shop_id"
+CATEGORY_JOIN = ("JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id "
+                 "JOIN categories c ON c.id = p.category_id")
+
+
+# --- the questions -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Question:
+    name: str
+    service: Callable[[], Awaitable[Any]]
+    hand: Callable[[], Awaitable[Any]]
+    same: Callable[[Any, Any], bool]  # do the service's answer and the hand-written one agree?
+
+
+def _median(value: Any) -> int | None:
+    """percentile_cont's median rounded half up, as the services round."""
+    return None if value is None else _half_up(Decimal(str(value)))
+
+
+class Hand:
+    """Runs hand-written statements straight on the driver: asyncpg, or sqlite3."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.postgres = url, url.startswith("postgres")
+        self.pg: Any = None
+        self.lite: sqlite3.Connection | None = None
+
+    async def open(self) -> None:
+        if self.postgres:
+            import asyncpg
+
+            self.pg = await asyncpg.connect(_dsn(self.url))
+        else:
+            self.lite = sqlite3.connect(_sqlite_path(self.url))
+            self.lite.row_factory = sqlite3.Row
+
+    async def close(self) -> None:
+        if self.pg is not None:
+            await self.pg.close()
+        if self.lite is not None:
+            self.lite.close()
+
+    async def rows(self, sql: str, *args: Any) -> list[dict[str, Any]]:
+        assert self.pg is not None
+        return [dict(row) for row in await self.pg.fetch(sql, *args)]
+
+    def portable(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        """One of the services' own statements, rendered for SQLite and sent to sqlite3 directly."""
+        assert self.lite is not None
+        text, values = analytics_sql.render(sql, params, "sqlite")
+        values = [_sqlite_value(v) for v in values]
+        return [dict(row) for row in self.lite.execute(text, values).fetchall()]
+
+
+def questions(hand: Hand, k: int, cash: set[str]) -> list[Question]:
+    month = parse_month("2026-10", "month")
+    year = period_from(None, dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    quarter = period_from(None, dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+    span = (month.start, month.end)
+    shop_id = 1
+    weeks = price_watch.buckets(quarter, Interval.WEEK)
+    week_days = [first.isoformat() for first, _ in weeks]
+    week_ends = [analytics_sql_end(following) for _, following in weeks]
+
+    async def participation_hand() -> Any:
+        if hand.postgres:
+            rows = await hand.rows(HAND_PARTICIPATION, *span, 200_000)
+            cells = [await hand.rows(HAND_BREAKDOWN.format(key=key, amount=amount, joins=joins), *span)
+                     for key, amount, joins in (("s.kecamatan", "o.subtotal", KECAMATAN_JOIN),
+                                                ("c.slug", "l.line_total", CATEGORY_JOIN))]
+            return rows, cells
+        params = {"start": month.start, "end": month.end, "target": 200_000}
+        rows = hand.portable(analytics_sql.participation(), **params)
+        cells = [hand.portable(analytics_sql.participation_breakdown(by), start=month.start, end=month.end)
+                 for by in ("kecamatan", "category")]
+        return rows, cells
+
+    def participation_same(service: participation.Participation, answer: Any) -> bool:
+        rows = answer[0]
+        by_opd = {(row["opd"] if not row.get("city", 0) and row["opd"] != "" else None): row for row in rows}
+        for found in [service.city, *service.opds]:
+            row = by_opd[found.opd]
+            if found.registered is not None and (found.registered, found.buyers, found.spend) != (
+                    row["registered"], row["buyers"], row["spend"]):
+                return False
+            if found.median_spend is not None and found.median_spend != _median(row["median_spend"]):
+                return False
+        return len(by_opd) == len(service.opds) + 1
+
+    async def leaderboard_service() -> Any:
+        board = await scorecards.leaderboard(scorecards.LeaderboardQuery(month), k)
+        return await board.page(0, 20), await board.count()
+
+    async def leaderboard_hand() -> Any:
+        where = "s.status IN ('VERIFIED', 'SUSPENDED')"
+        if hand.postgres:
+            page = await hand.rows(HAND_SCORECARDS.format(narrow="", where=where), *span)
+            return page, await hand.rows(f"SELECT count(*) AS n FROM shops s WHERE {where}")
+        statement = analytics_sql.scorecards("sqlite", where, analytics_sql.ScorecardSort.order_by("GMV", True))
+        page = hand.portable(statement, start=month.start, end=month.end, limit=20, offset=0, k=k)
+        return page, hand.portable(analytics_sql.shop_count(where))
+
+    def scorecards_same(cards: list[scorecards.Scorecard], rows: list[dict[str, Any]]) -> bool:
+        return [(c.shop_id, c.gmv, c.orders, c.decided_orders, c.seller_cancelled_orders, c.median_seconds_to_accept,
+                 c.review_count) for c in cards] == [
+            (r["shop_id"], int(r["gmv"]), r["orders"], r["decided"], r["seller_cancelled"],
+             _median(r["median_accept_s"]), r["reviews"]) for r in rows]
+
+    async def scorecard_hand() -> Any:
+        if hand.postgres:
+            return await hand.rows(HAND_SCORECARDS.format(narrow="AND o.shop_id = $3", where="s.id = $3"), *span,
+                                   shop_id)
+        statement = analytics_sql.scorecards("sqlite", "s.id = :shop_id", "shop_id", one_shop=True)
+        return hand.portable(statement, start=month.start, end=month.end, shop_id=shop_id, limit=1, offset=0)
+
+    async def distribution_hand() -> Any:
+        today = dt.date(2026, 11, 1)
+        if hand.postgres:
+            return await hand.rows(HAND_DISTRIBUTION, today)
+        return hand.portable(analytics_sql.price_distribution(False, False), today=today)
+
+    def distribution_same(prices: price_watch.SembakoPrices, answer: Any) -> bool:
+        found = {(r.commodity, r.per.value, r.kecamatan): (r.listings, r.min_price, r.median_price, r.max_price,
+                                                           r.above_ceiling) for r in prices.city + prices.by_kecamatan}
+        rows = answer
+        expected = {(r["commodity"], r["per"], None if r.get("city", 0) or r["kecamatan"] == "" else r["kecamatan"]):
+                    (r["listings"], int(r["min_price"]), _median(r["median_price"]), int(r["max_price"]),
+                     r["above_ceiling"]) for r in rows}
+        return found == expected
+
+    async def flags_service() -> Any:
+        flags = await price_watch.price_flags(price_watch.PriceFilter())
+        return await flags.page(0, 20), await flags.count()
+
+    async def flags_hand() -> Any:
+        if hand.postgres:
+            return await hand.rows(HAND_FLAGS, dt.date(2026, 11, 1))
+        today = dt.date(2026, 11, 1)
+        page = hand.portable(analytics_sql.price_flags(False, False), today=today, limit=20, offset=0)
+        return page, hand.portable(analytics_sql.price_flag_count(False, False), today=today)
+
+    def flags_same(service: Any, answer: Any) -> bool:
+        page, count = service
+        rows = answer if hand.postgres else answer[0]
+        total = (rows[0]["total"] if rows else 0) if hand.postgres else answer[1][0]["n"]
+        return [(f.product_id, f.unit_price) for f in page] == [(r["product_id"], int(r["unit_price"])) for r in rows] \
+            and count == total
+
+    async def series_hand() -> Any:
+        if hand.postgres:
+            return await hand.rows(HAND_SERIES, week_days, week_ends, "beras")
+        params: dict[str, Any] = {"commodity": "beras"}
+        for i, (first, following) in enumerate(weeks):
+            params[f"b{i}"], params[f"e{i}"] = first.isoformat(), analytics_sql_end(following)
+        return hand.portable(analytics_sql.price_series("sqlite", len(weeks), True, False, False), **params)
+
+    def series_same(points: list[price_watch.PricePoint], rows: list[dict[str, Any]]) -> bool:
+        return sorted((p.start.isoformat(), p.listings, p.min_price, p.median_price, p.max_price) for p in points) == \
+            sorted((str(r["start_day"]), r["listings"], int(r["min_price"]), _median(r["median_price"]),
+                    int(r["max_price"])) for r in rows)
+
+    def sales_question(name: str, period: Period, interval: Interval, dims: Sequence[sales.SalesDimension]) -> Question:
+        unit = {Interval.DAY: "day", Interval.WEEK: "week", Interval.MONTH: "month"}[interval]
+        columns = {sales.SalesDimension.PAYMENT_KIND: "CASE WHEN o.payment_method = ANY($3) THEN 'COD' ELSE "
+                                                      "'CASHLESS' END AS payment_kind",
+                   sales.SalesDimension.BUYER_TYPE: "CASE WHEN u.nip IS NULL THEN 'RESIDENT' ELSE 'ASN' END AS "
+                                                    "buyer_type",
+                   sales.SalesDimension.KECAMATAN: "s.kecamatan", sales.SalesDimension.CATEGORY: "c.slug AS category"}
+        joins = " ".join(j for dim, j in ((sales.SalesDimension.KECAMATAN, KECAMATAN_JOIN),
+                                          (sales.SalesDimension.CATEGORY, CATEGORY_JOIN)) if dim in dims)
+        amount = "l.line_total" if sales.SalesDimension.CATEGORY in dims else "o.subtotal"
+
+        async def hand_sales() -> Any:
+            if hand.postgres:
+                sql = HAND_SALES.format(unit=unit, columns=", ".join(columns[dim] for dim in dims), amount=amount,
+                                        joins=joins, groups=", ".join(str(i + 2) for i in range(len(dims))))
+                args: list[Any] = [period.start, period.end]
+                if sales.SalesDimension.PAYMENT_KIND in dims:
+                    args.append(sorted(cash))
+                return await hand.rows(sql, *args)
+            statement = analytics_sql.sales("sqlite", interval, [dim.value for dim in dims])
+            return hand.portable(statement, start=period.start, end=period.end, cash_methods=sorted(cash),
+                                 limit=sales.MAX_ROWS + 1)
+
+        def same(report: sales.SalesReport, rows: list[dict[str, Any]]) -> bool:
+            names = [dim.value for dim in dims]
+            shown = {(r.start.isoformat(), *(r.keys[n] for n in names)): (r.orders, r.gmv, r.buyers)
+                     for r in report.rows if not r.suppressed}
+            everything = {(str(r["start_day"]), *(r[n] for n in names)): (r["orders"], int(r["gmv"]), r["buyers"])
+                          for r in rows}
+            return len(everything) == len(report.rows) and all(everything[key] == value for key, value in shown.items())
+
+        return Question(name, lambda: sales.sales(period, interval, dims, k, cash), hand_sales, same)
+
+    return [
+        Question("ASN participation by OPD (month)", lambda: participation.participation(month, k), participation_hand,
+                 participation_same),
+        Question("leaderboard by GMV, first 20 (month)", leaderboard_service, leaderboard_hand,
+                 lambda s, h: scorecards_same(s[0], h[0]) and s[1] == h[1][0]["n"]),
+        Question("one shop's scorecard (month)", lambda: scorecards.scorecard_of(shop_id, month, k), scorecard_hand,
+                 lambda s, h: scorecards_same([s], h)),
+        Question("sembako price distribution", lambda: price_watch.sembako_prices(price_watch.PriceFilter()),
+                 distribution_hand, distribution_same),
+        Question("listings above the ceiling, first 20", flags_service, flags_hand, flags_same),
+        Question("beras price per week (quarter)",
+                 lambda: price_watch.price_series(quarter, Interval.WEEK, price_watch.PriceFilter("beras")),
+                 series_hand, series_same),
+        sales_question("sales per day by payment kind and buyer type (month)", month, Interval.DAY,
+                       [sales.SalesDimension.PAYMENT_KIND, sales.SalesDimension.BUYER_TYPE]),
+        sales_question("sales per month by kecamatan and category (year)", year, Interval.MONTH,
+                       [sales.SalesDimension.KECAMATAN, sales.SalesDimension.CATEGORY]),
+    ]
+
+
+def analytics_sql_end(day: dt.date) -> dt.datetime:
+    """00:00 WIB of a day, in UTC: a bucket's end."""
+    return dt.datetime.combine(day, dt.time(), WIB).astimezone(dt.UTC)
+
+
+async def run(args: argparse.Namespace) -> int:
+    url = args.database_url
+    if args.fresh:
+        await _wipe(url)
+    await open_database(url)
+    try:
+        await ensure_categories()
+        have = await Order.all().count()
+        if have == 0:
+            await fill(url, args.orders, args.seed)
+        else:
+            print(f"reusing the {have:,} orders already in {url} (--fresh to start again)")
+        orders = await Order.all().count()
+        hand = Hand(url)
+        await hand.open()
+        try:
+            print(f"\n{orders:,} orders; each figure is the median of {args.repeat} runs; k = {args.k}")
+            print(f"{'aggregate':<58}{'service':>10}{'hand SQL':>10}{'ratio':>8}")
+            results = []
+            for question in questions(hand, args.k, {"COD"}):
+                service, answer = await question.service(), await question.hand()  # warm, and compare
+                if not question.same(service, answer):
+                    print(f"{question.name}: the service and the hand-written SQL disagree", file=sys.stderr)
+                    return 1
+                service_times, hand_times = [], []
+                for _ in range(args.repeat):
+                    began = time.perf_counter()
+                    await question.service()
+                    service_times.append(time.perf_counter() - began)
+                    began = time.perf_counter()
+                    await question.hand()
+                    hand_times.append(time.perf_counter() - began)
+                s, h = statistics.median(service_times), statistics.median(hand_times)
+                results.append({"aggregate": question.name, "service_ms": round(s * 1000, 1),
+                                "hand_sql_ms": round(h * 1000, 1), "ratio": round(s / h, 2)})
+                print(f"{question.name:<58}{s * 1000:>8.1f}ms{h * 1000:>8.1f}ms{s / h:>8.2f}", flush=True)
+            if args.json:
+                Path(args.json).write_text(json.dumps({"orders": orders, "database": url.split("://")[0],
+                                                       "repeat": args.repeat, "results": results}, indent=2) + "\n")
+        finally:
+            await hand.close()
+    finally:
+        await close_database()
+    return 0
+
+
+async def _wipe(url: str) -> None:
+    if url.startswith("postgres"):
+        import asyncpg
+
+        connection = await asyncpg.connect(_dsn(url))
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await connection.close()
+    else:
+        Path(_sqlite_path(url)).unlink(missing_ok=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True, help="postgres://... or sqlite:///path (a database to fill)")
+    parser.add_argument("--orders", type=int, default=100_000, help="orders to generate into an empty database")
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs of each aggregate, each way")
+    parser.add_argument("--k", type=int, default=5, help="the k-anonymity threshold the services apply")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--fresh", action="store_true", help="empty the database first")
+    parser.add_argument("--json", help="also write the figures to this file")
+    return asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

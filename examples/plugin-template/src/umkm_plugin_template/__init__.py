@@ -1,0 +1,44 @@
+"""Pay on handover by scanning the shop's own static QRIS sticker: the smallest useful umkm-graph payment plugin.
+
+Many warung already have a static QRIS from their bank. The buyer scans it when the goods arrive (or at the counter),
+and the seller confirms the money came in, exactly as with cash: so the method is `cash_on_delivery=True`, and there is
+no gateway to call. A cashless gateway (a dynamic QR per order, virtual accounts) also implements `get_status` and
+`parse_webhook`, and marks its methods `refundable`: see docs/plugins.md and plugins/midtrans.
+
+Import only umkm_graph.hookspecs (and umkm_graph.settings for the type of `settings`): nothing else of the host is public.
+"""
+
+from __future__ import annotations
+
+import os
+
+from umkm_graph.hookspecs import PaymentMethodInfo, PaymentProvider, PaymentRequest, PaymentResult, hookimpl
+from umkm_graph.settings import Settings
+
+__version__ = "0.1.0"
+
+DEFAULT_MAX_AMOUNT = 5_000_000  # rupiah; a static QRIS has a per-transaction cap at the bank
+
+
+class QrisOnDelivery(PaymentProvider):
+    code = "qris_on_delivery"  # lowercase, unique among payment providers
+    display_name = "QRIS toko (scan on handover)"
+
+    def __init__(self, max_amount: int) -> None:
+        # Method codes are capitals, unique across every plugin: prefix them with something of yours.
+        self.methods = (
+            PaymentMethodInfo(code="QRIS_ON_DELIVERY", display_name=self.display_name, cash_on_delivery=True,
+                              max_amount=max_amount),
+        )
+
+    def create_payment(self, request: PaymentRequest) -> PaymentResult:
+        # Plain (not async): nothing here waits on the network. request.reference is unique per order; a gateway would
+        # use it as the idempotency key, since the host retries create_payment.
+        return PaymentResult(provider_reference=f"qris-{request.reference}")
+
+
+@hookimpl
+def register_payment_providers(settings: Settings) -> list[PaymentProvider]:
+    # A plugin reads its own settings from UMKM_<NAME>_* variables; the host's Settings do not know them.
+    max_amount = int(os.environ.get("UMKM_QRIS_ON_DELIVERY_MAX_AMOUNT") or DEFAULT_MAX_AMOUNT)
+    return [QrisOnDelivery(max_amount)]

@@ -1,0 +1,22 @@
+"""The hook the host calls: one Biteship courier provider, when an API key is set."""
+
+from __future__ import annotations
+
+import logging
+
+from umkm_graph.hookspecs import DeliveryProvider, hookimpl
+from umkm_graph.settings import Settings
+
+from umkm_biteship.provider import BiteshipCourier
+from umkm_biteship.settings import BiteshipSettings
+
+log = logging.getLogger("umkm_biteship")
+
+
+@hookimpl
+def register_delivery_providers(settings: Settings) -> list[DeliveryProvider]:
+    biteship = BiteshipSettings.from_env(timeout_seconds=settings.provider_timeout_seconds)
+    if biteship is None:
+        log.info("biteship: UMKM_BITESHIP_API_KEY is not set; no courier offered")
+        return []
+    return [BiteshipCourier(biteship)]

@@ -1,0 +1,271 @@
+"""HTTP protections in front of the app, outermost first: rate limits per user and per IP on /graphql (429), a request
+timeout (503), and a request body limit (413). Counts live in memory, or in Redis when UMKM_REDIS_URL is set, so that
+every server process shares them. `Protections` builds them, the login throttle and the persisted-query store from the
+settings.
+
+Refusals are GraphQL-shaped JSON bodies with `extensions.code`: RATE_LIMITED, TIMEOUT, PAYLOAD_TOO_LARGE.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from umkm_graph.api.limits import error_body
+from umkm_graph.api.persisted import DocumentStore, document_store
+from umkm_graph.services.people import LoginThrottle, token_subject
+from umkm_graph.settings import Settings
+
+log = logging.getLogger("umkm_graph.middleware")
+
+RATE_LIMITED_PATHS = ("/graphql",)  # webhooks are verified and idempotent; health checks must always answer
+
+
+class MemoryCounters:
+    """Fixed-window counters in this process: a key's window starts at its first hit."""
+
+    def __init__(self, max_keys: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_keys = max_keys
+        self.clock = clock
+        self.windows: dict[str, tuple[float, int]] = {}  # key -> (window end, count)
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, float]:
+        now = self.clock()
+        end, count = self.windows.get(key, (0.0, 0))
+        if end <= now:
+            if len(self.windows) >= self.max_keys:
+                self._forget_ended(now)
+            end, count = now + window_seconds, 0
+        self.windows[key] = (end, count + 1)
+        return count + 1, end - now
+
+    async def clear(self, key: str) -> None:
+        self.windows.pop(key, None)
+
+    def _forget_ended(self, now: float) -> None:
+        self.windows = {key: window for key, window in self.windows.items() if window[0] > now}
+        if len(self.windows) >= self.max_keys:  # a flood of distinct keys: start over rather than grow
+            log.warning("rate limit counters full (%d keys); starting over", len(self.windows))
+            self.windows.clear()
+
+    async def aclose(self) -> None:
+        return None
+
+
+class RedisCounters:
+    """Fixed-window counters in Redis, shared by every server process. If Redis fails, requests are let through (and
+    logged): an outage of the counters should not become an outage of the API."""
+
+    def __init__(self, client: Any, prefix: str) -> None:
+        self.client = client
+        self.prefix = f"{prefix}:count:"
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, float]:
+        name = self.prefix + key
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.set(name, 0, ex=window_seconds, nx=True)
+                pipe.incr(name)
+                pipe.pttl(name)
+                _, count, ttl_ms = await pipe.execute()
+        except Exception as error:  # redis-py raises RedisError and OSError subclasses
+            log.warning("rate limit counter unavailable, letting the request through: %s", error)
+            return 0, 0.0
+        return int(count), max(int(ttl_ms), 0) / 1000
+
+    async def clear(self, key: str) -> None:
+        try:
+            await self.client.delete(self.prefix + key)
+        except Exception as error:
+            log.warning("rate limit counter not cleared: %s", error)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+Counters = MemoryCounters | RedisCounters
+
+
+async def send_refusal(scope: Scope, receive: Receive, send: Send, status: int, code: str, message: str,
+                       headers: dict[str, str] | None = None, **extra: object) -> None:
+    response = JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
+    await response(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str:
+    """The client's IP (behind a proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips); an IPv6 client is
+    counted by its /64 network, which one subscriber usually holds whole."""
+    host = (scope.get("client") or ("unknown", 0))[0]
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+class RateLimit:
+    """At most per_ip requests per window from one address and per_user from one signed-in user (0 turns either off)."""
+
+    def __init__(self, app: ASGIApp, *, counters: Counters, settings: Settings) -> None:
+        self.app = app
+        self.counters = counters
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(RATE_LIMITED_PATHS):
+            await self.app(scope, receive, send)
+            return
+        settings = self.settings
+        window = settings.rate_limit_window_seconds
+        checks = [("ip", client_address(scope), settings.rate_limit_per_ip, "from your address")]
+        user_id = self._user_id(scope)
+        if user_id is not None:
+            checks.append(("user", str(user_id), settings.rate_limit_per_user, "for your account"))
+        for kind, who, limit, whose in checks:
+            if limit <= 0:
+                continue
+            count, left = await self.counters.hit(f"rate:{kind}:{who}", window)
+            if count > limit:
+                retry = max(1, math.ceil(left))
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008, "reason": "rate limited"})
+                    return
+                await send_refusal(
+                    scope, receive, send, 429, "RATE_LIMITED",
+                    f"Too many requests {whose}: at most {limit} every {window} seconds. Try again in {retry} seconds.",
+                    headers={"Retry-After": str(retry)}, retryAfter=retry,
+                )
+                return
+        await self.app(scope, receive, send)
+
+    def _user_id(self, scope: Scope) -> int | None:
+        for name, value in scope.get("headers", ()):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() == "bearer" and token.strip():
+                    return token_subject(token.strip(), self.settings.secret_key)
+        return None
+
+
+class RequestTimeout:
+    """A request that has not started its response within the timeout is stopped (its transaction rolls back) and
+    answered 503. A response that has started (a stream) is not cut."""
+
+    def __init__(self, app: ASGIApp, *, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+        deadline = asyncio.timeout(self.seconds)
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                deadline.reschedule(None)
+            await send(message)
+
+        try:
+            async with deadline:
+                await self.app(scope, receive, send_and_note)
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # the app's own timeout, not ours
+            log.warning("request to %s stopped after %s seconds", scope["path"], self.seconds)
+            if not started:
+                await send_refusal(scope, receive, send, 503, "TIMEOUT",
+                                   f"The request took longer than {self.seconds:g} seconds and was stopped")
+
+
+class BodyLimit:
+    """Reads the request body up to max_bytes, and answers 413 past it, before the app parses a byte of it."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", ())).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send_refusal(scope, receive, send, 413, "PAYLOAD_TOO_LARGE",
+                           f"The request body is larger than {self.max_bytes} bytes", maxBytes=self.max_bytes)
+
+
+class Protections:
+    """What the app needs to protect itself, built from the settings: one Redis client when UMKM_REDIS_URL is set."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.redis: Any | None = None
+        if settings.redis_url:
+            import redis.asyncio as redis  # only needed when UMKM_REDIS_URL is set
+
+            self.redis = redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+        self.counters: Counters = (
+            RedisCounters(self.redis, settings.redis_prefix) if self.redis is not None else MemoryCounters()
+        )
+        self.persisted_queries: DocumentStore = document_store(settings, self.redis)
+        self.login_throttle: LoginThrottle | None = (
+            LoginThrottle(self.counters, settings.login_max_failures, settings.login_lockout_seconds)
+            if settings.login_max_failures > 0 else None
+        )
+
+    def middleware(self) -> list[Middleware]:
+        settings = self.settings
+        return [
+            Middleware(RateLimit, counters=self.counters, settings=settings),
+            Middleware(RequestTimeout, seconds=settings.request_timeout_seconds),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ]
+
+    async def close(self) -> None:
+        await self.counters.aclose()

@@ -1,0 +1,92 @@
+"""POST /webhooks/payments/{provider}: a gateway tells us about its payments; POST /webhooks/delivery/{provider}: a
+courier tells us where a parcel is (answered the same way, recorded by the delivery service).
+
+The provider's plugin verifies the raw bytes and reads the events; the payments service records each once. Answers:
+200 with the outcome of each event (a repeat included, so the gateway stops resending), 401 for a bad signature, 400 for a
+body the plugin cannot read, 404 for a provider that does not exist or takes no webhooks, 413 for a body over 64 KiB, and
+503 when the events could not be recorded now (the gateway retries; the ledger makes the retry safe). Never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider, WebhookPayloadError, WebhookSignatureError
+from umkm_graph.models import PaymentEventSource, ShipmentEventSource
+from umkm_graph.services import delivery, payment_events
+from umkm_graph.services.errors import DomainError
+
+log = logging.getLogger("umkm_graph.webhooks")
+
+MAX_BODY = 64 * 1024
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def payment_webhook(request: Request) -> JSONResponse:
+    providers, events = request.app.state.providers, request.app.state.events
+    code = request.path_params["provider"]
+    provider = providers.payment.get(code)
+    if provider is None or type(provider).parse_webhook is PaymentProvider.parse_webhook:
+        return _error(404, f"No payment provider {code[:64]!r} takes webhooks here")
+    raw = await _body(request)
+    if raw is None:
+        return _error(413, f"A webhook body has at most {MAX_BODY} bytes")
+    try:
+        parsed = await providers.parse_webhook(provider, raw, request.headers)
+    except WebhookSignatureError:
+        log.warning("webhook for %s with a bad signature from %s", code, request.client.host if request.client else "?")
+        return _error(401, "The signature does not match")
+    except WebhookPayloadError as error:
+        return _error(400, f"The body cannot be read: {str(error)[:200]}")
+    except DomainError as error:
+        return _error(400, error.message)
+    try:
+        outcomes = await payment_events.record(code, parsed, PaymentEventSource.WEBHOOK, providers, events)
+    except Exception:
+        log.exception("recording %d event(s) of a %s webhook failed", len(parsed), code)
+        return _error(503, "The events could not be recorded now; send them again later")
+    return JSONResponse({"events": [{"id": e.event_id, "outcome": o} for e, o in zip(parsed, outcomes, strict=True)]})
+
+
+async def delivery_webhook(request: Request) -> JSONResponse:
+    providers, events = request.app.state.providers, request.app.state.events
+    code = request.path_params["provider"]
+    provider = providers.delivery.get(code)
+    if provider is None or type(provider).parse_webhook is DeliveryProvider.parse_webhook:
+        return _error(404, f"No delivery provider {code[:64]!r} takes webhooks here")
+    raw = await _body(request)
+    if raw is None:
+        return _error(413, f"A webhook body has at most {MAX_BODY} bytes")
+    try:
+        parsed = await providers.parse_shipment_webhook(provider, raw, request.headers)
+    except WebhookSignatureError:
+        log.warning("webhook for %s with a bad signature from %s", code, request.client.host if request.client else "?")
+        return _error(401, "The signature does not match")
+    except WebhookPayloadError as error:
+        return _error(400, f"The body cannot be read: {str(error)[:200]}")
+    except DomainError as error:
+        return _error(400, error.message)
+    try:
+        outcomes = await delivery.record(provider, parsed, ShipmentEventSource.WEBHOOK, providers, events)
+    except Exception:
+        # e.g. the payment of a returned parcel could not be released: nothing of that event was written
+        log.exception("recording %d event(s) of a %s webhook failed", len(parsed), code)
+        return _error(503, "The events could not be recorded now; send them again later")
+    return JSONResponse({"events": [{"id": e.event_id, "outcome": o} for e, o in zip(parsed, outcomes, strict=True)]})
+
+
+async def _body(request: Request) -> bytes | None:
+    """The raw bytes, or None once they pass MAX_BODY (read in chunks, so a huge body is never held whole)."""
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

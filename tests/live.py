@@ -1,0 +1,123 @@
+"""Real servers for tests that need real sockets: uvicorn in this event loop, or `umkm-graph serve` as a process, and a
+small graphql-transport-ws client on aiohttp."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import uvicorn
+
+from umkm_graph.app import create_app
+from umkm_graph.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def live_app(settings: Settings) -> AsyncIterator[str]:
+    """The app served by uvicorn inside this event loop; yields its base URL."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@contextlib.contextmanager
+def server_process(env: dict[str, str], port: int) -> Any:
+    """`umkm-graph serve` in its own process, ready when /healthz answers."""
+    log = tempfile.TemporaryFile()  # a pipe nobody reads would block a chatty server
+    process = subprocess.Popen(
+        [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port)],
+        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    output = log.read().decode(errors="replace")
+                    raise RuntimeError(f"server on port {port} did not start:\n{output}") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+async def post_graphql(session: aiohttp.ClientSession, url: str, query: str, variables: dict[str, Any] | None = None,
+                       token: str | None = None) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with session.post(f"{url}/graphql", json={"query": query, "variables": variables or {}}, headers=headers) as r:
+        body = await r.json()
+    assert not body.get("errors"), body["errors"]
+    return body["data"]
+
+
+class Subscriber:
+    """One graphql-transport-ws socket with one subscription."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+
+    async def next(self, timeout: float = 5.0) -> dict[str, Any]:
+        while True:
+            message = await self.ws.receive_json(timeout=timeout)
+            if message["type"] == "next":
+                return message["payload"]
+            if message["type"] in ("error", "complete"):
+                return message
+            # pings and pongs are not events
+
+    async def nothing_within(self, seconds: float) -> bool:
+        try:
+            await self.ws.receive_json(timeout=seconds)
+        except TimeoutError:
+            return True
+        return False
+
+
+@contextlib.asynccontextmanager
+async def subscribe(session: aiohttp.ClientSession, url: str, query: str, variables: dict[str, Any] | None = None,
+                    token: str | None = None) -> AsyncIterator[Subscriber]:
+    ws_url = url.replace("http://", "ws://") + "/graphql"
+    async with session.ws_connect(ws_url, protocols=["graphql-transport-ws"]) as ws:
+        payload = {"Authorization": f"Bearer {token}"} if token else {}
+        await ws.send_str(json.dumps({"type": "connection_init", "payload": payload}))
+        ack = await ws.receive(timeout=5)
+        if ack.type != aiohttp.WSMsgType.TEXT or json.loads(ack.data)["type"] != "connection_ack":
+            raise ConnectionRefusedError(f"socket not acknowledged: {ack.type} {ack.data} {ack.extra}")
+        await ws.send_str(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}))
+        await asyncio.sleep(0.2)  # let the server register the subscription before the test makes changes
+        yield Subscriber(ws)

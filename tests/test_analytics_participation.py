@@ -1,0 +1,277 @@
+"""ASN participation through GraphQL: per OPD and for the city, against the month's target, with k-anonymity; and an
+ASN's own progress in `me`.
+
+Every order is placed and taken to its state through GraphQL (checkout, then the seller's and buyer's transitions).
+GraphQL cannot place them in the past, so the fixture then moves every order to 15 October 2026 and every account to
+September with one model update each, which keeps the expected figures independent of the day the tests run.
+
+The helpers here (asn, purchase, to_october) serve the other test_analytics_* files too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
+from umkm_graph.models import Order, Role, User
+from umkm_graph.services.analytics import WIB
+from umkm_graph.settings import Settings
+
+_nips = itertools.count(1)
+REGISTER_ASN = """
+mutation($nip: String!, $opd: String!) { registerAsn(nip: $nip, opd: $opd) { user { isAsn } errors { code field } } }
+"""
+CHECKOUT = """
+mutation($input: CheckoutInput!) {
+  checkout(input: $input) { checkout { orders { id pickupCode } } errors { code field message } }
+}
+"""
+# What takes a new cash-on-delivery pickup order to each outcome, and who does each step.
+STEPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "PLACED": (),
+    "ACCEPTED": (("seller", "acceptOrder"),),
+    "DELIVERED": (("seller", "acceptOrder"), ("seller", "markReadyForPickup"), ("seller", "markDelivered")),
+    "COMPLETED": (("seller", "acceptOrder"), ("seller", "markReadyForPickup"), ("seller", "markDelivered"),
+                  ("seller", "confirmCashCollected"), ("buyer", "completeOrder")),
+    "CANCELLED_BY_SELLER": (("seller", "acceptOrder"), ("seller", "cancelOrder")),
+    "CANCELLED_BY_BUYER": (("buyer", "cancelOrder"),),
+}
+PARTICIPATION = """
+query($period: PeriodInput!) {
+  asnParticipation(period: $period) {
+    period { first last month } minGroupSize target
+    city { ...row }
+    opds { ...row }
+  }
+}
+fragment row on OpdParticipation {
+  opd suppressed registeredAsn buyingAsn buyingShare totalSpend medianSpend compliantAsn complianceShare
+  spendByKecamatan { key suppressed buyingAsn spend }
+  spendByCategory { key suppressed buyingAsn spend }
+}
+"""
+SET_TARGET = """
+mutation($month: String!, $amount: Rupiah!) {
+  setSpendTarget(month: $month, amount: $amount) { spendTarget { month amount } errors { code field message } }
+}
+"""
+PROGRESS = """
+query($month: String) {
+  me { asnProgress(month: $month) { month target spent completedOrders pending reached remaining } }
+}
+"""
+
+
+async def asn(api: Api, opd: str, name: str = "Pegawai Kota") -> Person:
+    """A buyer registered as ASN in the OPD, with a valid NIP of their own."""
+    person = await sign_up(api, name=name)
+    nip = f"198501012010011{next(_nips) % 1000:03d}"
+    result = await api.ok(REGISTER_ASN, {"nip": nip, "opd": opd}, person.token)
+    assert result["user"]["isAsn"] is True
+    return person
+
+
+async def purchase(
+    api: Api, buyer: Person, seller: Person, shop_id: str, lines: list[tuple[str, int]], outcome: str = "COMPLETED"
+) -> str:
+    """A cash-on-delivery pickup order of these (product id, quantity) lines, taken to the outcome; its id."""
+    cart = {"lines": [{"productId": p, "quantity": q} for p, q in lines],
+            "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
+    (order,) = (await api.ok(CHECKOUT, {"input": cart}, buyer.token))["checkout"]["orders"]
+    for who, name in STEPS[outcome]:
+        arguments, declared, variables = "id: $id", "$id: ID!", {"id": order["id"]}
+        if name == "markDelivered":
+            arguments, declared = arguments + ", pickupCode: $code", declared + ", $code: String"
+            variables["code"] = order["pickupCode"]
+        if name == "cancelOrder":
+            arguments, declared = arguments + ", reason: $reason", declared + ", $reason: String!"
+            variables["reason"] = "Stok habis"
+        operation = f"mutation({declared}) {{ {name}({arguments}) {{ errors {{ code field message }} }} }}"
+        await api.ok(operation, variables, (buyer if who == "buyer" else seller).token)
+    return str(order["id"])
+
+
+def wib(*parts: int) -> dt.datetime:
+    """A moment given in WIB, in UTC: every timestamp is stored in UTC, and SQLite compares them as text."""
+    return dt.datetime(*parts, tzinfo=WIB).astimezone(dt.UTC)
+
+
+async def to_october() -> None:
+    """Every order to 15 October 2026, 10:00 WIB; every account to 1 September."""
+    await Order.all().update(created_at=wib(2026, 10, 15, 10, 0))
+    await User.all().update(created_at=wib(2026, 9, 1, 10, 0))
+
+
+@dataclass
+class Market:
+    officer: Person
+    analyst: Person
+    seller: Person
+    klojen: str  # shop ids
+    lowokwaru: str
+    beras: str  # product ids: 67,500 for 5 kg, 18,000 for 1 kg, 16,000 for 1 L
+    gula: str
+    minyak: str
+    lowokwaru_seller: Person
+
+
+async def market(api: Api) -> Market:
+    officer, seller, other = await city_person(api), await sign_up(api, "SELLER"), await sign_up(api, "SELLER")
+    klojen = await verified_shop(api, seller, officer)
+    lowokwaru = await verified_shop(api, other, officer, kecamatan="Lowokwaru", kelurahan="Dinoyo",
+                                    address="Jl. MT Haryono 5")
+    beras = await add_product(api, seller, klojen["id"], stock=100)
+    gula = await add_product(api, seller, klojen["id"], category="gula", name="Gula Pasir 1 kg", unit="KG",
+                             packSize=1, price=18_000, stock=100)
+    minyak = await add_product(api, other, lowokwaru["id"], category="minyak-goreng", name="MinyaKita 1 L",
+                               unit="LITRE", packSize=1, price=16_000, stock=100)
+    return Market(officer, await city_person(api, Role.ANALYST), seller, klojen["id"], lowokwaru["id"], beras["id"],
+                  gula["id"], minyak["id"], other)
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """k = 2, the smallest the setting allows, so that small fixtures show figures."""
+    return dataclasses.replace(settings, min_group_size=2)
+
+
+def cells(found: list[dict[str, Any]]) -> list[tuple[str, int | None, int | None]]:
+    """(key, buying ASN, spend) per cell; withheld cells show as (key, None, None)."""
+    return [(c["key"], c["buyingAsn"], c["spend"]) for c in found]
+
+
+async def test_participation_per_opd_and_for_the_city_with_groups_of_one_withheld(api: Api) -> None:
+    m = await market(api)
+    d1, d2, d3 = [await asn(api, "Diskominfo") for _ in range(3)]
+    b1, b2 = [await asn(api, "Bappeda") for _ in range(2)]
+    resident = await sign_up(api)
+    await purchase(api, d1, m.seller, m.klojen, [(m.beras, 2)])  # 135,000
+    await purchase(api, d2, m.seller, m.klojen, [(m.gula, 1)])  # 18,000
+    await purchase(api, d3, m.lowokwaru_seller, m.lowokwaru, [(m.minyak, 1)])  # 16,000
+    await purchase(api, d3, m.seller, m.klojen, [(m.beras, 1)], "CANCELLED_BY_SELLER")  # not a purchase
+    await purchase(api, b1, m.seller, m.klojen, [(m.beras, 1)])  # 67,500
+    await purchase(api, b2, m.lowokwaru_seller, m.lowokwaru, [(m.minyak, 2)])  # 32,000
+    await purchase(api, b2, m.seller, m.klojen, [(m.gula, 1)], "DELIVERED")  # not completed: not yet a purchase
+    await purchase(api, resident, m.seller, m.klojen, [(m.beras, 1)])  # not ASN
+    await to_october()
+    target = await api.ok(SET_TARGET, {"month": "2026-10", "amount": 50_000}, m.officer.token)
+    assert target["spendTarget"] == {"month": "2026-10", "amount": 50_000}
+
+    report = (await api.gql(PARTICIPATION, {"period": {"month": "2026-10"}}, m.analyst.token))["asnParticipation"]
+    assert report["period"] == {"first": "2026-10-01", "last": "2026-10-31", "month": "2026-10"}
+    assert (report["minGroupSize"], report["target"]) == (2, 50_000)
+    city = report["city"]
+    # Spends 16,000 18,000 32,000 67,500 135,000: median 32,000; D1 and B1 reached Rp50,000.
+    assert {key: city[key] for key in ("opd", "suppressed", "registeredAsn", "buyingAsn", "buyingShare", "totalSpend",
+                                       "medianSpend", "compliantAsn", "complianceShare")} == {
+        "opd": None, "suppressed": True, "registeredAsn": 5, "buyingAsn": 5, "buyingShare": 1.0,
+        "totalSpend": 268_500, "medianSpend": 32_000, "compliantAsn": 2, "complianceShare": 0.4,
+    }
+    assert cells(city["spendByKecamatan"]) == [("Klojen", 3, 220_500), ("Lowokwaru", 2, 48_000)]
+    # Gula was bought by D2 alone; beras (2 ASN) goes with it, or the total minus minyak would give it away.
+    assert cells(city["spendByCategory"]) == [("beras", None, None), ("gula", None, None), ("minyak-goreng", 2, 48_000)]
+
+    bappeda, diskominfo = report["opds"]
+    assert (diskominfo["opd"], diskominfo["registeredAsn"], diskominfo["buyingAsn"], diskominfo["totalSpend"],
+            diskominfo["medianSpend"]) == ("Diskominfo", 3, 3, 169_000, 18_000)
+    assert (bappeda["opd"], bappeda["registeredAsn"], bappeda["buyingAsn"], bappeda["totalSpend"],
+            bappeda["medianSpend"]) == ("Bappeda", 2, 2, 99_500, 49_750)
+    # One ASN in each OPD reached the target: a group of one, withheld in both rows.
+    for row in (bappeda, diskominfo):
+        assert (row["suppressed"], row["compliantAsn"], row["complianceShare"]) == (True, None, None)
+        assert all(cell["suppressed"] for cell in row["spendByKecamatan"])  # 2 and 1 ASN; 1 and 1
+
+    # A third OPD with a single ASN: its row is withheld, and so is the smaller other row (Bappeda), or the city's
+    # figures minus Diskominfo's would show that one person's.
+    k1 = await asn(api, "Dinas Kesehatan")
+    await purchase(api, k1, m.seller, m.klojen, [(m.gula, 1)])
+    await to_october()
+    again = (await api.gql(PARTICIPATION, {"period": {"month": "2026-10"}}, m.analyst.token))["asnParticipation"]
+    assert [(row["opd"], row["registeredAsn"], row["totalSpend"]) for row in again["opds"]] == [
+        ("Bappeda", None, None), ("Dinas Kesehatan", None, None), ("Diskominfo", 3, 169_000),
+    ]
+    assert again["city"]["totalSpend"] == 286_500
+
+
+async def test_asn_who_registered_after_the_period_are_not_counted_in_it(api: Api) -> None:
+    m = await market(api)
+    for _ in range(2):
+        await purchase(api, await asn(api, "Diskominfo"), m.seller, m.klojen, [(m.gula, 1)])
+    await to_october()
+    late = await asn(api, "Diskominfo")
+    await User.filter(email=late.email).update(created_at=wib(2026, 11, 15, 9, 0))
+    report = (await api.gql(PARTICIPATION, {"period": {"month": "2026-10"}}, m.analyst.token))["asnParticipation"]
+    (row,) = report["opds"]
+    assert (row["registeredAsn"], row["buyingAsn"], row["buyingShare"], row["totalSpend"]) == (2, 2, 1.0, 36_000)
+    november = (await api.gql(PARTICIPATION, {"period": {"month": "2026-11"}}, m.analyst.token))["asnParticipation"]
+    assert (november["opds"][0]["registeredAsn"], november["opds"][0]["buyingAsn"]) == (3, 0)
+    assert report["target"] is None, "no target was set"
+
+
+async def test_a_date_range_reports_no_target(api: Api) -> None:
+    m = await market(api)
+    await api.ok(SET_TARGET, {"month": "2026-09", "amount": 50_000}, m.officer.token)
+    period = {"from": "2026-10-01", "to": "2026-10-15"}
+    report = (await api.gql(PARTICIPATION, {"period": period}, m.analyst.token))["asnParticipation"]
+    assert (report["period"]["month"], report["target"], report["city"]["compliantAsn"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("period", "field", "code"),
+    [
+        ({"month": "2026-10", "from": "2026-10-01"}, ["period"], "INVALID"),
+        ({"from": "2026-10-01"}, ["period", "to"], "REQUIRED"),
+        ({"month": "10-2026"}, ["period", "month"], "INVALID"),
+    ],
+)
+async def test_a_wrong_period_is_an_error_naming_the_field(api: Api, period: dict[str, str], field: list[str],
+                                                           code: str) -> None:
+    analyst = await city_person(api, Role.ANALYST)
+    body = await api.post(PARTICIPATION, {"period": period}, analyst.token)
+    (error,) = body["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == (code, field)
+
+
+async def test_the_target_applies_from_its_month_until_a_later_one_replaces_it(api: Api) -> None:
+    m = await market(api)
+    for month, amount in (("2026-09", 100_000), ("2026-12", 250_000), ("2026-09", 150_000)):
+        await api.ok(SET_TARGET, {"month": month, "amount": amount}, m.officer.token)
+    targets = (await api.gql("{ spendTargets { month amount } }", token=m.analyst.token))["spendTargets"]
+    assert targets == [{"month": "2026-12", "amount": 250_000}, {"month": "2026-09", "amount": 150_000}]
+    for month, expected in (("2026-10", 150_000), ("2026-12", 250_000), ("2026-08", None)):
+        period = {"month": month}
+        assert (await api.gql(PARTICIPATION, {"period": period}, m.analyst.token))["asnParticipation"]["target"] == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "amount", "field"), [("2026-10", 0, ["amount"]), ("Oktober", 200_000, ["month"])]
+)
+async def test_a_wrong_target_names_the_field(api: Api, month: str, amount: int, field: list[str]) -> None:
+    officer = await city_person(api)
+    (error,) = await api.fails(SET_TARGET, {"month": month, "amount": amount}, officer.token)
+    assert (error["code"], error["field"]) == ("INVALID", field)
+
+
+async def test_an_asn_sees_their_own_progress_against_the_target(api: Api) -> None:
+    m = await market(api)
+    me = await asn(api, "Diskominfo")
+    await purchase(api, me, m.seller, m.klojen, [(m.beras, 1)])  # 67,500
+    await purchase(api, me, m.seller, m.klojen, [(m.gula, 2)], "ACCEPTED")  # 36,000 on its way
+    await purchase(api, me, m.seller, m.klojen, [(m.gula, 1)], "CANCELLED_BY_BUYER")
+    await to_october()
+    await api.ok(SET_TARGET, {"month": "2026-10", "amount": 100_000}, m.officer.token)
+    progress = (await api.gql(PROGRESS, {"month": "2026-10"}, me.token))["me"]["asnProgress"]
+    assert progress == {"month": "2026-10", "target": 100_000, "spent": 67_500, "completedOrders": 1,
+                        "pending": 36_000, "reached": False, "remaining": 32_500}
+    november = (await api.gql(PROGRESS, {"month": "2026-11"}, me.token))["me"]["asnProgress"]
+    assert (november["spent"], november["target"], november["reached"]) == (0, 100_000, False)
+    resident = await sign_up(api)
+    assert (await api.gql(PROGRESS, {"month": "2026-10"}, resident.token))["me"]["asnProgress"] is None
+    current = (await api.gql(PROGRESS, {}, me.token))["me"]["asnProgress"]
+    assert current["month"] == dt.datetime.now(WIB).strftime("%Y-%m")
