@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx2
 import pytest
 
-from tests.support import TEST_DATABASE_URL, Api, reset_database
+from tests.support import TEST_DATABASE_URL, Api, empty_postgres, reset_database
 from umkm_graph.app import create_app
 from umkm_graph.services.catalog import ensure_categories
 from umkm_graph.settings import Settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_postgres_schema() -> None:
+    if TEST_DATABASE_URL:
+        asyncio.run(empty_postgres(TEST_DATABASE_URL))
 
 
 @pytest.fixture

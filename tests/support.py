@@ -56,6 +56,20 @@ class Api:
 _fresh_schema = False
 
 
+async def empty_postgres(url: str) -> None:
+    """Drop every table of a PostgreSQL test database, before any app starts on it: tables left by an older version of
+    the models would otherwise break the app's start-up (an index on a column the old table lacks)."""
+    import asyncpg
+
+    global _fresh_schema
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+    _fresh_schema = False
+
+
 async def reset_database() -> None:
     """Empty every table (PostgreSQL keeps tables between tests; SQLite tests use a fresh in-memory database).
 

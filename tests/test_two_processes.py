@@ -34,24 +34,13 @@ async def _redis_available() -> bool:
         await client.aclose()
 
 
-async def _empty_postgres(url: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
-    try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await connection.close()
-    support._fresh_schema = False  # the next in-process test rebuilds the schema as it expects
-
-
 async def test_a_subscriber_on_one_process_hears_a_checkout_made_through_another() -> None:
     url = support.TEST_DATABASE_URL
     if not url or not url.startswith("postgres"):
         pytest.skip("needs UMKM_TEST_DATABASE_URL on PostgreSQL (several processes cannot share an in-memory SQLite)")
     if not await _redis_available():
         pytest.skip(f"needs Redis at {REDIS_URL}")
-    await _empty_postgres(url)
+    await support.empty_postgres(url)
     env = {"UMKM_DATABASE_URL": url, "UMKM_REDIS_URL": REDIS_URL, "UMKM_REDIS_CHANNEL": f"test:{uuid.uuid4().hex}",
            "UMKM_SECRET_KEY": "two-process-test-secret-key-0123456789", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
     subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
