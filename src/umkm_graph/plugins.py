@@ -16,7 +16,7 @@ import inspect
 import logging
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -211,19 +211,7 @@ class Providers:
         self, provider: DeliveryProvider, raw: bytes, headers: Mapping[str, str]
     ) -> list[ShipmentEvent]:
         """As parse_webhook, for a courier's tracking webhook."""
-        try:
-            events = await self._answer(provider.parse_webhook(raw, headers))
-        except TimeoutError:
-            log.warning("provider %s timed out reading a webhook after %ss", provider.code, self.timeout)
-            raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} did not read the webhook in time") from None
-        except (hookspecs.WebhookSignatureError, hookspecs.WebhookPayloadError):
-            raise
-        except Exception:
-            log.exception("provider %s failed reading a webhook", provider.code)
-            raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} failed reading the webhook") from None
-        if not isinstance(events, (list, tuple)) or not all(_usable_shipment_event(e) for e in events):
-            raise _unusable(provider, "parse_webhook", events, [])
-        return list(events)
+        return await self._read_webhook(provider, raw, headers, _usable_shipment_event)
 
     async def create_payment(self, provider: PaymentProvider, request: PaymentRequest, field: list[str]) -> PaymentResult:
         result = await self._call(provider, "create_payment", request, field, idempotent=True)
@@ -251,6 +239,12 @@ class Providers:
     async def parse_webhook(self, provider: PaymentProvider, raw: bytes, headers: Mapping[str, str]) -> list[PaymentEvent]:
         """The provider's events in a webhook. WebhookSignatureError and WebhookPayloadError pass through for the
         caller to answer; any other failure is a PROVIDER_ERROR. Never retried: the gateway retries a webhook itself."""
+        return await self._read_webhook(provider, raw, headers, _usable_event)
+
+    async def _read_webhook(
+        self, provider: PaymentProvider | DeliveryProvider, raw: bytes, headers: Mapping[str, str],
+        usable: Callable[[Any], bool],
+    ) -> list[Any]:
         try:
             events = await self._answer(provider.parse_webhook(raw, headers))
         except TimeoutError:
@@ -261,7 +255,7 @@ class Providers:
         except Exception:
             log.exception("provider %s failed reading a webhook", provider.code)
             raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} failed reading the webhook") from None
-        if not isinstance(events, (list, tuple)) or not all(_usable_event(e) for e in events):
+        if not isinstance(events, (list, tuple)) or not all(usable(e) for e in events):
             raise _unusable(provider, "parse_webhook", events, [])
         return list(events)
 

@@ -10,6 +10,8 @@ body the plugin cannot read, 404 for a provider that does not exist or takes no 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -30,41 +32,40 @@ def _error(status: int, message: str) -> JSONResponse:
 
 async def payment_webhook(request: Request) -> JSONResponse:
     providers, events = request.app.state.providers, request.app.state.events
-    code = request.path_params["provider"]
-    provider = providers.payment.get(code)
-    if provider is None or type(provider).parse_webhook is PaymentProvider.parse_webhook:
-        return _error(404, f"No payment provider {code[:64]!r} takes webhooks here")
-    raw = await _body(request)
-    if raw is None:
-        return _error(413, f"A webhook body has at most {MAX_BODY} bytes")
-    try:
-        parsed = await providers.parse_webhook(provider, raw, request.headers)
-    except WebhookSignatureError:
-        log.warning("webhook for %s with a bad signature from %s", code, request.client.host if request.client else "?")
-        return _error(401, "The signature does not match")
-    except WebhookPayloadError as error:
-        return _error(400, f"The body cannot be read: {str(error)[:200]}")
-    except DomainError as error:
-        return _error(400, error.message)
-    try:
-        outcomes = await payment_events.record(code, parsed, PaymentEventSource.WEBHOOK, providers, events)
-    except Exception:
-        log.exception("recording %d event(s) of a %s webhook failed", len(parsed), code)
-        return _error(503, "The events could not be recorded now; send them again later")
-    return JSONResponse({"events": [{"id": e.event_id, "outcome": o} for e, o in zip(parsed, outcomes, strict=True)]})
+    return await _receive(
+        request, "payment", providers.payment.get(request.path_params["provider"]), PaymentProvider,
+        providers.parse_webhook,
+        lambda code, _, parsed: payment_events.record(code, parsed, PaymentEventSource.WEBHOOK, providers, events),
+    )
 
 
 async def delivery_webhook(request: Request) -> JSONResponse:
     providers, events = request.app.state.providers, request.app.state.events
+    # A failure to record (e.g. the payment of a returned parcel could not be released) writes nothing of that event.
+    return await _receive(
+        request, "delivery", providers.delivery.get(request.path_params["provider"]), DeliveryProvider,
+        providers.parse_shipment_webhook,
+        lambda _, provider, parsed: delivery.record(provider, parsed, ShipmentEventSource.WEBHOOK, providers, events),
+    )
+
+
+async def _receive(
+    request: Request,
+    kind: str,
+    provider: Any,
+    base: type,
+    parse: Callable[[Any, bytes, Any], Awaitable[list[Any]]],
+    record: Callable[[str, Any, list[Any]], Awaitable[list[str]]],
+) -> JSONResponse:
+    """The one webhook path: find the provider, read the bounded body, let the plugin verify and parse it, record."""
     code = request.path_params["provider"]
-    provider = providers.delivery.get(code)
-    if provider is None or type(provider).parse_webhook is DeliveryProvider.parse_webhook:
-        return _error(404, f"No delivery provider {code[:64]!r} takes webhooks here")
+    if provider is None or type(provider).parse_webhook is base.parse_webhook:
+        return _error(404, f"No {kind} provider {code[:64]!r} takes webhooks here")
     raw = await _body(request)
     if raw is None:
         return _error(413, f"A webhook body has at most {MAX_BODY} bytes")
     try:
-        parsed = await providers.parse_shipment_webhook(provider, raw, request.headers)
+        parsed = await parse(provider, raw, request.headers)
     except WebhookSignatureError:
         log.warning("webhook for %s with a bad signature from %s", code, request.client.host if request.client else "?")
         return _error(401, "The signature does not match")
@@ -73,9 +74,8 @@ async def delivery_webhook(request: Request) -> JSONResponse:
     except DomainError as error:
         return _error(400, error.message)
     try:
-        outcomes = await delivery.record(provider, parsed, ShipmentEventSource.WEBHOOK, providers, events)
+        outcomes = await record(code, provider, parsed)
     except Exception:
-        # e.g. the payment of a returned parcel could not be released: nothing of that event was written
         log.exception("recording %d event(s) of a %s webhook failed", len(parsed), code)
         return _error(503, "The events could not be recorded now; send them again later")
     return JSONResponse({"events": [{"id": e.event_id, "outcome": o} for e, o in zip(parsed, outcomes, strict=True)]})
