@@ -3,10 +3,10 @@
     python bench/analytics.py --database-url postgres://postgres@127.0.0.1:5432/bench --orders 100000
     python bench/analytics.py --database-url sqlite:///tmp/bench.db --orders 20000 --repeat 5
 
-The first run fills an empty database with a year of orders by bulk inserts (COPY on PostgreSQL), straight into the
-tables: realistic shapes (ASN in twelve OPDs, residents, shops in every kecamatan, sembako listings with a price history,
-order histories with acceptances, cancellations and reviews), not the services' rules. Later runs reuse it (--fresh
-starts again).
+The first run fills the database with a year of orders by bulk inserts (bench/seeding.py, COPY on PostgreSQL),
+straight into the tables: realistic shapes (ASN in twelve OPDs, residents, shops in every kecamatan, sembako listings with
+a price history, order histories with payments, acceptances, cancellations and reviews), not the services' rules. Later
+runs at the same --orders reuse it (--fresh starts again). bench/run.py calls `compare` on its own, larger database.
 
 Each aggregate then runs through its service (tortoise's connection, the portable SQL of services/analytics_sql.py,
 k-anonymity and shaping in Python) and as hand-written SQL sent straight to the driver (asyncpg or sqlite3). On
@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import random
 import sqlite3
 import statistics
 import sys
@@ -33,232 +32,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from seeding import Scale, half_up, dsn, ensure_seeded, sqlite_path, sqlite_value  # bench/seeding.py
+
 from umkm_graph.db import close_database, open_database
-from umkm_graph.models import Category, Order
+from umkm_graph.models import Order
 from umkm_graph.services import analytics_sql, participation, price_watch, sales, scorecards
 from umkm_graph.services.analytics import WIB, Interval, Period, parse_month, period_from
-from umkm_graph.services.catalog import ensure_categories
-from umkm_graph.services.regions import KELURAHAN
-
-ANCHOR = dt.datetime(2026, 11, 1, tzinfo=WIB).astimezone(dt.UTC)  # the year of orders ends here
-DAYS = 365
-OPDS = ("Diskominfo", "Diskopindag", "Bappeda", "Dinas Pendidikan", "Dinas Kesehatan", "BKPSDM", "Bapenda",
-        "Dispendukcapil", "Dinas Perhubungan", "Satpol PP", "DLH", "Disporapar")
-KECAMATAN = tuple(KELURAHAN)
-# (category slug, name, unit, pack size, net grams, rupiah per kg or litre: low, high)
-SEMBAKO = (
-    ("beras", "Beras Medium 5 kg", "KG", 5, None, 12_600, 14_000),
-    ("beras", "Beras Premium 5 kg", "KG", 5, None, 14_000, 15_300),
-    ("beras", "Beras Medium Karung 25 kg", "KG", 25, None, 12_500, 13_800),
-    ("minyak-goreng", "MinyaKita 1 L", "LITRE", 1, None, 15_200, 16_200),
-    ("minyak-goreng", "Minyak Goreng Pouch 2 L", "LITRE", 2, None, 16_000, 17_500),
-    ("telur", "Telur Ayam Ras per kg", "KG", 1, None, 24_000, 30_000),
-    ("telur", "Telur Ayam Ras 1 Tray", "TRAY", 1, 1850, 24_000, 30_000),
-    ("gula", "Gula Pasir 1 kg", "KG", 1, None, 16_000, 18_500),
-)
-OTHER = (("kuliner", "Keripik Tempe 250 g", "PACK", 250, 14_000, 20_000), ("kuliner", "Bakso Frozen", "PACK", 750,
-         45_000, 60_000), ("kerajinan", "Topeng Malangan", "PIECE", None, 175_000, 450_000),
-         ("fashion", "Kemeja Batik Malangan", "PIECE", None, 165_000, 285_000))
-METHODS = (("COD", 70), ("QRIS", 20), ("VA_BCA", 10))
-FATES = (("COMPLETED", 75), ("DELIVERED", 5), ("SELLER_CANCELLED", 4), ("BUYER_CANCELLED", 8), ("OPEN", 3),
-         ("UNPAID", 5))
-
-
-# --- a large database, by bulk inserts ------------------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    name: str
-    columns: tuple[str, ...]
-    rows: list[tuple[Any, ...]]
-
-
-def generate(orders: int, categories: dict[str, int], rng: random.Random) -> list[Table]:
-    """Users, shops, products and their price history, a year of orders with lines, steps and reviews."""
-    start = ANCHOR - dt.timedelta(days=DAYS)
-    asn, residents, shops = max(300, orders // 40), max(300, orders // 25), max(40, orders // 250)
-    users: list[tuple[Any, ...]] = [(1, "officer@bench.id", "-", "Petugas", "CITY_OFFICER", None, None,
-                                     start - dt.timedelta(days=60))]
-    for i in range(asn):
-        joined = start + dt.timedelta(days=rng.uniform(-90, DAYS - 30))
-        users.append((len(users) + 1, f"asn{i}@bench.id", "-", f"ASN {i}", "BUYER", f"{i:018d}",
-                      rng.choice(OPDS), joined))
-    asn_ids = [row[0] for row in users[1:]]
-    for i in range(residents):
-        users.append((len(users) + 1, f"warga{i}@bench.id", "-", f"Warga {i}", "BUYER", None, None,
-                      start + dt.timedelta(days=rng.uniform(-90, DAYS - 30))))
-    resident_ids = [row[0] for row in users[1 + asn:]]
-    shop_rows, product_rows, history, owner_of = [], [], [], {}
-    products_of: dict[int, list[tuple[int, int, str]]] = {}
-    for s in range(1, shops + 1):
-        owner = len(users) + 1
-        users.append((owner, f"penjual{s}@bench.id", "-", f"Penjual {s}", "SELLER", None, None,
-                      start - dt.timedelta(days=30)))
-        status = rng.choices(("VERIFIED", "SUSPENDED", "PENDING"), (95, 3, 2))[0]
-        kecamatan = rng.choice(KECAMATAN)
-        shop_rows.append((s, owner, f"Toko {s}", f"toko-{s}", "", kecamatan, KELURAHAN[kecamatan][0], "-", "0341000000",
-                          "1234567890123", status, True, "{}", 0, 0, 0.0, start - dt.timedelta(days=30)))
-        owner_of[s], products_of[s] = owner, []
-        sembako = rng.random() < 0.6
-        for _ in range(rng.randint(8, 12)):
-            pid = len(product_rows) + 1
-            listed = start - dt.timedelta(days=rng.uniform(1, 30))
-            if sembako:
-                slug, name, unit, pack, grams, low, high = rng.choice(SEMBAKO)
-                per_unit = rng.randrange(low, high, 50)
-                amount = Decimal(grams) / 1000 if grams else Decimal(pack)
-                price = int(round(per_unit * amount, -2))
-                unit_price = _half_up(Decimal(price) / amount)
-                per = "LITRE" if unit == "LITRE" else "KG"
-            else:
-                slug, name, unit, grams, low, high = rng.choice(OTHER)
-                pack, price = 1, rng.randrange(low, high, 500)
-                unit_price = _half_up(Decimal(price) * 1000 / grams) if grams else None
-                per = "KG" if grams else None
-            history.append((len(history) + 1, pid, price, unit_price, per, listed))
-            for _ in range(rng.choice((0, 0, 1, 2, 3))):  # repriced during the year
-                price = int(price * rng.uniform(0.95, 1.08) / 100) * 100 or 100
-                amount = (Decimal(grams) / 1000 if grams else Decimal(pack))
-                unit_price = _half_up(Decimal(price) / amount) if per else None
-                history.append((len(history) + 1, pid, price, unit_price, per,
-                                start + dt.timedelta(days=rng.uniform(0, DAYS))))
-            product_rows.append((pid, s, categories[slug], name, "", unit, Decimal(pack), grams, price, 100,
-                                 rng.random() < 0.95, "[]", 0, 0, 0.0, listed, listed))
-            products_of[s].append((pid, price, name))
-    # A product's price is its latest in the history.
-    latest: dict[int, tuple[dt.datetime, int]] = {}
-    for _, pid, price, _, _, at in history:
-        if pid not in latest or at > latest[pid][0]:
-            latest[pid] = (at, price)
-    product_rows = [row[:8] + (latest[row[0]][1],) + row[9:] for row in product_rows]
-
-    selling = [s[0] for s in shop_rows if s[10] != "PENDING"]
-    checkouts, order_rows, lines, steps, reviews = [], [], [], [], []
-    methods, method_weights = zip(*METHODS, strict=True)
-    fates, fate_weights = zip(*FATES, strict=True)
-    for oid in range(1, orders + 1):
-        buyer = rng.choice(asn_ids) if rng.random() < 0.4 else rng.choice(resident_ids)
-        shop = rng.choice(selling)
-        placed = start + dt.timedelta(seconds=rng.randrange(DAYS * 86_400))
-        chosen = rng.sample(products_of[shop], rng.randint(1, 3))
-        order_lines = [(pid, price, name, rng.randint(1, 3)) for pid, price, name in chosen]
-        subtotal = sum(price * quantity for _, price, _, quantity in order_lines)
-        method = rng.choices(methods, method_weights)[0]
-        fate = rng.choices(fates, fate_weights)[0]
-        if fate == "UNPAID" and method == "COD":
-            fate = "BUYER_CANCELLED"
-        status = {"COMPLETED": "COMPLETED", "DELIVERED": "DELIVERED", "OPEN": "ACCEPTED"}.get(fate, "CANCELLED")
-        checkouts.append((oid, buyer, subtotal, placed))
-        order_rows.append((oid, oid, shop, buyer, f"B{oid:012d}", status, "PICKUP", "pickup", "", 0, method, subtotal,
-                           subtotal, "", placed, placed))
-        for pid, price, name, quantity in order_lines:
-            lines.append((len(lines) + 1, oid, pid, name, price, quantity, price * quantity))
-        at, seller = placed, owner_of[shop]
-        if method != "COD":
-            steps.append((oid, None, "AWAITING_PAYMENT", buyer, at))
-            if fate == "UNPAID":
-                steps.append((oid, "AWAITING_PAYMENT", "CANCELLED", None, at + dt.timedelta(hours=1)))
-                continue
-            at += dt.timedelta(minutes=rng.uniform(1, 30))
-            steps.append((oid, "AWAITING_PAYMENT", "PLACED", None, at))
-        else:
-            steps.append((oid, None, "PLACED", buyer, at))
-        if fate == "BUYER_CANCELLED":
-            steps.append((oid, "PLACED", "CANCELLED", buyer, at + dt.timedelta(minutes=rng.uniform(1, 60))))
-            continue
-        at += dt.timedelta(seconds=rng.uniform(30, 6 * 3600))
-        steps.append((oid, "PLACED", "ACCEPTED", seller, at))
-        if fate == "SELLER_CANCELLED":
-            steps.append((oid, "ACCEPTED", "CANCELLED", seller, at + dt.timedelta(hours=1)))
-            continue
-        if fate == "OPEN":
-            continue
-        steps.append((oid, "ACCEPTED", "READY_FOR_PICKUP", seller, at + dt.timedelta(hours=2)))
-        steps.append((oid, "READY_FOR_PICKUP", "DELIVERED", seller, at + dt.timedelta(hours=5)))
-        if fate == "COMPLETED":
-            steps.append((oid, "DELIVERED", "COMPLETED", buyer, at + dt.timedelta(hours=20)))
-            if rng.random() < 0.3:
-                line = next(row for row in reversed(lines) if row[1] == oid)
-                reviews.append((len(reviews) + 1, line[0], line[2], shop, buyer, rng.choice((5, 5, 5, 4, 4, 3, 2, 1)),
-                                "", at + dt.timedelta(days=2)))
-    return [
-        Table("users", ("id", "email", "password_hash", "name", "role", "nip", "opd", "created_at"), users),
-        Table("shops", ("id", "owner_id", "name", "slug", "description", "kecamatan", "kelurahan", "address", "phone",
-                        "nib", "status", "offers_pickup", "delivery_fees", "rating_sum", "review_count", "rating",
-                        "created_at"), shop_rows),
-        Table("products", ("id", "shop_id", "category_id", "name", "description", "unit", "pack_size",
-                           "net_weight_grams", "price", "stock", "is_active", "image_urls", "rating_sum",
-                           "review_count", "rating", "created_at", "updated_at"), product_rows),
-        Table("price_changes", ("id", "product_id", "price", "unit_price", "per", "changed_at"), history),
-        Table("checkouts", ("id", "buyer_id", "total", "created_at"), checkouts),
-        Table("orders", ("id", "checkout_id", "shop_id", "buyer_id", "reference", "status", "delivery_method",
-                         "delivery_provider", "delivery_service", "delivery_fee", "payment_method", "subtotal",
-                         "total", "note", "created_at", "updated_at"), order_rows),
-        Table("order_lines", ("id", "order_id", "product_id", "product_name", "unit_price", "quantity", "line_total"),
-              lines),
-        Table("order_transitions", ("id", "order_id", "from_status", "to_status", "actor_id", "created_at"),
-              [(i + 1, *row) for i, row in enumerate(steps)]),
-        Table("reviews", ("id", "order_line_id", "product_id", "shop_id", "buyer_id", "rating", "text", "created_at"),
-              reviews),
-        Table("reference_prices", ("id", "commodity", "unit", "variant", "price", "effective_from", "note",
-                                   "created_at"),
-              [(1, "beras", "KG", "", 13_500, dt.date(2025, 8, 1), "", start),
-               (2, "beras", "KG", "premium", 14_900, dt.date(2025, 8, 1), "", start),
-               (3, "minyak-goreng", "LITRE", "MinyaKita", 15_700, dt.date(2025, 8, 1), "", start),
-               (4, "gula", "KG", "", 17_500, dt.date(2025, 8, 1), "", start)]),
-        Table("spend_targets", ("id", "effective_from", "amount", "created_at"), [(1, dt.date(2025, 1, 1), 200_000, start)]),
-    ]
-
-
-def _half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
-
-
-async def fill(url: str, orders: int, seed: int) -> None:
-    """Write the generated tables with the driver: COPY on PostgreSQL, executemany on SQLite."""
-    categories = {c.slug: c.id for c in await Category.all()}
-    began = time.perf_counter()
-    tables = generate(orders, categories, random.Random(seed))
-    print(f"generated {sum(len(t.rows) for t in tables):,} rows in {time.perf_counter() - began:.1f} s", flush=True)
-    began = time.perf_counter()
-    if url.startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(_dsn(url))
-        try:
-            for table in tables:
-                await connection.copy_records_to_table(table.name, records=table.rows, columns=table.columns)
-                await connection.execute(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                         f"(SELECT MAX(id) FROM {table.name}))")
-            await connection.execute("ANALYZE")
-        finally:
-            await connection.close()
-    else:
-        with sqlite3.connect(_sqlite_path(url)) as connection:
-            for table in tables:
-                marks = ", ".join("?" for _ in table.columns)
-                rows = [tuple(_sqlite_value(v) for v in row) for row in table.rows]
-                connection.executemany(f"INSERT INTO {table.name} ({', '.join(table.columns)}) VALUES ({marks})", rows)
-            connection.execute("ANALYZE")
-    print(f"inserted in {time.perf_counter() - began:.1f} s", flush=True)
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(" ")  # as tortoise writes them
-    if isinstance(value, (dt.date, Decimal)):
-        return str(value)
-    return value
-
-
-def _dsn(url: str) -> str:
-    return "postgresql://" + url.split("://", 1)[1]
-
-
-def _sqlite_path(url: str) -> str:
-    return url.split("://", 1)[1]
-
 
 # --- the hand-written SQL (PostgreSQL) -------------------------------------------------------------------------------
 
@@ -379,7 +158,7 @@ class Question:
 
 def _median(value: Any) -> int | None:
     """percentile_cont's median rounded half up, as the services round."""
-    return None if value is None else _half_up(Decimal(str(value)))
+    return None if value is None else half_up(Decimal(str(value)))
 
 
 class Hand:
@@ -394,9 +173,9 @@ class Hand:
         if self.postgres:
             import asyncpg
 
-            self.pg = await asyncpg.connect(_dsn(self.url))
+            self.pg = await asyncpg.connect(dsn(self.url))
         else:
-            self.lite = sqlite3.connect(_sqlite_path(self.url))
+            self.lite = sqlite3.connect(sqlite_path(self.url))
             self.lite.row_factory = sqlite3.Row
 
     async def close(self) -> None:
@@ -413,7 +192,7 @@ class Hand:
         """One of the services' own statements, rendered for SQLite and sent to sqlite3 directly."""
         assert self.lite is not None
         text, values = analytics_sql.render(sql, params, "sqlite")
-        values = [_sqlite_value(v) for v in values]
+        values = [sqlite_value(v) for v in values]
         return [dict(row) for row in self.lite.execute(text, values).fetchall()]
 
 
@@ -582,69 +361,77 @@ def analytics_sql_end(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), WIB).astimezone(dt.UTC)
 
 
+@dataclass
+class Comparison:
+    aggregate: str
+    service_ms: float
+    hand_sql_ms: float
+
+    @property
+    def ratio(self) -> float:
+        return self.service_ms / self.hand_sql_ms if self.hand_sql_ms else float("inf")
+
+
+class Disagreement(Exception):
+    """The service and the hand-written SQL gave different answers: timing them would mean nothing."""
+
+
+async def compare(url: str, repeat: int, k: int, echo: bool = True) -> list[Comparison]:
+    """Every aggregate through its service and as hand-written SQL, on an open, filled database: the medians of
+    alternating runs. bench/run.py calls this too."""
+    hand = Hand(url)
+    await hand.open()
+    results = []
+    try:
+        if echo:
+            print(f"{'aggregate':<58}{'service':>10}{'hand SQL':>10}{'ratio':>8}")
+        for question in questions(hand, k, {"COD"}):
+            service, answer = await question.service(), await question.hand()  # warm, and compare
+            if not question.same(service, answer):
+                raise Disagreement(f"{question.name}: the service and the hand-written SQL disagree")
+            service_times, hand_times = [], []
+            for _ in range(repeat):
+                began = time.perf_counter()
+                await question.service()
+                service_times.append(time.perf_counter() - began)
+                began = time.perf_counter()
+                await question.hand()
+                hand_times.append(time.perf_counter() - began)
+            s, h = statistics.median(service_times), statistics.median(hand_times)
+            results.append(Comparison(question.name, round(s * 1000, 1), round(h * 1000, 1)))
+            if echo:
+                print(f"{question.name:<58}{s * 1000:>8.1f}ms{h * 1000:>8.1f}ms{s / h:>8.2f}", flush=True)
+    finally:
+        await hand.close()
+    return results
+
+
 async def run(args: argparse.Namespace) -> int:
     url = args.database_url
-    if args.fresh:
-        await _wipe(url)
+    await ensure_seeded(url, Scale.for_orders(args.orders), seed=args.seed, reseed=args.fresh)
     await open_database(url)
     try:
-        await ensure_categories()
-        have = await Order.all().count()
-        if have == 0:
-            await fill(url, args.orders, args.seed)
-        else:
-            print(f"reusing the {have:,} orders already in {url} (--fresh to start again)")
         orders = await Order.all().count()
-        hand = Hand(url)
-        await hand.open()
+        print(f"\n{orders:,} orders; each figure is the median of {args.repeat} runs; k = {args.k}")
         try:
-            print(f"\n{orders:,} orders; each figure is the median of {args.repeat} runs; k = {args.k}")
-            print(f"{'aggregate':<58}{'service':>10}{'hand SQL':>10}{'ratio':>8}")
-            results = []
-            for question in questions(hand, args.k, {"COD"}):
-                service, answer = await question.service(), await question.hand()  # warm, and compare
-                if not question.same(service, answer):
-                    print(f"{question.name}: the service and the hand-written SQL disagree", file=sys.stderr)
-                    return 1
-                service_times, hand_times = [], []
-                for _ in range(args.repeat):
-                    began = time.perf_counter()
-                    await question.service()
-                    service_times.append(time.perf_counter() - began)
-                    began = time.perf_counter()
-                    await question.hand()
-                    hand_times.append(time.perf_counter() - began)
-                s, h = statistics.median(service_times), statistics.median(hand_times)
-                results.append({"aggregate": question.name, "service_ms": round(s * 1000, 1),
-                                "hand_sql_ms": round(h * 1000, 1), "ratio": round(s / h, 2)})
-                print(f"{question.name:<58}{s * 1000:>8.1f}ms{h * 1000:>8.1f}ms{s / h:>8.2f}", flush=True)
-            if args.json:
-                Path(args.json).write_text(json.dumps({"orders": orders, "database": url.split("://")[0],
-                                                       "repeat": args.repeat, "results": results}, indent=2) + "\n")
-        finally:
-            await hand.close()
+            results = await compare(url, args.repeat, args.k)
+        except Disagreement as error:
+            print(error, file=sys.stderr)
+            return 1
+        if args.json:
+            rows = [{"aggregate": r.aggregate, "service_ms": r.service_ms, "hand_sql_ms": r.hand_sql_ms,
+                     "ratio": round(r.ratio, 2)} for r in results]
+            Path(args.json).write_text(json.dumps({"orders": orders, "database": url.split("://")[0],
+                                                   "repeat": args.repeat, "results": rows}, indent=2) + "\n")
     finally:
         await close_database()
     return 0
 
 
-async def _wipe(url: str) -> None:
-    if url.startswith("postgres"):
-        import asyncpg
-
-        connection = await asyncpg.connect(_dsn(url))
-        try:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await connection.close()
-    else:
-        Path(_sqlite_path(url)).unlink(missing_ok=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="postgres://... or sqlite:///path (a database to fill)")
-    parser.add_argument("--orders", type=int, default=100_000, help="orders to generate into an empty database")
+    parser.add_argument("--orders", type=int, default=100_000, help="orders to generate (a different number fills the database again)")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each aggregate, each way")
     parser.add_argument("--k", type=int, default=5, help="the k-anonymity threshold the services apply")
     parser.add_argument("--seed", type=int, default=1)

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -46,9 +47,9 @@ async def live_app(settings: Settings) -> AsyncIterator[str]:
 
 
 @contextlib.contextmanager
-def server_process(env: dict[str, str], port: int) -> Any:
-    """`umkm-graph serve` in its own process, ready when /healthz answers."""
-    log = tempfile.TemporaryFile()  # a pipe nobody reads would block a chatty server
+def server_process(env: dict[str, str], port: int, output: Path | None = None) -> Any:
+    """`umkm-graph serve` in its own process, ready when /healthz answers; what it prints goes to `output` if given."""
+    log = open(output, "w+b") if output else tempfile.TemporaryFile()  # a pipe nobody reads would block a chatty server
     process = subprocess.Popen(
         [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port)],
         env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,

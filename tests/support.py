@@ -10,6 +10,7 @@ from typing import Any
 import httpx2
 from tortoise import Tortoise
 
+from umkm_graph.db import apply_migrations
 from umkm_graph.models import Role
 from umkm_graph.services import people
 
@@ -57,8 +58,8 @@ _fresh_schema = False
 
 
 async def empty_postgres(url: str) -> None:
-    """Drop every table of a PostgreSQL test database, before any app starts on it: tables left by an older version of
-    the models would otherwise break the app's start-up (an index on a column the old table lacks)."""
+    """Drop every table of a PostgreSQL test database, and the record of its migrations, before any app starts on it:
+    the next reset_database migrates it afresh, so nothing an older version of the models left lingers."""
     import asyncpg
 
     global _fresh_schema
@@ -73,12 +74,13 @@ async def empty_postgres(url: str) -> None:
 async def reset_database() -> None:
     """Empty every table (PostgreSQL keeps tables between tests; SQLite tests use a fresh in-memory database).
 
-    The first reset in a run rebuilds the schema, so tables left by an older version of the models cannot linger."""
+    The first reset in a run rebuilds the schema through the migrations, as a deployment does, so tables left by an
+    older version of the models cannot linger."""
     global _fresh_schema
     conn = Tortoise.get_connection("default")
     if not _fresh_schema:
         await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await Tortoise.generate_schemas(safe=False)
+        await apply_migrations()
         _fresh_schema = True
         return
     tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]

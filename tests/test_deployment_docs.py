@@ -19,6 +19,6 @@ def _commands() -> list[str]:
 
 def test_the_guide_has_commands_and_each_one_parses() -> None:
     commands = _commands()
-    assert {shlex.split(c)[1] for c in commands} >= {"serve"}
+    assert {shlex.split(c)[1] for c in commands} >= {"serve", "migrate"}
     for command in commands:
         build_parser().parse_args(shlex.split(command)[1:])  # argparse exits on an unknown command or option

@@ -12,7 +12,7 @@ from umkm_graph.observability import JsonFormatter, request_id
 async def test_readyz_reports_the_database_ready(api: Api) -> None:
     response = await api.client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "migrations": "ok"}}
 
 
 async def test_metrics_count_operations_by_name_and_errors_by_code(api: Api) -> None:

@@ -34,7 +34,9 @@ async def _redis_available() -> bool:
         await client.aclose()
 
 
-async def test_a_subscriber_on_one_process_hears_a_checkout_made_through_another() -> None:
+async def deployed_env() -> dict[str, str]:
+    """The environment of servers sharing one fresh, migrated and seeded PostgreSQL database and one Redis; the test is
+    skipped without them."""
     url = support.TEST_DATABASE_URL
     if not url or not url.startswith("postgres"):
         pytest.skip("needs UMKM_TEST_DATABASE_URL on PostgreSQL (several processes cannot share an in-memory SQLite)")
@@ -43,8 +45,14 @@ async def test_a_subscriber_on_one_process_hears_a_checkout_made_through_another
     await support.empty_postgres(url)
     env = {"UMKM_DATABASE_URL": url, "UMKM_REDIS_URL": REDIS_URL, "UMKM_REDIS_CHANNEL": f"test:{uuid.uuid4().hex}",
            "UMKM_SECRET_KEY": "two-process-test-secret-key-0123456789", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
-    subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
-                   capture_output=True)
+    for step in ("migrate", "seed"):  # as docs/deployment.md deploys: migrate once, then start the servers
+        subprocess.run([sys.executable, "-m", "umkm_graph.cli", step], env={**os.environ, **env}, check=True,
+                       capture_output=True)
+    return env
+
+
+async def test_a_subscriber_on_one_process_hears_a_checkout_made_through_another() -> None:
+    env = await deployed_env()
     port_a, port_b = free_port(), free_port()
     with server_process(env, port_a), server_process(env, port_b):
         a, b = f"http://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"

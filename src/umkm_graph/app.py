@@ -19,11 +19,13 @@ from strawberry.types.unset import UnsetType
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
+from umkm_graph import changes
 from umkm_graph.api.context import Context, bearer_token
 from umkm_graph.api.limits import LimitedView
 from umkm_graph.api.persisted import PersistedQueriesView
+from umkm_graph.api.response_cache import ResponseCacheView
 from umkm_graph.api.schema import build_schema
-from umkm_graph.db import tortoise_config
+from umkm_graph.db import close_analytics, open_analytics, pending_migrations, prepare_schema, tortoise_config
 from umkm_graph.events_redis import create_event_bus
 from umkm_graph.jobs import run_forever
 from umkm_graph.middleware import Protections
@@ -35,7 +37,7 @@ from umkm_graph.settings import Settings
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
 
-class GraphQLApp(LimitedView, PersistedQueriesView, GraphQL[Context, None]):
+class GraphQLApp(LimitedView, PersistedQueriesView, ResponseCacheView, GraphQL[Context, None]):
     def __init__(self, settings: Settings, protections: Protections) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.introspection_enabled else None,
                          allowed_origins=settings.allowed_origins)
@@ -67,11 +69,12 @@ async def healthz(_: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Ready when the database (and Redis, when configured) answer."""
+    """Ready when the database answers with its schema up to date (and Redis answers, when configured)."""
     checks: dict[str, str] = {}
     try:
         await Tortoise.get_connection("default").execute_query("SELECT 1")
         checks["database"] = "ok"
+        checks["migrations"] = await _migrations_check(request.app)
     except Exception as exc:  # any failure means not ready; say which
         checks["database"] = f"error: {type(exc).__name__}"
     events = request.app.state.events
@@ -83,6 +86,14 @@ async def readyz(request: Request) -> JSONResponse:
             checks["redis"] = f"error: {type(exc).__name__}"
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+
+
+async def _migrations_check(app: Starlette) -> str:
+    if app.state.pending_migrations:  # `umkm-graph migrate` may have run since; once up to date, the schema stays so
+        app.state.pending_migrations = await pending_migrations()
+    if app.state.pending_migrations:
+        return "pending: " + ", ".join(app.state.pending_migrations) + " (run `umkm-graph migrate`)"
+    return "ok"
 
 
 @contextlib.asynccontextmanager
@@ -112,13 +123,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.providers = await collect_providers(plugins, settings)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            await Tortoise.generate_schemas(safe=True)
-            await ensure_categories()
+            app.state.pending_migrations = await prepare_schema(settings.database_url)
+            if not app.state.pending_migrations:  # else the tables may be missing; `umkm-graph migrate` ensures them
+                await ensure_categories()
             await app.state.events.start()
+            disconnect_changes = changes.connect(app.state.events)  # catalog changes reach the response cache
+            open_analytics(settings.analytics_database_url)
             try:
                 async with _payment_jobs(app, settings):
                     yield
             finally:
+                disconnect_changes()
+                await close_analytics()
                 await app.state.events.close()
                 await protections.close()
 

@@ -1,4 +1,4 @@
-"""The umkm-graph command: serve, seed, export-schema."""
+"""The umkm-graph command: serve, migrate, seed, export-schema, plugins, jobs, report."""
 
 from __future__ import annotations
 
@@ -65,6 +65,48 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    """Bring the database's schema up to date (a deploy step on PostgreSQL), or with --check only say whether it is."""
+    import asyncio
+
+    from umkm_graph import db
+    from umkm_graph.services.catalog import ensure_categories
+
+    settings = Settings.from_env()
+
+    async def check() -> int:
+        pending, unwritten = await db.pending_migrations(), await db.unmigrated_model_changes()
+        for name in pending:
+            print(f"pending migration: {name}")
+        for change in unwritten:
+            print(f"model change without a migration: {change}  (write one: tortoise makemigrations)")
+        if not pending and not unwritten:
+            print("umkm-graph migrate: the database and the migrations are up to date")
+        return 1 if pending or unwritten else 0
+
+    async def run() -> int:
+        await db.open_database(settings.database_url, migrate=False)
+        try:
+            if args.check:
+                return await check()
+            applied = await db.apply_migrations()
+            await ensure_categories()
+        finally:
+            await db.close_database()
+        print(f"umkm-graph migrate: applied {', '.join(applied)}" if applied else
+              "umkm-graph migrate: nothing to apply; the database is up to date")
+        return 0
+
+    try:
+        return asyncio.run(run())
+    except Exception as error:  # a failed statement or an unreachable database: say which, without a traceback
+        print(f"umkm-graph migrate: {type(error).__name__}: {error}", file=sys.stderr)
+        if "already exists" in str(error):
+            print("The database has tables no migration made (from before migrations, by generate_schemas): migrate "
+                  "an empty database and move the data over, or, for demo data, start again.", file=sys.stderr)
+        return 1
+
+
 def _export_schema(_: argparse.Namespace) -> int:
     from umkm_graph.api.schema import print_sdl
 
@@ -119,13 +161,16 @@ def _jobs(args: argparse.Namespace) -> int:
         events = create_event_bus(settings)  # through Redis, when set, so servers' subscribers hear of the changes
         await open_database(settings.database_url)
         await events.start()
+        # A claim lasts one interval, as in the servers: cron every interval on several machines asks once between them.
+        interval = settings.payment_jobs_interval_seconds
+        lease = jobs.dt.timedelta(seconds=interval) if interval > 0 else jobs.LEASE
         try:
             if args.only == "reconcile":
-                checked, settled = await jobs.reconcile(providers, events)
+                checked, settled = await jobs.reconcile(providers, events, lease=lease)
                 return f"reconciled {checked} pending payment(s), {settled} settled"
             if args.only == "expire":
-                return f"expired {await jobs.expire(providers, events)}"
-            return (await jobs.run_once(providers, events)).line()
+                return f"expired {await jobs.expire(providers, events, lease=lease)}"
+            return (await jobs.run_once(providers, events, lease=lease)).line()
         finally:
             await events.close()
             await close_database()
@@ -146,7 +191,9 @@ def _report(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
 
     async def run() -> str:
-        await open_database(settings.database_url)
+        # The report only reads: with an analytics replica it reads nothing but the replica, which nobody migrates.
+        replica = settings.analytics_database_url
+        await open_database(replica or settings.database_url, migrate=not replica)
         try:
             return await render(args.month, args.format, settings.min_group_size)
         finally:
@@ -177,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
     seed.add_argument("--scale", type=int, default=1, help="multiply the amount of data (1 to 50); above 1 shows progress")
     seed.set_defaults(run=_seed)
+    migrate = commands.add_parser("migrate", help="apply the pending schema migrations to UMKM_DATABASE_URL")
+    migrate.add_argument("--check", action="store_true",
+                         help="apply nothing; exit 1 if migrations are pending or a model change has no migration")
+    migrate.set_defaults(run=_migrate)
     export = commands.add_parser("export-schema", help="print the federation SDL (what schema.graphql holds)")
     export.set_defaults(run=_export_schema)
     plugins = commands.add_parser("plugins", help="list the loaded plugins, their hooks and what they offer")

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.migrations.autodetector import MigrationAutodetector
+from tortoise.migrations.executor import MigrationExecutor
 
 from umkm_graph.models import MODEL_MODULES
+from umkm_graph.settings import Settings
+
+MIGRATIONS_MODULE = "umkm_graph.migrations"
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
         "connections": {"default": _normalise(database_url)},
-        "apps": {"models": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "apps": _apps_config(),
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _apps_config() -> dict[str, dict[str, Any]]:
+    return {"models": {"models": MODEL_MODULES, "default_connection": "default", "migrations": MIGRATIONS_MODULE}}
 
 
 def _normalise(url: str) -> str:
@@ -26,12 +39,88 @@ def _normalise(url: str) -> str:
     return url
 
 
-async def open_database(database_url: str, *, create_tables: bool = True) -> None:
-    """Connect (for scripts and the CLI) and create missing tables."""
+# What tortoise's own CLI reads (pyproject's [tool.tortoise]): `tortoise makemigrations` after a model change.
+TORTOISE_ORM = tortoise_config(os.environ.get("UMKM_DATABASE_URL") or Settings.database_url)
+
+
+async def open_database(database_url: str, *, migrate: bool = True) -> None:
+    """Connect (for scripts and the CLI) and bring the schema up to date."""
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    if create_tables:
-        await Tortoise.generate_schemas(safe=True)
+    if migrate:
+        await apply_migrations()
+
+
+def _executor() -> MigrationExecutor:
+    return MigrationExecutor(Tortoise.get_connection("default"), _apps_config())
+
+
+async def pending_migrations() -> list[str]:
+    """The migrations the open database lacks, in the order they would run."""
+    return [step.migration.name for step in await _executor().plan()]
+
+
+async def apply_migrations() -> list[str]:
+    """Apply the pending migrations to the open database, each in its own transaction; their names."""
+    applied: list[str] = []
+
+    def note(event: str, _app: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(name)
+
+    await _executor().migrate(progress=note)
+    return applied
+
+
+async def unmigrated_model_changes() -> list[str]:
+    """What the models hold that no migration writes yet: the operations `tortoise makemigrations` would write now."""
+    writers = await MigrationAutodetector(Tortoise.apps, _apps_config()).changes()
+    return [operation.describe() for writer in writers for operation in writer.operations]
+
+
+async def prepare_schema(database_url: str) -> list[str]:
+    """At a server's start: bring the schema up to date where this process may, and say which migrations are left.
+
+    A SQLite file has one server process, so it migrates itself. PostgreSQL may have several, so there migrating is a
+    deploy step (`umkm-graph migrate`) and a server only reports what is pending (in /readyz). A fresh in-memory
+    database gets the models' tables directly: the schema the migrations build (tests/test_migrations.py proves it),
+    about fifty times faster, which the test suite needs."""
+    if database_url == "sqlite://:memory:":
+        await Tortoise.generate_schemas()
+        return []
+    if database_url.startswith("sqlite"):
+        await apply_migrations()
+        return []
+    return await pending_migrations()
 
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+
+
+# The analytics replica (UMKM_ANALYTICS_DATABASE_URL): a second client that only services/analytics_sql.py reads from.
+# It stays outside tortoise's config: with two configured connections every `in_transaction()` would have to name one.
+# Process-wide, like tortoise's global fallback context, because a lifespan's context variables do not reach requests.
+_analytics: BaseDBAsyncClient | None = None
+
+
+def open_analytics(database_url: str | None) -> None:
+    """Point the analytics at a replica (connected on first use), or back at the primary (None)."""
+    global _analytics
+    if database_url is None:
+        _analytics = None
+        return
+    info = expand_db_url(_normalise(database_url))
+    client_class = importlib.import_module(info["engine"]).client_class
+    _analytics = client_class(connection_name="analytics", **info["credentials"])
+
+
+def analytics_connection() -> BaseDBAsyncClient | None:
+    """The replica's client, if one is configured."""
+    return _analytics
+
+
+async def close_analytics() -> None:
+    global _analytics
+    client, _analytics = _analytics, None
+    if client is not None:
+        await client.close()

@@ -39,8 +39,16 @@ class PaymentStatusChanged:
     at: dt.datetime
 
 
-Event = Union[OrderStatusChanged, PaymentStatusChanged]
-E = TypeVar("E", OrderStatusChanged, PaymentStatusChanged)
+@dataclass(frozen=True)
+class CatalogChanged:
+    """Products, shops or reviews changed in some process (changes.py): public answers computed before are stale."""
+
+    entities: str  # comma-separated: product, shop, review
+    at: dt.datetime
+
+
+Event = Union[OrderStatusChanged, PaymentStatusChanged, CatalogChanged]
+E = TypeVar("E", OrderStatusChanged, PaymentStatusChanged, CatalogChanged)
 Handler = Callable[[E], Awaitable[None] | None]
 
 

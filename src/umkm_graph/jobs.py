@@ -1,6 +1,11 @@
-"""Background work on cashless payments: reconciliation (ask the gateway about payments still pending, so a missed webhook
-is recovered) and expiry (cancel what was not paid in time). The `umkm-graph jobs` command runs them once; the server
-runs them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its lifespan.
+"""Background work on cashless payments: reconciliation (ask the gateway about payments still pending, so a missed
+webhook is recovered) and expiry (cancel what was not paid in time), and polling couriers that went quiet. The
+`umkm-graph jobs` command runs them once; the server runs them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its
+lifespan.
+
+Every server worker, and cron on every machine, may run them: each payment is claimed (services/claims.py) by one
+process just before its gateway call, and the claim lasts one interval, so between them the processes ask about a
+pending payment once per interval and cancel an expired one once.
 """
 
 from __future__ import annotations
@@ -14,11 +19,13 @@ from umkm_graph.events import EventBus
 from umkm_graph.models import Payment, PaymentStatus
 from umkm_graph.plugins import Providers
 from umkm_graph.services import delivery, payment_events, payments
+from umkm_graph.services.claims import claim, unclaimed
 from umkm_graph.services.errors import DomainError
 
 log = logging.getLogger("umkm_graph.jobs")
 
 BATCH = 100  # payments per job per run; the oldest first, so a backlog drains over a few runs
+LEASE = dt.timedelta(seconds=60)  # how long a claim lasts when the caller names no interval (the CLI's default)
 
 
 @dataclass(frozen=True)
@@ -31,55 +38,87 @@ class JobReport:
         return f"reconciled {self.checked} pending payment(s), {self.settled} settled; expired {self.expired}"
 
 
-def _cashless_pending(providers: Providers):  # type: ignore[no-untyped-def]
+def _cashless_pending(providers: Providers, now: dt.datetime):  # type: ignore[no-untyped-def]
     methods = [code for code, option in providers.payment_options.items()
                if not option.method.cash_on_delivery and payments.can_tell_outcome(option.provider)]
-    return Payment.filter(status=PaymentStatus.PENDING, method__in=methods)
+    return Payment.filter(unclaimed(now), status=PaymentStatus.PENDING, method__in=methods)
 
 
-async def reconcile(providers: Providers, events: EventBus, limit: int = BATCH) -> tuple[int, int]:
-    """Ask the gateway about each pending cashless payment; (asked, settled)."""
-    pending = await _cashless_pending(providers).order_by("created_at", "id").limit(limit)
-    settled = 0
-    for payment in pending:
+async def _claimed(candidates: list[Payment], now: dt.datetime, lease: dt.timedelta):  # type: ignore[no-untyped-def]
+    """The candidates this process wins, one at a time, each just before its work: a claim never waits on others'
+    gateway calls, and a slow gateway cannot outlast the claims of payments not yet reached."""
+    for payment in candidates:
+        if await claim(Payment, payment.id, now, lease, status=PaymentStatus.PENDING):
+            yield payment
+
+
+async def reconcile(
+    providers: Providers, events: EventBus, limit: int = BATCH, *, now: dt.datetime | None = None,
+    lease: dt.timedelta = LEASE,
+) -> tuple[int, int]:
+    """Ask the gateway about each pending cashless payment nobody else holds; (asked, settled)."""
+    now = now or dt.datetime.now(dt.UTC)
+    asked, settled, _ = await _reconcile(providers, events, now, limit, lease, expire_due=False)
+    return asked, settled
+
+
+async def _reconcile(
+    providers: Providers, events: EventBus, now: dt.datetime, limit: int, lease: dt.timedelta, *, expire_due: bool
+) -> tuple[int, int, int]:
+    pending = await _cashless_pending(providers, now).order_by("created_at", "id").limit(limit)
+    asked = settled = expired = 0
+    async for payment in _claimed(pending, now, lease):
+        asked += 1
         try:
-            outcome = await payment_events.poll(payment, providers, events, [])
+            settled += await payment_events.poll(payment, providers, events, []) == "PAID"
         except DomainError as error:
             log.warning("reconciling payment %s: %s", payment.reference, error.message)
-            continue
-        settled += outcome == "PAID"
-    return len(pending), settled
+        # Still unpaid after asking, and due: expire it under the same claim, so no other process asks again first.
+        if expire_due and payment.expires_at is not None and payment.expires_at <= now and \
+                await Payment.exists(id=payment.id, status=PaymentStatus.PENDING):
+            expired += await payment_events.expire(payment, providers, events) == PaymentStatus.EXPIRED.value
+    return asked, settled, expired
 
 
-async def expire(providers: Providers, events: EventBus, now: dt.datetime | None = None, limit: int = BATCH) -> int:
-    """Expire the pending cashless payments whose time is up; how many expired."""
+async def expire(
+    providers: Providers, events: EventBus, now: dt.datetime | None = None, limit: int = BATCH, *,
+    lease: dt.timedelta = LEASE,
+) -> int:
+    """Expire the pending cashless payments whose time is up and that nobody else holds; how many expired."""
     now = now or dt.datetime.now(dt.UTC)
-    due = await _cashless_pending(providers).filter(expires_at__lte=now).order_by("expires_at", "id").limit(limit)
+    due = await _cashless_pending(providers, now).filter(expires_at__lte=now).order_by("expires_at", "id").limit(limit)
     expired = 0
-    for payment in due:
+    async for payment in _claimed(due, now, lease):
         outcome = await payment_events.expire(payment, providers, events)
         expired += outcome == PaymentStatus.EXPIRED.value
     return expired
 
 
-async def run_once(providers: Providers, events: EventBus, now: dt.datetime | None = None) -> JobReport:
-    """Reconcile first, so a payment paid without its webhook is settled rather than expired."""
-    checked, settled = await reconcile(providers, events)
-    return JobReport(checked=checked, settled=settled, expired=await expire(providers, events, now))
+async def run_once(
+    providers: Providers, events: EventBus, now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE
+) -> JobReport:
+    """Reconcile first, so a payment paid without its webhook is settled rather than expired; what is due and was not
+    reconciled in this run (beyond the batch) is expired after."""
+    now = now or dt.datetime.now(dt.UTC)
+    checked, settled, expired = await _reconcile(providers, events, now, BATCH, lease, expire_due=True)
+    expired += await expire(providers, events, now, lease=lease)
+    return JobReport(checked=checked, settled=settled, expired=expired)
 
 
 async def run_forever(providers: Providers, events: EventBus, interval: float) -> None:
-    """The server's periodic task: a failing run is logged and the next one comes anyway."""
+    """The server's periodic task: a failing run is logged and the next one comes anyway. A claim lasts one interval."""
+    lease = dt.timedelta(seconds=interval)
     while True:
         await asyncio.sleep(interval)
         try:
-            report = await run_once(providers, events)
+            report = await run_once(providers, events, lease=lease)
         except Exception:
             log.exception("payment jobs failed; trying again in %ss", interval)
             continue
         if report.checked or report.expired:
             log.info("payment jobs: %s", report.line())
         try:
-            await delivery.poll_shipments(providers, events)  # couriers silent for a while: a webhook may be lost
+            # Couriers silent for a while: a webhook may be lost.
+            await delivery.poll_shipments(providers, events, lease=lease)
         except Exception:
             log.exception("polling couriers failed; trying again in %ss", interval)

@@ -53,6 +53,9 @@ def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite://umkm_graph.db"
+    # A read replica (or a copy) of the database for the city's aggregate queries and `umkm-graph report`; unset, they
+    # read the primary.
+    analytics_database_url: str | None = None
     secret_key: str = DEFAULT_SECRET_KEY
     token_ttl_seconds: int = 7 * 24 * 3600
     max_page_size: int = 100
@@ -94,12 +97,18 @@ class Settings:
     password_min_length: int = MIN_PRODUCTION_PASSWORD_LENGTH
     # k-anonymity: analytics withhold any figure about fewer than this many people (see services/disclosure.py).
     min_group_size: int = 5
+    # The public response cache (api/response_cache.py): anonymous storefront answers, dropped when the catalog changes.
+    # Off when Settings are built in code, as tests do (they turn it on where they test it); from_env switches it on.
+    response_cache: bool = False
+    response_cache_entries: int = 1_000
+    response_cache_ttl_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         return cls(
             database_url=env.get("UMKM_DATABASE_URL") or cls.database_url,
+            analytics_database_url=env.get("UMKM_ANALYTICS_DATABASE_URL") or None,
             secret_key=env.get("UMKM_SECRET_KEY") or DEFAULT_SECRET_KEY,
             token_ttl_seconds=_int(env, "UMKM_TOKEN_TTL_SECONDS", cls.token_ttl_seconds),
             max_page_size=_int(env, "UMKM_MAX_PAGE_SIZE", cls.max_page_size),
@@ -136,6 +145,9 @@ class Settings:
             login_lockout_seconds=_int(env, "UMKM_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
             password_min_length=_int(env, "UMKM_PASSWORD_MIN_LENGTH", cls.password_min_length),
             min_group_size=_int(env, "UMKM_MIN_GROUP_SIZE", cls.min_group_size),
+            response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,
+            response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
+            response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
         )
 
     @property
@@ -157,6 +169,9 @@ class Settings:
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length",
         ) if getattr(self, name) < 1]
+        if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):
+            found.append("UMKM_RESPONSE_CACHE_ENTRIES must be at least 1 and UMKM_RESPONSE_CACHE_TTL_SECONDS above 0 "
+                         "(or set UMKM_RESPONSE_CACHE=false)")
         if self.min_group_size < 2:
             found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
         if self.request_timeout_seconds <= 0:

@@ -12,6 +12,7 @@ from umkm_graph.api.errors import UserError, mutate
 from umkm_graph.api.ids import parse_id
 from umkm_graph.api.pagination import Connection, paginate
 from umkm_graph.api.scalars import Rupiah
+from umkm_graph.api.selection import selects
 from umkm_graph.api.types.catalog import (
     CategoryType,
     ProductType,
@@ -142,7 +143,7 @@ class CatalogQuery:
             category=f.category, shop_id=None if f.shop_id is None else parse_id(f.shop_id, "filter.shopId"),
             kecamatan=f.kecamatan, min_price=f.min_price, max_price=f.max_price, text=f.text, in_stock=f.in_stock,
         )
-        query = await catalog.product_listing(flt, sort)
+        query = await catalog.product_listing(flt, sort, with_shop=selects(info, "edges", "node", "shop"))
         settings = info.context.settings
         return await paginate(query, first, after, ProductType.from_model,
                               default=settings.default_page_size, cap=settings.max_page_size)

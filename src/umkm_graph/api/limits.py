@@ -20,10 +20,12 @@ Each step refuses as early and as cheaply as it can:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError, parse
 from starlette.requests import Request
@@ -221,6 +223,9 @@ class LimitedView:
         except RecursionError:
             raise HTTPException(400, "The JSON body nests too deeply") from None
 
+    def encode_json(self, data: object) -> str:
+        return encode_json(data).decode()  # str: strawberry sends bytes over a WebSocket as binary frames
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context, root_value)  # type: ignore[misc]
@@ -228,6 +233,15 @@ class LimitedView:
             if not isinstance(request, Request):
                 raise
             return _refusal(error, self.settings)
+
+
+def encode_json(data: object) -> bytes:
+    """Responses as compact UTF-8 JSON, by orjson (several times faster than json.dumps on a page of products); text
+    orjson refuses (half a surrogate pair, echoed in an error message) goes through json.dumps, which escapes it."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(data, separators=(",", ":")).encode()
 
 
 def _refusal(error: HTTPException, settings: Settings) -> Response:

@@ -13,6 +13,7 @@ from umkm_graph.api.catalog import CatalogMutation, CatalogQuery
 from umkm_graph.api.delivery import DeliveryMutation, DeliveryQuery
 from umkm_graph.api import limits, persisted
 from umkm_graph.api.errors import ReadableErrors
+from umkm_graph.api.fast_fields import PlainFieldsFirst
 from umkm_graph.api.orders import OrdersMutation, OrdersQuery
 from umkm_graph.api.people import PeopleMutation, PeopleQuery
 from umkm_graph.api.plugins import PluginsQuery
@@ -48,6 +49,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.federation.Sche
         types=ENTITIES,
         extensions=[OperationMetrics, ReadableErrors, *persisted.extensions(settings), *limits.extensions(settings)],
         config=StrawberryConfig(scalar_map=SCALAR_MAP, batching_config=limits.batching(settings)),
+        execution_context_class=PlainFieldsFirst,
     )
 
 

@@ -12,7 +12,7 @@ from umkm_graph.hookspecs import ShipmentStatus
 
 
 class CourierShipment(Model):
-    """Written at checkout with what the booking will need; booked at the courier when the seller marks the order ready."""
+    """Written at checkout with what the booking will need, and booked at the courier when the seller marks the order ready."""
 
     id = fields.IntField(primary_key=True)
     order = fields.OneToOneField("models.Order", related_name="courier_shipment")
@@ -32,6 +32,8 @@ class CourierShipment(Model):
     note = fields.CharField(max_length=255, null=True)
     booked_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # The courier poll's claim (services/claims.py): no other process asks the courier about it before then.
+    claimed_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "courier_shipments"

@@ -31,6 +31,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from umkm_graph.db import analytics_connection
 from umkm_graph.models import Order
 from umkm_graph.services.analytics import Interval
 
@@ -40,8 +43,14 @@ Dialect = Literal["sqlite", "postgres"]
 _TOKEN = re.compile(r"'[^']*'|(?<![:\w]):([a-z_][a-z0-9_]*)")
 
 
+def connection() -> BaseDBAsyncClient:
+    """Where the aggregates read: the analytics replica when UMKM_ANALYTICS_DATABASE_URL configures one, so the city's
+    heavy queries stay off the primary that takes checkouts; otherwise the primary."""
+    return analytics_connection() or Order._meta.db
+
+
 def dialect() -> Dialect:
-    name = Order._meta.db.capabilities.dialect
+    name = connection().capabilities.dialect
     if name not in ("sqlite", "postgres"):
         raise RuntimeError(f"The analytics run on SQLite or PostgreSQL, not {name}")
     return name  # type: ignore[return-value]
@@ -74,8 +83,8 @@ def render(sql: str, params: Mapping[str, Any], dialect: Dialect) -> tuple[str, 
 
 
 async def fetch(sql: str, **params: Any) -> list[dict[str, Any]]:
-    """Run one statement on the default connection and answer its rows as dicts."""
-    db = Order._meta.db
+    """Run one statement on the analytics connection and answer its rows as dicts."""
+    db = connection()
     text, values = render(sql, params, dialect())
     return list(await db.execute_query_dict(text, values))
 

@@ -7,10 +7,12 @@ import re
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from umkm_graph import changes
+from umkm_graph.changes import Entity
 from umkm_graph.models import Category, PriceChange, PriceUnit, Product, ProductUnit, Role, ShopStatus, User
 from umkm_graph.services.access import can_see_shop, is_city, require_role
 from umkm_graph.services.errors import DomainError, ErrorCode, Validator
@@ -28,6 +30,8 @@ CATEGORY_TREE: tuple[tuple[str, str, str | None], ...] = (
     ("kerajinan", "Kerajinan", None),
     ("fashion", "Fashion", None),
 )
+# ensure_categories creates exactly this tree, and nothing else creates categories.
+CATEGORY_SLUGS = frozenset(slug for slug, _, _ in CATEGORY_TREE)
 MAX_PRICE = 1_000_000_000
 MAX_STOCK = 1_000_000
 
@@ -118,6 +122,7 @@ async def create_product(user: User | None, shop_id: int, draft: ProductDraft) -
     async with in_transaction():
         product = await Product.create(shop=shop, **values)
         await _record_price(product, user)
+    await changes.changed(Entity.PRODUCT)
     return product
 
 
@@ -139,6 +144,7 @@ async def update_product(user: User | None, product_id: int, draft: ProductDraft
             await product.save()
             if _price_of(product) != before:
                 await _record_price(product, user)
+        await changes.changed(Entity.PRODUCT)
     return product
 
 
@@ -158,6 +164,7 @@ async def set_stock(user: User | None, product_id: int, stock: int) -> Product:
     if not 0 <= stock <= MAX_STOCK:
         raise DomainError(ErrorCode.INVALID, f"Stock must be 0 to {MAX_STOCK}", "stock")
     await Product.filter(id=product.id).update(stock=stock)
+    await changes.changed(Entity.PRODUCT)
     product.stock = stock
     return product
 
@@ -212,17 +219,19 @@ class ProductFilter:
     in_stock: bool | None = None
 
 
-async def product_listing(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
-    """The storefront: active products of verified shops, filtered and in a stable order."""
+async def product_listing(flt: ProductFilter, sort: ProductSort, *, with_shop: bool = False) -> QuerySet[Product]:
+    """The storefront: active products of verified shops, filtered and in a stable order; with_shop fetches each
+    product's shop in the same statement (product.shop is then the Shop)."""
     check = Validator(["filter"])
     query = Product.filter(is_active=True, shop__status=ShopStatus.VERIFIED)
+    if with_shop:
+        query = query.select_related("shop")
     if flt.category is not None:
-        category = await Category.get_or_none(slug=flt.category)
-        if category is None:
+        if flt.category not in CATEGORY_SLUGS:
             check.add("category", f"{flt.category!r} is not a category slug")
-        else:
-            child_ids = await Category.filter(parent_id=category.id).values_list("id", flat=True)
-            query = query.filter(category_id__in=[category.id, *child_ids])
+        else:  # the category and its children, inside the listing's own statement
+            tree = Category.filter(Q(slug=flt.category) | Q(parent__slug=flt.category)).values("id")
+            query = query.filter(category_id__in=Subquery(tree))
     if flt.shop_id is not None:
         query = query.filter(shop_id=flt.shop_id)
     if flt.kecamatan is not None:

@@ -53,6 +53,7 @@ from umkm_graph.plugins import Providers
 from umkm_graph.services import orders, payments
 from umkm_graph.services.access import can_see_shop, require_user
 from umkm_graph.services.catalog import return_stock
+from umkm_graph.services.claims import claim, unclaimed
 from umkm_graph.services.checkout import (
     MAX_LINES,
     MAX_QUANTITY,
@@ -267,16 +268,20 @@ async def refresh_shipment(user: User | None, order_id: int, providers: Provider
 
 
 async def poll_shipments(
-    providers: Providers, bus: EventBus, stale_after: dt.timedelta = STALE_AFTER, limit: int = 100
+    providers: Providers, bus: EventBus, stale_after: dt.timedelta = STALE_AFTER, limit: int = 100,
+    lease: dt.timedelta = STALE_AFTER,
 ) -> int:
     """Ask the courier about booked shipments that are not over and have heard nothing for `stale_after` (a webhook
-    may have gone missing); how many answered. For the server's periodic job: one HTTP call per such shipment."""
+    may have gone missing); how many answered. For the server's periodic job: one HTTP call per such shipment, made by
+    whichever process claims it (services/claims.py); nobody asks again about it for `lease`."""
     count = 0
-    quiet_since = dt.datetime.now(dt.UTC) - stale_after
+    now = dt.datetime.now(dt.UTC)
     askable = [code for code, p in providers.delivery.items() if _can_be_asked(p)]
-    pending = CourierShipment.filter(provider__in=askable, status__not_isnull=True, updated_at__lte=quiet_since) \
-        .exclude(status__in=list(FINAL))
+    pending = CourierShipment.filter(unclaimed(now), provider__in=askable, status__not_isnull=True,
+                                     updated_at__lte=now - stale_after).exclude(status__in=list(FINAL))
     for shipment in await pending.order_by("updated_at", "id").limit(limit):
+        if not await claim(CourierShipment, shipment.id, now, lease):
+            continue  # another process has it
         try:
             if await poll(shipment, providers, bus, []) is not None:
                 count += 1

@@ -11,6 +11,8 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from umkm_graph import changes
+from umkm_graph.changes import Entity
 from umkm_graph.models import OrderLine, OrderStatus, Product, Review, Shop, User
 from umkm_graph.services.access import require_user
 from umkm_graph.services.errors import DomainError, ErrorCode, Validator
@@ -85,6 +87,7 @@ async def create_review(user: User | None, order_line_id: int, rating: int, text
     except IntegrityError:
         # The unique order line decides a race between two submissions; the loser's transaction rolled back whole.
         raise DomainError(ErrorCode.ALREADY_EXISTS, "This purchase already has a review", "orderLineId") from None
+    await changes.changed(Entity.REVIEW, Entity.PRODUCT, Entity.SHOP)
     return review
 
 
@@ -103,6 +106,7 @@ async def reply_to_review(user: User | None, review_id: int, text: str) -> Revie
     # Conditional on "no reply yet", so two replies sent at once cannot both land.
     if not await Review.filter(id=review.id, reply__isnull=True).update(reply=text, replied_at=now):
         raise DomainError(ErrorCode.ALREADY_EXISTS, "This review already has a reply", "reviewId")
+    await changes.changed(Entity.REVIEW)
     review.reply, review.replied_at = text, now
     return review
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from umkm_graph import changes
+from umkm_graph.changes import Entity
 from umkm_graph.models import Role, Shop, ShopStatus, User
 from umkm_graph.services.access import require_role
 from umkm_graph.services.errors import DomainError, ErrorCode, Validator
@@ -136,9 +138,11 @@ async def create_shop(user: User | None, draft: ShopDraft) -> Shop:
     else:
         values["slug"] = await _free_slug(slugify(str(values["name"])))
     try:
-        return await Shop.create(owner=owner, status=ShopStatus.PENDING, **values)
+        shop = await Shop.create(owner=owner, status=ShopStatus.PENDING, **values)
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"]) from None
+    await changes.changed(Entity.SHOP)
+    return shop
 
 
 async def get_owned_shop(user: User | None, shop_id: int) -> Shop:
@@ -161,6 +165,7 @@ async def update_shop(user: User | None, shop_id: int, draft: ShopDraft) -> Shop
             await shop.save(update_fields=list(values))
         except IntegrityError:
             raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"]) from None
+        await changes.changed(Entity.SHOP)
     return shop
 
 
@@ -189,6 +194,7 @@ async def set_shop_status(user: User | None, shop_id: int, status: ShopStatus, r
         shop.status = status
         shop.status_reason = reason.strip() if reason else None
         await shop.save(update_fields=["status", "status_reason"])
+    await changes.changed(Entity.SHOP)
     return shop
 
 

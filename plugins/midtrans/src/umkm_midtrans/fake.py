@@ -7,6 +7,7 @@ demand, and that can "pay" a transaction and notify a webhook URL the way Midtra
         fake.fail("charge", "timeout")   # the next charge is made, but its answer never comes
         await fake.pay(order_id)     # the buyer scans the QR: settlement, then a notification
         fake.count("charge")         # HTTP calls received, by operation
+        fake.count("status", order_id)   # ...and about one transaction
 
 `umkm-fake-midtrans --port 8900 --notify http://127.0.0.1:8000/webhooks/payments/midtrans` runs one for a demo.
 """
@@ -92,6 +93,7 @@ class FakeMidtrans:
         self.delay = 0.0  # seconds before every answer
         self.transactions: dict[str, Transaction] = {}
         self.calls: Counter[str] = Counter()
+        self.calls_per_order: Counter[tuple[str, str]] = Counter()  # (operation, order_id): status, cancel, refund
         self._faults: list[Fault] = []
         self._replies: dict[str, tuple[str, int, dict[str, Any]]] = {}  # idempotency key -> (body digest, status, answer)
         self._host, self._port = host, port
@@ -135,7 +137,10 @@ class FakeMidtrans:
             raise ValueError(f"mode is one of {MODES}")
         self._faults.extend(Fault(operation, mode, seconds) for _ in range(times))
 
-    def count(self, operation: str | None = None) -> int:
+    def count(self, operation: str | None = None, order_id: str | None = None) -> int:
+        if order_id is not None:
+            return self.calls_per_order[(operation or "", order_id)] if operation else \
+                sum(n for (_, order), n in self.calls_per_order.items() if order == order_id)
         return self.calls[operation] if operation else sum(self.calls.values())
 
     async def pay(self, order_id: str, *, notify: bool = True) -> int | None:
@@ -196,6 +201,8 @@ class FakeMidtrans:
 
     async def _answer(self, request: web.Request, operation: str, handle: Any) -> web.StreamResponse:
         self.calls[operation] += 1
+        if "order_id" in request.match_info:
+            self.calls_per_order[(operation, request.match_info["order_id"])] += 1
         if self.delay:
             await self._wait(self.delay)
         fault = next((f for f in self._faults if f.operation == operation), None)

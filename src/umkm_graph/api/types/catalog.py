@@ -36,6 +36,10 @@ class DeliveryFee:
     fee: Rupiah
 
 
+def _delivery_fees(root: ShopType) -> list[DeliveryFee]:
+    return [DeliveryFee(kecamatan=k, fee=Rupiah(v)) for k, v in sorted(root.model.delivery_fees.items())]
+
+
 @strawberry.federation.type(keys=["id"], name="Shop", description="A UMKM shop in Kota Malang.")
 class ShopType:
     id: strawberry.ID
@@ -52,7 +56,7 @@ class ShopType:
     status: ShopStatusEnum  # type: ignore[valid-type]
     status_reason: str | None
     offers_pickup: bool
-    delivery_fees: list[DeliveryFee]
+    delivery_fees: list[DeliveryFee] = strawberry.field(resolver=_delivery_fees)
     rating: float | None = strawberry.field(description="Average review rating, 1 to 5; null before the first review.")
     review_count: int
     model: strawberry.Private[Shop]
@@ -64,7 +68,6 @@ class ShopType:
             kecamatan=shop.kecamatan, kelurahan=shop.kelurahan, address=shop.address, latitude=shop.latitude,
             longitude=shop.longitude, phone=shop.phone, nib=shop.nib, status=shop.status,
             status_reason=shop.status_reason, offers_pickup=shop.offers_pickup,
-            delivery_fees=[DeliveryFee(kecamatan=k, fee=Rupiah(v)) for k, v in sorted(shop.delivery_fees.items())],
             rating=_rating(shop.rating_sum, shop.review_count), review_count=shop.review_count, model=shop,
         )
 
@@ -138,6 +141,12 @@ class UnitPrice:
     per: str = strawberry.field(description="KG or LITRE.")
 
 
+def _unit_price(root: ProductType) -> UnitPrice | None:
+    """Worked out only when asked for (Decimal arithmetic per product is not free)."""
+    per = catalog.price_per_base_unit(root.model)
+    return UnitPrice(price=Rupiah(per[0]), per=per[1]) if per else None
+
+
 @strawberry.federation.type(keys=["id"], name="Product", description="Something a shop sells.")
 class ProductType:
     id: strawberry.ID
@@ -152,24 +161,31 @@ class ProductType:
     image_urls: list[str]
     rating: float | None = strawberry.field(description="Average review rating, 1 to 5; null before the first review.")
     review_count: int
-    unit_price: UnitPrice | None = strawberry.field(description="Price per kg or per litre where the unit allows.")
+    unit_price: UnitPrice | None = strawberry.field(resolver=_unit_price,
+                                                    description="Price per kg or per litre where the unit allows.")
     created_at: dt.datetime
     model: strawberry.Private[Product]
 
     @classmethod
     def from_model(cls, product: Product) -> ProductType:
-        per = catalog.price_per_base_unit(product)
         return cls(
             id=strawberry.ID(str(product.id)), name=product.name, description=product.description, unit=product.unit,
             pack_size=float(product.pack_size), net_weight_grams=product.net_weight_grams, price=Rupiah(product.price),
             stock=product.stock, is_active=product.is_active, image_urls=list(product.image_urls),
             rating=_rating(product.rating_sum, product.review_count), review_count=product.review_count,
-            unit_price=UnitPrice(price=Rupiah(per[0]), per=per[1]) if per else None,
             created_at=product.created_at, model=product,
         )
 
     @strawberry.field
-    async def shop(self, info: Info[Context, None]) -> ShopType:
+    def shop(self, info: Info[Context, None]) -> ShopType:
+        """Sync when the list fetched the shop with the product (no task per item); otherwise graphql-core awaits the
+        loader's answer."""
+        shop = self.model.shop
+        if isinstance(shop, Shop):
+            return ShopType.from_model(shop)
+        return self._load_shop(info)  # type: ignore[return-value]
+
+    async def _load_shop(self, info: Info[Context, None]) -> ShopType:
         shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
         return ShopType.from_model(shop)
 

@@ -1,0 +1,239 @@
+"""The public response cache: the answers to anonymous storefront queries, kept in this process and served again without
+running GraphQL, until the public catalog changes (changes.py) or they grow old.
+
+What is cached, and when:
+- only a single query (never a mutation, a subscription or a batch) sent without an Authorization header, over HTTP;
+- only a document whose every field is public data versioned by changes.py: the root fields of PUBLIC_ROOT_FIELDS, and
+  below them the fields of PUBLIC_TYPES except PRIVATE_FIELDS (no field that depends on who asks, and none that reads
+  data the catalog version does not cover, such as a reviewer's name);
+- only an answer with data and no errors (a refusal, a bad cursor or a masked failure is never kept).
+The key is the sha256 of the document (a persisted query's hash names the same document), the variables and the
+operation name. An entry is served while the catalog version it was computed at is current, for at most the TTL; the
+least recently used entries go first when the cache is full. Answers carry `X-Cache: HIT` or `X-Cache: MISS` (computed,
+and kept); uncacheable requests carry neither.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    get_named_type,
+    is_leaf_type,
+    parse,
+    visit,
+)
+from prometheus_client import Counter
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
+
+from umkm_graph import changes
+from umkm_graph.settings import Settings
+
+PUBLIC_ROOT_FIELDS = frozenset({"product", "products", "shop", "shops", "categories", "review", "__typename"})
+PUBLIC_TYPES = frozenset({
+    "Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge", "DeliveryFee",
+    "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo",
+})
+# Shop.npwp is shown to the owner and the city only; a reviewer's name lives in users, which changes.py does not cover.
+PRIVATE_FIELDS = frozenset({("Shop", "npwp"), ("Review", "buyerName")})
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+HEADER = "x-cache"
+
+CACHE_LOOKUPS = Counter("umkm_response_cache_total", "Anonymous public queries by cache outcome", ["outcome"])
+
+
+@dataclass
+class _Entry:
+    body: bytes
+    version: int
+    expires: float
+
+
+class ResponseCache:
+    """Answers by key, each tagged with the catalog version it was computed at; least recently used first out."""
+
+    def __init__(self, max_entries: int, ttl_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_entries = max_entries
+        self.ttl_seconds = ttl_seconds
+        self.clock = clock
+        self.entries: OrderedDict[bytes, _Entry] = OrderedDict()
+
+    def get(self, key: bytes) -> bytes | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        if entry.version != changes.version() or entry.expires <= self.clock():
+            del self.entries[key]
+            return None
+        self.entries.move_to_end(key)
+        return entry.body
+
+    def put(self, key: bytes, body: bytes, version: int) -> None:
+        self.entries[key] = _Entry(body, version, self.clock() + self.ttl_seconds)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    key: bytes
+    version: int  # read before the operation runs, so a write that commits meanwhile leaves the answer stale
+
+
+def request_key(request: Request, body: bytes) -> bytes | None:
+    """The cache key of an anonymous single operation sent over HTTP, or None when the request cannot be cached."""
+    if "authorization" in request.headers:
+        return None
+    if request.method == "GET":
+        params = request.query_params
+        try:
+            variables = json.loads(params["variables"]) if params.get("variables") else None
+            extensions = json.loads(params["extensions"]) if params.get("extensions") else None
+        except ValueError:
+            return None
+        data: Any = {"query": params.get("query"), "variables": variables, "operationName": params.get("operationName"),
+                     "extensions": extensions}
+    elif request.method == "POST" and request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            data = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+    else:
+        return None
+    if not isinstance(data, dict):  # a batch, or nonsense that strawberry will refuse
+        return None
+    document = _document_id(data.get("query"), data.get("extensions"))
+    variables, operation = data.get("variables") or {}, data.get("operationName")
+    if document is None or not isinstance(variables, dict) or not isinstance(operation, (str, type(None))):
+        return None
+    try:
+        canonical = json.dumps(variables, sort_keys=True, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return hashlib.sha256(f"{document}\0{canonical}\0{operation or ''}".encode()).digest()
+
+
+def _document_id(query: object, extensions: object) -> str | None:
+    """The sha256 of the document: worked out from its text, or a persisted query's hash when only that is sent."""
+    if isinstance(query, str):
+        return hashlib.sha256(query.encode()).hexdigest()
+    if query is None and isinstance(extensions, dict) and isinstance(extensions.get("persistedQuery"), dict):
+        sha = extensions["persistedQuery"].get("sha256Hash")
+        if isinstance(sha, str) and _SHA256.fullmatch(sha.lower()):
+            return sha.lower()
+    return None
+
+
+class _PublicFieldsOnly(Visitor):
+    def __init__(self, type_info: TypeInfo, query_type: str) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.query_type = query_type
+        self.public = True
+
+    def enter_field(self, node: FieldNode, *_: Any) -> Any:
+        name = node.name.value
+        if name == "__typename":
+            return None
+        parent, field = self.type_info.get_parent_type(), self.type_info.get_field_def()
+        if parent is None or field is None:
+            public = False
+        elif parent.name == self.query_type:
+            public = name in PUBLIC_ROOT_FIELDS
+        else:
+            public = parent.name in PUBLIC_TYPES and (parent.name, name) not in PRIVATE_FIELDS
+        if public:
+            answer = get_named_type(field.type)  # type: ignore[union-attr]
+            public = is_leaf_type(answer) or answer.name in PUBLIC_TYPES
+        if public:
+            return None
+        self.public = False
+        return self.BREAK
+
+
+def public_query(schema: GraphQLSchema, query: str, operation_name: str | None) -> bool:
+    """Whether this (valid) document's operation is a query of public fields only."""
+    try:
+        document = parse(query)
+    except (GraphQLError, RecursionError):
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+    if len(chosen) != 1 or chosen[0].operation != OperationType.QUERY or schema.query_type is None:
+        return False
+    return _only_public_fields(schema, document)
+
+
+def _only_public_fields(schema: GraphQLSchema, document: DocumentNode) -> bool:
+    type_info = TypeInfo(schema)
+    visitor = _PublicFieldsOnly(type_info, schema.query_type.name)  # type: ignore[union-attr]
+    visit(document, TypeInfoVisitor(type_info, visitor))
+    return visitor.public
+
+
+class ResponseCacheView:
+    """Mixed into the GraphQL view: a cached answer is sent before any GraphQL work; a cacheable answer is kept."""
+
+    settings: Settings
+    schema: Any
+
+    @functools.cached_property
+    def response_cache(self) -> ResponseCache:
+        return ResponseCache(self.settings.response_cache_entries, self.settings.response_cache_ttl_seconds)
+
+    @functools.cached_property
+    def _public_query(self) -> Callable[[str, str | None], bool]:
+        """public_query for this schema, remembered for the documents seen most often."""
+        return functools.lru_cache(maxsize=512)(functools.partial(public_query, self.schema._schema))
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if not (self.settings.response_cache and isinstance(request, Request)):
+            return await super().run(request, context, root_value)  # type: ignore[misc]
+        key = request_key(request, await request.body() if request.method == "POST" else b"")
+        if key is None:
+            return await super().run(request, context, root_value)  # type: ignore[misc]
+        body = self.response_cache.get(key)
+        if body is not None:
+            CACHE_LOOKUPS.labels("hit").inc()
+            return Response(body, media_type="application/json", headers={HEADER: "HIT"})
+        request.state.cache_asked = _Asked(key, changes.version())
+        response = await super().run(request, context, root_value)  # type: ignore[misc]
+        ran = getattr(request.state, "response_cache_document", None)
+        if (ran is not None and type(response) is Response and response.status_code == 200
+                and self._public_query(*ran)):
+            self.response_cache.put(key, bytes(response.body), request.state.cache_asked.version)
+            response.headers[HEADER] = "MISS"
+            CACHE_LOOKUPS.labels("miss").inc()
+        else:
+            CACHE_LOOKUPS.labels("uncacheable").inc()
+        return response
+
+    async def execute_single(self, *, request: Any, request_data: Any, **kwargs: Any) -> Any:
+        """Notes the document that ran (a persisted query's already looked up) when it answered data without errors."""
+        result = await super().execute_single(request=request, request_data=request_data, **kwargs)  # type: ignore[misc]
+        if (isinstance(result, ExecutionResult) and result.data is not None and not result.errors
+                and isinstance(request, Request) and hasattr(request.state, "cache_asked")
+                and isinstance(request_data.query, str)):
+            request.state.response_cache_document = (request_data.query, request_data.operation_name)
+        return result
