@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import pkgutil
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -83,6 +85,21 @@ def test_the_migrate_command_applies_once_and_its_check_fails_only_while_somethi
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out == "umkm-graph migrate: nothing to apply; the database is up to date\n"
     assert main(["migrate", "--check"]) == 0
+
+
+async def test_deploys_migrating_at_once_apply_each_migration_once() -> None:
+    if not (TEST_DATABASE_URL or "").startswith("postgres"):
+        pytest.skip("several processes migrating one database at once happens on PostgreSQL")
+    await empty_postgres(TEST_DATABASE_URL)
+    environment = {**os.environ, "UMKM_DATABASE_URL": TEST_DATABASE_URL}
+    runs = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "umkm_graph.cli", "migrate", env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE) for _ in range(3)]
+    outputs = [await run.communicate() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    said = sorted(out.decode() for out, _ in outputs)
+    assert said == ["umkm-graph migrate: applied " + ", ".join(MIGRATIONS) + "\n"] + \
+        ["umkm-graph migrate: nothing to apply; the database is up to date\n"] * 2
 
 
 async def test_readyz_names_pending_migrations_until_they_are_applied() -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+from collections.abc import AsyncIterator
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.migrations.autodetector import MigrationAutodetector
 from tortoise.migrations.executor import MigrationExecutor
 
 from umkm_graph.models import MODEL_MODULES
@@ -18,9 +19,9 @@ from umkm_graph.settings import Settings
 MIGRATIONS_MODULE = "umkm_graph.migrations"
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:
     return {
-        "connections": {"default": _normalise(database_url)},
+        "connections": {"default": _connection(database_url, pool_size)},
         "apps": _apps_config(),
         "use_tz": True,
         "timezone": "UTC",
@@ -37,6 +38,25 @@ def _normalise(url: str) -> str:
         if url.startswith(prefix):
             return "postgres://" + url[len(prefix):]
     return url
+
+
+def _connection(database_url: str, pool_size: int | None) -> str | dict[str, Any]:
+    """The URL, or for PostgreSQL its expanded form with the pool's size (unless the URL's ?maxsize= gives it)."""
+    url = _normalise(database_url)
+    if not url.startswith("postgres"):
+        return url
+    connection = expand_db_url(url)
+    credentials = connection["credentials"]
+    if pool_size is not None:
+        credentials.setdefault("maxsize", pool_size)
+    credentials.setdefault("reset", _keep_session)
+    return connection
+
+
+async def _keep_session(_connection: object) -> None:
+    """The pool's reset, in place of asyncpg's: its reset query (RESET ALL, UNLISTEN *, CLOSE ALL, unlock advisory
+    locks) costs a round trip on every release, and nothing here leaves such session state behind (the migration lock
+    is released in a finally). asyncpg still rolls back a connection that comes back inside a transaction."""
 
 
 # What tortoise's own CLI reads (pyproject's [tool.tortoise]): `tortoise makemigrations` after a model change.
@@ -67,12 +87,34 @@ async def apply_migrations() -> list[str]:
         if event == "apply_done":
             applied.append(name)
 
-    await _executor().migrate(progress=note)
+    async with _one_migrator_at_a_time():
+        await _executor().migrate(progress=note)
     return applied
+
+
+MIGRATION_LOCK = 0x756D6B6D  # "umkm": the PostgreSQL advisory lock that migrating processes queue on
+
+
+@contextlib.asynccontextmanager
+async def _one_migrator_at_a_time() -> AsyncIterator[None]:
+    """On PostgreSQL, two deploys migrating at once would both create the same tables: the second waits for the first
+    and then finds nothing left to apply. A session lock on a connection of its own, as each migration commits apart."""
+    client = Tortoise.get_connection("default")
+    if client.capabilities.dialect != "postgres":
+        yield
+        return
+    async with client.acquire_connection() as connection:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        try:
+            yield
+        finally:
+            await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
 
 async def unmigrated_model_changes() -> list[str]:
     """What the models hold that no migration writes yet: the operations `tortoise makemigrations` would write now."""
+    from tortoise.migrations.autodetector import MigrationAutodetector  # `migrate --check` only: spares a server's start
+
     writers = await MigrationAutodetector(Tortoise.apps, _apps_config()).changes()
     return [operation.describe() for writer in writers for operation in writer.operations]
 
