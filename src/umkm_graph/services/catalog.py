@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
@@ -13,7 +15,7 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph import changes
 from umkm_graph.changes import Entity
-from umkm_graph.models import Category, PriceChange, PriceUnit, Product, ProductUnit, Role, ShopStatus, User
+from umkm_graph.models import Category, PriceChange, PriceUnit, Product, ProductUnit, Role, Shop, ShopStatus, User
 from umkm_graph.services.access import can_see_shop, is_city, require_role
 from umkm_graph.services.errors import DomainError, ErrorCode, Validator
 from umkm_graph.services.regions import canonical_kecamatan
@@ -37,12 +39,13 @@ MAX_STOCK = 1_000_000
 
 
 async def ensure_categories() -> None:
-    """Create the category tree if it is missing; safe to run at every start."""
+    """Create the category tree if it is missing; safe to run at every start, by several processes at once (a slug
+    another process created first is fetched, not created twice)."""
     existing = {c.slug: c for c in await Category.all()}
     for slug, name, parent_slug in CATEGORY_TREE:
         if slug not in existing:
             parent = existing.get(parent_slug) if parent_slug else None
-            existing[slug] = await Category.create(slug=slug, name=name, parent=parent)
+            existing[slug], _ = await Category.get_or_create(slug=slug, defaults={"name": name, "parent": parent})
 
 
 @dataclass
@@ -258,10 +261,99 @@ async def product_listing(flt: ProductFilter, sort: ProductSort, *, with_shop: b
     return query.order_by(*_ORDERING[sort])
 
 
-async def take_stock(product_id: int, quantity: int) -> bool:
-    """Take stock with one conditional update, so two buyers can never both get the last unit."""
-    updated = await Product.filter(id=product_id, stock__gte=quantity).update(stock=F("stock") - quantity)
-    return updated == 1
+class ListingRow:
+    """A listing row as plain attributes: only the columns asked for (and `shop`, a ListingRow of the shop's columns,
+    when those were asked for). Reading a few columns into these costs a fraction of building whole models."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self.__dict__ = values
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    convert: tuple[tuple[int, Callable[[Any], Any]], ...]  # the columns the driver does not already answer as Python wants
+
+
+# A listing's SQL depends only on which filters are given (not on their values), the sort, the columns and the
+# database; building it through the ORM costs more than running it, so each shape's text is kept once it is proven.
+_statements: dict[tuple[object, ...], _Statement] = {}
+
+
+async def listing_rows(flt: ProductFilter, sort: ProductSort, query: QuerySet[Product], offset: int, limit: int,
+                       columns: Sequence[str], shop_columns: Sequence[str] | None = None) -> list[ListingRow]:
+    """Rows of the listing (query: product_listing(flt, sort)) with these product columns and, given, these of its
+    shop, read in the listing's one statement."""
+    names = [*columns, *(f"shop__{column}" for column in shop_columns or ())]
+    db = Product._meta.db
+    params = _listing_params(flt, offset, limit)
+    key = (db.capabilities.dialect, _filter_shape(flt), sort, offset > 0, *names)
+    statement = _statements.get(key) if params is not None else None
+    if statement is None:
+        values = query.offset(offset).limit(limit).values_list(*names)
+        statement = _Statement(values.sql(), tuple((i, values.resolve_to_python_value(Product, name))
+                                                   for i, name in enumerate(names) if not _native(name)))
+        built = list(values.query.get_parameterized_sql()[1])
+        if params is not None and _typed(built) == _typed(params) and _distinct(flt, params):
+            _statements[key] = statement  # each value landed where _listing_params puts it: the shape is proven
+        params = built
+    _, result = await db.execute_query(statement.sql, params)
+    rows = [list(row) for row in result]
+    for row in rows:
+        for i, convert in statement.convert:
+            row[i] = convert(row[i])
+    count = len(columns)
+    if shop_columns is None:
+        return [ListingRow(dict(zip(columns, row))) for row in rows]
+    listing = []
+    for row in rows:
+        product = ListingRow(dict(zip(columns, row[:count])))
+        product.shop = ListingRow(dict(zip(shop_columns, row[count:])))
+        listing.append(product)
+    return listing
+
+
+def _native(name: str) -> bool:
+    """Whether the database driver already answers this listing column as the model's Python value."""
+    model, field = (Shop, name.removeprefix("shop__")) if name.startswith("shop__") else (Product, name)
+    return any(native == field for _, native, _ in model._meta.db_native_fields)
+
+
+def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
+    return tuple(getattr(flt, f.name) if f.name == "in_stock" else getattr(flt, f.name) is None for f in fields(flt))
+
+
+def _listing_params(flt: ProductFilter, offset: int, limit: int) -> list[object] | None:
+    """The statement's parameters, in product_listing's order; None for a search (its pattern is the ORM's to escape)."""
+    if flt.text is not None:
+        return None
+    params: list[object] = [True, ShopStatus.VERIFIED.value]
+    if flt.category is not None:
+        params += [flt.category, flt.category]
+    if flt.shop_id is not None:
+        params.append(flt.shop_id)
+    if flt.kecamatan is not None:
+        params.append(canonical_kecamatan(flt.kecamatan))
+    params += [value for value in (flt.min_price, flt.max_price) if value is not None]
+    if flt.in_stock is not None:
+        params.append(0)
+    params.append(limit)
+    if offset:
+        params.append(offset)
+    return params
+
+
+def _typed(params: list[object]) -> list[tuple[type, object]]:
+    return [(type(value), value) for value in params]  # so that 1 and True differ
+
+
+def _distinct(flt: ProductFilter, params: list[object]) -> bool:
+    """Whether every parameter differs from the others (but for the category's two), so that matching the ORM's
+    parameters proves where each one goes, for any values."""
+    typed = _typed(params)
+    if flt.category is not None:
+        del typed[2]
+    return len(set(typed)) == len(typed)
 
 
 async def return_stock(product_id: int, quantity: int) -> None:
