@@ -214,8 +214,8 @@ def questions(hand: Hand, k: int, cash: set[str]) -> list[Question]:
                                                 ("c.slug", "l.line_total", CATEGORY_JOIN))]
             return rows, cells
         params = {"start": month.start, "end": month.end, "target": 200_000}
-        rows = hand.portable(analytics_sql.participation(), **params)
-        cells = [hand.portable(analytics_sql.participation_breakdown(by), start=month.start, end=month.end)
+        rows = hand.portable(analytics_sql.participation("sqlite"), **params)
+        cells = [hand.portable(analytics_sql.participation_breakdown("sqlite", by), start=month.start, end=month.end)
                  for by in ("kecamatan", "category")]
         return rows, cells
 
@@ -261,7 +261,7 @@ def questions(hand: Hand, k: int, cash: set[str]) -> list[Question]:
         today = dt.date(2026, 11, 1)
         if hand.postgres:
             return await hand.rows(HAND_DISTRIBUTION, today)
-        return hand.portable(analytics_sql.price_distribution(False, False), today=today)
+        return hand.portable(analytics_sql.price_distribution("sqlite", False, False), today=today)
 
     def distribution_same(prices: price_watch.SembakoPrices, answer: Any) -> bool:
         found = {(r.commodity, r.per.value, r.kecamatan): (r.listings, r.min_price, r.median_price, r.max_price,
@@ -280,8 +280,10 @@ def questions(hand: Hand, k: int, cash: set[str]) -> list[Question]:
         if hand.postgres:
             return await hand.rows(HAND_FLAGS, dt.date(2026, 11, 1))
         today = dt.date(2026, 11, 1)
-        page = hand.portable(analytics_sql.price_flags(False, False), today=today, limit=20, offset=0)
-        return page, hand.portable(analytics_sql.price_flag_count(False, False), today=today)
+        page = hand.portable(analytics_sql.price_flags("sqlite", False, False), today=today, limit=20, offset=0)
+        if page:  # each row carries the total, which the service reads instead of counting again
+            return page, [{"n": page[0]["total"]}]
+        return page, hand.portable(analytics_sql.price_flag_count("sqlite", False, False), today=today)
 
     def flags_same(service: Any, answer: Any) -> bool:
         page, count = service

@@ -113,7 +113,7 @@ async def _one_migrator_at_a_time() -> AsyncIterator[None]:
 
 async def unmigrated_model_changes() -> list[str]:
     """What the models hold that no migration writes yet: the operations `tortoise makemigrations` would write now."""
-    from tortoise.migrations.autodetector import MigrationAutodetector  # `migrate --check` only: spares a server's start
+    from tortoise.migrations.autodetector import MigrationAutodetector  # only `migrate --check` needs it, not a start
 
     writers = await MigrationAutodetector(Tortoise.apps, _apps_config()).changes()
     return [operation.describe() for writer in writers for operation in writer.operations]

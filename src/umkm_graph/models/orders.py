@@ -6,7 +6,7 @@ import enum
 import secrets
 
 from tortoise import fields
-from tortoise.models import Model
+from umkm_graph.models.base import Model
 
 from umkm_graph.hookspecs import DeliveryKind
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 
 from tortoise import fields
-from tortoise.models import Model
+from umkm_graph.models.base import Model
 
 from umkm_graph.hookspecs import PaymentEventStatus
 

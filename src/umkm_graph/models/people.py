@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 from tortoise import fields
-from tortoise.models import Model
+from umkm_graph.models.base import Model
 
 
 class Role(str, enum.Enum):

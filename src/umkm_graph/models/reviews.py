@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
-from tortoise.models import Model
+from umkm_graph.models.base import Model
 
 
 class Review(Model):

@@ -20,6 +20,9 @@ out by hand; CI runs the suite on both):
 - A total next to its parts (all ASN next to each OPD, the city next to each kecamatan) comes from the same statement:
   the rows are read twice with UNION ALL, once under their group and once under '', as SQLite has no GROUPING SETS.
 - Text is never sorted here: collations differ between databases, so Python sorts names.
+- PostgreSQL has what SQLite lacks: percentile_cont, GROUPING SETS and DISTINCT ON. Where they make the plan much
+  cheaper (the participation, the price distribution and the ceilings), its statement uses them and SQLite's the portable
+  form; both give the same rows (percentile_median rounds as median does; GROUPING SETS' total rows are named '').
 - A CTE read twice is materialised by PostgreSQL, which then guesses its size. The scorecards, over every order and
   step of a period, read each CTE once so the planner sees through them (a bad guess made the leaderboard ten times
   slower, all of it spent compiling the query with JIT); the CTEs read twice elsewhere are small.
@@ -101,6 +104,17 @@ def median(value: str, of: str = "") -> str:
             f" / NULLIF(2 * COUNT(CASE WHEN {middle} THEN 1 END), 0)")
 
 
+def percentile_median(value: str) -> str:
+    """PostgreSQL's median of `value` over a GROUP BY, rounded half up as median() rounds: the mean of the two middle
+    values is a whole number or ends in .5, which double precision holds exactly."""
+    return f"CAST(FLOOR(percentile_cont(0.5) WITHIN GROUP (ORDER BY {value}) + 0.5) AS BIGINT)"
+
+
+def grouping_total(column: str) -> str:
+    """The column, or '' on the total row of GROUPING SETS (where it is NULL), as the UNION ALL form names it."""
+    return f"CASE WHEN GROUPING({column}) = 1 THEN '' ELSE {column} END"
+
+
 def wib_bucket(d: Dialect, column: str, interval: Interval) -> str:
     """The first day (YYYY-MM-DD, WIB) of the day, week or month a UTC timestamp falls in."""
     if d == "postgres":
@@ -145,9 +159,25 @@ _ASN = """asn AS (
 SALE = "o.status = 'COMPLETED' AND o.created_at >= :start AND o.created_at < :end"
 
 
-def participation() -> str:
+def participation(d: Dialect) -> str:
     """Per OPD and for all ASN (''): registered, buyers, spend, median spend per buyer, and buyers at or above
     :target."""
+    if d == "postgres":  # no total row for no ASN, as the UNION ALL form has none
+        return f"""
+WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND created_at < :end),
+spend AS (
+  SELECT o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
+  FROM orders o JOIN asn a ON a.id = o.buyer_id
+  WHERE {SALE}
+  GROUP BY o.buyer_id
+)
+SELECT {grouping_total('a.opd')} AS opd, COUNT(*) AS registered, COUNT(s.buyer_id) AS buyers,
+       CAST(COALESCE(SUM(s.spend), 0) AS BIGINT) AS spend, {percentile_median('s.spend')} AS median_spend,
+       SUM(CASE WHEN s.spend >= :target THEN 1 ELSE 0 END) AS compliant
+FROM asn a LEFT JOIN spend s ON s.buyer_id = a.id
+GROUP BY GROUPING SETS ((a.opd), ())
+HAVING COUNT(*) > 0
+"""
     return f"""
 WITH {_ASN},
 registered AS (SELECT grp, COUNT(*) AS registered FROM asn GROUP BY grp),
@@ -174,7 +204,7 @@ FROM registered r LEFT JOIN bought b ON b.grp = r.grp
 """
 
 
-def participation_breakdown(by: Literal["kecamatan", "category"]) -> str:
+def participation_breakdown(d: Dialect, by: Literal["kecamatan", "category"]) -> str:
     """ASN spend and distinct buyers per OPD and for all ASN (''), per the shop's kecamatan or the product's
     category."""
     if by == "kecamatan":
@@ -183,6 +213,14 @@ def participation_breakdown(by: Literal["kecamatan", "category"]) -> str:
         key, amount = "c.slug", "l.line_total"
         joins = ("JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id "
                  "JOIN categories c ON c.id = p.category_id")
+    if d == "postgres":
+        return f"""
+SELECT {grouping_total('u.opd')} AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people,
+       CAST(SUM({amount}) AS BIGINT) AS spend
+FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.created_at < :end {joins}
+WHERE {SALE}
+GROUP BY GROUPING SETS ((u.opd, {key}), ({key}))
+"""
     return f"""
 WITH {_ASN}
 SELECT a.grp AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people, CAST(SUM({amount}) AS BIGINT) AS spend
@@ -312,10 +350,22 @@ def _listing_filters(commodity: bool, kecamatan: bool) -> str:
     return (" AND c.slug = :commodity" if commodity else "") + (" AND s.kecamatan = :kecamatan" if kecamatan else "")
 
 
-def priced_listings(commodity: bool, kecamatan: bool) -> str:
+def priced_listings(d: Dialect, commodity: bool, kecamatan: bool) -> str:
     """CTEs ending in `priced`: active sembako listings of verified shops with their price per kg or litre, and the
     ceiling that applies on :today: the commodity's, for the unit, in effect that day, a ceiling whose variant word is
     in the listing's name before the general one ('' variant)."""
+    variant_first = "CASE WHEN r.variant = '' THEN 1 ELSE 0 END, r.effective_from DESC, r.id DESC"
+    matching = """FROM listing l
+  JOIN reference_prices r
+    ON r.commodity = l.commodity AND r.unit = l.per AND r.effective_from <= :today
+   AND (r.variant = '' OR LOWER(l.name) LIKE '%' || LOWER(r.variant) || '%')"""
+    if d == "postgres":  # DISTINCT ON keeps the first row of each listing without ranking them all
+        ceiling = f"SELECT DISTINCT ON (l.id) l.id, r.price, r.variant\n  {matching}\n  ORDER BY l.id, {variant_first}"
+        first = ""
+    else:
+        ceiling = (f"SELECT l.id, r.price, r.variant,\n"
+                   f"         ROW_NUMBER() OVER (PARTITION BY l.id ORDER BY {variant_first}) AS rn\n  {matching}")
+        first = " AND c.rn = 1"
     return f"""
 WITH listing AS (
   SELECT p.id, p.name, c.slug AS commodity, s.kecamatan, {UNIT_PRICE} AS unit_price, {PER} AS per
@@ -326,30 +376,34 @@ WITH listing AS (
   WHERE p.is_active AND s.status = 'VERIFIED' AND parent.slug = 'sembako'{_listing_filters(commodity, kecamatan)}
 ),
 ceiling AS (
-  SELECT l.id, r.price, r.variant,
-         ROW_NUMBER() OVER (PARTITION BY l.id
-                            ORDER BY CASE WHEN r.variant = '' THEN 1 ELSE 0 END, r.effective_from DESC, r.id DESC) AS rn
-  FROM listing l
-  JOIN reference_prices r
-    ON r.commodity = l.commodity AND r.unit = l.per AND r.effective_from <= :today
-   AND (r.variant = '' OR LOWER(l.name) LIKE '%' || LOWER(r.variant) || '%')
+  {ceiling}
 ),
 priced AS (
   SELECT l.id, l.commodity, l.kecamatan, l.unit_price, l.per, c.price AS ceiling, c.variant AS ceiling_variant
-  FROM listing l LEFT JOIN ceiling c ON c.id = l.id AND c.rn = 1
+  FROM listing l LEFT JOIN ceiling c ON c.id = l.id{first}
   WHERE l.unit_price IS NOT NULL
 )"""
 
 
-def price_distribution(commodity: bool, kecamatan: bool) -> str:
+def price_distribution(d: Dialect, commodity: bool, kecamatan: bool) -> str:
     """Listings, minimum, median and maximum price per kg or litre, how many exceed their ceiling, and the commodity's
     general ceiling on :today: per commodity and unit, per kecamatan and for the whole city (kecamatan '')."""
-    return priced_listings(commodity, kecamatan) + f""",
+    general = """,
 general AS (
   SELECT commodity, unit, price,
          ROW_NUMBER() OVER (PARTITION BY commodity, unit ORDER BY effective_from DESC) AS rn
   FROM reference_prices WHERE variant = '' AND effective_from <= :today
-),
+)"""
+    if d == "postgres":
+        return priced_listings(d, commodity, kecamatan) + general + f"""
+SELECT x.commodity, x.per, {grouping_total('x.kecamatan')} AS kecamatan, COUNT(*) AS listings,
+       MIN(x.unit_price) AS min_price, MAX(x.unit_price) AS max_price,
+       {percentile_median('x.unit_price')} AS median_price,
+       SUM(CASE WHEN x.unit_price > x.ceiling THEN 1 ELSE 0 END) AS above_ceiling, MAX(g.price) AS general_ceiling
+FROM priced x LEFT JOIN general g ON g.commodity = x.commodity AND g.unit = x.per AND g.rn = 1
+GROUP BY GROUPING SETS ((x.commodity, x.per, x.kecamatan), (x.commodity, x.per))
+"""
+    return priced_listings(d, commodity, kecamatan) + general + f""",
 grouped AS (
   SELECT commodity, per, kecamatan, unit_price, ceiling FROM priced
   UNION ALL
@@ -369,18 +423,19 @@ GROUP BY x.commodity, x.per, x.kecamatan
 """
 
 
-def price_flags(commodity: bool, kecamatan: bool) -> str:
-    """Listings above their ceiling, the most excessive (relative to the ceiling) first; one page."""
-    return priced_listings(commodity, kecamatan) + """
-SELECT id AS product_id, commodity, kecamatan, unit_price, per, ceiling, ceiling_variant
+def price_flags(d: Dialect, commodity: bool, kecamatan: bool) -> str:
+    """Listings above their ceiling, the most excessive (relative to the ceiling) first; one page, each row with the
+    total across all pages (so that a connection's totalCount needs no second pass over the listings)."""
+    return priced_listings(d, commodity, kecamatan) + """
+SELECT id AS product_id, commodity, kecamatan, unit_price, per, ceiling, ceiling_variant, COUNT(*) OVER () AS total
 FROM priced WHERE unit_price > ceiling
 ORDER BY CAST(unit_price - ceiling AS DOUBLE PRECISION) / ceiling DESC, id
 LIMIT :limit OFFSET :offset
 """
 
 
-def price_flag_count(commodity: bool, kecamatan: bool) -> str:
-    return priced_listings(commodity, kecamatan) + "\nSELECT COUNT(*) AS n FROM priced WHERE unit_price > ceiling\n"
+def price_flag_count(d: Dialect, commodity: bool, kecamatan: bool) -> str:
+    return priced_listings(d, commodity, kecamatan) + "\nSELECT COUNT(*) AS n FROM priced WHERE unit_price > ceiling\n"
 
 
 def references_in_effect(commodity: bool) -> str:
@@ -463,11 +518,15 @@ def sales(d: Dialect, interval: Interval, dimensions: Sequence[str]) -> str:
     joins = " ".join(SALES_DIMENSIONS[name][1] for name in dimensions if SALES_DIMENSIONS[name][1])
     amount = "l.line_total" if "category" in dimensions else "o.subtotal"
     groups = ", ".join(str(i) for i in range(1, len(columns) + 1))
-    return f"""
+    aggregate = f"""
 SELECT {', '.join(columns)},
        COUNT(DISTINCT o.id) AS orders, CAST(SUM({amount}) AS BIGINT) AS gmv, COUNT(DISTINCT o.buyer_id) AS buyers
 FROM orders o JOIN users u ON u.id = o.buyer_id {joins}
 WHERE {SALE}
 GROUP BY {groups}
-LIMIT :limit
 """
+    if d == "postgres":
+        # The LIMIT only guards against too many rows, but PostgreSQL plans the grouping to deliver the first rows fast:
+        # nested loops over every order line, twice as slow for a year. A materialised CTE is planned for all its rows.
+        return f"WITH sale AS MATERIALIZED ({aggregate})\nSELECT * FROM sale LIMIT :limit\n"
+    return aggregate + "LIMIT :limit\n"

@@ -98,7 +98,8 @@ async def participation(period: Period, k: int) -> Participation:
         _Group(opd=str(row["opd"]), registered=int(row["registered"]), buyers=int(row["buyers"]),
                spend=int(row["spend"]), compliant=int(row["compliant"]),
                median_spend=None if row["median_spend"] is None else int(row["median_spend"]))
-        for row in await sql.fetch(sql.participation(), start=period.start, end=period.end, target=amount)
+        for row in await sql.fetch(sql.participation(sql.dialect()), start=period.start, end=period.end,
+                                   target=amount)
     ]
     cells = {by: await _cells(by, period) for by in ("kecamatan", "category")}
     city = _city(next((g for g in groups if g.opd == ""), _Group("")), cells, k, amount is not None)
@@ -111,7 +112,7 @@ Cells = dict[str, dict[str, list[SpendCell]]]  # by breakdown, then by group (''
 
 async def _cells(by: str, period: Period) -> dict[str, list[SpendCell]]:
     grouped: dict[str, list[SpendCell]] = {}
-    statement = sql.participation_breakdown(by)  # type: ignore[arg-type]
+    statement = sql.participation_breakdown(sql.dialect(), by)  # type: ignore[arg-type]
     for row in await sql.fetch(statement, start=period.start, end=period.end):
         grouped.setdefault(row["opd"], []).append(SpendCell(str(row["key"]), int(row["people"]), int(row["spend"])))
     return {key: sorted(found, key=lambda cell: cell.key) for key, found in grouped.items()}

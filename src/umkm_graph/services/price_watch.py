@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -139,7 +139,7 @@ async def sembako_prices(flt: PriceFilter) -> SembakoPrices:
     """Minimum, median and maximum price per kg or litre of active listings, per commodity, in the city and in each
     kecamatan, with how many are above their ceiling."""
     params = await _checked(flt)
-    statement = sql.price_distribution("commodity" in params, "kecamatan" in params)
+    statement = sql.price_distribution(sql.dialect(), "commodity" in params, "kecamatan" in params)
     rows = sorted(
         (PriceDistribution(
             commodity=row["commodity"], per=PriceUnit(row["per"]), kecamatan=row["kecamatan"] or None,
@@ -175,18 +175,24 @@ class PriceFlag:
 @dataclass(frozen=True)
 class PriceFlags:
     params: dict[str, object]
+    counted: list[int] = field(default_factory=list, compare=False, repr=False)  # the total, once a page has told it
 
     async def page(self, offset: int, limit: int) -> list[PriceFlag]:
-        statement = sql.price_flags("commodity" in self.params, "kecamatan" in self.params)
+        statement = sql.price_flags(sql.dialect(), "commodity" in self.params, "kecamatan" in self.params)
+        rows = await sql.fetch(statement, **self.params, limit=limit, offset=offset)
+        if rows:
+            self.counted[:] = [int(rows[0]["total"])]
         return [
             PriceFlag(int(row["product_id"]), row["commodity"], row["kecamatan"], int(row["unit_price"]),
                       PriceUnit(row["per"]), int(row["ceiling"]), row["ceiling_variant"])
-            for row in await sql.fetch(statement, **self.params, limit=limit, offset=offset)
+            for row in rows
         ]
 
     async def count(self) -> int:
-        (row,) = await sql.fetch(sql.price_flag_count("commodity" in self.params, "kecamatan" in self.params),
-                                 **self.params)
+        if self.counted:
+            return self.counted[0]
+        statement = sql.price_flag_count(sql.dialect(), "commodity" in self.params, "kecamatan" in self.params)
+        (row,) = await sql.fetch(statement, **self.params)
         return int(row["n"])
 
 

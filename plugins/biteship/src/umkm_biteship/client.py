@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiohttp
-
 from umkm_graph.hookspecs import ProviderRefused
 
 from umkm_biteship.settings import BiteshipSettings
@@ -44,6 +42,8 @@ class BiteshipClient:
         return await self._request("POST", f"/v1/orders/{order_id}/cancel", body)
 
     async def _request(self, method: str, path: str, body: JSONObject | None = None) -> JSONObject:
+        import aiohttp  # here, not at the top: it costs a server's start a few tenths of a second, even unconfigured
+
         headers = {"Authorization": self.settings.api_key, "Accept": "application/json"}
         timeout = aiohttp.ClientTimeout(total=self.settings.timeout_seconds)
         try:

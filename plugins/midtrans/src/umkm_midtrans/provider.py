@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import aiohttp
-
 from umkm_graph.hookspecs import (
     PaymentAction,
     PaymentCancelRequest,
@@ -213,6 +211,8 @@ class Midtrans(PaymentProvider):
         self, method: str, path: str, body: dict[str, Any] | None = None, *, idempotency_key: str | None = None
     ) -> dict[str, Any]:
         """One HTTP call; the answer's JSON object, whatever its status_code; MidtransUnavailable when there is none."""
+        import aiohttp  # here, not at the top: it costs a server's start a few tenths of a second, even unconfigured
+
         headers = dict(self._headers)
         if idempotency_key:
             headers["X-Idempotency-Key"] = idempotency_key
