@@ -3,6 +3,10 @@
     .venv/bin/python bench/run.py --db sqlite            # full scale; the first run seeds for a few minutes
     .venv/bin/python bench/run.py --db postgres          # database `bench` on 127.0.0.1:5432 (created if missing)
     .venv/bin/python bench/run.py --db sqlite --quick    # a smoke run: a tenth of the data, short rounds, print only
+    .venv/bin/python bench/run.py --db postgres --only checkout   # step 4 alone (about a minute), print only
+    .venv/bin/python bench/run.py --db postgres --only checkout --baseline-src /tmp/before/src
+        # ... with a second API server running another copy of src/ (e.g. `git archive HEAD src | tar -x -C /tmp/before`)
+        # measured in the same interleaved rounds, as "baseline": a change's before and after side by side
 
 What one run does, in order:
 1. Seeds (bench/seeding.py) 2,000 shops, 100,000 products, 500,000 reviews and 100,000 orders, with a progress bar;
@@ -18,7 +22,8 @@ What one run does, in order:
    ("cached": the same anonymous query repeated); the first runs with it off ("uncached").
 4. On PostgreSQL: 16 buyers check out concurrently, each a 3-line cart over 2 shops (COD, self-pickup), through the
    API's `checkout` mutation and through the floor's hand-written transaction; rows written are cleaned up afterwards.
-5. Start-up: `umkm-graph serve` spawned several times, the time to its first storefront answer.
+5. Start-up: `umkm-graph serve` spawned several times, the time to its first storefront answer (bench/startup.py
+   measures this alone, next to the interpreter's and the imports' own times).
 6. The analytics aggregates, service against hand-written SQL (bench/analytics.py's `compare`).
 7. Prints the medians and ratios, and writes them to docs/performance.md, replacing the section of this database
    (a --quick run only prints).
@@ -187,9 +192,13 @@ def stop(server: Server) -> None:
         server.process.wait()
 
 
-def start_api(name: str, database_url: str, cache: bool | None) -> Server:
+def start_api(name: str, database_url: str, cache: bool | None, source: Path | None = None) -> Server:
+    """`umkm-graph serve` on a free port; with `source`, that directory's umkm_graph package instead of this tree's."""
     port = free_port()
-    return spawn(name, api_command(port), api_environment(database_url, cache), port)
+    env = api_environment(database_url, cache)
+    if source is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source), env.get("PYTHONPATH")]))
+    return spawn(name, api_command(port), env, port)
 
 
 def start_floor(database_url: str) -> Server:
@@ -427,24 +436,25 @@ class CheckoutFigures:
     written: dict[str, int]  # checkouts the database holds afterwards, per target: failures show as a shortfall
 
 
-def checkout_rounds(database_url: str, floor: Server, api: Server, plan: Plan, tool: str,
+def checkout_rounds(database_url: str, floor: Server, apis: list[Server], plan: Plan, tool: str,
                     peaks: dict[str, float]) -> CheckoutFigures:
+    """Interleaved rounds: the floor, then each API server (named by its Server.name), round after round."""
     carts, highest = asyncio.run(prepare_checkout(database_url))
-    api_bodies, headers, floor_bodies = checkout_bodies(api, carts)
-    status, body = post_json(api.url + "/graphql", api_bodies[0], headers[0])
-    if status != 200 or body.get("errors") or body["data"]["checkout"]["errors"]:
-        raise RuntimeError(f"the API's checkout failed: {status} {body}")
+    api_bodies, headers, floor_bodies = checkout_bodies(apis[0], carts)
+    for api in apis:
+        status, body = post_json(api.url + "/graphql", api_bodies[0], headers[0])
+        if status != 200 or body.get("errors") or body["data"]["checkout"]["errors"]:
+            raise RuntimeError(f"{api.name}'s checkout failed: {status} {body}")
     status, body = post_json(floor.url + "/checkout", floor_bodies[0])
     if status != 200:
         raise RuntimeError(f"the floor's checkout failed: {status} {body}")
-    rounds, written = Rounds(), {"floor": 0, "api": 0}
+    rounds, written = Rounds(), {"floor": 0, **{api.name: 0 for api in apis}}
+    targets = [("floor", floor, LoadSpec(floor.url + "/checkout", floor_bodies, connections=BUYERS, seconds=plan.seconds))]
+    targets += [(api.name, api, LoadSpec(api.url + "/graphql", api_bodies, headers, connections=BUYERS,
+                                         seconds=plan.seconds)) for api in apis]
     try:
         for r in range(plan.rounds):
-            for name, server, spec in (
-                    ("floor", floor, LoadSpec(floor.url + "/checkout", floor_bodies, connections=BUYERS,
-                                              seconds=plan.seconds)),
-                    ("api", api, LoadSpec(api.url + "/graphql", api_bodies, headers, connections=BUYERS,
-                                          seconds=plan.seconds))):
+            for name, server, spec in targets:
                 before = asyncio.run(rows_since(database_url, highest))
                 with RssPeak(server.pid) as peak:
                     result = measure(spec, tool)
@@ -452,7 +462,7 @@ def checkout_rounds(database_url: str, floor: Server, api: Server, plan: Plan, t
                 made = asyncio.run(rows_since(database_url, highest)) - before
                 written[name] += made
                 rounds.add(name, result)
-                print(f"  round {r + 1}/{plan.rounds} checkout {name:<6} {result.rps:8.1f} /s  p50 {result.p50_ms:7.2f} ms"
+                print(f"  round {r + 1}/{plan.rounds} checkout {name:<8} {result.rps:8.1f} /s  p50 {result.p50_ms:7.2f} ms"
                       f"  p99 {result.p99_ms:7.2f} ms  written {made} of {result.requests}", flush=True)
     finally:
         asyncio.run(rows_since(database_url, highest, remove=True))
@@ -471,6 +481,27 @@ def startup_times(database_url: str, cache: bool | None, times: int) -> list[flo
         finally:
             stop(server)
     return found
+
+
+def checkout_only(url: str, plan: Plan, tool: str, baseline: Path | None) -> int:
+    """Step 4 alone, printed: the floor, this tree's API and, given a baseline source, that one's API."""
+    cache = False if cache_switch_exists() else None
+    floor, apis = start_floor(url), [start_api("api", url, cache)]
+    if baseline is not None:
+        apis.append(start_api("baseline", url, cache, baseline))
+    print(f"4. checkout: {BUYERS} buyers, 3 lines over 2 shops, {plan.rounds} rounds of {plan.seconds:g} s, load by "
+          f"{tool}", flush=True)
+    with running(floor, *apis):
+        figures = checkout_rounds(url, floor, apis, plan, tool, {})
+    c = figures.rounds
+    floor_rps = c.median("floor", lambda r: r.rps)
+    print("\n| checkout (3 lines, 2 shops, COD, 16 buyers) | checkouts/s | p50 ms | p99 ms | written | ratio |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in c.results:
+        rps = c.median(name, lambda r: r.rps)
+        print(f"| {name} | {rps:.1f} | {c.median(name, lambda r: r.p50_ms):.2f} | {c.median(name, lambda r: r.p99_ms):.2f}"
+              f" | {figures.written[name]} of {sum(r.requests for r in c.results[name])} | {rps / floor_rps:.3f} |")
+    return 0
 
 
 async def analytics_figures(database_url: str, repeat: int) -> list[analytics.Comparison]:
@@ -661,7 +692,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="the load generator (auto: wrk when on PATH)")
     parser.add_argument("--no-report", action="store_true", help="print only; leave docs/performance.md alone")
     parser.add_argument("--json", help="also write the figures as JSON to this file")
+    parser.add_argument("--only", choices=("checkout",),
+                        help="one part alone: checkout (step 4, PostgreSQL, full-length rounds); prints, writes no report")
+    parser.add_argument("--baseline-src", type=Path,
+                        help="with --only checkout: also serve the umkm_graph package of this directory, as 'baseline'")
     args = parser.parse_args(argv)
+    if args.baseline_src and args.only != "checkout":
+        parser.error("--baseline-src goes with --only checkout")
     url = database_url(args.db, args.database_url, args.quick)
     scale, plan = (QUICK if args.quick else FULL), Plan.of(args.quick)
     tool = args.load if args.load != "auto" else ("wrk" if shutil.which("wrk") else "aiohttp")
@@ -670,6 +707,10 @@ def main(argv: list[str] | None = None) -> int:
     load_average = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"1. seed ({url})", flush=True)
     asyncio.run(ensure_seeded(url, scale, reseed=args.reseed))
+    if args.only == "checkout":
+        if not is_postgres(url):
+            parser.error("the checkout is measured on PostgreSQL only: --db postgres")
+        return checkout_only(url, plan, tool, args.baseline_src)
     cached = cache_switch_exists()
     print("2. SQL statements per storefront request", flush=True)
     statements = asyncio.run(count_statements(url, False if cached else None))
@@ -689,7 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         storefront = storefront_rounds(floor, apis, plan, tool, peaks)
         if is_postgres(url):
             print(f"4. checkout: {BUYERS} buyers, 3 lines over 2 shops", flush=True)
-            checkout = checkout_rounds(url, floor, apis[0], plan, tool, peaks)
+            checkout = checkout_rounds(url, floor, apis[:1], plan, tool, peaks)
         else:
             print("4. checkout: PostgreSQL only, skipped", flush=True)
 

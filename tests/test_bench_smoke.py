@@ -91,7 +91,7 @@ def test_floor_and_api_list_the_same_sembako_products_and_both_take_load(databas
             rounds.add(f"{server.name}/10", result)
         checkout = None
         if bench.is_postgres(database):
-            checkout = bench.checkout_rounds(database, floor, api, bench.Plan(1, 0.5, 1, 1), "aiohttp", {})
+            checkout = bench.checkout_rounds(database, floor, [api], bench.Plan(1, 0.5, 1, 1), "aiohttp", {})
             assert checkout.written["floor"] > 0 and checkout.written["api"] > 0
             assert asyncio.run(bench.rows_since(database, {t: 0 for t in bench.WRITTEN})) == TINY.orders
 

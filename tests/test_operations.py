@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
+import httpx2
+
+from tests.live import free_port, server_process
 from tests.support import Api
 from umkm_graph.observability import JsonFormatter, request_id
 
@@ -42,3 +46,15 @@ async def test_logs_are_json_lines_with_the_request_id() -> None:
         request_id.reset(token)
     assert line["message"] == "stok beras habis" and line["request_id"] == "req-42" and line["level"] == "WARNING"
 
+
+
+async def test_the_access_log_is_a_line_per_request_unless_switched_off(tmp_path: Path) -> None:
+    for switch, lines in (("1", 2), ("0", 0)):
+        port, output = free_port(), tmp_path / f"serve-{switch}.log"
+        env = {"UMKM_DATABASE_URL": f"sqlite://{tmp_path / 'access.sqlite3'}", "UMKM_ACCESS_LOG": switch,
+               "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
+        with server_process(env, port, output):
+            async with httpx2.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+                for _ in range(2):
+                    assert (await client.get("/healthz")).status_code == 200
+        assert output.read_text().count('"GET /healthz HTTP/1.1" 200') == lines, output.read_text()

@@ -151,3 +151,77 @@ async def test_categories_form_a_tree_with_sembako_staples(api: Api) -> None:
     sembako = next(c for c in tree if c["slug"] == "sembako")
     assert {c["slug"] for c in sembako["children"]} == {"beras", "minyak-goreng", "telur", "gula"}
     assert {"kuliner", "kerajinan", "fashion"} <= {c["slug"] for c in tree}
+
+
+def _every_field(type_name: str, nested: dict[str, str]) -> str:
+    """Every field of a type from the schema: leaves by name, the others as given (a field neither a leaf nor given
+    fails the test, so a new field gets compared too)."""
+    from graphql import get_named_type, is_leaf_type
+
+    from umkm_graph.api.schema import build_schema
+
+    fields = build_schema()._schema.get_type(type_name).fields  # type: ignore[union-attr]
+    parts = []
+    for name, field in fields.items():
+        if name in nested:
+            parts.append(nested[name])
+        else:
+            assert is_leaf_type(get_named_type(field.type)), f"{type_name}.{name}: say how to select it"
+            parts.append(name)
+    return " ".join(parts)
+
+
+async def test_the_storefront_list_answers_every_field_as_the_single_product_does(api: Api) -> None:
+    """The list reads only the selected fields' columns into plain rows; whatever is selected, each product and its
+    shop read the same as through product(id), which loads whole models."""
+    seller, _, _, _, p = await _market(api)
+    shop_fields = _every_field("Shop", {"deliveryFees": "deliveryFees { kecamatan fee }",
+                                        "products": "products(first: 1) { totalCount }",
+                                        "reviews": "reviews(first: 1) { totalCount }"})
+    product_fields = _every_field("Product", {
+        "unitPrice": "unitPrice { price per }", "category": "category { slug parent { slug } }",
+        "reviews": "reviews(first: 1) { totalCount }", "shop": f"shop {{ {shop_fields} }}"})
+    selections = [product_fields, "id name price shop { name kecamatan } rating reviewCount",
+                  "id __typename kind: unit ...P shop { ... on Shop { npwp } }", "id unitPrice { per }", "id"]
+    fragment = "fragment P on Product { createdAt imageUrls packSize shop { deliveryFees { fee } } }"
+    for token in (None, seller.token):  # the owner also sees the shop's npwp
+        for selection in selections:
+            used = fragment if "...P" in selection else ""
+            listed = await api.gql(f"query {{ products(sort: PRICE_ASC, first: 10) {{ edges {{ node {{ {selection} }} }} }} }} {used}",
+                                  token=token)
+            nodes = [edge["node"] for edge in listed["products"]["edges"]]
+            assert len(nodes) == len(p)
+            for node in nodes:
+                single = await api.gql(f"query($id: ID!) {{ product(id: $id) {{ {selection} }} }} {used}", {"id": node["id"]},
+                                      token=token)
+                assert single["product"] == node and list(single["product"]) == list(node)
+
+
+async def test_each_filter_shape_answers_right_for_any_values(api: Api) -> None:
+    """The listing keeps each filter shape's statement once built; later requests of that shape, with other values
+    (equal ones too, and values in another order), still filter, sort and page by their own values."""
+    _, _, klojen, sukun, p = await _market(api)
+    query = """query($f: ProductFilterInput, $first: Int, $after: String) { products(filter: $f, sort: PRICE_ASC,
+               first: $first, after: $after) { edges { cursor node { name price shop { kecamatan } } } } }"""
+    listing = {name: (int(product["price"]), "Klojen" if name in ("beras", "minyak") else "Sukun", product["name"])
+               for name, product in p.items()}
+    stock = {"beras": 20, "minyak": 20, "telur": 0, "batik": 20}
+    cases = [({"minPrice": low, "maxPrice": high}, lambda n, low=low, high=high: low <= listing[n][0] <= high)
+             for low, high in ((15000, 70000), (49500, 49500), (50000, 200000), (15700, 185000), (1, 15700))]
+    cases += [({"kecamatan": k, "inStock": s}, lambda n, k=k, s=s: listing[n][1] == k and (stock[n] > 0) == s)
+              for k in ("Sukun", "Klojen") for s in (True, False)]
+    cases += [({"shopId": shop["id"], "minPrice": 15700}, lambda n, k=shop["kecamatan"]: listing[n][1] == k and listing[n][0] >= 15700)
+              for shop in (klojen, sukun)]
+    cases += [({"category": c}, lambda n, c=c: (c == "sembako" and n != "batik") or (c == "fashion" and n == "batik"))
+              for c in ("fashion", "sembako")]
+    for flt, wanted in cases:
+        expected = sorted((listing[n][0], listing[n][2]) for n in p if wanted(n))
+        for first in (10, 1):  # whole, then page by page (an offset is part of the shape)
+            found, after = [], None
+            while True:
+                edges = (await api.gql(query, {"f": flt, "first": first, "after": after}))["products"]["edges"]
+                found += [(int(e["node"]["price"]), e["node"]["name"]) for e in edges]
+                if len(edges) < first or not edges:
+                    break
+                after = edges[-1]["cursor"]
+            assert found == expected, (flt, first)

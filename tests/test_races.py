@@ -1,5 +1,7 @@
 """The last-item race on PostgreSQL: 200 buyers check out the same product at once, with 10 units in stock. Exactly 10
-orders are placed, the stock ends at 0, and it is never negative, round after round.
+orders are placed, the stock ends at 0, and it is never negative, round after round. And two-line carts racing: carts
+naming the same products in opposite orders never deadlock, and a cart whose second product runs out takes none of the
+first.
 
 Runs on PostgreSQL only (UMKM_TEST_DATABASE_URL): SQLite has one writer at a time, so its checkouts queue up and there
 is no race to lose. UMKM_RACE_ROUNDS sets the number of rounds (10 by default, to keep CI fast); every round prints its
@@ -8,10 +10,12 @@ outcome (run with -s to see it)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
 
 import pytest
 from argon2 import PasswordHasher
@@ -93,3 +97,52 @@ async def test_200_buyers_racing_for_the_last_10_units_get_exactly_10_orders(set
             assert outcomes == Counter({"ORDERED": UNITS, "OUT_OF_STOCK": BUYERS - UNITS})
             assert orders == UNITS and sold == UNITS and final == 0 and min(seen) >= 0
         assert await Product.filter(stock__lt=0).count() == 0
+
+
+async def _checkouts(api: Api, tokens: list[str], carts: list[list[tuple[str, int]]], shop_id: str) -> Counter[str]:
+    """Each token checks out its cart (product id, quantity) at the same moment; the outcomes, counted."""
+    async def buy(token: str, lines: list[tuple[str, int]]) -> str:
+        cart = {"lines": [{"productId": p, "quantity": q} for p, q in lines],
+                "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
+        result = (await api.gql(CHECKOUT, {"input": cart}, token))["checkout"]
+        return "ORDERED" if not result["errors"] else result["errors"][0]["code"]
+
+    return Counter(await asyncio.gather(*(buy(t, c) for t, c in zip(tokens, carts, strict=True))))
+
+
+@contextlib.asynccontextmanager
+async def _two_products(
+    settings: Settings, buyers: int, beras: int, gula: int
+) -> AsyncIterator[tuple[Api, list[str], str, str, str]]:
+    """A server with a pool that lets checkouts overlap, buyers' tokens, one shop, and its beras and gula with
+    these stocks: (api, tokens, shop id, beras id, gula id)."""
+    racing = dataclasses.replace(settings, database_url=f"{settings.database_url}?minsize=1&maxsize=20",
+                                 rate_limit_per_ip=0, rate_limit_per_user=0)
+    async with serve(racing) as api:
+        officer, seller = await city_person(api), await sign_up(api, "SELLER")
+        shop = await verified_shop(api, seller, officer)
+        tokens = await _buyers(racing, buyers)
+        beras_id = (await add_product(api, seller, shop["id"], name="Beras Medium 5 kg", stock=beras))["id"]
+        gula_id = (await add_product(api, seller, shop["id"], name="Gula Pasir 1 kg", category="gula", packSize=1,
+                                     stock=gula))["id"]
+        yield api, tokens, shop["id"], beras_id, gula_id
+
+
+async def test_carts_naming_the_same_products_in_opposite_orders_all_go_through(settings: Settings) -> None:
+    # Each checkout locks its products in id order, whatever the order of its lines: no two can wait on each other.
+    async with _two_products(settings, 40, beras=500, gula=500) as (api, tokens, shop, beras, gula):
+        carts = [[(beras, 2), (gula, 1)] if i % 2 else [(gula, 1), (beras, 2)] for i in range(len(tokens))]
+
+        outcomes = await _checkouts(api, tokens, carts, shop)
+
+        assert outcomes == Counter({"ORDERED": 40})
+        assert (await Product.get(id=int(beras))).stock == 420 and (await Product.get(id=int(gula))).stock == 460
+
+
+async def test_a_cart_whose_second_product_runs_out_in_a_race_takes_none_of_the_first(settings: Settings) -> None:
+    async with _two_products(settings, 30, beras=100, gula=5) as (api, tokens, shop, beras, gula):
+        outcomes = await _checkouts(api, tokens, [[(beras, 3), (gula, 1)]] * len(tokens), shop)
+
+        assert outcomes == Counter({"ORDERED": 5, "OUT_OF_STOCK": 25})
+        assert (await Product.get(id=int(beras))).stock == 85 and (await Product.get(id=int(gula))).stock == 0
+        assert await Order.filter(lines__product_id=int(beras)).distinct().count() == 5

@@ -44,9 +44,10 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers > 1:
         # Each worker process builds its own app from the environment; uvicorn needs an import string for that.
         uvicorn.run("umkm_graph.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                    log_config=None, timeout_graceful_shutdown=30)
+                    log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30)
     else:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, timeout_graceful_shutdown=30)
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=settings.access_log,
+                    timeout_graceful_shutdown=30)
     return 0
 
 

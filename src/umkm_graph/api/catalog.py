@@ -12,7 +12,6 @@ from umkm_graph.api.errors import UserError, mutate
 from umkm_graph.api.ids import parse_id
 from umkm_graph.api.pagination import Connection, paginate
 from umkm_graph.api.scalars import Rupiah
-from umkm_graph.api.selection import selects
 from umkm_graph.api.types.catalog import (
     CategoryType,
     ProductType,
@@ -21,6 +20,8 @@ from umkm_graph.api.types.catalog import (
     ShopType,
     load_product,
     load_shop,
+    product_from_listing,
+    product_page_reader,
 )
 from umkm_graph.models import ShopStatus
 from umkm_graph.services import catalog, shops
@@ -143,9 +144,9 @@ class CatalogQuery:
             category=f.category, shop_id=None if f.shop_id is None else parse_id(f.shop_id, "filter.shopId"),
             kecamatan=f.kecamatan, min_price=f.min_price, max_price=f.max_price, text=f.text, in_stock=f.in_stock,
         )
-        query = await catalog.product_listing(flt, sort, with_shop=selects(info, "edges", "node", "shop"))
+        query = await catalog.product_listing(flt, sort)
         settings = info.context.settings
-        return await paginate(query, first, after, ProductType.from_model,
+        return await paginate(query, first, after, product_from_listing, fetch=product_page_reader(info, flt, sort),
                               default=settings.default_page_size, cap=settings.max_page_size)
 
     @strawberry.field(description="A shop by id or by slug; null when it does not exist or is not visible to you.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -43,22 +44,66 @@ def one_by(model: type[Model], key: str) -> DataLoader[int, Any]:
 
 
 class Loaders:
+    """A request's loaders, each made on first use (a request needs few of them)."""
+
     def __init__(self) -> None:
-        self.user = by_id(User)
-        self.shop = by_id(Shop)
-        self.product = by_id(Product)
-        self.order = by_id(Order)
-        self.review = by_id(Review)
-        self.order_lines = many_by(OrderLine, "order_id")
-        self.orders_of_checkout = many_by(Order, "checkout_id")
-        self.payment_of_order = one_by(Payment, "order_id")
-        self.payment_events = many_by(PaymentEventRecord, "payment_id", ("received_at", "id"))
-        self.payment_refunds = many_by(PaymentRefund, "payment_id", ("created_at", "id"))
-        self.order_transitions = many_by(OrderTransition, "order_id", ("created_at", "id"))
-        self.review_of_line = one_by(Review, "order_line_id")
-        self.courier_shipment_of_order = one_by(CourierShipment, "order_id")
-        self.shipment_events = many_by(ShipmentEvent, "shipment_id", ("received_at", "id"))
         self._categories: list[Category] | None = None
+
+    @cached_property
+    def user(self) -> DataLoader[int, Any]:
+        return by_id(User)
+
+    @cached_property
+    def shop(self) -> DataLoader[int, Any]:
+        return by_id(Shop)
+
+    @cached_property
+    def product(self) -> DataLoader[int, Any]:
+        return by_id(Product)
+
+    @cached_property
+    def order(self) -> DataLoader[int, Any]:
+        return by_id(Order)
+
+    @cached_property
+    def review(self) -> DataLoader[int, Any]:
+        return by_id(Review)
+
+    @cached_property
+    def order_lines(self) -> DataLoader[int, list[Any]]:
+        return many_by(OrderLine, "order_id")
+
+    @cached_property
+    def orders_of_checkout(self) -> DataLoader[int, list[Any]]:
+        return many_by(Order, "checkout_id")
+
+    @cached_property
+    def payment_of_order(self) -> DataLoader[int, Any]:
+        return one_by(Payment, "order_id")
+
+    @cached_property
+    def payment_events(self) -> DataLoader[int, list[Any]]:
+        return many_by(PaymentEventRecord, "payment_id", ("received_at", "id"))
+
+    @cached_property
+    def payment_refunds(self) -> DataLoader[int, list[Any]]:
+        return many_by(PaymentRefund, "payment_id", ("created_at", "id"))
+
+    @cached_property
+    def order_transitions(self) -> DataLoader[int, list[Any]]:
+        return many_by(OrderTransition, "order_id", ("created_at", "id"))
+
+    @cached_property
+    def review_of_line(self) -> DataLoader[int, Any]:
+        return one_by(Review, "order_line_id")
+
+    @cached_property
+    def courier_shipment_of_order(self) -> DataLoader[int, Any]:
+        return one_by(CourierShipment, "order_id")
+
+    @cached_property
+    def shipment_events(self) -> DataLoader[int, list[Any]]:
+        return many_by(ShipmentEvent, "shipment_id", ("received_at", "id"))
 
     async def all_categories(self) -> list[Category]:
         """The whole category tree: small, so one query per request serves every product's category."""

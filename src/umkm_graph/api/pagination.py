@@ -81,9 +81,15 @@ def build_connection(
     )
 
 
+async def _models(query: QuerySet[Any], offset: int, limit: int) -> Sequence[Any]:
+    return await query.offset(offset).limit(limit)
+
+
 async def paginate(
-    query: QuerySet[Any], first: int | None, after: str | None, convert: Callable[[Any], T], *, default: int, cap: int
+    query: QuerySet[Any], first: int | None, after: str | None, convert: Callable[[Any], T], *, default: int, cap: int,
+    fetch: Callable[[QuerySet[Any], int, int], Awaitable[Sequence[Any]]] = _models,
 ) -> Connection[T]:
+    """A page of the query; fetch(query, offset, limit) reads the rows (whole models unless told otherwise)."""
     offset, size = page_window(first, after, default=default, cap=cap)
-    items = await query.offset(offset).limit(size + 1) if size else []
+    items = await fetch(query, offset, size + 1) if size else []
     return build_connection(items, offset, size, convert, query.count)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import islice
 from typing import Any
 
 from tortoise.expressions import F, Q, Subquery
@@ -222,13 +223,11 @@ class ProductFilter:
     in_stock: bool | None = None
 
 
-async def product_listing(flt: ProductFilter, sort: ProductSort, *, with_shop: bool = False) -> QuerySet[Product]:
-    """The storefront: active products of verified shops, filtered and in a stable order; with_shop fetches each
-    product's shop in the same statement (product.shop is then the Shop)."""
+async def product_listing(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
+    """The storefront: active products of verified shops, filtered and in a stable order. A page of it is read by
+    listing_rows (some columns) or listing_models (whole models)."""
     check = Validator(["filter"])
     query = Product.filter(is_active=True, shop__status=ShopStatus.VERIFIED)
-    if with_shop:
-        query = query.select_related("shop")
     if flt.category is not None:
         if flt.category not in CATEGORY_SLUGS:
             check.add("category", f"{flt.category!r} is not a category slug")
@@ -269,6 +268,12 @@ class ListingRow:
         self.__dict__ = values
 
 
+async def listing_models(query: QuerySet[Product], offset: int, limit: int, *, with_shop: bool) -> list[Product]:
+    """Whole models of a listing's page; with_shop fetches each product's shop in the same statement (product.shop is
+    then the Shop)."""
+    return await (query.select_related("shop") if with_shop else query).offset(offset).limit(limit)
+
+
 @dataclass(frozen=True)
 class _Statement:
     sql: str
@@ -298,19 +303,22 @@ async def listing_rows(flt: ProductFilter, sort: ProductSort, query: QuerySet[Pr
             _statements[key] = statement  # each value landed where _listing_params puts it: the shape is proven
         params = built
     _, result = await db.execute_query(statement.sql, params)
-    rows = [list(row) for row in result]
-    for row in rows:
-        for i, convert in statement.convert:
-            row[i] = convert(row[i])
-    count = len(columns)
+    rows: Sequence[Sequence[Any]] = [_converted(row, statement.convert) for row in result] if statement.convert else result
     if shop_columns is None:
         return [ListingRow(dict(zip(columns, row))) for row in rows]
-    listing = []
+    count, listing = len(columns), []
     for row in rows:
-        product = ListingRow(dict(zip(columns, row[:count])))
-        product.shop = ListingRow(dict(zip(shop_columns, row[count:])))
-        listing.append(product)
+        product = dict(zip(columns, row))  # zip stops at the product's columns; the shop's follow
+        product["shop"] = ListingRow(dict(zip(shop_columns, islice(row, count, None))))
+        listing.append(ListingRow(product))
     return listing
+
+
+def _converted(row: Sequence[Any], convert: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list[Any]:
+    values = list(row)
+    for i, to_python in convert:
+        values[i] = to_python(values[i])
+    return values
 
 
 def _native(name: str) -> bool:

@@ -2,9 +2,9 @@
 
 The steps, in order: check the cart against the catalog; plan one order per shop with its delivery choice; ask each chosen
 delivery provider for a quote; let the providers create the shipments and payments; then take the stock and write every
-row in one transaction. Provider calls happen before the transaction, so no database lock waits on a gateway; if anything
-after them fails, what they created is cancelled again. Duplicate cart lines of one product are rejected, not merged, so
-every error points at the one line to fix.
+row, all or nothing (on PostgreSQL in one statement: services/checkout_sql.py). Provider calls happen before that, so no
+database lock waits on a gateway; if anything after them fails, what they created is cancelled again. Duplicate cart
+lines of one product are rejected, not merged, so every error points at the one line to fix.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from umkm_graph.models import (
 from umkm_graph.models.orders import new_order_reference
 from umkm_graph.plugins import PaymentOption, Providers
 from umkm_graph.services.access import can_see_shop, require_role
-from umkm_graph.services.catalog import take_stock
+from umkm_graph.services.checkout_sql import NewOrder, cart_products, take_stocks, write_postgres
 from umkm_graph.services.errors import DomainError, ErrorCode, Validator
 from umkm_graph.services.payments import usable
 from umkm_graph.services.regions import canonical_kecamatan, canonical_kelurahan
@@ -183,7 +183,7 @@ async def _check_lines(buyer: User, cart: list[CartLine]) -> list[_Line]:
                       f"This product is already on line {first_line[line.product_id] + 1}; put the whole quantity there")
         else:
             first_line[line.product_id] = i
-    products = {p.id: p for p in await Product.filter(id__in=list(first_line)).select_related("shop")}
+    products = await cart_products(list(first_line))
     lines: list[_Line] = []
     for i, line in enumerate(cart):
         if first_line[line.product_id] != i:
@@ -382,26 +382,54 @@ async def _run_undo(undo: list[Undo]) -> None:
 async def _write(
     buyer: User, plans: list[_Plan], destination: Destination | None, option: PaymentOption
 ) -> tuple[Checkout, list[Order]]:
-    orders: list[Order] = []
-    async with in_transaction():
-        # In product order, so two carts sharing products cannot deadlock on PostgreSQL.
-        for line in sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id):
-            if not await take_stock(line.product.id, line.quantity):
-                raise DomainError(ErrorCode.OUT_OF_STOCK, f"{line.product.name} sold out while you were checking out",
-                                  ["input", "lines", str(line.index), "quantity"])
-        checkout = await Checkout.create(buyer=buyer, total=sum(plan.total for plan in plans))
-        for plan in plans:
-            orders.append(await _write_order(checkout, buyer, plan, destination, option))
-    return checkout, orders
+    """The stock and every row, all or nothing: on PostgreSQL one statement (a transaction only when courier shipments
+    are written too), on SQLite a transaction of one statement per table."""
+    lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
+    wanted = {line.product.id: line.quantity for line in lines}
+    checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
+    orders = [_new_order(buyer, plan, destination, option) for plan in plans]
+    booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
+              if plan.provider is not None and plan.provider.books_when_ready]
+    if Checkout._meta.db.capabilities.dialect == "postgres" and not booked:
+        _raise_if_short(lines, await write_postgres(Checkout._meta.db, wanted, checkout, orders))
+        return checkout, [new.order for new in orders]
+    async with in_transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders))
+        else:
+            _raise_if_short(lines, await take_stocks(connection, wanted))
+            await _write_with_tortoise(checkout, orders)
+        if booked:
+            await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
+    return checkout, [new.order for new in orders]
 
 
-async def _write_order(
-    checkout: Checkout, buyer: User, plan: _Plan, destination: Destination | None, option: PaymentOption
-) -> Order:
+def _raise_if_short(lines: list[_Line], taken: set[int]) -> None:
+    """OUT_OF_STOCK for the first line, in product order, whose stock was not taken."""
+    for line in lines:
+        if line.product.id not in taken:
+            raise DomainError(ErrorCode.OUT_OF_STOCK, f"{line.product.name} sold out while you were checking out",
+                              ["input", "lines", str(line.index), "quantity"])
+
+
+async def _write_with_tortoise(checkout: Checkout, orders: list[NewOrder]) -> None:
+    """What write_postgres does in one statement, in one per order and one per table."""
+    await checkout.save()
+    for new in orders:
+        new.order.checkout = checkout
+        await new.order.save()
+        for row in (*new.lines, new.payment, new.transition):
+            row.order = new.order
+    await OrderLine.bulk_create([line for new in orders for line in new.lines])
+    await Payment.bulk_create([new.payment for new in orders])
+    await OrderTransition.bulk_create([new.transition for new in orders])
+
+
+def _new_order(buyer: User, plan: _Plan, destination: Destination | None, option: PaymentOption) -> NewOrder:
     assert plan.provider is not None and plan.quote is not None and plan.choice is not None
     to = destination if plan.provider.kind == DeliveryKind.DELIVERY else None
-    order = await Order.create(
-        checkout=checkout, shop=plan.shop, buyer=buyer, reference=plan.reference, status=_first_status(option),
+    order = Order(
+        shop=plan.shop, buyer=buyer, reference=plan.reference, status=_first_status(option),
         delivery_method=plan.provider.kind, delivery_provider=plan.provider.code, delivery_service=plan.quote.service,
         delivery_reference=plan.shipment.reference, delivery_fee=plan.fee,
         delivery_kecamatan=to.kecamatan if to else None, delivery_kelurahan=to.kelurahan if to else None,
@@ -410,25 +438,29 @@ async def _write_order(
         payment_method=option.method.code, subtotal=plan.subtotal, total=plan.total,
         note=(plan.choice.note or "").strip(),
     )
-    await OrderLine.bulk_create([
-        OrderLine(order=order, product=line.product, product_name=line.product.name, unit_price=line.product.price,
-                  quantity=line.quantity, line_total=line.product.price * line.quantity)
-        for line in plan.lines
-    ])
+    lines = [OrderLine(product=line.product, product_name=line.product.name, unit_price=line.product.price,
+                       quantity=line.quantity, line_total=line.product.price * line.quantity) for line in plan.lines]
+    transition = OrderTransition(from_status=None, to_status=order.status, actor=buyer)
+    return NewOrder(order=order, lines=lines, payment=_payment(plan, option), transition=transition)
+
+
+def _payment(plan: _Plan, option: PaymentOption) -> Payment:
     action = plan.payment.action
-    await Payment.create(order=order, method=option.method.code, provider=option.provider.code, amount=plan.total,
-                         reference=plan.reference, provider_reference=plan.payment.provider_reference,
-                         action_kind=action.kind if action else None, action_value=action.value if action else None,
-                         action_bank=action.bank if action else None,
-                         expires_at=plan.payment.expires_at or plan.payment_expires_at)
-    await OrderTransition.create(order=order, from_status=None, to_status=order.status, actor=buyer)
-    if plan.provider.books_when_ready:
-        weight, estimated = _weight(plan)
-        await CourierShipment.create(order=order, provider=plan.provider.code, service=plan.quote.service,
-                                     destination_latitude=to.latitude if to else None,
-                                     destination_longitude=to.longitude if to else None,
-                                     weight_grams=weight, weight_estimated=estimated)
-    return order
+    return Payment(method=option.method.code, provider=option.provider.code, amount=plan.total,
+                   reference=plan.reference, provider_reference=plan.payment.provider_reference,
+                   action_kind=action.kind if action else None, action_value=action.value if action else None,
+                   action_bank=action.bank if action else None,
+                   expires_at=plan.payment.expires_at or plan.payment_expires_at)
+
+
+def _courier_shipment(order: Order, plan: _Plan, destination: Destination | None) -> CourierShipment:
+    assert plan.provider is not None and plan.quote is not None
+    to = destination if plan.provider.kind == DeliveryKind.DELIVERY else None
+    weight, estimated = _weight(plan)
+    return CourierShipment(order=order, provider=plan.provider.code, service=plan.quote.service,
+                           destination_latitude=to.latitude if to else None,
+                           destination_longitude=to.longitude if to else None,
+                           weight_grams=weight, weight_estimated=estimated)
 
 
 def _first_status(option: PaymentOption) -> OrderStatus:

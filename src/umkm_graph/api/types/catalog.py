@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from tortoise.queryset import QuerySet
 
 from umkm_graph.api.context import Context
+from umkm_graph.api.fast_fields import NOT_IN_MEMORY, in_memory
 from umkm_graph.api.pagination import Connection, paginate
+from umkm_graph.api.selection import selected_names
 from umkm_graph.api.scalars import Rupiah
 from umkm_graph.models import Category, Product, ProductUnit, Shop, ShopStatus
 from umkm_graph.services import catalog
@@ -69,6 +73,19 @@ class ShopType:
             longitude=shop.longitude, phone=shop.phone, nib=shop.nib, status=shop.status,
             status_reason=shop.status_reason, offers_pickup=shop.offers_pickup,
             rating=_rating(shop.rating_sum, shop.review_count), review_count=shop.review_count, model=shop,
+        )
+
+    @classmethod
+    def from_row(cls, row: catalog.ListingRow) -> ShopType:
+        """From a row holding some columns (SHOP_COLUMNS of the fields selected); the others stay None, unread."""
+        get = vars(row).get
+        return cls(
+            id=strawberry.ID(str(row.id)), name=get("name"), slug=get("slug"), description=get("description"),  # type: ignore[arg-type]
+            kecamatan=get("kecamatan"), kelurahan=get("kelurahan"), address=get("address"),  # type: ignore[arg-type]
+            latitude=get("latitude"), longitude=get("longitude"), phone=get("phone"), nib=get("nib"),  # type: ignore[arg-type]
+            status=get("status"), status_reason=get("status_reason"), offers_pickup=get("offers_pickup"),  # type: ignore[arg-type]
+            rating=_rating(get("rating_sum") or 0, get("review_count") or 0), review_count=get("review_count"),  # type: ignore[arg-type]
+            model=row,  # type: ignore[arg-type]
         )
 
     @strawberry.field(description="Tax number (16 digits); only the owner and the city see it.")
@@ -147,6 +164,13 @@ def _unit_price(root: ProductType) -> UnitPrice | None:
     return UnitPrice(price=Rupiah(per[0]), per=per[1]) if per else None
 
 
+def _fetched_shop(root: ProductType) -> ShopType:
+    shop = getattr(root.model, "shop", None)
+    if isinstance(shop, Shop):
+        return ShopType.from_model(shop)
+    return ShopType.from_row(shop) if isinstance(shop, catalog.ListingRow) else NOT_IN_MEMORY
+
+
 @strawberry.federation.type(keys=["id"], name="Product", description="Something a shop sells.")
 class ProductType:
     id: strawberry.ID
@@ -176,14 +200,27 @@ class ProductType:
             created_at=product.created_at, model=product,
         )
 
-    @strawberry.field
+    @classmethod
+    def from_row(cls, row: catalog.ListingRow) -> ProductType:
+        """From a row holding some columns (PRODUCT_COLUMNS of the fields selected); the others stay None, unread."""
+        get = vars(row).get
+        pack_size, price, image_urls = get("pack_size"), get("price"), get("image_urls")
+        return cls(
+            id=strawberry.ID(str(row.id)), name=get("name"), description=get("description"), unit=get("unit"),  # type: ignore[arg-type]
+            pack_size=None if pack_size is None else float(pack_size),  # type: ignore[arg-type]
+            net_weight_grams=get("net_weight_grams"), price=None if price is None else Rupiah(price),  # type: ignore[arg-type]
+            stock=get("stock"), is_active=get("is_active"),  # type: ignore[arg-type]
+            image_urls=None if image_urls is None else list(image_urls),  # type: ignore[arg-type]
+            rating=_rating(get("rating_sum") or 0, get("review_count") or 0), review_count=get("review_count"),  # type: ignore[arg-type]
+            created_at=get("created_at"), model=row,  # type: ignore[arg-type]
+        )
+
+    @strawberry.field(metadata=in_memory(_fetched_shop))
     def shop(self, info: Info[Context, None]) -> ShopType:
-        """Sync when the list fetched the shop with the product (no task per item); otherwise graphql-core awaits the
-        loader's answer."""
-        shop = self.model.shop
-        if isinstance(shop, Shop):
-            return ShopType.from_model(shop)
-        return self._load_shop(info)  # type: ignore[return-value]
+        """Read directly when the list fetched the shop with the product (no task per item); otherwise graphql-core
+        awaits the loader's answer."""
+        shop = _fetched_shop(self)
+        return self._load_shop(info) if shop is NOT_IN_MEMORY else shop  # type: ignore[no-any-return]
 
     async def _load_shop(self, info: Info[Context, None]) -> ShopType:
         shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
@@ -206,6 +243,57 @@ class ProductType:
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> ProductType | None:
         return await load_product(info, id)
+
+
+# The columns each field reads, in from_row and in its resolver, so a list reads only those of the fields selected. A
+# field missing here (a new one) makes the list read whole models, which is always right.
+PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (), "id": ("id",), "name": ("name",), "description": ("description",), "unit": ("unit",),
+    "packSize": ("pack_size",), "netWeightGrams": ("net_weight_grams",), "price": ("price",), "stock": ("stock",),
+    "isActive": ("is_active",), "imageUrls": ("image_urls",), "rating": ("rating_sum", "review_count"),
+    "reviewCount": ("review_count",), "unitPrice": ("unit", "pack_size", "price", "net_weight_grams"),
+    "createdAt": ("created_at",), "shop": ("shop_id",), "category": ("category_id",), "reviews": (),
+}
+SHOP_COLUMNS: dict[str, tuple[str, ...]] = {
+    "__typename": (), "id": ("id",), "name": ("name",), "slug": ("slug",), "description": ("description",),
+    "kecamatan": ("kecamatan",), "kelurahan": ("kelurahan",), "address": ("address",), "latitude": ("latitude",),
+    "longitude": ("longitude",), "phone": ("phone",), "nib": ("nib",), "status": ("status",),
+    "statusReason": ("status_reason",), "offersPickup": ("offers_pickup",), "deliveryFees": ("delivery_fees",),
+    "rating": ("rating_sum", "review_count"), "reviewCount": ("review_count",), "npwp": ("npwp", "owner_id"),
+    "products": (), "reviews": (),
+}
+
+
+def _columns(selected: set[str], known: dict[str, tuple[str, ...]], always: tuple[str, ...]) -> list[str] | None:
+    if not selected <= known.keys():
+        return None
+    return list(dict.fromkeys([*always, *(column for name in selected for column in known[name])]))
+
+
+def product_page_reader(info: Info[Context, None], flt: catalog.ProductFilter, sort: catalog.ProductSort
+                        ) -> Callable[[QuerySet[Product], int, int], Awaitable[Sequence[Any]]]:
+    """How the listing of this filter and sort reads its page for this selection (edges.node, and its shop): the
+    selected fields' columns (the shop's in the same statement) into rows for ProductType.from_row, or, when a selected
+    field is not in PRODUCT_COLUMNS or SHOP_COLUMNS, whole models for ProductType.from_model."""
+    product = _columns(selected_names(info, "edges", "node") or set(), PRODUCT_COLUMNS, ("id", "shop_id"))
+    shop_selection = selected_names(info, "edges", "node", "shop")
+    shop = None if shop_selection is None else _columns(shop_selection, SHOP_COLUMNS, ("id",))
+    if product is None or (shop_selection is not None and shop is None):
+        with_shop = shop_selection is not None
+
+        async def models(query: QuerySet[Product], offset: int, limit: int) -> Sequence[Any]:
+            return await catalog.listing_models(query, offset, limit, with_shop=with_shop)
+
+        return models
+
+    async def rows(query: QuerySet[Product], offset: int, limit: int) -> Sequence[Any]:
+        return await catalog.listing_rows(flt, sort, query, offset, limit, product, shop)
+
+    return rows
+
+
+def product_from_listing(item: Product | catalog.ListingRow) -> ProductType:
+    return ProductType.from_row(item) if isinstance(item, catalog.ListingRow) else ProductType.from_model(item)
 
 
 async def load_product(info: Info[Context, None], product_id: int | str) -> ProductType | None:
