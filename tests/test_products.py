@@ -225,3 +225,15 @@ async def test_each_filter_shape_answers_right_for_any_values(api: Api) -> None:
                     break
                 after = edges[-1]["cursor"]
             assert found == expected, (flt, first)
+
+
+async def test_a_repeated_document_answers_its_own_variables_each_time(api: Api) -> None:
+    """The same document, again and again: what @include and @skip select follows each request's variables."""
+    await _market(api)
+    query = """query($shop: Boolean!, $price: Boolean!) { products(sort: PRICE_ASC, first: 2) { edges { node {
+               name shop @include(if: $shop) { kecamatan } ... on Product { price @skip(if: $price) } } } } }"""
+    for shop, price in ((True, False), (False, True), (True, True), (False, False), (True, False)):
+        nodes = [e["node"] for e in (await api.gql(query, {"shop": shop, "price": price}))["products"]["edges"]]
+        wanted = ["name", *(["shop"] if shop else []), *([] if price else ["price"])]
+        assert [list(node) for node in nodes] == [wanted, wanted], (shop, price)
+        assert nodes[0]["name"] == "MinyaKita 1 L" and (not shop or nodes[0]["shop"] == {"kecamatan": "Klojen"})

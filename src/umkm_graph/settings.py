@@ -76,8 +76,8 @@ class Settings:
     redis_channel: str = "umkm_graph:events"  # pub/sub ignores Redis database numbers: deployments sharing a server differ here
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)  # browser origins allowed to open the WebSocket
     log_format: str = "text"  # or "json": one JSON object per line, with the request id
-    # uvicorn's line per request; a reverse proxy usually keeps one already, and it costs a small page about a tenth of
-    # its time over HTTP (wrk, 10 products a page)
+    # uvicorn's line per request (a reverse proxy usually keeps one already); with these log formats it costs a few
+    # per cent of a small storefront page at most, within the noise of bench/run.py
     access_log: bool = True
     env: str = "development"
     # Protections against hostile clients, each on by default (api/limits.py, middleware.py). 0 turns a rate limit off,

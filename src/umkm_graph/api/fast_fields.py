@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType, is_leaf_type
+from graphql import (FieldNode, FragmentSpreadNode, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType,
+                     SelectionNode, is_leaf_type)
 from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
 from graphql.pyutils import Path, Undefined
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -70,6 +71,8 @@ _GIVE_UP = _GiveUp()
 _UNPLANNED = object()
 _plans: weakref.WeakKeyDictionary[GraphQLObjectType, dict[str, _Plain | _Nested | None]] = weakref.WeakKeyDictionary()
 Projection = Callable[[Any], Any]
+_SHARED_LIMIT = 1024
+_shared: dict[tuple[GraphQLObjectType, tuple[int, ...]], tuple[tuple[FieldNode, ...], Projection | None]] = {}
 
 
 def _plans_of(parent_type: GraphQLObjectType) -> dict[str, _Plain | _Nested | None]:
@@ -167,13 +170,30 @@ class PlainFieldsFirst(StrawberryGraphQLCoreExecutionContext):
 
     def _object_projection(self, object_type: GraphQLObjectType, field_details_list: list[FieldDetails]) -> Projection | None:
         """One object's answer for this selection, compiled once per request (graphql-core memoizes the field collection
-        on the identity of field_details_list, and so does this)."""
+        on the identity of field_details_list, and so does this) or, without directives, once per document."""
         memo: dict[tuple[GraphQLObjectType, int], tuple[object, Projection | None]] = self.__dict__.setdefault("_projections", {})
         key = (object_type, id(field_details_list))
         known = memo.get(key)
         if known is None:
-            known = memo[key] = (field_details_list, self._compile_projection(object_type, field_details_list))
+            known = memo[key] = (field_details_list, self._shared_projection(object_type, field_details_list))
         return known[1]
+
+    def _shared_projection(self, object_type: GraphQLObjectType, field_details_list: list[FieldDetails]) -> Projection | None:
+        """A selection without directives (and so without variables that change it) projects the same way every time
+        its document runs: its projection is kept with the document's nodes (cached documents come back as the same
+        objects), which also keeps their ids from being reused."""
+        nodes = tuple(details.node for details in field_details_list)
+        key = (object_type, tuple(map(id, nodes)))
+        shared = _shared.get(key)
+        if shared is not None:
+            return shared[1]
+        project = self._compile_projection(object_type, field_details_list)
+        if not any(details.defer_usage or details.fragment_variable_values for details in field_details_list) and \
+                not _has_directives(nodes, self.fragments):
+            if len(_shared) >= _SHARED_LIMIT:
+                _shared.clear()
+            _shared[key] = (nodes, project)
+        return project
 
     def _compile_projection(self, object_type: GraphQLObjectType, field_details_list: list[FieldDetails]) -> Projection | None:
         if any(directive.name.value not in _FILTERING_DIRECTIVES
@@ -204,6 +224,22 @@ class PlainFieldsFirst(StrawberryGraphQLCoreExecutionContext):
                 return None
             steps.append((response_name, plan.read, complete))  # type: ignore[union-attr]
         return _projection(tuple(steps))
+
+
+def _has_directives(nodes: Iterable[SelectionNode], fragments: dict[str, Any], seen: frozenset[str] = frozenset()) -> bool:
+    """Whether these selections, or any below them (through fragments too), carry a directive."""
+    for node in nodes:
+        if node.directives:
+            return True
+        if isinstance(node, FragmentSpreadNode):
+            name = node.name.value
+            if name in seen or name not in fragments:
+                return True  # not expected in a valid document; not shared, to be safe
+            if _has_directives(fragments[name].definition.selection_set.selections, fragments, seen | {name}):
+                return True
+        elif node.selection_set and _has_directives(node.selection_set.selections, fragments, seen):  # type: ignore[union-attr]
+            return True
+    return False
 
 
 def _constant(value: str) -> Callable[[Any], str]:
