@@ -117,12 +117,15 @@ def _child_insert(table: str, columns: Sequence[tuple[str, str]], first: int) ->
     names = ", ".join(name for name, _ in columns)
     arrays = ", ".join(f"${first + 1 + i}::{kind}[]" for i, (_, kind) in enumerate(columns))
     picked = ", ".join(f"x.{name}" for name, _ in columns)
+    # Ids in the order of the arrays, as tortoise's inserts one by one would give them (the join may emit any order).
     return (f"INSERT INTO {table} (order_id, {names}) SELECT o.id, {picked} FROM o "
-            f"JOIN unnest(${first}::text[], {arrays}) AS x(order_reference, {names}) ON x.order_reference = o.reference")
+            f"JOIN unnest(${first}::text[], {arrays}) WITH ORDINALITY AS x(order_reference, {names}, position) "
+            "ON x.order_reference = o.reference ORDER BY x.position")
 
 
 def _write_postgres_sql() -> str:
     order_names = ", ".join(name for name, _ in ORDER_COLUMNS)
+    order_picked = ", ".join(f"x.{name}" for name, _ in ORDER_COLUMNS)
     first = 3 + len(CHECKOUT_COLUMNS) + 1
     order_arrays = ", ".join(f"${first + i}::{kind}[]" for i, (_, kind) in enumerate(ORDER_COLUMNS))
     first += len(ORDER_COLUMNS)
@@ -142,8 +145,9 @@ def _write_postgres_sql() -> str:
         "WHERE enough.all_lines AND p.id = wanted.id RETURNING p.id),\n"
         "c AS (INSERT INTO checkouts (buyer_id, total, created_at) SELECT $4, $5, $6 "
         "WHERE (SELECT count(*) FROM taken) = $3 RETURNING id),\n"
-        f"o AS (INSERT INTO orders (checkout_id, {order_names}) SELECT c.id, x.* FROM c, unnest({order_arrays}) "
-        f"AS x({order_names}) RETURNING id, reference),\n"
+        f"o AS (INSERT INTO orders (checkout_id, {order_names}) SELECT c.id, {order_picked} FROM c, "
+        f"unnest({order_arrays}) WITH ORDINALITY AS x({order_names}, position) ORDER BY x.position "
+        "RETURNING id, reference),\n"
         f"l AS ({lines}),\np AS ({payments}),\nt AS ({transitions})\n"
         "SELECT c.id AS checkout_id, o.id, o.reference, NULL AS enough FROM c, o\n"
         "UNION ALL SELECT NULL, NULL, NULL, id FROM wanted WHERE stock >= quantity"
