@@ -28,14 +28,18 @@ MIGRATIONS_TABLE = "tortoise_migrations"
 MIGRATIONS = sorted(name for _, name, package in pkgutil.iter_modules(umkm_graph.migrations.__path__) if not package)
 
 
-@contextlib.asynccontextmanager
-async def empty_database() -> AsyncIterator[BaseDBAsyncClient]:
+def empty_database() -> contextlib.AbstractAsyncContextManager[BaseDBAsyncClient]:
     """A database without tables, open in its own tortoise context: a new one in memory, or the PostgreSQL test
     database emptied (the next test's reset rebuilds it)."""
-    if TEST_DATABASE_URL:
-        await empty_postgres(TEST_DATABASE_URL)
+    return empty_database_at(TEST_DATABASE_URL or "sqlite://:memory:")
+
+
+@contextlib.asynccontextmanager
+async def empty_database_at(url: str) -> AsyncIterator[BaseDBAsyncClient]:
+    if url.startswith("postgres"):
+        await empty_postgres(url)
     async with TortoiseContext() as context:
-        await context.init(config=tortoise_config(TEST_DATABASE_URL or "sqlite://:memory:"))
+        await context.init(config=tortoise_config(url))
         yield context.connections.get("default")
 
 
@@ -85,6 +89,27 @@ def test_the_migrate_command_applies_once_and_its_check_fails_only_while_somethi
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out == "umkm-graph migrate: nothing to apply; the database is up to date\n"
     assert main(["migrate", "--check"]) == 0
+
+
+def test_a_database_built_before_migrations_is_refused_with_the_reason_and_left_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    url = TEST_DATABASE_URL or f"sqlite://{tmp_path}/old.db"
+
+    async def build_without_migrations() -> set[tuple[object, ...]]:
+        async with empty_database_at(url) as connection:
+            await Tortoise.generate_schemas()
+            return await schema_of(connection)
+
+    async def schema_now() -> set[tuple[object, ...]]:
+        async with TortoiseContext() as context:
+            await context.init(config=tortoise_config(url))
+            return await schema_of(context.connections.get("default"))
+
+    before = asyncio.run(build_without_migrations())
+    monkeypatch.setenv("UMKM_DATABASE_URL", url)
+    assert main(["migrate"]) == 1
+    assert "tables that no migration made" in capsys.readouterr().err
+    assert asyncio.run(schema_now()) == before
 
 
 async def test_deploys_migrating_at_once_apply_each_migration_once() -> None:

@@ -100,11 +100,11 @@ def _migrate(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(run())
+    except db.UnmigratedDatabase as error:
+        print(f"umkm-graph migrate: {error}", file=sys.stderr)
+        return 1
     except Exception as error:  # a failed statement or an unreachable database: say which, without a traceback
         print(f"umkm-graph migrate: {type(error).__name__}: {error}", file=sys.stderr)
-        if "already exists" in str(error):
-            print("The database has tables no migration made (from before migrations, by generate_schemas): migrate "
-                  "an empty database and move the data over, or, for demo data, start again.", file=sys.stderr)
         return 1
 
 

@@ -88,8 +88,28 @@ async def apply_migrations() -> list[str]:
             applied.append(name)
 
     async with _one_migrator_at_a_time():
+        await _refuse_tables_no_migration_made()
         await _executor().migrate(progress=note)
     return applied
+
+
+class UnmigratedDatabase(Exception):
+    """The database has the app's tables but no record of migrations: made by an older version's start-up."""
+
+
+async def _refuse_tables_no_migration_made() -> None:
+    client = Tortoise.get_connection("default")
+    if client.capabilities.dialect == "postgres":
+        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    tables = {row["name"] for row in await client.execute_query_dict(sql)}
+    ours = {model._meta.db_table for model in Tortoise.apps["models"].values()}
+    if tables & ours and "tortoise_migrations" not in tables:
+        raise UnmigratedDatabase(
+            "the database has tables that no migration made (an older version created them before migrations "
+            "existed): migrate an empty database and move the data over, or, for demo data, delete the file and "
+            "start again")
 
 
 MIGRATION_LOCK = 0x756D6B6D  # "umkm": the PostgreSQL advisory lock that migrating processes queue on
