@@ -32,12 +32,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from seeding import Scale, half_up, dsn, ensure_seeded, sqlite_path, sqlite_value  # bench/seeding.py
+from seeding import Scale, dsn, ensure_seeded, half_up, sqlite_path, sqlite_value  # bench/seeding.py
 
+from umkm_graph.city import analytics_sql, participation, price_watch, sales, scorecards
+from umkm_graph.city.analytics import WIB, Interval, Period, parse_month, period_from
 from umkm_graph.db import close_database, open_database
-from umkm_graph.models import Order
-from umkm_graph.services import analytics_sql, participation, price_watch, sales, scorecards
-from umkm_graph.services.analytics import WIB, Interval, Period, parse_month, period_from
+from umkm_graph.orders.models import Order
 
 # --- the hand-written SQL (PostgreSQL) -------------------------------------------------------------------------------
 

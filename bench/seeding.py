@@ -26,12 +26,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from umkm_graph.catalog.models import Category
+from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.city.analytics import WIB
+from umkm_graph.core.regions import KELURAHAN
 from umkm_graph.db import close_database, open_database
-from umkm_graph.models import Category
-from umkm_graph.seed import Progress
-from umkm_graph.services.analytics import WIB
-from umkm_graph.services.catalog import ensure_categories
-from umkm_graph.services.regions import KELURAHAN
+from umkm_graph.demo.seed import Progress
 
 ANCHOR = dt.datetime(2026, 11, 1, tzinfo=WIB).astimezone(dt.UTC)  # the year of orders ends here
 DAYS = 365

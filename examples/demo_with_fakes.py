@@ -18,7 +18,7 @@ import uvicorn
 from umkm_biteship.fake import FakeBiteship
 
 from umkm_graph.app import create_app
-from umkm_graph.seed import DEMO_PASSWORD, seed_demo_if_empty
+from umkm_graph.demo.seed import DEMO_PASSWORD, seed_demo_if_empty
 from umkm_graph.settings import Settings
 
 ROUTE = ("allocated", "picking_up", "picked", "dropping_off", "delivered")

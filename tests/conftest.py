@@ -10,7 +10,7 @@ import pytest
 
 from tests.support import TEST_DATABASE_URL, Api, empty_postgres, reset_database
 from umkm_graph.app import create_app
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.settings import Settings
 
 

@@ -11,8 +11,8 @@ import httpx2
 from tortoise import Tortoise
 
 from umkm_graph.db import apply_migrations
-from umkm_graph.models import Role
-from umkm_graph.services import people
+from umkm_graph.people import service as people
+from umkm_graph.people.models import Role
 
 TEST_DATABASE_URL = os.environ.get("UMKM_TEST_DATABASE_URL")
 _serial = itertools.count(1)

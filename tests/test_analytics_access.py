@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
-from umkm_graph.models import Role
+from umkm_graph.people.models import Role
 
 OCTOBER = {"month": "2026-10"}
 READS: dict[str, tuple[str, dict[str, Any]]] = {

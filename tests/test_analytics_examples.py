@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support import Api
-from umkm_graph.seed import DEMO_PASSWORD, seed_open_database
+from umkm_graph.demo.seed import DEMO_PASSWORD, seed_open_database
 from umkm_graph.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "analytics"

@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 
 from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
-from umkm_graph.models import Order, Role, User
-from umkm_graph.services.analytics import WIB
+from umkm_graph.city.analytics import WIB
+from umkm_graph.orders.models import Order
+from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings
 
 _nips = itertools.count(1)

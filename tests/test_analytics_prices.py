@@ -12,8 +12,9 @@ from typing import Any
 
 from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
 from tests.test_analytics_participation import wib
-from umkm_graph.models import PriceChange, Role
-from umkm_graph.services.analytics import WIB
+from umkm_graph.catalog.models import PriceChange
+from umkm_graph.city.analytics import WIB
+from umkm_graph.people.models import Role
 
 SET_REFERENCE = """
 mutation($input: ReferencePriceInput!) {

@@ -22,9 +22,10 @@ import pytest
 from tests.support import TEST_DATABASE_URL, Api, city_person, empty_postgres, reset_database
 from tests.test_checkout import CHECKOUT, cart, market
 from umkm_graph.app import create_app
+from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.cli import main
-from umkm_graph.models import Order, Role
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.orders.models import Order
+from umkm_graph.people.models import Role
 from umkm_graph.settings import Settings
 
 SALES = """

@@ -13,8 +13,8 @@ import pytest
 
 from tests.support import Api
 from tests.test_analytics_sql import City
+from umkm_graph.city.report import monthly_report, to_csv, to_json
 from umkm_graph.cli import main
-from umkm_graph.services.report import monthly_report, to_csv, to_json
 
 PARTICIPATION = [
     {"opd": "(all ASN)", "suppressed": False, "registered_asn": 6, "buying_asn": 6, "buying_share": 1.0,

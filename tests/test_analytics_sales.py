@@ -14,7 +14,7 @@ import pytest
 
 from tests.support import Api, sign_up
 from tests.test_analytics_participation import Market, asn, market, purchase, wib
-from umkm_graph.models import Order
+from umkm_graph.orders.models import Order
 from umkm_graph.settings import Settings
 
 SALES = """

@@ -14,7 +14,8 @@ import pytest
 
 from tests.support import Api, sign_up
 from tests.test_analytics_participation import Market, asn, market, purchase, to_october, wib
-from umkm_graph.models import OrderLine, OrderStatus, OrderTransition, Review
+from umkm_graph.orders.models import OrderLine, OrderStatus, OrderTransition
+from umkm_graph.reviews.models import Review
 from umkm_graph.settings import Settings
 
 SCORECARD_FIELDS = """

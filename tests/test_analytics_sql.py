@@ -16,31 +16,19 @@ from typing import Any
 import pytest
 
 from tests.support import Api
-from umkm_graph.models import (
-    Category,
-    Checkout,
-    Order,
-    OrderLine,
-    OrderStatus,
-    OrderTransition,
-    PriceChange,
-    PriceUnit,
-    Product,
-    ProductUnit,
-    ReferencePrice,
-    Review,
-    Role,
-    Shop,
-    ShopStatus,
-    SpendTarget,
-    User,
-)
-from umkm_graph.services import analytics_sql, participation, price_watch, sales, scorecards
-from umkm_graph.services.analytics import WIB, Interval, Period, parse_month, period_from
-from umkm_graph.services.disclosure import withheld
-from umkm_graph.services.errors import DomainError
-from umkm_graph.services.sales import SalesDimension as D
-from umkm_graph.services.scorecards import ScorecardFigure as F
+from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
+from umkm_graph.checkout.models import Checkout
+from umkm_graph.city import analytics_sql, participation, price_watch, sales, scorecards
+from umkm_graph.city.analytics import WIB, Interval, Period, parse_month, period_from
+from umkm_graph.city.disclosure import withheld
+from umkm_graph.city.models import ReferencePrice, SpendTarget
+from umkm_graph.city.sales import SalesDimension as D
+from umkm_graph.city.scorecards import ScorecardFigure as F
+from umkm_graph.core.errors import DomainError
+from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.people.models import Role, User
+from umkm_graph.reviews.models import Review
+from umkm_graph.shops.models import Shop, ShopStatus
 
 # --- placeholders ----------------------------------------------------------------------------------------------------
 

@@ -17,9 +17,9 @@ from argon2 import PasswordHasher
 
 from tests.support import Api, Person, add_product, shop_input, verified_shop
 from tests.test_limits import serve
-from umkm_graph.api.schema import build_schema
-from umkm_graph.models import Role, User
-from umkm_graph.services import people
+from umkm_graph.graphql_schema import build_schema
+from umkm_graph.people import service as people
+from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings
 
 ACTORS = ("anonymous", "buyer", "other_buyer", "seller", "other_seller", "officer", "analyst")

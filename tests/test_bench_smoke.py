@@ -20,7 +20,7 @@ import run as bench  # noqa: E402  (bench/run.py)
 from load import LoadSpec, measure  # noqa: E402
 from seeding import Scale, ensure_seeded  # noqa: E402
 
-from umkm_graph.services.regions import KELURAHAN  # noqa: E402
+from umkm_graph.core.regions import KELURAHAN  # noqa: E402
 
 TINY = Scale(shops=12, products=360, reviews=150, orders=80)
 

@@ -22,15 +22,15 @@ import httpx2
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from umkm_midtrans.fake import FakeMidtrans
 
 from tests.support import TEST_DATABASE_URL, Api, Person, reset_database
 from tests.test_checkout import CHECKOUT, ERRORS, Market, cart, market, order_count, stock
 from umkm_graph import jobs
 from umkm_graph.app import create_app
+from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
-from umkm_graph.services.catalog import ensure_categories
 from umkm_graph.settings import Settings
-from umkm_midtrans.fake import FakeMidtrans
 
 SERVER_KEY = "SB-Mid-server-umkm-tests"
 PAYMENT_FIELDS = """

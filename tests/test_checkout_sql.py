@@ -8,8 +8,10 @@ import pytest
 from tortoise.models import Model
 
 from tests.support import Api
-from umkm_graph.models import Checkout, Order, OrderLine, OrderTransition, Payment
-from umkm_graph.services import checkout_sql
+from umkm_graph.checkout import sql as checkout_sql
+from umkm_graph.checkout.models import Checkout
+from umkm_graph.orders.models import Order, OrderLine, OrderTransition
+from umkm_graph.payments.models import Payment
 
 
 def _columns(model: type[Model]) -> set[str]:

@@ -22,12 +22,22 @@ import pytest
 import uvicorn
 from umkm_biteship.fake import FakeBiteship
 
-from tests.support import REGISTER, TEST_DATABASE_URL, Api, Person, add_product, city_person, reset_database, sign_up, verified_shop
+from tests.support import (
+    REGISTER,
+    TEST_DATABASE_URL,
+    Api,
+    Person,
+    add_product,
+    city_person,
+    reset_database,
+    sign_up,
+    verified_shop,
+)
 from tests.test_checkout import CHECKOUT, PRODUCT, cart
 from tests.test_orders import attempt
 from umkm_graph.app import create_app
-from umkm_graph.services import delivery
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.delivery import service as delivery
 from umkm_graph.settings import Settings
 
 TIMEOUT = 1.5  # the provider timeout in these tests: the fake answers in milliseconds unless told to be slow

@@ -8,8 +8,8 @@ import pytest
 import strawberry
 
 from tests.support import Api
-from umkm_graph.api.errors import ReadableErrors
-from umkm_graph.services.errors import DomainError, ErrorCode
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.graphql_common.errors import ReadableErrors
 
 
 @strawberry.type

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import Api
-from umkm_graph.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
+from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",

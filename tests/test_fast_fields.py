@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from umkm_graph.api.fast_fields import NOT_IN_MEMORY, PlainFieldsFirst, in_memory
+from umkm_graph.graphql_engine.fast_fields import NOT_IN_MEMORY, PlainFieldsFirst, in_memory
 
 
 @strawberry.enum

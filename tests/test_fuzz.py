@@ -28,15 +28,16 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from tortoise import Tortoise
 
 from tests.support import Api, Person, add_product, verified_shop
 from tests.test_limits import serve
-from umkm_graph.api.schema import build_schema
-from umkm_graph.models import Role, User
-from umkm_graph.services import people
+from umkm_graph.graphql_schema import build_schema
+from umkm_graph.people import service as people
+from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings
 
 EXAMPLES = int(os.environ.get("UMKM_FUZZ_EXAMPLES", "15"))

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import aiohttp
 import httpx2
+from umkm_midtrans.fake import FakeMidtrans
 
 from tests.live import free_port, server_process, subscribe
 from tests.support import Api, Person, sign_up
 from tests.test_crash import BROKEN, CHECKOUT, DEMO_SHOP, _database, _stock
-from umkm_midtrans.fake import FakeMidtrans
 
 IN_FLIGHT = 6
 SERVER_KEY = "SB-Mid-server-shutdown-test"

@@ -19,7 +19,7 @@ import pytest
 from tests.live import live_app
 from tests.support import TEST_DATABASE_URL, Api, add_product, city_person, reset_database, sign_up, verified_shop
 from tests.test_limits import serve_to
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.settings import Settings
 
 

@@ -16,7 +16,6 @@ import re
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,7 +25,7 @@ from tests.test_checkout import market, stock
 from tests.test_two_processes import REDIS_URL, _redis_available
 from umkm_graph import jobs
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
-from umkm_graph.models import Payment
+from umkm_graph.payments.models import Payment
 from umkm_graph.settings import Settings
 
 PAYMENTS = 16

@@ -23,10 +23,10 @@ import pytest
 
 from tests.support import TEST_DATABASE_URL, Api, city_person, reset_database, sign_up, verified_shop
 from umkm_graph.app import create_app
+from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.middleware import MemoryCounters
-from umkm_graph.models import Role, User
-from umkm_graph.services import people
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.people import service as people
+from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings, SettingsError
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -17,8 +17,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 
-from tests.support import TEST_DATABASE_URL, empty_postgres
 import umkm_graph.migrations
+from tests.support import TEST_DATABASE_URL, empty_postgres
 from umkm_graph.app import create_app
 from umkm_graph.cli import main
 from umkm_graph.db import apply_migrations, pending_migrations, tortoise_config, unmigrated_model_changes

@@ -14,9 +14,9 @@ from starlette.applications import Starlette
 from tests.support import TEST_DATABASE_URL, Api, Person, city_person, reset_database, sign_up
 from tests.test_checkout import ADDRESS, ERRORS, ORDER_FIELDS, Market, cart, check_out, market, stock
 from umkm_graph.app import create_app
+from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
-from umkm_graph.models import Role
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.people.models import Role
 from umkm_graph.settings import Settings
 
 ORDER = f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} buyer {{ id name phone }} cancelReason }} }}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
+from umkm_midtrans.provider import signature
+
 from tests.test_cashless import ORDER, SERVER_KEY, Live, live, live_settings, order_of, pay_by_qris  # noqa: F401
 from tests.test_checkout import market, stock
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
-from umkm_midtrans.provider import signature
 
 
 def signed(body: dict[str, object], key: str = SERVER_KEY) -> bytes:

@@ -16,12 +16,22 @@ import pytest
 
 import umkm_graph
 from tests.support import TEST_DATABASE_URL, Api, city_person, reset_database, sign_up
-from tests.test_checkout import ADDRESS, CHECKOUT, DELIVERY_OPTIONS, PAYMENT_METHODS, cart, check_out, market, order_count, stock
+from tests.test_checkout import (
+    ADDRESS,
+    CHECKOUT,
+    DELIVERY_OPTIONS,
+    PAYMENT_METHODS,
+    cart,
+    check_out,
+    market,
+    order_count,
+    stock,
+)
 from tests.test_orders import attempt, read
 from umkm_graph import cli
 from umkm_graph.app import create_app
-from umkm_graph.plugins import PluginError
-from umkm_graph.services.catalog import ensure_categories
+from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.plugin_host import PluginError
 from umkm_graph.settings import Settings
 
 TIMEOUT = 0.3

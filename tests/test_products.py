@@ -158,7 +158,7 @@ def _every_field(type_name: str, nested: dict[str, str]) -> str:
     fails the test, so a new field gets compared too)."""
     from graphql import get_named_type, is_leaf_type
 
-    from umkm_graph.api.schema import build_schema
+    from umkm_graph.graphql_schema import build_schema
 
     fields = build_schema()._schema.get_type(type_name).fields  # type: ignore[union-attr]
     parts = []

@@ -22,8 +22,10 @@ from argon2 import PasswordHasher
 
 from tests.support import TEST_DATABASE_URL, Api, add_product, city_person, sign_up, verified_shop
 from tests.test_limits import serve
-from umkm_graph.models import Order, OrderLine, Product, Role, User
-from umkm_graph.services import people
+from umkm_graph.catalog.models import Product
+from umkm_graph.orders.models import Order, OrderLine
+from umkm_graph.people import service as people
+from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings
 
 BUYERS = 200

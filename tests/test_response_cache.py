@@ -20,9 +20,9 @@ from tests.test_reviews import CHECKOUT, CREATE_REVIEW, _transition, purchased_l
 from tests.test_shops import UPDATE_SHOP
 from tests.test_two_processes import deployed_env
 from umkm_graph import changes
-from umkm_graph.api.response_cache import ResponseCache
 from umkm_graph.app import create_app
-from umkm_graph.models import OrderStatus
+from umkm_graph.graphql_engine.response_cache import ResponseCache
+from umkm_graph.orders.models import OrderStatus
 from umkm_graph.settings import Settings
 
 STOREFRONT = """

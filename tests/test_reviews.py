@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
-from umkm_graph.models import OrderStatus
+from umkm_graph.orders.models import OrderStatus
 
 CREATE_REVIEW = """
 mutation($line: ID!, $rating: Int!, $text: String! = "") {

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from tests.support import Api
+from umkm_graph.catalog.models import Product
+from umkm_graph.checkout.models import Checkout
 from umkm_graph.cli import main
-from umkm_graph.models import Checkout, Order, OrderLine, OrderTransition, Payment, Product, Review, Shop, User
-from umkm_graph.seed import (
+from umkm_graph.core.regions import KELURAHAN
+from umkm_graph.demo.seed import (
     ANCHOR,
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -21,8 +23,12 @@ from umkm_graph.seed import (
     seed_demo_if_empty,
     seed_open_database,
 )
-from umkm_graph.services.nip import parse_nip
-from umkm_graph.services.regions import KELURAHAN
+from umkm_graph.orders.models import Order, OrderLine, OrderTransition
+from umkm_graph.payments.models import Payment
+from umkm_graph.people.models import User
+from umkm_graph.people.nip import parse_nip
+from umkm_graph.reviews.models import Review
+from umkm_graph.shops.models import Shop
 
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token user { role } errors { code } } }"
 PRODUCTS = """

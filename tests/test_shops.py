@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from umkm_graph.models import Role
 from tests.support import CREATE_SHOP, VERIFY_SHOP, Api, city_person, shop_input, sign_up, verified_shop
+from umkm_graph.people.models import Role
 
 SHOP = "query($id: ID, $slug: String) { shop(id: $id, slug: $slug) { id name status npwp kelurahan deliveryFees { kecamatan fee } } }"
 SHOPS = "query($f: ShopFilterInput) { shops(filter: $f) { totalCount edges { node { id name status } } } }"

@@ -9,9 +9,9 @@ import gc
 from collections.abc import AsyncIterator, Iterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -21,19 +21,19 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from umkm_graph import changes
-from umkm_graph.api.context import Context, bearer_token
-from umkm_graph.api.limits import LimitedView
-from umkm_graph.api.persisted import PersistedQueriesView
-from umkm_graph.api.response_cache import ResponseCacheView
-from umkm_graph.api.schema import build_schema
+from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.core.errors import DomainError
 from umkm_graph.db import close_analytics, open_analytics, pending_migrations, prepare_schema, tortoise_config
 from umkm_graph.events_redis import create_event_bus
+from umkm_graph.graphql_common.context import Context, bearer_token
+from umkm_graph.graphql_engine.limits import LimitedView
+from umkm_graph.graphql_engine.persisted import PersistedQueriesView
+from umkm_graph.graphql_engine.response_cache import ResponseCacheView
+from umkm_graph.graphql_schema import build_schema
 from umkm_graph.jobs import run_forever
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
-from umkm_graph.plugins import collect_providers, load_plugins
-from umkm_graph.services.catalog import ensure_categories
-from umkm_graph.services.errors import DomainError
+from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.settings import Settings
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 

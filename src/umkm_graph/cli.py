@@ -28,7 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.demo:
         import asyncio
 
-        from umkm_graph.seed import SeedError, seed_demo_if_empty
+        from umkm_graph.demo.seed import SeedError, seed_demo_if_empty
 
         try:
             summary = asyncio.run(seed_demo_if_empty(settings.database_url))
@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     import asyncio
 
-    from umkm_graph.seed import SeedError, seed_database
+    from umkm_graph.demo.seed import SeedError, seed_database
 
     settings = Settings.from_env()
     try:
@@ -71,7 +71,7 @@ def _migrate(args: argparse.Namespace) -> int:
     import asyncio
 
     from umkm_graph import db
-    from umkm_graph.services.catalog import ensure_categories
+    from umkm_graph.catalog.service import ensure_categories
 
     settings = Settings.from_env()
 
@@ -109,7 +109,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _export_schema(_: argparse.Namespace) -> int:
-    from umkm_graph.api.schema import print_sdl
+    from umkm_graph.graphql_schema import print_sdl
 
     sys.stdout.write(print_sdl())
     return 0
@@ -120,7 +120,7 @@ def _plugins(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from umkm_graph.plugins import PluginError, collect_providers, describe_plugins, load_plugins
+    from umkm_graph.plugin_host import PluginError, collect_providers, describe_plugins, load_plugins
 
     settings = Settings.from_env()
     try:
@@ -153,7 +153,7 @@ def _jobs(args: argparse.Namespace) -> int:
     from umkm_graph import jobs
     from umkm_graph.db import close_database, open_database
     from umkm_graph.events_redis import create_event_bus
-    from umkm_graph.plugins import collect_providers, load_plugins
+    from umkm_graph.plugin_host import collect_providers, load_plugins
 
     settings = Settings.from_env()
 
@@ -185,9 +185,9 @@ def _report(args: argparse.Namespace) -> int:
     import asyncio
     from pathlib import Path
 
+    from umkm_graph.city.report import render
+    from umkm_graph.core.errors import DomainError
     from umkm_graph.db import close_database, open_database
-    from umkm_graph.services.errors import DomainError
-    from umkm_graph.services.report import render
 
     settings = Settings.from_env()
 

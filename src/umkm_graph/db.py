@@ -13,10 +13,12 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
 
-from umkm_graph.models import MODEL_MODULES
 from umkm_graph.settings import Settings
 
 MIGRATIONS_MODULE = "umkm_graph.migrations"
+# Each domain's tortoise models, all in tortoise's one app "models" (foreign keys name them "models.Shop", ...).
+MODEL_MODULES = [f"umkm_graph.{domain}.models" for domain in (
+    "people", "shops", "catalog", "payments", "orders", "delivery", "checkout", "reviews", "city")]
 
 
 def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:

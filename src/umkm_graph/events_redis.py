@@ -14,16 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from umkm_graph.events import CatalogChanged, E, Event, Handler, LocalEventBus, OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.settings import Settings
-from umkm_graph.events import (
-    CatalogChanged,
-    E,
-    Event,
-    Handler,
-    LocalEventBus,
-    OrderStatusChanged,
-    PaymentStatusChanged,
-)
 
 log = logging.getLogger("umkm_graph.events")
 _TYPES: dict[str, type] = {cls.__name__: cls for cls in (OrderStatusChanged, PaymentStatusChanged, CatalogChanged)}

@@ -15,12 +15,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from umkm_graph.core.claims import claim, unclaimed
+from umkm_graph.core.errors import DomainError
+from umkm_graph.delivery import service as delivery
 from umkm_graph.events import EventBus
-from umkm_graph.models import Payment, PaymentStatus
-from umkm_graph.plugins import Providers
-from umkm_graph.services import delivery, payment_events, payments
-from umkm_graph.services.claims import claim, unclaimed
-from umkm_graph.services.errors import DomainError
+from umkm_graph.orders import payment_events
+from umkm_graph.payments import service as payments
+from umkm_graph.payments.models import Payment, PaymentStatus
+from umkm_graph.plugin_host import Providers
 
 log = logging.getLogger("umkm_graph.jobs")
 

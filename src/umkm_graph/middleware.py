@@ -20,9 +20,9 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from umkm_graph.api.limits import error_body
-from umkm_graph.api.persisted import DocumentStore, document_store
-from umkm_graph.services.people import LoginThrottle, token_subject
+from umkm_graph.graphql_engine.limits import error_body
+from umkm_graph.graphql_engine.persisted import DocumentStore, document_store
+from umkm_graph.people.service import LoginThrottle, token_subject
 from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.middleware")

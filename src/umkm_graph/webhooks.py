@@ -16,10 +16,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from umkm_graph.core.errors import DomainError
+from umkm_graph.delivery import service as delivery
+from umkm_graph.delivery.models import ShipmentEventSource
 from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider, WebhookPayloadError, WebhookSignatureError
-from umkm_graph.models import PaymentEventSource, ShipmentEventSource
-from umkm_graph.services import delivery, payment_events
-from umkm_graph.services.errors import DomainError
+from umkm_graph.orders import payment_events
+from umkm_graph.payments.models import PaymentEventSource
 
 log = logging.getLogger("umkm_graph.webhooks")
 

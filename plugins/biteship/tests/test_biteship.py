@@ -7,11 +7,11 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-
 from umkm_biteship.fake import FAKE_API_KEY, FAKE_WEBHOOK_SECRET, FakeBiteship
 from umkm_biteship.plugin import register_delivery_providers
 from umkm_biteship.provider import BiteshipCourier
 from umkm_biteship.settings import DEFAULT_WEBHOOK_HEADER, BiteshipSettings
+
 from umkm_graph.hookspecs import (
     BuyerInfo,
     Destination,

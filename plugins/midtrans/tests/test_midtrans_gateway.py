@@ -9,6 +9,8 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+from umkm_midtrans.fake import FakeMidtrans
+from umkm_midtrans.provider import Midtrans, MidtransConfig, MidtransUnavailable, rupiah, signature
 
 from umkm_graph.hookspecs import (
     BuyerInfo,
@@ -23,8 +25,6 @@ from umkm_graph.hookspecs import (
     WebhookPayloadError,
     WebhookSignatureError,
 )
-from umkm_midtrans.fake import FakeMidtrans
-from umkm_midtrans.provider import Midtrans, MidtransConfig, MidtransUnavailable, rupiah, signature
 
 KEY = "SB-Mid-server-test"
 SHOP = ShopInfo(id=1, name="Toko Bu Endang", kecamatan="Klojen", kelurahan="Kauman", address="Jl. Kauman 12",

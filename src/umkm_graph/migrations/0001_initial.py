@@ -1,16 +1,17 @@
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 from orjson import loads
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
+from tortoise.migrations import operations as ops
+
+from umkm_graph.catalog.models import PriceUnit, ProductUnit
+from umkm_graph.delivery.models import ShipmentEventSource
 from umkm_graph.hookspecs import DeliveryKind, PaymentEventStatus, ShipmentStatus
-from umkm_graph.models.analytics import PriceUnit
-from umkm_graph.models.catalog import ProductUnit, ShopStatus
-from umkm_graph.models.delivery import ShipmentEventSource
-from umkm_graph.models.orders import OrderStatus, new_order_reference
-from umkm_graph.models.payments import PaymentEventSource, PaymentStatus
-from umkm_graph.models.people import Role
-from tortoise import fields
+from umkm_graph.orders.models import OrderStatus, new_order_reference
+from umkm_graph.payments.models import PaymentEventSource, PaymentStatus
+from umkm_graph.people.models import Role
+from umkm_graph.shops.models import ShopStatus
+
 
 class Migration(migrations.Migration):
     initial = True

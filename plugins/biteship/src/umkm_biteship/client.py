@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from umkm_graph.hookspecs import ProviderRefused
-
 from umkm_biteship.settings import BiteshipSettings
+from umkm_graph.hookspecs import ProviderRefused
 
 JSONObject = dict[str, Any]
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from umkm_graph.hookspecs import DeliveryProvider, hookimpl
-from umkm_graph.settings import Settings
-
 from umkm_biteship.provider import BiteshipCourier
 from umkm_biteship.settings import BiteshipSettings
+from umkm_graph.hookspecs import DeliveryProvider, hookimpl
+from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_biteship")
 

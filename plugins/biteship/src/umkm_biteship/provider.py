@@ -16,6 +16,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from umkm_biteship.client import BiteshipClient
+from umkm_biteship.settings import BiteshipSettings
 from umkm_graph.hookspecs import (
     DeliveryKind,
     DeliveryProvider,
@@ -32,9 +34,6 @@ from umkm_graph.hookspecs import (
     WebhookPayloadError,
     WebhookSignatureError,
 )
-
-from umkm_biteship.client import BiteshipClient
-from umkm_biteship.settings import BiteshipSettings
 
 log = logging.getLogger("umkm_biteship")
 

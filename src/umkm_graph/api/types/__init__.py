@@ -1,1 +1,0 @@
-"""GraphQL object types, built from models and resolving relations through the per-request loaders."""

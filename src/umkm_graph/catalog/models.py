@@ -1,0 +1,76 @@
+"""The catalog: a small category tree, products with their stock, and the history of every price."""
+
+from __future__ import annotations
+
+import enum
+
+from tortoise import fields
+
+from umkm_graph.core.models import Model
+
+
+class ProductUnit(str, enum.Enum):
+    KG = "KG"
+    LITRE = "LITRE"
+    PIECE = "PIECE"
+    TRAY = "TRAY"
+    PACK = "PACK"
+
+
+class PriceUnit(str, enum.Enum):
+    """What a normalised price is per, so packs of different sizes compare."""
+
+    KG = "KG"
+    LITRE = "LITRE"
+
+
+class Category(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=64, unique=True)
+    name = fields.CharField(max_length=64)
+    parent = fields.ForeignKeyField("models.Category", related_name="children", null=True, db_index=True)
+
+    class Meta:
+        table = "categories"
+
+
+class Product(Model):
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="products", db_index=True)
+    category = fields.ForeignKeyField("models.Category", related_name="products", db_index=True)
+    name = fields.CharField(max_length=160)
+    description = fields.TextField(default="")
+    unit = fields.CharEnumField(ProductUnit, max_length=8)
+    pack_size = fields.DecimalField(max_digits=10, decimal_places=3, default=1)
+    # Net weight of one pack, so a tray of eggs can still be compared per kg.
+    net_weight_grams = fields.IntField(null=True)
+    price = fields.BigIntField()
+    stock = fields.IntField(default=0)
+    is_active = fields.BooleanField(default=True, db_index=True)
+    image_urls: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
+    # Kept by the reviews service in the review's transaction; rating = rating_sum / review_count, 0 when unrated.
+    rating_sum = fields.IntField(default=0)
+    review_count = fields.IntField(default=0)
+    rating = fields.FloatField(default=0.0)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "products"
+
+
+class PriceChange(Model):
+    """One price a listing had from a moment on: written with the product, and again whenever its price changes."""
+
+    id = fields.IntField(primary_key=True)
+    product = fields.ForeignKeyField("models.Product", related_name="price_changes", db_index=True)
+    price = fields.BigIntField()  # of one pack
+    unit_price = fields.BigIntField(null=True)  # per kg or litre, rounded half up; null when the unit allows none
+    per = fields.CharEnumField(PriceUnit, max_length=8, null=True)
+    changed_by = fields.ForeignKeyField(
+        "models.User", related_name="price_changes_made", null=True, on_delete=fields.SET_NULL
+    )
+    changed_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "price_changes"

@@ -1,0 +1,200 @@
+"""Every hand-written SQL statement of checkout, in one place: the stock of a whole cart in one conditional update
+(SQLite), and on PostgreSQL the stock and every row of a checkout in one statement, all or nothing.
+
+tortoise can neither update each row by its own quantity and say which rows it changed, nor insert rows that point at
+rows inserted in the same statement. On PostgreSQL each statement is a round trip, and round trips were most of a
+checkout's time (docs/performance.md). tests/test_checkout_sql.py checks that the statements write every column the
+models have; the checkout tests run them on whichever database the suite uses.
+
+- Stock: each line a conditional update (stock >= quantity). On PostgreSQL the rows are locked in product order first,
+  so two carts sharing products cannot deadlock, and nothing is taken unless every line can be; SQLite (3.35 or later,
+  for RETURNING) has one writer at a time, and its caller rolls back when a line is missing.
+- Rows (PostgreSQL): the checkout, its orders, and each order's lines, payment and first transition, as data-modifying
+  CTEs of the statement that takes the stock, so a failure anywhere writes nothing and needs no BEGIN or COMMIT round
+  trip. Children find their order by its unique reference. The values come from unsaved model instances, converted by
+  their own fields, so defaults and enums are the models'. SQLite (no data-modifying CTEs) writes the same instances
+  through tortoise, in a transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
+
+from umkm_graph.catalog.models import Product
+from umkm_graph.checkout.models import Checkout
+from umkm_graph.orders.models import Order, OrderLine, OrderTransition
+from umkm_graph.payments.models import Payment
+from umkm_graph.shops.models import Shop
+
+
+def _take_sqlite(count: int) -> str:
+    quantity = "CASE id " + " ".join(["WHEN ? THEN ?"] * count) + " END"
+    return (f"UPDATE products SET stock = stock - {quantity} "
+            f"WHERE id IN ({', '.join(['?'] * count)}) AND stock >= {quantity} RETURNING id")
+
+
+async def take_stocks(connection: BaseDBAsyncClient, wanted: Mapping[int, int]) -> set[int]:
+    """(SQLite) Take each product's quantity where its stock suffices; the ids of the products taken. Call it inside the
+    transaction that writes the order, and roll back when an id is missing: the other lines stay taken otherwise."""
+    if not wanted:
+        return set()
+    ids = sorted(wanted)
+    cases = [value for i in ids for value in (i, wanted[i])]
+    rows = await connection.execute_query_dict(_take_sqlite(len(ids)), [*cases, *ids, *cases])
+    return {row["id"] for row in rows}
+
+
+def _loaded_columns(model: type[Model]) -> list[str]:
+    """The columns tortoise reads into a whole instance of the model (what Model._init_from_db takes)."""
+    meta = model._meta
+    return [key for key, _, _ in (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)]
+
+
+@functools.cache
+def _cart_sql(dialect: str, count: int) -> str:
+    products, shops = _loaded_columns(Product), _loaded_columns(Shop)
+    columns = [f'p."{c}"' for c in products] + [f's."{c}" AS "shop.{c}"' for c in shops]
+    wanted = "= ANY($1::int[])" if dialect == "postgres" else f"IN ({', '.join(['?'] * count)})"
+    return f"SELECT {', '.join(columns)} FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id {wanted}"
+
+
+async def cart_products(ids: Sequence[int]) -> dict[int, Product]:
+    """The products of these ids, each with its shop loaded, by id: what Product.filter(id__in=ids)
+    .select_related("shop") reads, in a statement written once instead of built by tortoise on every checkout."""
+    if not ids:
+        return {}
+    connection = Product._meta.db
+    dialect = connection.capabilities.dialect
+    rows = await connection.execute_query_dict(_cart_sql(dialect, len(ids)),
+                                               [list(ids)] if dialect == "postgres" else list(ids))
+    found: dict[int, Product] = {}
+    products, shops = _loaded_columns(Product), _loaded_columns(Shop)
+    for row in rows:
+        product = Product._init_from_db(**{c: row[c] for c in products})
+        object.__setattr__(product, "_shop", Shop._init_from_db(**{c: row[f"shop.{c}"] for c in shops}))
+        found[product.id] = product
+    return found
+
+
+@dataclass
+class NewOrder:
+    """An order to write, with the rows that hang on it; none saved yet, none pointing at its parent yet."""
+
+    order: Order
+    lines: list[OrderLine]
+    payment: Payment
+    transition: OrderTransition
+
+
+# Each table's columns as the statement writes them (the parent's id aside), with their PostgreSQL array types.
+CHECKOUT_COLUMNS = (("buyer_id", "int"), ("total", "bigint"), ("created_at", "timestamptz"))
+ORDER_COLUMNS = (
+    ("shop_id", "int"), ("buyer_id", "int"), ("reference", "text"), ("status", "text"), ("delivery_method", "text"),
+    ("delivery_provider", "text"), ("delivery_service", "text"), ("delivery_reference", "text"),
+    ("delivery_fee", "bigint"), ("delivery_kecamatan", "text"), ("delivery_kelurahan", "text"),
+    ("delivery_address", "text"), ("pickup_code", "text"), ("payment_method", "text"), ("subtotal", "bigint"),
+    ("total", "bigint"), ("note", "text"), ("cancel_reason", "text"), ("created_at", "timestamptz"),
+    ("updated_at", "timestamptz"),
+)
+LINE_COLUMNS = (("product_id", "int"), ("product_name", "text"), ("unit_price", "bigint"), ("quantity", "int"),
+                ("line_total", "bigint"))
+PAYMENT_COLUMNS = (
+    ("method", "text"), ("provider", "text"), ("amount", "bigint"), ("status", "text"), ("reference", "text"),
+    ("provider_reference", "text"), ("confirmed_by_id", "int"), ("paid_at", "timestamptz"), ("action_kind", "text"),
+    ("action_value", "text"), ("action_bank", "text"), ("expires_at", "timestamptz"), ("refunded_amount", "bigint"),
+    ("claimed_until", "timestamptz"), ("created_at", "timestamptz"),
+)
+TRANSITION_COLUMNS = (("from_status", "text"), ("to_status", "text"), ("actor_id", "int"), ("reason", "text"),
+                      ("created_at", "timestamptz"))
+# What each table's statement writes besides CHECKOUT_COLUMNS etc.: the generated id, and the parent's id.
+PARENT_COLUMN = {"checkouts": None, "orders": "checkout_id", "order_lines": "order_id", "payments": "order_id",
+                 "order_transitions": "order_id"}
+
+
+def _child_insert(table: str, columns: Sequence[tuple[str, str]], first: int) -> str:
+    """INSERT the rows of unnest($first...) under the order whose reference is in the first array."""
+    names = ", ".join(name for name, _ in columns)
+    arrays = ", ".join(f"${first + 1 + i}::{kind}[]" for i, (_, kind) in enumerate(columns))
+    picked = ", ".join(f"x.{name}" for name, _ in columns)
+    # Ids in the order of the arrays, as tortoise's inserts one by one would give them (the join may emit any order).
+    return (f"INSERT INTO {table} (order_id, {names}) SELECT o.id, {picked} FROM o "
+            f"JOIN unnest(${first}::text[], {arrays}) WITH ORDINALITY AS x(order_reference, {names}, position) "
+            "ON x.order_reference = o.reference ORDER BY x.position")
+
+
+def _write_postgres_sql() -> str:
+    order_names = ", ".join(name for name, _ in ORDER_COLUMNS)
+    order_picked = ", ".join(f"x.{name}" for name, _ in ORDER_COLUMNS)
+    first = 3 + len(CHECKOUT_COLUMNS) + 1
+    order_arrays = ", ".join(f"${first + i}::{kind}[]" for i, (_, kind) in enumerate(ORDER_COLUMNS))
+    first += len(ORDER_COLUMNS)
+    lines = _child_insert("order_lines", LINE_COLUMNS, first)
+    first += len(LINE_COLUMNS) + 1
+    payments = _child_insert("payments", PAYMENT_COLUMNS, first)
+    first += len(PAYMENT_COLUMNS) + 1
+    transitions = _child_insert("order_transitions", TRANSITION_COLUMNS, first)
+    # `wanted` locks the cart's rows as its sort emits them, in id order, and (READ COMMITTED) reads the stock of their
+    # newest versions, so `enough` is exact; `taken` updates all of them or none, and every insert hangs on `c`, which
+    # is written only when all lines were taken.
+    return (
+        "WITH wanted AS MATERIALIZED (SELECT p.id, p.stock, w.quantity FROM products p "
+        "JOIN unnest($1::int[], $2::int[]) AS w(id, quantity) ON w.id = p.id ORDER BY p.id FOR UPDATE OF p),\n"
+        "enough AS (SELECT count(*) = $3 AS all_lines FROM wanted WHERE stock >= quantity),\n"
+        "taken AS (UPDATE products p SET stock = p.stock - wanted.quantity FROM wanted, enough "
+        "WHERE enough.all_lines AND p.id = wanted.id RETURNING p.id),\n"
+        "c AS (INSERT INTO checkouts (buyer_id, total, created_at) SELECT $4, $5, $6 "
+        "WHERE (SELECT count(*) FROM taken) = $3 RETURNING id),\n"
+        f"o AS (INSERT INTO orders (checkout_id, {order_names}) SELECT c.id, {order_picked} FROM c, "
+        f"unnest({order_arrays}) WITH ORDINALITY AS x({order_names}, position) ORDER BY x.position "
+        "RETURNING id, reference),\n"
+        f"l AS ({lines}),\np AS ({payments}),\nt AS ({transitions})\n"
+        "SELECT c.id AS checkout_id, o.id, o.reference, NULL AS enough FROM c, o\n"
+        "UNION ALL SELECT NULL, NULL, NULL, id FROM wanted WHERE stock >= quantity"
+    )
+
+
+WRITE_POSTGRES = _write_postgres_sql()
+
+
+def _value(instance: Model, column: str) -> Any:
+    """The column's value as tortoise would write it (enums as their values, auto_now times filled in)."""
+    return instance._meta.fields_map[column].to_db_value(getattr(instance, column), instance)
+
+
+def _arrays(rows: Sequence[tuple[str, Model]], columns: Sequence[tuple[str, str]]) -> list[list[Any]]:
+    """The order references, then one array per column, of (reference, instance) rows."""
+    return [[reference for reference, _ in rows], *([_value(row, name) for _, row in rows] for name, _ in columns)]
+
+
+async def write_postgres(
+    connection: BaseDBAsyncClient, wanted: Mapping[int, int], checkout: Checkout, orders: Sequence[NewOrder]
+) -> set[int]:
+    """Take the stock of every line and write every row, in one statement, or nothing at all. The ids of the products
+    whose stock sufficed: when that is all of `wanted`, the checkout and the orders were written and got their ids,
+    as if tortoise had saved them; otherwise nothing was written."""
+    ids = sorted(wanted)
+    params: list[Any] = [ids, [wanted[i] for i in ids], len(ids)]
+    params += [_value(checkout, name) for name, _ in CHECKOUT_COLUMNS]
+    params += [[_value(new.order, name) for new in orders] for name, _ in ORDER_COLUMNS]
+    params += _arrays([(new.order.reference, line) for new in orders for line in new.lines], LINE_COLUMNS)
+    params += _arrays([(new.order.reference, new.payment) for new in orders], PAYMENT_COLUMNS)
+    params += _arrays([(new.order.reference, new.transition) for new in orders], TRANSITION_COLUMNS)
+    rows = await connection.execute_query_dict(WRITE_POSTGRES, params)
+    enough = {row["enough"] for row in rows if row["enough"] is not None}
+    written = {row["reference"]: row for row in rows if row["reference"] is not None}
+    if not written:
+        if enough == set(ids):
+            raise RuntimeError("every line had its stock, yet the checkout was not written")
+        return enough
+    checkout.pk = next(iter(written.values()))["checkout_id"]
+    checkout._saved_in_db = True
+    for new in orders:
+        new.order.pk = written[new.order.reference]["id"]
+        new.order._saved_in_db = True
+    return enough

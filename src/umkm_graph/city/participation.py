@@ -1,0 +1,208 @@
+"""ASN participation: per OPD, how many registered ASN bought from UMKM in a period, how much, where and what, and
+how many reached the monthly spend target; and one ASN's own progress.
+
+A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
+fee). An ASN is an account with a NIP, in the OPD it names now; registered ASN are those whose account existed before the
+period ended. Every figure about people passes through disclosure.withheld, so no answer shows fewer than k of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from tortoise.exceptions import IntegrityError
+
+from umkm_graph.city import analytics_sql as sql
+from umkm_graph.city.analytics import Period, month_key, parse_month, today_wib
+from umkm_graph.city.disclosure import shown, withheld
+from umkm_graph.city.models import SpendTarget
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.people.models import User
+
+MAX_TARGET = 100_000_000
+
+
+@dataclass(frozen=True)
+class SpendCell:
+    """ASN spend in one kecamatan or category; figures are None when withheld."""
+
+    key: str
+    people: int  # how many distinct ASN bought here; never shown when withheld
+    spend: int
+    suppressed: bool = False
+
+    def hide(self) -> SpendCell:
+        return replace(self, suppressed=True)
+
+
+@dataclass(frozen=True)
+class OpdParticipation:
+    """One OPD's row, or all ASN's (opd None). Withheld figures are None, and suppressed says that some are; a row
+    withheld whole has no figures and no breakdowns."""
+
+    opd: str | None
+    registered: int | None
+    buyers: int | None
+    spend: int | None
+    median_spend: int | None
+    compliant: int | None  # buyers whose spend reached the target; None without a target, or withheld
+    by_kecamatan: list[SpendCell] = field(default_factory=list)
+    by_category: list[SpendCell] = field(default_factory=list)
+    suppressed: bool = False
+
+    @property
+    def buying_share(self) -> float | None:
+        return _share(self.buyers, self.registered)
+
+    @property
+    def compliance_share(self) -> float | None:
+        return _share(self.compliant, self.registered)
+
+
+@dataclass(frozen=True)
+class Participation:
+    period: Period
+    min_group_size: int
+    target: int | None  # the month's spend target; None for a date range or when the city has set none
+    city: OpdParticipation
+    opds: list[OpdParticipation]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One group's counts, as SQL gives them: an OPD's, or all ASN's (opd '')."""
+
+    opd: str
+    registered: int = 0
+    buyers: int = 0
+    spend: int = 0
+    median_spend: int | None = None
+    compliant: int = 0
+
+
+def _share(part: int | None, whole: int | None) -> float | None:
+    return None if part is None or not whole else part / whole
+
+
+async def target_for(month_first: dt.date) -> SpendTarget | None:
+    """The target in force in a month: the latest one set from that month or before."""
+    return await SpendTarget.filter(effective_from__lte=month_first).order_by("-effective_from").first()
+
+
+async def participation(period: Period, k: int) -> Participation:
+    """Participation per OPD and for the city, with every group of fewer than k people withheld."""
+    target = await target_for(period.first) if period.month else None
+    amount = target.amount if target else None
+    groups = [
+        _Group(opd=str(row["opd"]), registered=int(row["registered"]), buyers=int(row["buyers"]),
+               spend=int(row["spend"]), compliant=int(row["compliant"]),
+               median_spend=None if row["median_spend"] is None else int(row["median_spend"]))
+        for row in await sql.fetch(sql.participation(sql.dialect()), start=period.start, end=period.end,
+                                   target=amount)
+    ]
+    cells = {by: await _cells(by, period) for by in ("kecamatan", "category")}
+    city = _city(next((g for g in groups if g.opd == ""), _Group("")), cells, k, amount is not None)
+    opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), cells, k, amount is not None)
+    return Participation(period, k, amount, city, opds)
+
+
+Cells = dict[str, dict[str, list[SpendCell]]]  # by breakdown, then by group ('' for all ASN)
+
+
+async def _cells(by: str, period: Period) -> dict[str, list[SpendCell]]:
+    grouped: dict[str, list[SpendCell]] = {}
+    statement = sql.participation_breakdown(sql.dialect(), by)  # type: ignore[arg-type]
+    for row in await sql.fetch(statement, start=period.start, end=period.end):
+        grouped.setdefault(row["opd"], []).append(SpendCell(str(row["key"]), int(row["people"]), int(row["spend"])))
+    return {key: sorted(found, key=lambda cell: cell.key) for key, found in grouped.items()}
+
+
+def _breakdown(found: Sequence[SpendCell], k: int) -> list[SpendCell]:
+    hidden = withheld([cell.people for cell in found], k)
+    return [cell.hide() if i in hidden else cell for i, cell in enumerate(found)]
+
+
+def _row(group: _Group, cells: Cells, k: int, has_target: bool, compliance_hidden: bool) -> OpdParticipation:
+    compliant = None if not has_target or compliance_hidden else group.compliant
+    return OpdParticipation(
+        opd=group.opd or None, registered=group.registered, buyers=group.buyers, spend=group.spend,
+        median_spend=group.median_spend, compliant=compliant,
+        by_kecamatan=_breakdown(cells["kecamatan"].get(group.opd, []), k),
+        by_category=_breakdown(cells["category"].get(group.opd, []), k),
+        suppressed=compliant is None and has_target,
+    )
+
+
+def _hidden(opd: str | None) -> OpdParticipation:
+    return OpdParticipation(opd, None, None, None, None, None, suppressed=True)
+
+
+def _city(group: _Group, cells: Cells, k: int, has_target: bool) -> OpdParticipation:
+    if group.registered < k or not shown(group.buyers, k):
+        return _hidden(None)
+    return _row(group, cells, k, has_target, not shown(group.compliant, k))
+
+
+def _opds(groups: list[_Group], cells: Cells, k: int, has_target: bool) -> list[OpdParticipation]:
+    """Rows of OPDs with fewer than k registered ASN are withheld whole; so is a row whose buyers number 1 to k-1, and
+    its complement, so the city's row minus the shown ones never reveals a small group. Compliance counts are withheld
+    the same way among the rows left."""
+    small = {i for i, group in enumerate(groups) if group.registered < k}
+    hidden = withheld([group.buyers for group in groups], k, forced=small)
+    compliance_hidden = withheld([group.compliant for group in groups], k, forced=hidden)
+    return [_hidden(group.opd) if i in hidden else _row(group, cells, k, has_target, i in compliance_hidden)
+            for i, group in enumerate(groups)]
+
+
+# --- targets and one ASN's progress ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AsnProgress:
+    month: str
+    target: int | None
+    spent: int  # completed orders placed this month
+    completed_orders: int
+    pending: int  # orders placed this month and still on their way (they count once completed)
+
+    @property
+    def reached(self) -> bool | None:
+        return None if self.target is None else self.spent >= self.target
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.target is None else max(self.target - self.spent, 0)
+
+
+async def asn_progress(user: User, month: str | None) -> AsnProgress | None:
+    """An ASN's own spend in a month (this month, WIB, by default) against the target; None for anyone else."""
+    if not user.is_asn:
+        return None
+    period = parse_month(month if month is not None else month_key(today_wib()), "month")
+    target = await target_for(period.first)
+    (row,) = await sql.fetch(sql.ASN_PROGRESS, buyer=user.id, start=period.start, end=period.end)
+    return AsnProgress(
+        month=period.month or "", target=target.amount if target else None, spent=int(row["spent"] or 0),
+        completed_orders=int(row["completed"] or 0), pending=int(row["pending"] or 0),
+    )
+
+
+async def set_spend_target(officer: User, month: str, amount: int) -> SpendTarget:
+    """The officer's target applies from this month on, until a later month's target; setting a month again replaces
+    its amount."""
+    period = parse_month(month, "month")
+    if not 1 <= amount <= MAX_TARGET:
+        raise DomainError(ErrorCode.INVALID, f"A target is 1 to {MAX_TARGET} rupiah", "amount")
+    values = {"amount": amount, "set_by_id": officer.id}
+    if not await SpendTarget.filter(effective_from=period.first).update(**values):
+        try:
+            await SpendTarget.create(effective_from=period.first, **values)
+        except IntegrityError:  # another officer set this month at the same moment: the last word wins
+            await SpendTarget.filter(effective_from=period.first).update(**values)
+    return await SpendTarget.get(effective_from=period.first)
+
+
+async def spend_targets() -> list[SpendTarget]:
+    return await SpendTarget.all().order_by("-effective_from")

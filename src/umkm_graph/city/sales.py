@@ -1,0 +1,84 @@
+"""Sales aggregates: GMV, orders and buyers per WIB day, week or month, crossed with any of the shop's kecamatan, the
+product's category, the payment method (or just cash on delivery versus cashless) and the buyer type (ASN or resident).
+
+A sale is a COMPLETED order dated by when it was placed; GMV is its goods (subtotal), or, crossed with category, its lines.
+Each row counts the distinct buyers behind it, and disclosure.withheld hides rows of fewer than k of them within each
+bucket, so a bucket's total (asked without dimensions) minus its shown rows never reveals a small group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from umkm_graph.city import analytics_sql as sql
+from umkm_graph.city.analytics import Interval, Period
+from umkm_graph.city.disclosure import withheld
+from umkm_graph.core.errors import DomainError, ErrorCode
+
+MAX_ROWS = 10_000
+
+
+class SalesDimension(enum.Enum):
+    KECAMATAN = "kecamatan"
+    CATEGORY = "category"
+    PAYMENT_METHOD = "payment_method"
+    PAYMENT_KIND = "payment_kind"  # COD or CASHLESS
+    BUYER_TYPE = "buyer_type"  # ASN or RESIDENT
+
+
+@dataclass(frozen=True)
+class SalesRow:
+    start: dt.date  # the bucket's first day
+    keys: dict[str, str]  # the row's value of each dimension asked for, by SalesDimension value
+    orders: int | None
+    gmv: int | None
+    buyers: int | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class SalesReport:
+    period: Period
+    interval: Interval
+    dimensions: tuple[SalesDimension, ...]
+    min_group_size: int
+    rows: list[SalesRow]
+
+
+async def sales(
+    period: Period, interval: Interval, dimensions: Sequence[SalesDimension], k: int, cash_methods: Collection[str]
+) -> SalesReport:
+    """Sales per bucket and dimension values; `cash_methods` are the payment method codes paid in cash on delivery."""
+    dims = tuple(dict.fromkeys(dimensions))  # each once, in the order asked
+    names = [dim.value for dim in dims]
+    statement = sql.sales(sql.dialect(), interval, names)
+    rows = await sql.fetch(statement, start=period.start, end=period.end, cash_methods=sorted(cash_methods),
+                           limit=MAX_ROWS + 1)
+    if len(rows) > MAX_ROWS:
+        raise DomainError(ErrorCode.INVALID, f"More than {MAX_ROWS} rows: ask for a longer interval, a shorter period "
+                                             "or fewer dimensions", "by")
+    found = sorted(
+        (SalesRow(dt.date.fromisoformat(str(row["start_day"])), {name: str(row[name]) for name in names},
+                  int(row["orders"]), int(row["gmv"]), int(row["buyers"]))
+         for row in rows),
+        key=lambda r: (r.start, [r.keys[name] for name in names]),
+    )
+    return SalesReport(period, interval, dims, k, _suppress(found, k))
+
+
+def _suppress(rows: list[SalesRow], k: int) -> list[SalesRow]:
+    out: list[SalesRow] = []
+    start = 0
+    while start < len(rows):
+        end = start
+        while end < len(rows) and rows[end].start == rows[start].start:
+            end += 1
+        bucket = rows[start:end]
+        hidden = withheld([row.buyers or 0 for row in bucket], k)
+        out += [SalesRow(row.start, row.keys, None, None, None, True) if i in hidden else row
+                for i, row in enumerate(bucket)]
+        start = end
+    return out

@@ -1,0 +1,163 @@
+"""UMKM scorecards and leaderboards: how each shop sold and served in a period.
+
+Counted are the shop's orders placed in the period that reached PLACED (a cashless order never paid was never the
+shop's to serve). Of those:
+- GMV: the goods (subtotal) of the COMPLETED ones; completed orders; distinct buyers of those; the share of those buyers
+  who are ASN (withheld when they are 1 to k-1 people, as it describes them);
+- decided orders: DELIVERED, COMPLETED or CANCELLED; the fulfilment rate is the delivered or completed share of them, the
+  seller cancellation rate the share the shop's owner cancelled;
+- the median time to accept: from the first PLACED to the first ACCEPTED step, in whole seconds, shown in minutes;
+- reviews of the shop written in the period: their count and average rating.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from umkm_graph.catalog.models import Category
+from umkm_graph.city import analytics_sql as sql
+from umkm_graph.city.analytics import Period
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.regions import canonical_kecamatan
+from umkm_graph.people.access import require_user
+from umkm_graph.people.models import Role, User
+from umkm_graph.shops.models import Shop
+
+
+class ScorecardFigure(enum.Enum):
+    """What a leaderboard ranks shops by."""
+
+    GMV = "GMV"
+    ORDERS = "ORDERS"
+    COMPLETED_ORDERS = "COMPLETED_ORDERS"
+    BUYERS = "BUYERS"
+    ASN_BUYER_SHARE = "ASN_BUYER_SHARE"
+    FULFILMENT_RATE = "FULFILMENT_RATE"
+    SELLER_CANCELLATION_RATE = "SELLER_CANCELLATION_RATE"
+    MEDIAN_MINUTES_TO_ACCEPT = "MEDIAN_MINUTES_TO_ACCEPT"
+    AVERAGE_RATING = "AVERAGE_RATING"
+    REVIEW_COUNT = "REVIEW_COUNT"
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    shop_id: int
+    period: Period
+    gmv: int
+    orders: int
+    completed_orders: int
+    buyers: int
+    asn_buyer_share: float | None
+    asn_buyer_share_suppressed: bool
+    decided_orders: int
+    fulfilled_orders: int
+    seller_cancelled_orders: int
+    median_seconds_to_accept: int | None
+    review_count: int
+    rating_sum: int
+    rank: int | None = None
+
+    @property
+    def fulfilment_rate(self) -> float | None:
+        return self.fulfilled_orders / self.decided_orders if self.decided_orders else None
+
+    @property
+    def seller_cancellation_rate(self) -> float | None:
+        return self.seller_cancelled_orders / self.decided_orders if self.decided_orders else None
+
+    @property
+    def median_minutes_to_accept(self) -> float | None:
+        seconds = self.median_seconds_to_accept
+        return None if seconds is None else round(seconds / 60, 1)
+
+    @property
+    def average_rating(self) -> float | None:
+        return round(self.rating_sum / self.review_count, 2) if self.review_count else None
+
+
+@dataclass(frozen=True)
+class LeaderboardQuery:
+    period: Period
+    kecamatan: str | None = None
+    category: str | None = None  # a slug; a parent category includes its children
+    sort: ScorecardFigure = ScorecardFigure.GMV
+    descending: bool = True
+
+
+def _scorecard(row: dict[str, object], period: Period, k: int, rank: int | None) -> Scorecard:
+    n = {key: int(value) for key, value in row.items() if value is not None}  # type: ignore[call-overload]
+    buyers = n["buyers"]
+    shown = buyers >= k
+    return Scorecard(
+        shop_id=n["shop_id"], period=period, gmv=n["gmv"], orders=n["orders"], completed_orders=n["completed"],
+        buyers=buyers, asn_buyer_share=n["asn_buyers"] / buyers if shown else None,
+        asn_buyer_share_suppressed=0 < buyers < k, decided_orders=n["decided"], fulfilled_orders=n["fulfilled"],
+        seller_cancelled_orders=n["seller_cancelled"], median_seconds_to_accept=n.get("median_accept_s"),
+        review_count=n["reviews"], rating_sum=n["rating_sum"], rank=rank,
+    )
+
+
+async def shop_scorecard(user: User | None, shop_id: int, period: Period, k: int) -> Scorecard:
+    """A shop's scorecard: analysts and city officers see any shop's, a seller only their own shop's."""
+    viewer = require_user(user)
+    shop = await Shop.get_or_none(id=shop_id)
+    if viewer.role == Role.SELLER:
+        if shop is None or shop.owner_id != viewer.id:  # type: ignore[attr-defined]
+            raise DomainError(ErrorCode.FORBIDDEN, "A seller sees the scorecard of their own shops only", "shopId")
+    elif viewer.role not in (Role.ANALYST, Role.CITY_OFFICER):
+        raise DomainError(ErrorCode.FORBIDDEN, "This needs the ANALYST, CITY_OFFICER or the shop's SELLER role")
+    if shop is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
+    return await scorecard_of(shop.id, period, k)
+
+
+async def scorecard_of(shop_id: int, period: Period, k: int) -> Scorecard:
+    d = sql.dialect()
+    statement = sql.scorecards(d, sql.shop_filter(one_shop=True, kecamatan=False, category=False),
+                               "shop_id", one_shop=True)
+    (row,) = await sql.fetch(statement, start=period.start, end=period.end, shop_id=shop_id, limit=1, offset=0)
+    return _scorecard(row, period, k, None)
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    query: LeaderboardQuery
+    k: int
+    where: str
+    params: dict[str, object]
+
+    async def page(self, offset: int, limit: int) -> list[Scorecard]:
+        statement = sql.scorecards(
+            sql.dialect(), self.where, sql.ScorecardSort.order_by(self.query.sort.value, self.query.descending)
+        )
+        rows = await sql.fetch(statement, **self.params, limit=limit, offset=offset, k=self.k)
+        return [_scorecard(row, self.query.period, self.k, offset + i + 1) for i, row in enumerate(rows)]
+
+    async def count(self) -> int:
+        params = {key: value for key, value in self.params.items() if key in ("kecamatan", "categories")}
+        (row,) = await sql.fetch(sql.shop_count(self.where), **params)
+        return int(row["n"])
+
+
+async def leaderboard(query: LeaderboardQuery, k: int) -> Leaderboard:
+    """Shops ranked by one figure, those without it last, ties by shop id; page through it with Leaderboard.page."""
+    params: dict[str, object] = {"start": query.period.start, "end": query.period.end}
+    if query.kecamatan is not None:
+        kecamatan = canonical_kecamatan(query.kecamatan)
+        if kecamatan is None:
+            raise DomainError(ErrorCode.INVALID, f"{query.kecamatan!r} is not a kecamatan of Kota Malang", "kecamatan")
+        params["kecamatan"] = kecamatan
+    if query.category is not None:
+        params["categories"] = await category_ids(query.category, "category")
+    where = sql.shop_filter(one_shop=False, kecamatan="kecamatan" in params, category="categories" in params)
+    return Leaderboard(query, k, where, params)
+
+
+async def category_ids(slug: str, field: str) -> list[int]:
+    """The category and its children, by slug."""
+    category = await Category.get_or_none(slug=slug)
+    if category is None:
+        raise DomainError(ErrorCode.INVALID, f"{slug!r} is not a category slug", field)
+    children = await Category.filter(parent_id=category.id).values_list("id", flat=True)
+    return [category.id, *children]

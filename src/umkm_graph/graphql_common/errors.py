@@ -1,0 +1,92 @@
+"""One error convention: UserError in mutation payloads, readable errors for expected failures, masked ones otherwise."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from umkm_graph.core.errors import DomainError, DomainErrors
+from umkm_graph.core.errors import ErrorCode as DomainErrorCode
+from umkm_graph.observability import ERRORS
+
+log = logging.getLogger("umkm_graph.errors")
+
+ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="What kind of expected failure this is.")
+
+
+@strawberry.type(description="An expected failure: which input is wrong, and why.")
+class UserError:
+    code: ErrorCode  # type: ignore[valid-type]
+    field: list[str] = strawberry.field(description="Path to the input field at fault; empty when none is.")
+    message: str
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    errors = error.errors if isinstance(error, DomainErrors) else [error]
+    return [UserError(code=e.code, field=e.field, message=e.message) for e in errors]
+
+
+P = TypeVar("P")
+
+
+async def mutate(
+    info: Any,
+    make: Callable[..., P],
+    action: Callable[[Any], Awaitable[Any]],
+    convert: Callable[[Any], dict[str, Any]],
+    *,
+    anonymous: bool = False,
+) -> P:
+    """Run a mutation's service call as the signed-in user (or None): its result fills the payload, a DomainError
+    becomes the payload's errors. anonymous=True ignores any token, for register and login."""
+    try:
+        result = await action(None if anonymous else await info.context.user())
+    except DomainError as error:
+        errors = user_errors(error)
+        for e in errors:
+            ERRORS.labels(e.code.value).inc()
+        return make(errors=errors)
+    return make(errors=[], **convert(result))
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    original = error.original_error
+    return original is None or isinstance(original, (DomainError, GraphQLError))
+
+
+class ReadableErrors(MaskErrors):
+    """Expected errors keep their message and gain a code; anything else is logged with an id and masked."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda error: not _is_expected(error))
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [self._process(error) for error in errors]
+
+    def _process(self, error: GraphQLError) -> GraphQLError:
+        processed = self._readable(error)
+        ERRORS.labels((processed.extensions or {}).get("code", "GRAPHQL")).inc()
+        return processed
+
+    def _readable(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, DomainError):
+            return GraphQLError(
+                original.message, nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+                extensions={"code": original.code.value, "field": original.field},
+            )
+        if _is_expected(error):
+            return error
+        error_id = uuid.uuid4().hex[:12]
+        log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
+        return GraphQLError(
+            f"Unexpected error. Quote this id when reporting it: {error_id}",
+            nodes=error.nodes, source=error.source, positions=error.positions, path=error.path,
+            extensions={"code": "INTERNAL", "errorId": error_id},
+        )

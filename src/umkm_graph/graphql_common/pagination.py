@@ -1,0 +1,113 @@
+"""Relay connections: cursor pagination with first/after, a hard page-size cap, and a stable order."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from tortoise.queryset import QuerySet
+
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.paging import Page, Window
+
+T = TypeVar("T")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    count_total: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items match, across all pages.")
+    async def total_count(self) -> int:
+        return await self.count_total()
+
+
+def _cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def _offset(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "o" and number.isdigit():
+            return int(number) + 1
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise DomainError(ErrorCode.INVALID, "This cursor was not issued by this API", "after")
+
+
+def page_window(first: int | None, after: str | None, *, default: int, cap: int) -> tuple[int, int]:
+    """(offset, limit) for a page; rejects a page size outside 0..cap rather than silently trimming it."""
+    size = default if first is None else first
+    if not 0 <= size <= cap:
+        raise DomainError(ErrorCode.INVALID, f"first must be between 0 and {cap}", "first")
+    return _offset(after), size
+
+
+def build_connection(
+    items: Sequence[Any], offset: int, size: int, convert: Callable[[Any], T], count_total: Callable[[], Awaitable[int]]
+) -> Connection[T]:
+    """items holds up to size + 1 rows from offset; the extra one only tells whether there is a next page."""
+    return _connection(items[:size], offset, len(items) > size, convert, count_total)
+
+
+def _connection(
+    rows: Sequence[Any], offset: int, has_next: bool, convert: Callable[[Any], T],
+    count_total: Callable[[], Awaitable[int]],
+) -> Connection[T]:
+    edges = [Edge(cursor=_cursor(offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        count_total=count_total,
+    )
+
+
+def window(first: int | None, after: str | None, *, default: int, cap: int) -> Window:
+    """The window a client's first/after asks for, checked: what a service's page function takes."""
+    offset, size = page_window(first, after, default=default, cap=cap)
+    return Window(offset=offset, size=size)
+
+
+def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
+    """A service's page as a connection of GraphQL nodes."""
+    return _connection(page.rows, page.window.offset, page.has_more, convert, page.count_total)
+
+
+async def _models(query: QuerySet[Any], offset: int, limit: int) -> Sequence[Any]:
+    return await query.offset(offset).limit(limit)
+
+
+async def paginate(
+    query: QuerySet[Any], first: int | None, after: str | None, convert: Callable[[Any], T], *, default: int, cap: int,
+    fetch: Callable[[QuerySet[Any], int, int], Awaitable[Sequence[Any]]] = _models,
+) -> Connection[T]:
+    """A page of the query; fetch(query, offset, limit) reads the rows (whole models unless told otherwise)."""
+    offset, size = page_window(first, after, default=default, cap=cap)
+    items = await fetch(query, offset, size + 1) if size else []
+    return build_connection(items, offset, size, convert, query.count)

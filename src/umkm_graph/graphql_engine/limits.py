@@ -1,0 +1,259 @@
+"""Query protections, on by default, as schema extensions: limits checked before validation (query_guard.py), a cost
+budget by role and limits on the variables checked before validation too (query_cost.py), a cap on batched operations,
+switches for introspection and field suggestions, and a code in `extensions.code` on every error they, parsing and
+validation report. A refused operation gets its error as its answer, over HTTP and over a WebSocket.
+
+Each step refuses as early and as cheaply as it can:
+
+    lexing      QUERY_TOO_LARGE (too many characters), TOO_MANY_TOKENS (the count of strawberry's MaxTokensLimiter),
+                QUERY_TOO_DEEP (brackets nested too far for the recursive parser), BAD_USER_INPUT (a string literal
+                with a NUL character, which PostgreSQL cannot store)
+    parsing     GRAPHQL_PARSE_FAILED
+    guard       GRAPHQL_VALIDATION_FAILED (unknown fragment, fragment cycle), QUERY_TOO_DEEP (fragments chained too
+                far, then strawberry's QueryDepthLimiter), QUERY_TOO_LARGE (too many fields once fragments are
+                expanded, or one field repeated too often), TOO_MANY_ALIASES (strawberry's MaxAliasesLimiter)
+    budget      INPUT_TOO_LARGE (a list in the variables too long), BAD_USER_INPUT (text with a NUL character),
+                QUERY_TOO_COMPLEX (cost over the asker's budget)
+    validation  GRAPHQL_VALIDATION_FAILED (graphql-core's rules, cached; introspection when it is off)
+    execution   BAD_USER_INPUT (variables of the wrong type), then the resolvers
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError, parse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension, ValidationCache
+from strawberry.schema.config import BatchingConfig
+from strawberry.types import ExecutionContext, Info
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET
+
+from umkm_graph.core.errors import DomainError
+from umkm_graph.graphql_engine.query_cost import query_cost
+from umkm_graph.graphql_engine.query_guard import UNSTORABLE, DocumentGuard, limit_error, unstorable
+from umkm_graph.people.models import Role
+from umkm_graph.people.service import LoginThrottle
+from umkm_graph.settings import Settings
+
+# Items of one list in the variables; longer lists are refused before graphql-core coerces every item.
+MAX_LIST_ITEMS = 500
+_SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+_HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
+def error_body(code: str, message: str, **extra: object) -> dict[str, Any]:
+    """A GraphQL-shaped body for a request refused before GraphQL runs (413, 429, 503, bad HTTP)."""
+    return {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extra}}]}
+
+
+def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """The schema extensions that enforce these settings, in the order they must run. They parse and validate with
+    caches of their own (in place of strawberry's ParserCache and ValidationCache)."""
+    guard = DocumentGuard(settings)
+    found: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: LimitedParser(guard),
+        lambda: ErrorCodes(suggestions=settings.field_suggestions_enabled),
+        lambda: QueryCost(settings),
+    ]
+    if not settings.introspection_enabled:
+        found.append(DisableIntrospection)
+    found.append(lambda: LimitedValidationCache(maxsize=256))
+    return found
+
+
+def batching(settings: Settings) -> BatchingConfig:
+    return {"max_operations": settings.max_batch_operations}
+
+
+# Stand in for a refused document, so strawberry skips parsing and validation and answers the refusal; one of each
+# operation type, so that the operation types the transport allows still allow it.
+_STAND_INS = {kind: parse(f"{kind.value} {{ __typename }}") for kind in
+              (OperationType.QUERY, OperationType.MUTATION, OperationType.SUBSCRIPTION)}
+
+
+def refuse(context: ExecutionContext, error: GraphQLError) -> None:
+    """End the operation before validation with this error as its answer; over HTTP and over a WebSocket alike (an
+    exception raised by a hook would escape a subscription's stream)."""
+    if context.graphql_document is None:
+        kind = next((k for k in _STAND_INS if k in context.allowed_operations), OperationType.QUERY)
+        context.graphql_document = _STAND_INS[kind]
+    context.pre_execution_errors = [error]
+
+
+class LimitedParser(SchemaExtension):
+    """Parses through the DocumentGuard, so a document is refused before validation when it breaks a limit."""
+
+    def __init__(self, guard: DocumentGuard) -> None:
+        self.guard = guard
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is None and context.query and not context.pre_execution_errors:
+            max_tokens = context.parse_options.get("max_tokens") or 10**9
+            try:
+                context.graphql_document = self.guard.document(context.schema._schema, context.query, max_tokens)
+            except GraphQLError as error:
+                refuse(context, error)
+        yield
+
+
+class LimitedValidationCache(ValidationCache):
+    """ValidationCache that leaves an operation already refused by a limit alone."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+        else:
+            yield from super().on_validate()
+
+
+class ErrorCodes(SchemaExtension):
+    """Validation and variable errors get a code (and lose 'Did you mean' hints when suggestions are off)."""
+
+    def __init__(self, *, suggestions: bool) -> None:
+        self.suggestions = suggestions
+        self.validation_errors: set[int] = set()
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        self.validation_errors = {id(error) for error in self.execution_context.pre_execution_errors or ()}
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        self._code(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:  # a subscription's results
+        self._code(result)
+        yield
+
+    def _code(self, result: Any) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = [self._coded(error) for error in errors]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        if (error.extensions or {}).get("code") or error.path or not (original is None or isinstance(original, GraphQLError)):
+            return error
+        code = "GRAPHQL_VALIDATION_FAILED" if id(error) in self.validation_errors else "BAD_USER_INPUT"
+        message = error.message if self.suggestions else _SUGGESTION.sub("", error.message)
+        return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                            extensions={**(error.extensions or {}), "code": code})
+
+
+class QueryCost(SchemaExtension):
+    """Refuses, before validation and before any resolver runs, an operation whose variables hold a list longer than
+    MAX_LIST_ITEMS or text no database can store, or whose cost is over the asker's budget (analysts get more). The
+    cost is worked out on the document as sent: an invalid one is refused either way."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    async def on_validate(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and not context.pre_execution_errors:
+            problem = variables_problem(context.variables)
+            if problem is None:
+                cost = query_cost(context.schema._schema, document, context.operation_name, context.variables or {},
+                                  self.settings.default_page_size)
+                budget = await self._budget()
+                if cost > budget:
+                    problem = limit_error(
+                        "QUERY_TOO_COMPLEX",
+                        f"This query costs {cost:,} points, over your budget of {budget:,}: each list multiplies the "
+                        f"cost of what it selects by its size (first, at most {self.settings.max_page_size}). "
+                        "Ask for fewer items or fewer fields.",
+                        cost=cost, budget=budget,
+                    )
+            if problem is not None:
+                refuse(context, problem)
+        yield
+
+    async def _budget(self) -> int:
+        user = None
+        asker = self.execution_context.context
+        if hasattr(asker, "user"):
+            try:
+                user = await asker.user()
+            except DomainError:
+                user = None  # a bad token fails the operation itself; it gets the anonymous budget here
+        if user is not None and user.role == Role.ANALYST:
+            return self.settings.analyst_max_query_cost
+        return self.settings.max_query_cost
+
+
+def variables_problem(variables: object) -> GraphQLError | None:
+    """A list too long or a text no database can store, anywhere in the variables; None when there is neither."""
+    pending = [variables]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if unstorable(item):
+                return limit_error("BAD_USER_INPUT", UNSTORABLE)
+        elif isinstance(item, list):
+            if len(item) > MAX_LIST_ITEMS:
+                return limit_error("INPUT_TOO_LARGE", f"A list in the variables holds {len(item):,} items; at most "
+                                   f"{MAX_LIST_ITEMS} are allowed", maxItems=MAX_LIST_ITEMS)
+            pending.extend(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+    return None
+
+
+class LimitedView:
+    """Mixed into the GraphQL view: a JSON body nested too deeply is a 400, and every HTTP-level refusal from strawberry
+    (bad JSON, too many operations in a batch, a missing query) is a GraphQL-shaped JSON body with a code."""
+
+    settings: Settings
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)  # type: ignore[misc]
+        except RecursionError:
+            raise HTTPException(400, "The JSON body nests too deeply") from None
+
+    def encode_json(self, data: object) -> str:
+        return encode_json(data).decode()  # str: strawberry sends bytes over a WebSocket as binary frames
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)  # type: ignore[misc]
+        except HTTPException as error:
+            if not isinstance(request, Request):
+                raise
+            return _refusal(error, self.settings)
+
+
+def encode_json(data: object) -> bytes:
+    """Responses as compact UTF-8 JSON, by orjson (several times faster than json.dumps on a page of products); text
+    orjson refuses (half a surrogate pair, echoed in an error message) goes through json.dumps, which escapes it."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(data, separators=(",", ":")).encode()
+
+
+def _refusal(error: HTTPException, settings: Settings) -> Response:
+    if error.reason == "Too many operations":
+        body = error_body("TOO_MANY_OPERATIONS",
+                          f"A batch may hold at most {settings.max_batch_operations} operations; send fewer at once")
+    else:
+        body = error_body(_HTTP_CODES.get(error.status_code, "BAD_REQUEST"), error.reason)
+    return JSONResponse(body, status_code=error.status_code)
+
+
+def login_throttle(info: Info[Any, Any]) -> LoginThrottle | None:
+    """The app's login throttle (app.state.login_throttle), if this request came through the app."""
+    request = getattr(info.context, "request", None)
+    return getattr(request.app.state, "login_throttle", None) if request is not None else None

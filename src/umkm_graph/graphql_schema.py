@@ -1,0 +1,57 @@
+"""Builds the Apollo Federation v2 subgraph schema from each area's Query and Mutation parts."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from umkm_graph.catalog.graphql.operations import CatalogMutation, CatalogQuery
+from umkm_graph.catalog.graphql.types import ProductType, ShopType
+from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
+from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
+from umkm_graph.graphql_common.errors import ReadableErrors
+from umkm_graph.graphql_common.scalars import SCALAR_MAP
+from umkm_graph.graphql_engine import limits, persisted
+from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
+from umkm_graph.graphql_plugins import PluginsQuery
+from umkm_graph.observability import OperationMetrics
+from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
+from umkm_graph.orders.graphql.subscriptions import OrderSubscription
+from umkm_graph.orders.graphql.types import OrderType
+from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
+from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
+from umkm_graph.reviews.graphql.types import ReviewType
+from umkm_graph.settings import Settings
+
+QUERIES: tuple[type, ...] = (PeopleQuery, CatalogQuery, ReviewsQuery, OrdersQuery, DeliveryQuery, PluginsQuery,
+                             AnalyticsQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, CatalogMutation, ReviewsMutation, OrdersMutation, DeliveryMutation,
+                               AnalyticsMutation)
+SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
+ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
+
+
+class _Schema(strawberry.federation.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Expected errors are the client's business; ReadableErrors logs each unexpected one with its error id."""
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
+    """The schema, with the protections of these settings (limits.py parses and validates, with caches)."""
+    settings = settings or Settings()
+    return _Schema(
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
+        subscription=merge_types("Subscription", SUBSCRIPTIONS),
+        types=ENTITIES,
+        extensions=[OperationMetrics, ReadableErrors, *persisted.extensions(settings), *limits.extensions(settings)],
+        config=StrawberryConfig(scalar_map=SCALAR_MAP, batching_config=limits.batching(settings)),
+        execution_context_class=PlainFieldsFirst,
+    )
+
+
+def print_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,320 @@
+"""Orders as their buyer, their shop's seller and city officers see them; a checkout groups one order per shop."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from umkm_graph.catalog.graphql.types import ProductType, ShopType, load_product
+from umkm_graph.checkout.models import Checkout
+from umkm_graph.graphql_common.context import Context
+from umkm_graph.graphql_common.scalars import Rupiah
+from umkm_graph.hookspecs import DeliveryKind, DeliveryProvider, DeliveryQuote, PaymentEventStatus
+from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.orders.service import can_see_order, party_of
+from umkm_graph.orders.states import Party
+from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus
+from umkm_graph.plugin_host import PaymentOption
+
+if TYPE_CHECKING:
+    from umkm_graph.delivery.graphql.types import CourierShipmentType
+
+OrderStatusEnum = strawberry.enum(OrderStatus, name="OrderStatus")
+PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus")
+PaymentEventStatusEnum = strawberry.enum(
+    PaymentEventStatus, name="PaymentEventStatus", description="A gateway's report, in our words."
+)
+PaymentEventSourceEnum = strawberry.enum(
+    PaymentEventSource, name="PaymentEventSource",
+    description="WEBHOOK: the gateway told us. POLL: we asked it. HOST: we expired the payment ourselves.",
+)
+DeliveryKindEnum = strawberry.enum(
+    DeliveryKind, name="DeliveryKind", description="PICKUP: the buyer collects at the shop. DELIVERY: to an address."
+)
+OrderPartyEnum = strawberry.enum(Party, name="OrderParty")
+
+
+@strawberry.type(name="OrderLine", description="One product of an order, priced as it was when bought.")
+class OrderLineType:
+    id: strawberry.ID
+    product_name: str = strawberry.field(description="The product's name when it was bought.")
+    unit_price: Rupiah = strawberry.field(description="The price of one pack when it was bought.")
+    quantity: int
+    line_total: Rupiah
+    model: strawberry.Private[OrderLine]
+
+    @classmethod
+    def from_model(cls, line: OrderLine) -> OrderLineType:
+        return cls(id=strawberry.ID(str(line.id)), product_name=line.product_name, unit_price=Rupiah(line.unit_price),
+                   quantity=line.quantity, line_total=Rupiah(line.line_total), model=line)
+
+    @strawberry.field(description="The product as it is now; null when you can no longer see it.")
+    async def product(self, info: Info[Context, None]) -> ProductType | None:
+        return await load_product(info, self.model.product_id)  # type: ignore[attr-defined]
+
+
+@strawberry.type(name="PaymentAction", description="What the buyer does to pay a cashless payment; one of the values is set.")
+class PaymentActionType:
+    kind: str = strawberry.field(description="QR_STRING, VA_NUMBER, REDIRECT_URL or DEEPLINK (as the gateway says).")
+    qr_string: str | None = strawberry.field(description="QRIS: render this string as a QR code for any bank app.")
+    va_number: str | None = strawberry.field(description="Virtual account: transfer the exact amount to this number.")
+    bank: str | None = strawberry.field(description="Virtual account: the bank that holds the number, e.g. BCA.")
+    redirect_url: str | None = strawberry.field(description="E-wallets and hosted pages: open this URL or deeplink.")
+    expires_at: dt.datetime | None = strawberry.field(description="Pay before this; the order is cancelled after it.")
+
+    @classmethod
+    def from_payment(cls, payment: Payment) -> PaymentActionType | None:
+        kind, value = payment.action_kind, payment.action_value
+        if kind is None or value is None:
+            return None
+        return cls(kind=kind, qr_string=value if kind == "QR_STRING" else None,
+                   va_number=value if kind == "VA_NUMBER" else None, bank=payment.action_bank,
+                   redirect_url=value if kind in ("REDIRECT_URL", "DEEPLINK") else None, expires_at=payment.expires_at)
+
+
+@strawberry.type(name="PaymentHistoryEntry", description="One thing a gateway reported about the payment, or the host decided.")
+class PaymentHistoryEntryType:
+    status: PaymentEventStatusEnum  # type: ignore[valid-type]
+    gateway_status: str = strawberry.field(description="The gateway's own word, e.g. settlement.")
+    amount: Rupiah | None
+    source: PaymentEventSourceEnum  # type: ignore[valid-type]
+    outcome: str = strawberry.field(description="What it changed, or why it changed nothing (e.g. a repeat).")
+    at: dt.datetime
+
+
+@strawberry.type(name="PaymentRefund", description="Money given back through the gateway.")
+class PaymentRefundType:
+    amount: Rupiah
+    reason: str
+    at: dt.datetime
+
+
+@strawberry.type(name="Payment", description="How an order is paid; cash on delivery is PAID once the seller confirms it.")
+class PaymentType:
+    method: str
+    provider: str
+    status: PaymentStatusEnum  # type: ignore[valid-type]
+    amount: Rupiah
+    paid_at: dt.datetime | None
+    refunded_amount: Rupiah = strawberry.field(description="Given back so far, through refunds.")
+    expires_at: dt.datetime | None = strawberry.field(description="Cashless: when an unpaid payment lapses.")
+    model: strawberry.Private[Payment]
+
+    @classmethod
+    def from_model(cls, payment: Payment) -> PaymentType:
+        return cls(method=payment.method, provider=payment.provider, status=payment.status,
+                   amount=Rupiah(payment.amount), paid_at=payment.paid_at,
+                   refunded_amount=Rupiah(payment.refunded_amount), expires_at=payment.expires_at, model=payment)
+
+    async def _for_a_party(self, info: Info[Context, None]) -> bool:
+        order = await info.context.loaders.order.load(self.model.order_id)  # type: ignore[attr-defined]
+        shop = await info.context.loaders.shop.load(order.shop_id)
+        return party_of(await info.context.user(), order, shop.owner_id) is not None
+
+    @strawberry.field(description="What the buyer does to pay, while the payment is PENDING; for the buyer and seller.")
+    async def action(self, info: Info[Context, None]) -> PaymentActionType | None:
+        if self.model.status != PaymentStatus.PENDING or not await self._for_a_party(info):
+            return None
+        return PaymentActionType.from_payment(self.model)
+
+    @strawberry.field(description="What the gateway reported, oldest first; for the buyer and the seller only.")
+    async def history(self, info: Info[Context, None]) -> list[PaymentHistoryEntryType]:
+        if not await self._for_a_party(info):
+            return []
+        return [
+            PaymentHistoryEntryType(status=e.status, gateway_status=e.raw_status,
+                                    amount=None if e.amount is None else Rupiah(e.amount), source=e.source,
+                                    outcome=e.outcome, at=e.received_at)
+            for e in await info.context.loaders.payment_events.load(self.model.id)
+        ]
+
+    @strawberry.field(description="Refunds given, oldest first; for the buyer and the seller only.")
+    async def refunds(self, info: Info[Context, None]) -> list[PaymentRefundType]:
+        if not await self._for_a_party(info):
+            return []
+        return [PaymentRefundType(amount=Rupiah(r.amount), reason=r.reason, at=r.created_at)
+                for r in await info.context.loaders.payment_refunds.load(self.model.id)]
+
+
+@strawberry.type(name="OrderDelivery", description="How the goods reach the buyer; the address only for DELIVERY.")
+class OrderDeliveryType:
+    kind: DeliveryKindEnum  # type: ignore[valid-type]
+    provider: str
+    service: str
+    kecamatan: str | None
+    kelurahan: str | None
+    address: str | None
+
+
+@strawberry.type(name="OrderBuyer", description="Who placed the order. The seller sees the name only.")
+class OrderBuyerType:
+    id: strawberry.ID | None
+    name: str
+    phone: str | None
+
+
+@strawberry.type(name="OrderTransition", description="One change of an order's status: by whom, when and why.")
+class OrderTransitionType:
+    from_status: OrderStatusEnum | None  # type: ignore[valid-type]
+    to_status: OrderStatusEnum  # type: ignore[valid-type]
+    by: OrderPartyEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The side that made the change; null for the system."
+    )
+    reason: str | None
+    at: dt.datetime
+
+
+@strawberry.federation.type(keys=["id"], name="Order", description="One shop's part of a checkout.")
+class OrderType:
+    id: strawberry.ID
+    reference: str = strawberry.field(description="The order number people quote, e.g. UMKM-7K3QX9PD2M.")
+    status: OrderStatusEnum  # type: ignore[valid-type]
+    subtotal: Rupiah
+    delivery_fee: Rupiah
+    total: Rupiah = strawberry.field(description="Subtotal plus delivery fee: what the buyer pays.")
+    delivery: OrderDeliveryType
+    payment_method: str
+    note: str
+    cancel_reason: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    model: strawberry.Private[Order]
+
+    @classmethod
+    def from_model(cls, order: Order) -> OrderType:
+        return cls(
+            id=strawberry.ID(str(order.id)), reference=order.reference, status=order.status,
+            subtotal=Rupiah(order.subtotal), delivery_fee=Rupiah(order.delivery_fee), total=Rupiah(order.total),
+            delivery=OrderDeliveryType(
+                kind=order.delivery_method, provider=order.delivery_provider, service=order.delivery_service,
+                kecamatan=order.delivery_kecamatan, kelurahan=order.delivery_kelurahan, address=order.delivery_address,
+            ),
+            payment_method=order.payment_method, note=order.note, cancel_reason=order.cancel_reason,
+            created_at=order.created_at, updated_at=order.updated_at, model=order,
+        )
+
+    async def _party(self, info: Info[Context, None]) -> Party | None:
+        shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
+        return party_of(await info.context.user(), self.model, shop.owner_id)
+
+    @strawberry.field
+    async def shop(self, info: Info[Context, None]) -> ShopType:
+        return ShopType.from_model(await info.context.loaders.shop.load(self.model.shop_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def buyer(self, info: Info[Context, None]) -> OrderBuyerType:
+        user = await info.context.loaders.user.load(self.model.buyer_id)  # type: ignore[attr-defined]
+        if await self._party(info) == Party.SELLER:
+            return OrderBuyerType(id=None, name=user.name, phone=None)
+        return OrderBuyerType(id=strawberry.ID(str(user.id)), name=user.name, phone=user.phone)
+
+    @strawberry.field
+    async def lines(self, info: Info[Context, None]) -> list[OrderLineType]:
+        return [OrderLineType.from_model(line) for line in await info.context.loaders.order_lines.load(self.model.id)]
+
+    @strawberry.field(description="The code the buyer shows to collect a pickup order; for the buyer and the seller only.")
+    async def pickup_code(self, info: Info[Context, None]) -> str | None:
+        return self.model.pickup_code if await self._party(info) is not None else None
+
+    @strawberry.field(description="The courier booked for this order and its tracking; for the buyer and the seller only.")
+    async def shipment(
+        self, info: Info[Context, None]
+    ) -> Annotated[CourierShipmentType, strawberry.lazy("umkm_graph.delivery.graphql.types")] | None:
+        from umkm_graph.delivery.graphql.types import CourierShipmentType  # imports this module: lazy both ways
+
+        shipment = await info.context.loaders.courier_shipment_of_order.load(self.model.id)
+        if shipment is None or await self._party(info) is None:
+            return None
+        return CourierShipmentType.from_model(shipment)
+
+    @strawberry.field
+    async def payment(self, info: Info[Context, None]) -> PaymentType | None:
+        payment = await info.context.loaders.payment_of_order.load(self.model.id)
+        return PaymentType.from_model(payment) if payment else None
+
+    @strawberry.field(description="Every change of status, oldest first.")
+    async def history(self, info: Info[Context, None]) -> list[OrderTransitionType]:
+        shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
+        steps: list[OrderTransition] = await info.context.loaders.order_transitions.load(self.model.id)
+        sides = {self.model.buyer_id: Party.BUYER, shop.owner_id: Party.SELLER}  # type: ignore[attr-defined]
+        return [
+            OrderTransitionType(
+                from_status=step.from_status, to_status=step.to_status, by=sides.get(step.actor_id),  # type: ignore[attr-defined]
+                reason=step.reason, at=step.created_at,
+            )
+            for step in steps
+        ]
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> OrderType | None:
+        return await load_order(info, id)
+
+
+async def load_order(info: Info[Context, None], order_id: int | str) -> OrderType | None:
+    """An order the asker may see, through the loaders; None otherwise."""
+    try:
+        key = int(order_id)
+    except ValueError:
+        return None
+    order = await info.context.loaders.order.load(key)
+    if order is None:
+        return None
+    shop = await info.context.loaders.shop.load(order.shop_id)
+    if not can_see_order(await info.context.user(), order, shop.owner_id):
+        return None
+    return OrderType.from_model(order)
+
+
+@strawberry.type(name="Checkout", description="One checkout of a cart: one order per shop.")
+class CheckoutType:
+    id: strawberry.ID
+    total: Rupiah = strawberry.field(description="What the buyer pays across all the orders.")
+    created_at: dt.datetime
+    model: strawberry.Private[Checkout]
+
+    @classmethod
+    def from_model(cls, checkout: Checkout) -> CheckoutType:
+        return cls(id=strawberry.ID(str(checkout.id)), total=Rupiah(checkout.total), created_at=checkout.created_at,
+                   model=checkout)
+
+    @strawberry.field
+    async def orders(self, info: Info[Context, None]) -> list[OrderType]:
+        return [OrderType.from_model(order) for order in await info.context.loaders.orders_of_checkout.load(self.model.id)]
+
+
+@strawberry.type(name="PaymentMethod", description="A way to pay that checkout accepts now.")
+class PaymentMethodType:
+    code: str = strawberry.field(description="What to send as paymentMethod at checkout.")
+    provider: str
+    display_name: str
+    cash_on_delivery: bool
+    max_amount: Rupiah | None = strawberry.field(description="The largest order total this method takes, if limited.")
+    refundable: bool = strawberry.field(description="Whether a paid order can be refunded through the gateway.")
+    partial_refunds: bool = strawberry.field(description="Whether part of a payment can be refunded.")
+
+    @classmethod
+    def from_option(cls, option: PaymentOption) -> PaymentMethodType:
+        method = option.method
+        return cls(code=method.code, provider=option.provider.code, display_name=method.display_name,
+                   cash_on_delivery=method.cash_on_delivery,
+                   max_amount=None if method.max_amount is None else Rupiah(method.max_amount),
+                   refundable=method.refundable, partial_refunds=method.partial_refunds)
+
+
+@strawberry.type(name="DeliveryOption", description="One way a shop's goods can reach the buyer, with its fee.")
+class DeliveryOptionType:
+    provider: str = strawberry.field(description="What to send as deliveryProvider at checkout.")
+    service: str = strawberry.field(description="What to send as deliveryService, when a provider offers several.")
+    kind: DeliveryKindEnum  # type: ignore[valid-type]
+    display_name: str
+    fee: Rupiah
+    eta_minutes: int | None
+    cash_on_delivery: bool = strawberry.field(description="Whether cash can be paid on handover.")
+
+    @classmethod
+    def from_quote(cls, provider: DeliveryProvider, quote: DeliveryQuote) -> DeliveryOptionType:
+        return cls(provider=provider.code, service=quote.service, kind=provider.kind, display_name=quote.display_name,
+                   fee=Rupiah(quote.fee), eta_minutes=quote.eta_minutes, cash_on_delivery=quote.cash_on_delivery)

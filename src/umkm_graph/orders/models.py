@@ -1,0 +1,87 @@
+"""Orders: a checkout groups one order per shop; each order has priced lines and a history of transitions."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+
+from tortoise import fields
+
+from umkm_graph.core.models import Model
+from umkm_graph.hookspecs import DeliveryKind
+
+# Crockford's base32 without I, L, O, U: references are read out over the phone.
+_REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_order_reference() -> str:
+    """A unique, human-friendly order number; known before the order is written, so providers can be told it first."""
+    return "UMKM-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(10))
+
+
+class OrderStatus(str, enum.Enum):
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"
+    PLACED = "PLACED"
+    ACCEPTED = "ACCEPTED"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    OUT_FOR_DELIVERY = "OUT_FOR_DELIVERY"
+    DELIVERED = "DELIVERED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class Order(Model):
+    id = fields.IntField(primary_key=True)
+    checkout = fields.ForeignKeyField("models.Checkout", related_name="orders", db_index=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="orders", db_index=True)
+    buyer = fields.ForeignKeyField("models.User", related_name="orders", db_index=True)
+    reference = fields.CharField(max_length=20, unique=True, default=new_order_reference)
+    status = fields.CharEnumField(OrderStatus, max_length=20, db_index=True)
+    # PICKUP or DELIVERY; the provider's code and its service say who carries the goods and how.
+    delivery_method = fields.CharEnumField(DeliveryKind, max_length=64)
+    delivery_provider = fields.CharField(max_length=64)
+    delivery_service = fields.CharField(max_length=64, default="")
+    delivery_reference = fields.CharField(max_length=128, null=True)  # the provider's id for the shipment
+    delivery_fee = fields.BigIntField(default=0)
+    delivery_kecamatan = fields.CharField(max_length=32, null=True)
+    delivery_kelurahan = fields.CharField(max_length=32, null=True)
+    delivery_address = fields.CharField(max_length=255, null=True)
+    pickup_code = fields.CharField(max_length=12, null=True)
+    payment_method = fields.CharField(max_length=64)
+    subtotal = fields.BigIntField()
+    total = fields.BigIntField()
+    note = fields.CharField(max_length=500, default="")
+    cancel_reason = fields.CharField(max_length=500, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "orders"
+
+
+class OrderLine(Model):
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="lines", db_index=True)
+    product = fields.ForeignKeyField("models.Product", related_name="order_lines", db_index=True)
+    product_name = fields.CharField(max_length=160)
+    unit_price = fields.BigIntField()
+    quantity = fields.IntField()
+    line_total = fields.BigIntField()
+
+    class Meta:
+        table = "order_lines"
+
+
+class OrderTransition(Model):
+    """One recorded change of an order's status: who made it, when, and why."""
+
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="transitions", db_index=True)
+    from_status = fields.CharEnumField(OrderStatus, max_length=20, null=True)
+    to_status = fields.CharEnumField(OrderStatus, max_length=20)
+    actor = fields.ForeignKeyField("models.User", related_name="order_transitions", null=True)
+    reason = fields.CharField(max_length=500, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "order_transitions"

@@ -1,0 +1,184 @@
+"""The payment event ledger: what gateways report about cashless payments (by webhook, when asked, or the host's own
+expiry), each event recorded once, and what it does to the payment and its order.
+
+An event is applied and recorded in one transaction, and the ledger is unique on (provider, event id): a repeated event
+fails its insert and rolls back whatever it would have changed. Every change is a conditional update on the payment's
+current status (PENDING -> PAID, PENDING -> EXPIRED), so a webhook racing the buyer's own "I have paid" settles the
+payment once, and a late or out-of-order event (pending after settlement, settlement after expiry) changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from umkm_graph.catalog.service import return_stock
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.events import Event, EventBus
+from umkm_graph.hookspecs import PaymentEvent, PaymentEventStatus, PaymentStatusRequest, ShipmentCancelRequest
+from umkm_graph.orders.models import Order, OrderLine, OrderStatus
+from umkm_graph.orders.service import move_by_system
+from umkm_graph.orders.states import PAYMENT_LAPSED, PAYMENT_SETTLED
+from umkm_graph.payments import service as payments
+from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentEventSource, PaymentStatus
+from umkm_graph.people.access import require_user
+from umkm_graph.people.models import User
+from umkm_graph.plugin_host import Providers
+
+log = logging.getLogger("umkm_graph.payments")
+
+DUPLICATE = "duplicate: already recorded"
+_LAPSED = {PaymentEventStatus.EXPIRED: PaymentStatus.EXPIRED, PaymentEventStatus.FAILED: PaymentStatus.CANCELLED}
+
+
+async def record(
+    provider: str, events: list[PaymentEvent], source: PaymentEventSource, providers: Providers, bus: EventBus
+) -> list[str]:
+    """Record and apply each event once; the outcome of each, in order."""
+    outcomes = []
+    for event in events:
+        outcome, published = await _record_one(provider, event, source, providers)
+        for change in published:
+            await bus.publish(change)
+        outcomes.append(outcome)
+    return outcomes
+
+
+async def _record_one(
+    provider: str, event: PaymentEvent, source: PaymentEventSource, providers: Providers
+) -> tuple[str, list[Event]]:
+    try:
+        async with in_transaction():
+            payment = await Payment.filter(provider=provider, reference=event.reference).first()
+            outcome, published = await _apply(payment, event, providers)
+            await PaymentEventRecord.create(
+                provider=provider, event_id=event.event_id, payment=payment, reference=event.reference,
+                status=event.status, raw_status=event.raw_status, amount=event.amount, source=source,
+                outcome=outcome[:200], occurred_at=event.occurred_at,
+            )
+    except IntegrityError:
+        return DUPLICATE, []
+    if payment is None or outcome.startswith(("ignored", "late")):
+        log.warning("payment event %s/%s for %s: %s", provider, event.event_id, event.reference, outcome)
+    return outcome, published
+
+
+async def _apply(payment: Payment | None, event: PaymentEvent, providers: Providers) -> tuple[str, list[Event]]:
+    if payment is None:
+        return "ignored: no payment has this reference", []
+    if event.amount is not None and event.amount != payment.amount:
+        return f"ignored: amount {event.amount} is not the payment's {payment.amount}", []
+    if event.status == PaymentEventStatus.PAID:
+        return await _settle(payment, event)
+    if event.status in _LAPSED:
+        return await _lapse(payment, _LAPSED[event.status], event, providers)
+    return f"no change: payment is {payment.status.value}", []
+
+
+async def _settle(payment: Payment, event: PaymentEvent) -> tuple[str, list[Event]]:
+    paid_at = event.occurred_at or dt.datetime.now(dt.UTC)
+    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.PAID, paid_at=paid_at, provider_reference=event.provider_reference or payment.provider_reference
+    )
+    if not changed:
+        current = await Payment.get(id=payment.id)
+        if current.status in (PaymentStatus.EXPIRED, PaymentStatus.CANCELLED):
+            # The gateway was told to cancel first, so this should not happen; a person must refund it.
+            return f"late: paid after the payment was {current.status.value}; refund it by hand", []
+        return f"no change: payment is {current.status.value}", []
+    payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at})
+    published: list[Event] = []
+    order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        published.append(await move_by_system(order, PAYMENT_SETTLED, f"Paid ({event.raw_status or 'settled'})"))
+    published.append(payments.status_event(payment, paid_at))
+    return "PAID", published
+
+
+async def _lapse(
+    payment: Payment, to: PaymentStatus, event: PaymentEvent, providers: Providers
+) -> tuple[str, list[Event]]:
+    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=to)
+    if not changed:
+        current = await Payment.get(id=payment.id)
+        return f"no change: payment is {current.status.value}", []
+    payment.status = to
+    published: list[Event] = []
+    order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        why = "Not paid in time" if to == PaymentStatus.EXPIRED else f"Payment failed ({event.raw_status or 'failed'})"
+        published.append(await move_by_system(order, PAYMENT_LAPSED, why))
+        await _return_goods(order, providers)
+    published.append(payments.status_event(payment, dt.datetime.now(dt.UTC)))
+    return to.value, published
+
+
+async def _return_goods(order: Order, providers: Providers) -> None:
+    """Stock back on the shelf; a shipment booked at checkout is cancelled, best effort: the payment's lapse is a fact
+    that a courier's failure must not undo."""
+    for line in await OrderLine.filter(order_id=order.id):
+        await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+    courier = providers.delivery.get(order.delivery_provider)
+    if courier is not None and order.delivery_reference:
+        request = ShipmentCancelRequest(
+            reference=order.reference, provider_reference=order.delivery_reference, reason="not paid"
+        )
+        try:
+            await providers.cancel_shipment(courier, request, [])
+        except DomainError:
+            log.warning("could not cancel the shipment of unpaid order %s", order.reference)
+
+
+async def poll(payment: Payment, providers: Providers, bus: EventBus, field: list[str]) -> str:
+    """Ask the payment's gateway how it stands, and record the answer like a webhook."""
+    provider = providers.payment.get(payment.provider)
+    if provider is None or not payments.can_tell_outcome(provider):
+        raise DomainError(ErrorCode.NOT_AVAILABLE, f"The {payment.provider!r} gateway cannot be asked", field)
+    request = PaymentStatusRequest(reference=payment.reference or "", provider_reference=payment.provider_reference)
+    event = await providers.get_status(provider, request, field)
+    if event is None:
+        return "unknown at the gateway"
+    if event.reference != payment.reference:
+        log.error("gateway %s answered about %s when asked about %s", provider.code, event.reference, payment.reference)
+        raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} gave an unusable answer (get status)", field)
+    (outcome,) = await record(provider.code, [event], PaymentEventSource.POLL, providers, bus)
+    return outcome
+
+
+async def confirm(user: User | None, order_id: int, providers: Providers, bus: EventBus) -> Order:
+    """The buyer's app says "I have paid": ask the gateway now rather than wait for its webhook."""
+    buyer = require_user(user)
+    order = await Order.get_or_none(id=order_id)
+    if order is None or order.buyer_id != buyer.id:  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.NOT_FOUND, "No order of yours has this id", "id")
+    payment = await Payment.get_or_none(order_id=order.id)
+    if payment is None or payments.is_cash_on_delivery(payment, providers):
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This order is not paid cashless", "id")
+    if payment.status == PaymentStatus.PENDING:
+        await poll(payment, providers, bus, ["id"])
+        await order.refresh_from_db()
+    return order
+
+
+async def expire(payment: Payment, providers: Providers, bus: EventBus) -> str:
+    """Expire an unpaid payment: cancel it at the gateway first, so it cannot be paid afterwards, then lapse it here.
+    If the gateway will not cancel (it may have just been paid), its own word decides instead."""
+    provider = providers.payment.get(payment.provider)
+    if provider is not None:
+        try:
+            await providers.cancel_payment(provider, payments.cancel_request(payment, "not paid in time"), [])
+        except DomainError:
+            try:
+                return "not expired; asked the gateway: " + await poll(payment, providers, bus, [])
+            except DomainError as error:
+                return f"not expired: {error.message}"
+    event = PaymentEvent(
+        event_id=f"host-expiry:{payment.reference}", reference=payment.reference or "", status=PaymentEventStatus.EXPIRED,
+        amount=payment.amount, provider_reference=payment.provider_reference, occurred_at=dt.datetime.now(dt.UTC),
+        raw_status="expired by umkm-graph",
+    )
+    (outcome,) = await record(payment.provider, [event], PaymentEventSource.HOST, providers, bus)
+    return outcome

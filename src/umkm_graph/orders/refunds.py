@@ -1,0 +1,41 @@
+"""A seller's partial refund of a paid order, without cancelling it."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.events import EventBus
+from umkm_graph.orders.models import Order, OrderStatus
+from umkm_graph.payments.models import Payment, PaymentRefund
+from umkm_graph.payments.service import MAX_REASON, REFUNDABLE, refund
+from umkm_graph.people.access import require_user
+from umkm_graph.people.models import User
+from umkm_graph.plugin_host import Providers
+
+
+async def refund_part(
+    user: User | None, order_id: int, amount: int, reason: str, providers: Providers, events: EventBus
+) -> Order:
+    """The seller gives part (or all) of a paid order's money back without cancelling it, e.g. for a missing item.
+    The refund key is the payment's n-th refund of this amount: a retry after a failure sends the same key."""
+    seller = require_user(user)
+    order = await Order.get_or_none(id=order_id).select_related("shop")
+    if order is None or order.shop.owner_id != seller.id:  # type: ignore[attr-defined]
+        raise DomainError(ErrorCode.NOT_FOUND, "No order of your shop has this id", "orderId")
+    text = " ".join(reason.split())
+    if not 0 < len(text) <= MAX_REASON:
+        raise DomainError(ErrorCode.INVALID, f"A reason has 1 to {MAX_REASON} characters", "reason")
+    payment = await Payment.get_or_none(order_id=order.id)
+    if payment is None or payment.status not in REFUNDABLE or order.status == OrderStatus.CANCELLED:
+        state = payment.status.value if payment else "unpaid"
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"Only a paid order is refunded; this one is {state}", "orderId")
+    left = payment.amount - payment.refunded_amount
+    if not 0 < amount <= left:
+        raise DomainError(ErrorCode.INVALID, f"Refund 1 to {left} rupiah: what is left of the payment", "amount")
+    async with in_transaction():
+        count = await PaymentRefund.filter(payment_id=payment.id).count()
+        key = f"{payment.reference}-R{count + 1}-{amount}"
+        event = await refund(payment, providers, amount, text, seller, key, ["amount"])
+    await events.publish(event)
+    return order

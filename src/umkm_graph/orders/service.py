@@ -1,0 +1,188 @@
+"""Orders after checkout: who may see them, the buyer's and the shop's lists, and every change of status.
+
+A change is checked against the one table in order_states, then made in a transaction with a conditional update on the
+current status (so of two racing changes only one wins), recorded as an OrderTransition, and published after it commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from umkm_graph.catalog.service import return_stock
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.events import EventBus, OrderStatusChanged, PaymentStatusChanged
+from umkm_graph.hookspecs import DeliveryKind, ShipmentCancelRequest
+from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
+from umkm_graph.payments import service as payments
+from umkm_graph.payments.models import Payment
+from umkm_graph.people.access import require_user
+from umkm_graph.people.models import Role, User
+from umkm_graph.plugin_host import Providers
+from umkm_graph.shops.models import Shop
+from umkm_graph.shops.service import get_owned_shop
+
+MAX_REASON = 500
+
+
+def party_of(user: User | None, order: Order, shop_owner_id: int) -> Party | None:
+    if user is None:
+        return None
+    if order.buyer_id == user.id:  # type: ignore[attr-defined]
+        return Party.BUYER
+    if shop_owner_id == user.id:
+        return Party.SELLER
+    return None
+
+
+def can_see_order(user: User | None, order: Order, shop_owner_id: int) -> bool:
+    """The buyer, the shop's seller, and city officers; nobody else learns that the order exists."""
+    return party_of(user, order, shop_owner_id) is not None or (user is not None and user.role == Role.CITY_OFFICER)
+
+
+def my_orders(user: User | None, status: OrderStatus | None) -> QuerySet[Order]:
+    buyer = require_user(user)
+    query = Order.filter(buyer_id=buyer.id)
+    return _newest_first(query if status is None else query.filter(status=status))
+
+
+async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | None) -> QuerySet[Order]:
+    """A shop's orders, for its seller (and city officers)."""
+    if require_user(user).role == Role.CITY_OFFICER:
+        if not await Shop.exists(id=shop_id):
+            raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
+    else:
+        await get_owned_shop(user, shop_id)
+    query = Order.filter(shop_id=shop_id)
+    return _newest_first(query if status is None else query.filter(status=status))
+
+
+def _newest_first(query: QuerySet[Order]) -> QuerySet[Order]:
+    return query.order_by("-created_at", "-id")
+
+
+async def _order_for(user: User, order_id: int) -> tuple[Order, Party]:
+    """The order and the user's side of it; NOT_FOUND when they are on neither side."""
+    order = await Order.get_or_none(id=order_id).select_related("shop")
+    party = party_of(user, order, order.shop.owner_id) if order else None  # type: ignore[attr-defined]
+    if order is None or party is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No order of yours has this id", "id")
+    return order, party
+
+
+async def transition(
+    user: User | None,
+    order_id: int,
+    action: Action,
+    providers: Providers,
+    events: EventBus,
+    *,
+    reason: str | None = None,
+    pickup_code: str | None = None,
+) -> Order:
+    actor = require_user(user)
+    order, party = await _order_for(actor, order_id)
+    payment = await Payment.get_or_none(order_id=order.id)
+    rule = check_transition(action, order.status, party, order.delivery_method, payment.status if payment else None)
+    if action == Action.CANCEL:
+        reason = _reason(reason)
+    if action == Action.MARK_DELIVERED and order.delivery_method == DeliveryKind.PICKUP:
+        _check_pickup_code(order, pickup_code)
+    if action in (Action.MARK_OUT_FOR_DELIVERY, Action.MARK_DELIVERED) and _booked_courier(order, providers):
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "The courier reports when it has the parcel and when it is "
+                          "delivered; use markReadyForCourier to book it", "id")
+    payment_event: PaymentStatusChanged | None = None
+    async with in_transaction():
+        move = await _move(order, rule.to, actor, reason)
+        if action == Action.CANCEL:
+            payment_event = await _release(order, payment, providers, reason or "", actor)
+    await events.publish(move)
+    if payment_event is not None:
+        await events.publish(payment_event)
+    return order
+
+
+async def move_by_system(order: Order, rule: Transition, reason: str) -> OrderStatusChanged:
+    """A change no person makes (a gateway settled or lapsed a payment), checked against its rule. Call inside a
+    transaction; publish the event after it commits."""
+    if order.status not in rule.sources:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"A {order.status.value} order cannot be {rule.verb}", "id")
+    return await _move(order, rule.to, None, reason)
+
+
+async def _move(order: Order, to: OrderStatus, actor: User | None, reason: str | None) -> OrderStatusChanged:
+    """The conditional update that makes a change: it only applies if nobody changed the order since it was read."""
+    now = dt.datetime.now(dt.UTC)
+    extra = {"cancel_reason": reason} if to == OrderStatus.CANCELLED else {}
+    changed = await Order.filter(id=order.id, status=order.status).update(status=to, updated_at=now, **extra)
+    if not changed:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "The order changed meanwhile; reload it and try again", "id")
+    await OrderTransition.create(order_id=order.id, from_status=order.status, to_status=to, actor=actor, reason=reason)
+    event = OrderStatusChanged(
+        order_id=order.id, shop_id=order.shop_id, buyer_id=order.buyer_id,  # type: ignore[attr-defined]
+        from_status=order.status.value, to_status=to.value, actor_id=actor.id if actor else None, reason=reason, at=now,
+    )
+    order.update_from_dict({"status": to, "updated_at": now, **extra})
+    return event
+
+
+async def _release(
+    order: Order, payment: Payment | None, providers: Providers, reason: str, actor: User
+) -> PaymentStatusChanged | None:
+    """A cancelled order gives its stock back, voids its payment (refunds it, if paid) and cancels its shipment, or none
+    of this happens in the database. (Should the second provider call fail, the first provider has already done its
+    part; a refund is safe to repeat, as it keeps its refund key.)"""
+    for line in await OrderLine.filter(order_id=order.id):
+        await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+    event = await payments.release(payment, providers, reason, actor) if payment is not None else None
+    provider = providers.delivery.get(order.delivery_provider)
+    if provider is not None and not (provider.books_when_ready and order.delivery_reference is None):  # nothing booked
+        request = ShipmentCancelRequest(
+            reference=order.reference, provider_reference=order.delivery_reference, reason=reason
+        )
+        await providers.cancel_shipment(provider, request, ["id"])
+    return event
+
+
+def _booked_courier(order: Order, providers: Providers) -> bool:
+    provider = providers.delivery.get(order.delivery_provider)
+    return provider is not None and provider.books_when_ready
+
+
+def _reason(reason: str | None) -> str:
+    text = " ".join((reason or "").split())
+    if not text:
+        raise DomainError(ErrorCode.REQUIRED, "Give a reason for cancelling", "reason")
+    if len(text) > MAX_REASON:
+        raise DomainError(ErrorCode.INVALID, f"A reason has at most {MAX_REASON} characters", "reason")
+    return text
+
+
+def _check_pickup_code(order: Order, pickup_code: str | None) -> None:
+    """Handing over a pickup order takes the code the buyer shows, so the goods go to the one who ordered them."""
+    given = (pickup_code or "").strip().upper()
+    if not given:
+        raise DomainError(ErrorCode.REQUIRED, "Ask the buyer for the pickup code and enter it", "pickupCode")
+    if not hmac.compare_digest(given.encode(), (order.pickup_code or "").encode()):
+        raise DomainError(ErrorCode.INVALID, "This is not the order's pickup code", "pickupCode")
+
+
+async def confirm_cash_collected(user: User | None, order_id: int, providers: Providers, events: EventBus) -> Order:
+    """The seller confirms the cash of a cash-on-delivery order; only then is its payment PAID."""
+    seller = require_user(user)
+    order, party = await _order_for(seller, order_id)
+    if party != Party.SELLER:
+        raise DomainError(ErrorCode.FORBIDDEN, "The seller confirms the cash collected", "id")
+    payment = await Payment.get_or_none(order_id=order.id)
+    if payment is None or not payments.is_cash_on_delivery(payment, providers):
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This order is not paid by cash on delivery", "id")
+    if order.status not in CASH_COLLECTABLE:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION, f"Cash is collected on handover; this order is {order.status.value}", "id"
+        )
+    await events.publish(await payments.record_cash(payment, seller))
+    return order

@@ -1,0 +1,90 @@
+"""Payments: one per order, settled by its payment provider (cash collected for COD); the ledger of what gateways told
+us about them, each event once; and the refunds given back through the gateway."""
+
+from __future__ import annotations
+
+import enum
+
+from tortoise import fields
+
+from umkm_graph.core.models import Model
+from umkm_graph.hookspecs import PaymentEventStatus
+
+
+class PaymentStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    PAID = "PAID"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"  # cashless, never paid in time
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+    REFUNDED = "REFUNDED"
+
+
+class Payment(Model):
+    id = fields.IntField(primary_key=True)
+    order = fields.OneToOneField("models.Order", related_name="payment")
+    method = fields.CharField(max_length=64)
+    provider = fields.CharField(max_length=64)
+    amount = fields.BigIntField()
+    status = fields.CharEnumField(PaymentStatus, max_length=20, default=PaymentStatus.PENDING, db_index=True)
+    reference = fields.CharField(max_length=128, null=True, db_index=True)  # ours, as the provider knows the payment
+    provider_reference = fields.CharField(max_length=128, null=True)  # the provider's own id, e.g. a transaction id
+    confirmed_by = fields.ForeignKeyField("models.User", related_name="confirmed_payments", null=True)
+    paid_at = fields.DatetimeField(null=True)
+    # Cashless only: what the buyer does to pay (a QR string, a VA number at a bank, a URL), and until when.
+    action_kind = fields.CharField(max_length=32, null=True)
+    action_value = fields.TextField(null=True)
+    action_bank = fields.CharField(max_length=32, null=True)
+    expires_at = fields.DatetimeField(null=True, db_index=True)
+    # Reserved by the refund's own conditional update, so two refunds can never give back more than was paid.
+    refunded_amount = fields.BigIntField(default=0)
+    # The background jobs' claim (services/claims.py): no other process asks the gateway about it before then.
+    claimed_until = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payments"
+
+
+class PaymentEventSource(str, enum.Enum):
+    WEBHOOK = "WEBHOOK"  # the gateway told us
+    POLL = "POLL"  # we asked the gateway: reconciliation, or the buyer's "I have paid"
+    HOST = "HOST"  # we decided: the payment expired unpaid (after cancelling it at the gateway)
+
+
+class PaymentEventRecord(Model):
+    """The ledger: one row per event a gateway reported, whatever it changed. The unique key is what makes a repeated
+    webhook, or a webhook racing a poll, a no-op."""
+
+    id = fields.IntField(primary_key=True)
+    provider = fields.CharField(max_length=64)
+    event_id = fields.CharField(max_length=191)
+    payment = fields.ForeignKeyField("models.Payment", related_name="events", null=True, db_index=True)
+    reference = fields.CharField(max_length=128)
+    status = fields.CharEnumField(PaymentEventStatus, max_length=20)
+    raw_status = fields.CharField(max_length=64, default="")
+    amount = fields.BigIntField(null=True)
+    source = fields.CharEnumField(PaymentEventSource, max_length=8)
+    outcome = fields.CharField(max_length=200, default="")  # what it changed, or why it changed nothing
+    occurred_at = fields.DatetimeField(null=True)
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payment_events"
+        unique_together = (("provider", "event_id"),)
+
+
+class PaymentRefund(Model):
+    """Money given back through the gateway. Written in the same transaction as the gateway's yes, under its key."""
+
+    id = fields.IntField(primary_key=True)
+    payment = fields.ForeignKeyField("models.Payment", related_name="refunds", db_index=True)
+    key = fields.CharField(max_length=191, unique=True)  # the refund key the gateway saw
+    amount = fields.BigIntField()
+    reason = fields.CharField(max_length=500)
+    actor = fields.ForeignKeyField("models.User", related_name="refunds_given", null=True)
+    provider_reference = fields.CharField(max_length=128, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payment_refunds"

@@ -1,0 +1,133 @@
+"""Payments: which methods a buyer may use, cash collected on delivery, and what cancelling does to a payment (an unpaid
+one is voided, a paid one refunded); and the refunds a seller gives (orders/refunds.py asks for them).
+
+One payment per order. Status changes are conditional updates on the current status, so a repeat or a race changes
+nothing twice. A refund reserves its amount with one conditional update (refunded_amount + amount <= amount), records
+itself under its refund key and asks the gateway, all in one transaction: if the gateway fails, nothing is written, and
+the retry sends the same key, so the gateway gives the money back once. What gateways report arrives through
+`payment_events`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.events import PaymentStatusChanged
+from umkm_graph.hookspecs import PaymentCancelRequest, PaymentProvider, RefundRequest
+from umkm_graph.payments.models import Payment, PaymentRefund, PaymentStatus
+from umkm_graph.people.models import User
+from umkm_graph.plugin_host import PaymentOption, Providers
+
+MAX_REASON = 500
+REFUNDABLE = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
+
+
+def can_tell_outcome(provider: PaymentProvider) -> bool:
+    """A cashless provider is only usable if it can tell us a payment settled: by webhook, or when asked."""
+    kind = type(provider)
+    return kind.get_status is not PaymentProvider.get_status or kind.parse_webhook is not PaymentProvider.parse_webhook
+
+
+def usable(option: PaymentOption) -> bool:
+    return option.method.cash_on_delivery or can_tell_outcome(option.provider)
+
+
+def payment_methods(providers: Providers) -> list[PaymentOption]:
+    return [option for option in providers.payment_options.values() if usable(option)]
+
+
+def is_cash_on_delivery(payment: Payment, providers: Providers) -> bool:
+    option = providers.payment_options.get(payment.method)
+    return option is not None and option.method.cash_on_delivery
+
+
+async def record_cash(payment: Payment, seller: User) -> PaymentStatusChanged:
+    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller."""
+    if payment.status != PaymentStatus.PENDING:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is already {payment.status.value}", "id")
+    paid_at = dt.datetime.now(dt.UTC)
+    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+        status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id
+    )
+    if not changed:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
+    payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at, "confirmed_by_id": seller.id})
+    return status_event(payment, paid_at)
+
+
+async def release(payment: Payment, providers: Providers, reason: str, actor: User | None) -> PaymentStatusChanged:
+    """What cancelling an order does to its payment: a paid one is refunded in full (what is left of it), an unpaid one
+    voided. Call inside the cancelling transaction."""
+    if payment.status in REFUNDABLE:
+        key = f"{payment.reference}-cancel"  # one cancellation per order, so a retried cancel reuses the key
+        return await refund(payment, providers, payment.amount - payment.refunded_amount, reason, actor, key, ["id"])
+    return await void(payment, providers, reason)
+
+
+async def void(payment: Payment, providers: Providers, reason: str) -> PaymentStatusChanged:
+    """Cancel an unpaid payment here and at its provider. Call inside the cancelling transaction: if the provider
+    fails, the whole cancellation rolls back."""
+    if payment.status != PaymentStatus.PENDING:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is {payment.status.value}; it cannot be voided", "id")
+    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
+    if not changed:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
+    provider = providers.payment.get(payment.provider)
+    if provider is not None:
+        await providers.cancel_payment(provider, cancel_request(payment, reason), ["id"])
+    payment.status = PaymentStatus.CANCELLED
+    return status_event(payment, dt.datetime.now(dt.UTC))
+
+
+def cancel_request(payment: Payment, reason: str) -> PaymentCancelRequest:
+    return PaymentCancelRequest(
+        reference=payment.reference or "", provider_reference=payment.provider_reference, amount=payment.amount,
+        reason=reason,
+    )
+
+
+async def refund(
+    payment: Payment, providers: Providers, amount: int, reason: str, actor: User | None, key: str, field: list[str]
+) -> PaymentStatusChanged:
+    """Give `amount` back through the gateway under the refund key. Call inside a transaction."""
+    option = providers.payment_options.get(payment.method)
+    provider = providers.payment.get(payment.provider)
+    if option is None or provider is None or not option.method.refundable:
+        name = option.method.display_name if option else payment.method
+        raise DomainError(ErrorCode.NOT_AVAILABLE,
+                          f"{name} payments cannot be refunded through the gateway; settle it with the buyer directly",
+                          field)
+    left = payment.amount - payment.refunded_amount
+    if amount < left and not option.method.partial_refunds:
+        raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only the whole amount", field)
+    try:
+        await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor)
+    except IntegrityError:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "This refund was already made; reload the order", field) from None
+    reserved = await Payment.filter(
+        id=payment.id, status__in=REFUNDABLE, refunded_amount__lte=payment.amount - amount
+    ).update(refunded_amount=F("refunded_amount") + amount)
+    if not reserved:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", field)
+    current = await Payment.get(id=payment.id)  # our update holds the row, so this is the sum after every refund
+    status = PaymentStatus.REFUNDED if current.refunded_amount >= current.amount else PaymentStatus.PARTIALLY_REFUNDED
+    await Payment.filter(id=payment.id).update(status=status)
+    result = await providers.refund_payment(provider, RefundRequest(
+        reference=payment.reference or "", provider_reference=payment.provider_reference, amount=amount,
+        reason=reason, idempotency_key=key,
+    ), field)
+    if result.provider_reference:
+        await PaymentRefund.filter(key=key).update(provider_reference=result.provider_reference)
+    payment.update_from_dict({"status": status, "refunded_amount": current.refunded_amount})
+    return status_event(payment, dt.datetime.now(dt.UTC))
+
+
+def status_event(payment: Payment, at: dt.datetime) -> PaymentStatusChanged:
+    return PaymentStatusChanged(
+        order_id=payment.order_id, payment_id=payment.id, method=payment.method,  # type: ignore[attr-defined]
+        status=payment.status.value, amount=payment.amount, at=at,
+    )

@@ -1,0 +1,47 @@
+"""The signed-in person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from umkm_graph.city.participation import asn_progress
+from umkm_graph.people.models import Role as RoleModel
+from umkm_graph.graphql_common.later import later_class
+from umkm_graph.people.models import User
+
+if TYPE_CHECKING:
+    from umkm_graph.city.graphql.types import AsnProgressType
+
+_CITY = "umkm_graph.city.graphql.types"  # the city comes last in the domains' order: its types are reached lazily
+
+Role = strawberry.enum(RoleModel, name="Role")
+
+
+@strawberry.type(name="User", description="A person with an account; only visible to themselves.")
+class UserType:
+    id: strawberry.ID
+    email: str
+    name: str
+    phone: str | None
+    role: Role  # type: ignore[valid-type]
+    is_asn: bool = strawberry.field(description="True when the person registered a NIP as a civil servant (ASN).")
+    nip: str | None
+    opd: str | None = strawberry.field(description="The city department (organisasi perangkat daerah) of an ASN.")
+    model: strawberry.Private[User]
+
+    @classmethod
+    def from_model(cls, user: User) -> UserType:
+        return cls(
+            id=strawberry.ID(str(user.id)), email=user.email, name=user.name, phone=user.phone, role=user.role,
+            is_asn=user.is_asn, nip=user.nip, opd=user.opd, model=user,
+        )
+
+    @strawberry.field(description="An ASN's own spend at UMKM in a month (YYYY-MM; this month, WIB, by default) "
+                                  "against the city's target; null for anyone who is not ASN.")
+    async def asn_progress(
+        self, month: str | None = None
+    ) -> Annotated[AsnProgressType, strawberry.lazy(_CITY)] | None:
+        progress = await asn_progress(self.model, month)
+        return later_class(_CITY, "AsnProgressType").from_progress(progress) if progress else None

@@ -1,0 +1,35 @@
+"""People: buyers (residents and ASN), sellers, city officers and analysts."""
+
+from __future__ import annotations
+
+import enum
+
+from tortoise import fields
+
+from umkm_graph.core.models import Model
+
+
+class Role(str, enum.Enum):
+    BUYER = "BUYER"
+    SELLER = "SELLER"
+    CITY_OFFICER = "CITY_OFFICER"
+    ANALYST = "ANALYST"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    name = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=20, null=True)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.BUYER)
+    nip = fields.CharField(max_length=18, unique=True, null=True)
+    opd = fields.CharField(max_length=120, null=True, db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "users"
+
+    @property
+    def is_asn(self) -> bool:
+        return self.nip is not None

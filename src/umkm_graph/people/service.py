@@ -1,0 +1,213 @@
+"""People: registration with a minimum password strength, throttled login with a bearer token, and ASN identity (NIP
+and OPD)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from tortoise.exceptions import IntegrityError
+
+from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.people.models import Role, User
+from umkm_graph.people.nip import parse_nip
+
+_hasher = PasswordHasher()
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SELF_SERVICE_ROLES = (Role.BUYER, Role.SELLER)
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+MAX_EMAIL_LENGTH = 254
+# Among the most used passwords (global lists, and Indonesian favourites); compared without case and trailing digits.
+COMMON_PASSWORDS = frozenset({
+    "password", "passw0rd", "p@ssw0rd", "qwerty", "qwertyuiop", "asdfghjkl", "zxcvbnm", "iloveyou", "sunshine",
+    "princess", "football", "baseball", "superman", "welcome", "admin", "letmein", "monkey", "dragon", "master",
+    "1q2w3e4r", "1qaz2wsx", "abc", "abcd", "abcdef", "qwe", "zaq12wsx", "indonesia", "bismillah", "alhamdulillah",
+    "sayang", "sayangku", "cinta", "katasandi", "kata sandi", "jakarta", "surabaya", "malang", "aremania",
+    "arema", "umkm", "garuda", "merdeka", "pancasila", "selamat", "terserah", "anjing", "kucing",
+})
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def register(
+    *, email: str, password: str, name: str, role: Role = Role.BUYER, phone: str | None = None,
+    min_password_length: int = MIN_PASSWORD_LENGTH,
+) -> User:
+    """Create a buyer or seller account. City officers and analysts are created by an operator (see create_user)."""
+    if role not in SELF_SERVICE_ROLES:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only BUYER or SELLER accounts can be registered", "role")
+    return await create_user(email=email, password=password, name=name, role=role, phone=phone,
+                             min_password_length=min_password_length)
+
+
+async def create_user(
+    *, email: str, password: str, name: str, role: Role, phone: str | None = None,
+    min_password_length: int = MIN_PASSWORD_LENGTH,
+) -> User:
+    email = normalise_email(email)
+    check = Validator()
+    check.check(len(email) <= MAX_EMAIL_LENGTH and bool(_EMAIL.match(email)), "email", "Email address is not valid")
+    weakness = password_weakness(password, email, min_length=min_password_length)
+    check.check(weakness is None, "password", weakness or "")
+    check.check(0 < len(name.strip()) <= 120, "name", "Name must have 1 to 120 characters")
+    if phone is not None:
+        check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
+    check.raise_if_any()
+    if await User.filter(email=email).exists():
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email")
+    try:
+        return await User.create(
+            email=email, password_hash=_hasher.hash(password), name=name.strip(), role=role, phone=phone
+        )
+    except IntegrityError:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email") from None
+
+
+def _valid_phone(phone: str) -> bool:
+    return bool(re.fullmatch(r"\+?[0-9]{8,15}", phone.replace(" ", "").replace("-", "")))
+
+
+def password_weakness(password: str, email: str = "", *, min_length: int = MIN_PASSWORD_LENGTH) -> str | None:
+    """Why a password is too weak to accept, or None when it is strong enough."""
+    if len(password) < min_length:
+        return f"Password must have at least {min_length} characters"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Password must have at most {MAX_PASSWORD_LENGTH} characters"
+    lowered = password.lower()
+    if lowered.rstrip("0123456789!@#$.-_ ") in COMMON_PASSWORDS or lowered.strip("0123456789") == "":
+        return "This password is one of the most used ones; choose a less common one"
+    if len(set(password)) < 5:
+        return "Password must use at least 5 different characters"
+    kinds = (any(c.isalpha() for c in password), any(c.isdigit() for c in password),
+             any(not c.isalnum() for c in password))
+    if sum(kinds) < 2:
+        return "Password must mix at least two of: letters, digits, other characters"
+    local = normalise_email(email).partition("@")[0]
+    if len(local) >= 4 and local in lowered:
+        return "Password must not contain your email address"
+    return None
+
+
+class AttemptCounter(Protocol):
+    """A counter kept in this process's memory, or in Redis for every process, whose count resets window_seconds
+    after its first hit."""
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, float]:
+        """Count one more; returns the count so far and the seconds until it resets."""
+        ...
+
+    async def clear(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """At most max_attempts sign-ins per email without a success, then the email is locked until its window ends."""
+
+    counter: AttemptCounter
+    max_attempts: int
+    window_seconds: int
+
+    async def admit(self, email: str) -> None:
+        # Counting before the password check keeps concurrent guesses from slipping past the limit.
+        count, left = await self.counter.hit(_login_key(email), self.window_seconds)
+        if count > self.max_attempts:
+            minutes = max(1, -(-int(left) // 60))
+            raise DomainError(
+                ErrorCode.RATE_LIMITED,
+                f"Too many sign-in attempts for this email; try again in {minutes} minute{'s' if minutes > 1 else ''}",
+            )
+
+    async def succeeded(self, email: str) -> None:
+        await self.counter.clear(_login_key(email))
+
+
+def _login_key(email: str) -> str:
+    # Hashed, so the shared store holds no email addresses.
+    return "login:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
+
+
+async def authenticate(email: str, password: str, throttle: LoginThrottle | None = None) -> User:
+    """The user with this email and password; throttled per email when a throttle is given."""
+    if throttle is not None:
+        await throttle.admit(email)
+    user = await _verify_password(email, password)
+    if throttle is not None:
+        await throttle.succeeded(email)
+    return user
+
+
+async def _verify_password(email: str, password: str) -> User:
+    email = normalise_email(email)
+    user = await User.get_or_none(email=email) if len(email) <= MAX_EMAIL_LENGTH else None
+    if user is None:
+        _hasher.hash(password)  # same cost either way, so timing does not reveal which emails exist
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong") from None
+    return user
+
+
+def issue_token(user: User, secret_key: str, ttl_seconds: int) -> str:
+    now = dt.datetime.now(dt.UTC)
+    claims = {"sub": str(user.id), "role": user.role.value, "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
+    return jwt.encode(claims, secret_key, algorithm="HS256")
+
+
+def token_subject(token: str, secret_key: str) -> int | None:
+    """The user id a valid, unexpired bearer token names, without a database lookup; None for any other token."""
+    claims = _signed_claims(token, secret_key)
+    return None if claims is None or claims[1] <= time.time() else claims[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _signed_claims(token: str, secret_key: str) -> tuple[int, float] | None:
+    """A well-signed token's subject and expiry. Cached: a buyer sends the same token with every request, twice checked
+    per request (rate limit, then the user), and a signature's verdict never changes; the expiry is checked per use."""
+    try:
+        claims = jwt.decode(token, secret_key, algorithms=["HS256"],
+                            options={"require": ["sub", "exp"], "verify_exp": False})
+        return int(claims["sub"]), float(claims["exp"])
+    except (jwt.PyJWTError, ValueError, TypeError):
+        return None
+
+
+async def user_from_token(token: str, secret_key: str) -> User | None:
+    """The user a bearer token names, or None when it is invalid, expired or names nobody."""
+    user_id = token_subject(token, secret_key)
+    return None if user_id is None else await User.get_or_none(id=user_id)
+
+
+async def register_asn(user: User, *, nip: str, opd: str) -> User:
+    """Mark a buyer as ASN with a valid NIP and the OPD they work in."""
+    if user.role != Role.BUYER:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN")
+    check = Validator()
+    digits = nip.replace(" ", "")
+    try:
+        parse_nip(digits)
+    except ValueError as exc:
+        check.add("nip", str(exc))
+    check.check(0 < len(opd.strip()) <= 120, "opd", "OPD must have 1 to 120 characters")
+    check.raise_if_any()
+    if await User.filter(nip=digits).exclude(id=user.id).exists():
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "This NIP is already registered to another account", "nip")
+    user.nip = digits
+    user.opd = " ".join(opd.split())
+    try:
+        await user.save(update_fields=["nip", "opd"])
+    except IntegrityError:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "This NIP is already registered to another account", "nip") from None
+    return user

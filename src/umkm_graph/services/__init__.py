@@ -1,1 +1,0 @@
-"""Domain services: the rules of the marketplace, with no knowledge of GraphQL."""

@@ -1,0 +1,44 @@
+"""A UMKM shop: who owns it, where it is, the city's verification, and its delivery fees and rating."""
+
+from __future__ import annotations
+
+import enum
+
+from tortoise import fields
+
+from umkm_graph.core.models import Model
+
+
+class ShopStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+    SUSPENDED = "SUSPENDED"
+
+
+class Shop(Model):
+    id = fields.IntField(primary_key=True)
+    owner = fields.ForeignKeyField("models.User", related_name="shops", db_index=True)
+    name = fields.CharField(max_length=120)
+    slug = fields.CharField(max_length=140, unique=True)
+    description = fields.TextField(default="")
+    kecamatan = fields.CharField(max_length=32, db_index=True)
+    kelurahan = fields.CharField(max_length=32)
+    address = fields.CharField(max_length=255)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    phone = fields.CharField(max_length=20)
+    nib = fields.CharField(max_length=13)
+    npwp = fields.CharField(max_length=16, null=True)
+    status = fields.CharEnumField(ShopStatus, max_length=16, default=ShopStatus.PENDING, db_index=True)
+    status_reason = fields.CharField(max_length=500, null=True)
+    offers_pickup = fields.BooleanField(default=True)
+    # Flat fee in rupiah for the shop's own delivery, per destination kecamatan; absent means no delivery there.
+    delivery_fees: dict[str, int] = fields.JSONField(default=dict)  # type: ignore[assignment]
+    rating_sum = fields.IntField(default=0)
+    review_count = fields.IntField(default=0)
+    rating = fields.FloatField(default=0.0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "shops"
