@@ -37,7 +37,9 @@ REFERENCE_PRICES = tuple(
     for row in _CITY.table("reference_prices").tables("price")
 )
 SPEND_TARGET: int = _CITY.table("participation")["spend_target"]  # a month, from each ASN, since the history began
-ABOVE_CEILING = tuple(AboveCeiling(row["listing_prefix"], row["price_per_unit"]) for row in _CITY.tables("above_ceiling"))
+ABOVE_CEILING = tuple(
+    AboveCeiling(row["listing_prefix"], row["price_per_unit"]) for row in _CITY.tables("above_ceiling")
+)
 
 
 async def set_city_monitoring(run: SeedRun) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from umkm_graph.catalog.models import Product
 from umkm_graph.checkout import service as checkout_service
 from umkm_graph.checkout.models import Checkout
-from umkm_graph.catalog.models import Product
 from umkm_graph.delivery import parcels
 from umkm_graph.demo.fates import Part, follow
 from umkm_graph.demo.loading import load
@@ -36,7 +36,7 @@ class PlannedCheckout:
 
 
 class OrderHistory:
-    """Plans every checkout first (one draw of the random stream), then places them in time order."""
+    """Plans every checkout first, then places them in time order; both draw from the run's one random stream."""
 
     def __init__(self, run: SeedRun, providers: Providers, events: EventBus) -> None:
         self.run, self.rng, self.anchor = run, run.rng, run.anchor

@@ -49,7 +49,13 @@ from umkm_graph.demo.run import (
     SeedSummary,
     check_scale,
 )
-from umkm_graph.demo.shops import DEMO_SHOP_SLUG, DOCUMENTED_SHOP, add_documented_shop, add_pending_shop, add_verified_shop
+from umkm_graph.demo.shops import (
+    DEMO_SHOP_SLUG,
+    DOCUMENTED_SHOP,
+    add_documented_shop,
+    add_pending_shop,
+    add_verified_shop,
+)
 from umkm_graph.events import LocalEventBus
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers, collect_providers, load_plugins
