@@ -1,5 +1,5 @@
 """Loading plugins: built-ins first, then entry points (group "umkm_graph"), then the *.py files in UMKM_PLUGINS_DIR;
-and asking each, once at start-up, for its providers."""
+and asking each, once at start-up, for its providers. A plugin is told `PluginSettings`, never the host's Settings."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider
 from umkm_graph.plugin_host.calls import Providers
 from umkm_graph.plugin_host.checks import P, PluginError
 from umkm_graph.providers import BUILTIN_PLUGINS
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings, Settings
 
 
 def load_plugins(settings: Settings) -> pluggy.PluginManager:
@@ -64,15 +64,16 @@ def _import_file(path: Path) -> ModuleType:
 
 async def collect_providers(pm: pluggy.PluginManager, settings: Settings) -> Providers:
     """Ask every plugin for its providers, once, at start-up."""
+    told = PluginSettings.from_settings(settings)
     timeout = settings.provider_timeout_seconds
-    payment = await _gather(_answers(pm.hook.register_payment_providers, settings), PaymentProvider, timeout)
-    delivery = await _gather(_answers(pm.hook.register_delivery_providers, settings), DeliveryProvider, timeout)
+    payment = await _gather(_answers(pm.hook.register_payment_providers, told), PaymentProvider, timeout)
+    delivery = await _gather(_answers(pm.hook.register_delivery_providers, told), DeliveryProvider, timeout)
     providers = Providers([p for _, p in payment], [p for _, p in delivery], timeout, retries=settings.provider_retries)
     providers.plugin_of = {id(p): name for name, p in [*payment, *delivery]}
     return providers
 
 
-def _answers(caller: pluggy.HookCaller, settings: Settings) -> list[tuple[str, Any]]:
+def _answers(caller: pluggy.HookCaller, settings: PluginSettings) -> list[tuple[str, Any]]:
     """Each plugin's answer with the plugin's name, built-ins first: called one by one, since pluggy's own call does not
     say whose answer is whose (the `plugins` listing needs it)."""
     arguments = {"settings": settings}
