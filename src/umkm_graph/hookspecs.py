@@ -80,6 +80,22 @@ class Item:
     weight_grams: int | None = None  # of one pack; None when the seller did not say
 
 
+# -- What a provider raises -------------------------------------------------------------------------------------------
+
+
+class WebhookSignatureError(Exception):
+    """parse_webhook: the request is not signed by the gateway; the host answers 401 and changes nothing."""
+
+
+class WebhookPayloadError(Exception):
+    """parse_webhook: the request is signed (or unsigned) but cannot be read; the host answers 400."""
+
+
+class ProviderRefused(Exception):
+    """The gateway answered, and the answer is no (e.g. a refund above what was paid): not retried, and its message
+    is shown to the user, so keep it short and free of secrets."""
+
+
 # -- Delivery -----------------------------------------------------------------------------------------------------------
 
 
@@ -297,19 +313,6 @@ class PaymentEvent:
 class PaymentStatusRequest:
     reference: str
     provider_reference: str | None
-
-
-class WebhookSignatureError(Exception):
-    """parse_webhook: the request is not signed by the gateway; the host answers 401 and changes nothing."""
-
-
-class WebhookPayloadError(Exception):
-    """parse_webhook: the request is signed (or unsigned) but cannot be read; the host answers 400."""
-
-
-class ProviderRefused(Exception):
-    """The gateway answered, and the answer is no (e.g. a refund above what was paid): not retried, and its message
-    is shown to the user, so keep it short and free of secrets."""
 
 
 class PaymentProvider(abc.ABC):
