@@ -1,16 +1,17 @@
-"""Every test talks to the real app over ASGI, on SQLite in memory, or on PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
+"""Every test talks to the real app over ASGI, on SQLite in memory, or on PostgreSQL when UMKM_TEST_DATABASE_URL is set.
+Shared helpers are in tests/helpers; the fixtures here are the ones tests of several folders ask for by name."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 
-import httpx2
 import pytest
 
-from tests.support import TEST_DATABASE_URL, Api, empty_postgres, reset_database
-from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
+from tests.helpers.api import Api, serve
+from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
+from tests.helpers.payments import Live, serve_live
 from umkm_graph.settings import Settings
 
 
@@ -27,11 +28,18 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def api(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        if TEST_DATABASE_URL:
-            await reset_database()
-            await ensure_categories()
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Api(client)
+    async with serve(settings) as served:
+        yield served
+
+
+@pytest.fixture
+def live_settings(settings: Settings) -> Settings:
+    """Short timeouts, so the failure tests are quick; two retries, as in production."""
+    return dataclasses.replace(settings, provider_timeout_seconds=1.0, provider_retries=2)
+
+
+@pytest.fixture
+async def live(live_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
+    """The app over real HTTP beside a fake Midtrans."""
+    async with serve_live(live_settings, monkeypatch) as running:
+        yield running

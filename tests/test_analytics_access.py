@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import Person, city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.people.models import Role
 
 OCTOBER = {"month": "2026-10"}

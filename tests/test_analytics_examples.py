@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
+from tests.helpers.api import Api
 from umkm_graph.demo.seed import DEMO_PASSWORD, seed_open_database
 from umkm_graph.settings import Settings
 

@@ -12,37 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.city import asn, market, purchase, to_october, wib
+from tests.helpers.people import city_person, sign_up
 from umkm_graph.city.analytics import WIB
-from umkm_graph.orders.models import Order
 from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings
 
-_nips = itertools.count(1)
-REGISTER_ASN = """
-mutation($nip: String!, $opd: String!) { registerAsn(nip: $nip, opd: $opd) { user { isAsn } errors { code field } } }
-"""
-CHECKOUT = """
-mutation($input: CheckoutInput!) {
-  checkout(input: $input) { checkout { orders { id pickupCode } } errors { code field message } }
-}
-"""
-# What takes a new cash-on-delivery pickup order to each outcome, and who does each step.
-STEPS: dict[str, tuple[tuple[str, str], ...]] = {
-    "PLACED": (),
-    "ACCEPTED": (("seller", "acceptOrder"),),
-    "DELIVERED": (("seller", "acceptOrder"), ("seller", "markReadyForPickup"), ("seller", "markDelivered")),
-    "COMPLETED": (("seller", "acceptOrder"), ("seller", "markReadyForPickup"), ("seller", "markDelivered"),
-                  ("seller", "confirmCashCollected"), ("buyer", "completeOrder")),
-    "CANCELLED_BY_SELLER": (("seller", "acceptOrder"), ("seller", "cancelOrder")),
-    "CANCELLED_BY_BUYER": (("buyer", "cancelOrder"),),
-}
 PARTICIPATION = """
 query($period: PeriodInput!) {
   asnParticipation(period: $period) {
@@ -67,73 +47,6 @@ query($month: String) {
   me { asnProgress(month: $month) { month target spent completedOrders pending reached remaining } }
 }
 """
-
-
-async def asn(api: Api, opd: str, name: str = "Pegawai Kota") -> Person:
-    """A buyer registered as ASN in the OPD, with a valid NIP of their own."""
-    person = await sign_up(api, name=name)
-    nip = f"198501012010011{next(_nips) % 1000:03d}"
-    result = await api.ok(REGISTER_ASN, {"nip": nip, "opd": opd}, person.token)
-    assert result["user"]["isAsn"] is True
-    return person
-
-
-async def purchase(
-    api: Api, buyer: Person, seller: Person, shop_id: str, lines: list[tuple[str, int]], outcome: str = "COMPLETED"
-) -> str:
-    """A cash-on-delivery pickup order of these (product id, quantity) lines, taken to the outcome; its id."""
-    cart = {"lines": [{"productId": p, "quantity": q} for p, q in lines],
-            "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
-    (order,) = (await api.ok(CHECKOUT, {"input": cart}, buyer.token))["checkout"]["orders"]
-    for who, name in STEPS[outcome]:
-        arguments, declared, variables = "id: $id", "$id: ID!", {"id": order["id"]}
-        if name == "markDelivered":
-            arguments, declared = arguments + ", pickupCode: $code", declared + ", $code: String"
-            variables["code"] = order["pickupCode"]
-        if name == "cancelOrder":
-            arguments, declared = arguments + ", reason: $reason", declared + ", $reason: String!"
-            variables["reason"] = "Stok habis"
-        operation = f"mutation({declared}) {{ {name}({arguments}) {{ errors {{ code field message }} }} }}"
-        await api.ok(operation, variables, (buyer if who == "buyer" else seller).token)
-    return str(order["id"])
-
-
-def wib(*parts: int) -> dt.datetime:
-    """A moment given in WIB, in UTC: every timestamp is stored in UTC, and SQLite compares them as text."""
-    return dt.datetime(*parts, tzinfo=WIB).astimezone(dt.UTC)
-
-
-async def to_october() -> None:
-    """Every order to 15 October 2026, 10:00 WIB; every account to 1 September."""
-    await Order.all().update(created_at=wib(2026, 10, 15, 10, 0))
-    await User.all().update(created_at=wib(2026, 9, 1, 10, 0))
-
-
-@dataclass
-class Market:
-    officer: Person
-    analyst: Person
-    seller: Person
-    klojen: str  # shop ids
-    lowokwaru: str
-    beras: str  # product ids: 67,500 for 5 kg, 18,000 for 1 kg, 16,000 for 1 L
-    gula: str
-    minyak: str
-    lowokwaru_seller: Person
-
-
-async def market(api: Api) -> Market:
-    officer, seller, other = await city_person(api), await sign_up(api, "SELLER"), await sign_up(api, "SELLER")
-    klojen = await verified_shop(api, seller, officer)
-    lowokwaru = await verified_shop(api, other, officer, kecamatan="Lowokwaru", kelurahan="Dinoyo",
-                                    address="Jl. MT Haryono 5")
-    beras = await add_product(api, seller, klojen["id"], stock=100)
-    gula = await add_product(api, seller, klojen["id"], category="gula", name="Gula Pasir 1 kg", unit="KG",
-                             packSize=1, price=18_000, stock=100)
-    minyak = await add_product(api, other, lowokwaru["id"], category="minyak-goreng", name="MinyaKita 1 L",
-                               unit="LITRE", packSize=1, price=16_000, stock=100)
-    return Market(officer, await city_person(api, Role.ANALYST), seller, klojen["id"], lowokwaru["id"], beras["id"],
-                  gula["id"], minyak["id"], other)
 
 
 @pytest.fixture

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
-from tests.test_analytics_participation import wib
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.city import wib
+from tests.helpers.people import Person, city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.models import PriceChange
 from umkm_graph.city.analytics import WIB
 from umkm_graph.people.models import Role

@@ -16,13 +16,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 
-from tests.support import TEST_DATABASE_URL, Api, city_person, empty_postgres, reset_database
-from tests.test_checkout import CHECKOUT, cart, market
-from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
+from tests.helpers.api import Api, asgi_client, started_app
+from tests.helpers.checkout import CHECKOUT, cart, market
+from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
+from tests.helpers.people import city_person
 from umkm_graph.cli import main
 from umkm_graph.orders.models import Order
 from umkm_graph.people.models import Role
@@ -78,13 +77,9 @@ async def _replica(tmp_path: Path) -> tuple[str, Callable[[], Awaitable[int]]]:
 
 @asynccontextmanager
 async def _app(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        if settings.database_url == TEST_DATABASE_URL:
-            await reset_database()
-            await ensure_categories()
-        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
-            yield Api(client)
+    reset = settings.database_url == TEST_DATABASE_URL
+    async with started_app(settings, reset=reset) as app, asgi_client(app) as client:
+        yield Api(client)
 
 
 async def _october_sales(api: Api) -> list[dict[str, Any]]:

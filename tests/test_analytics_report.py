@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
-from tests.test_analytics_sql import City
+from tests.helpers.api import Api
+from tests.helpers.city import City
 from umkm_graph.city.report import monthly_report, to_csv, to_json
 from umkm_graph.cli import main
 

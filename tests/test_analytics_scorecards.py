@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api, sign_up
-from tests.test_analytics_participation import Market, asn, market, purchase, to_october, wib
+from tests.helpers.api import Api
+from tests.helpers.city import Market, asn, market, purchase, to_october, wib
+from tests.helpers.people import sign_up
 from umkm_graph.orders.models import OrderLine, OrderStatus, OrderTransition
 from umkm_graph.reviews.models import Review
 from umkm_graph.settings import Settings

@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from tests.support import Api
-from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
-from umkm_graph.checkout.models import Checkout
+from tests.helpers.api import Api
+from tests.helpers.city import City
 from umkm_graph.city import analytics_sql, participation, price_watch, sales, scorecards
-from umkm_graph.city.analytics import WIB, Interval, Period, parse_month, period_from
+from umkm_graph.city.analytics import Interval, Period, parse_month, period_from
 from umkm_graph.city.disclosure import withheld
-from umkm_graph.city.models import ReferencePrice, SpendTarget
 from umkm_graph.city.sales import SalesDimension as D
 from umkm_graph.city.scorecards import ScorecardFigure as F
 from umkm_graph.core.errors import DomainError
-from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
-from umkm_graph.people.models import Role, User
-from umkm_graph.reviews.models import Review
-from umkm_graph.shops.models import Shop, ShopStatus
+from umkm_graph.people.models import User
 
 # --- placeholders ----------------------------------------------------------------------------------------------------
 
@@ -105,163 +99,6 @@ def test_a_wrong_period_names_the_field(month: str | None, first: dt.date | None
 
 
 # --- a small city, by hand -------------------------------------------------------------------------------------------
-
-
-def wib(*parts: int) -> dt.datetime:
-    """A moment given in WIB, as the UTC the database stores."""
-    return dt.datetime(*parts, tzinfo=WIB).astimezone(dt.UTC)
-
-
-async def _stamp(model: Any, row_id: int, **moments: dt.datetime) -> None:
-    await model.filter(id=row_id).update(**moments)
-
-
-class City:
-    """Seven ASN in three OPDs, two residents, two verified shops and a pending one, eleven sembako and kuliner
-    listings, and fifteen orders; `ids` maps each name below to its row id."""
-
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-
-    async def build(self) -> City:
-        september = wib(2026, 9, 1, 0, 0)
-        for name, opd in (("A1", "Diskominfo"), ("A2", "Diskominfo"), ("A3", "Diskominfo"), ("A4", "Bappeda"),
-                          ("A6", "Bappeda"), ("A7", "Dinas Kesehatan"), ("A5", "Bappeda")):
-            nip = f"19850101201001100{len(self.ids)}"
-            await self._user(name, Role.BUYER, nip=nip, opd=opd)
-        for name in ("R1", "R2"):
-            await self._user(name, Role.BUYER)
-        for name in ("S1", "S2"):
-            await self._user(name, Role.SELLER)
-        await self._user("officer", Role.CITY_OFFICER)
-        await User.filter().update(created_at=september)
-        await _stamp(User, self.ids["A5"], created_at=wib(2026, 11, 15, 9, 0))  # registered after October
-
-        await self._shop("X", "S1", "Klojen", ShopStatus.VERIFIED)
-        await self._shop("Y", "S2", "Sukun", ShopStatus.VERIFIED)
-        await self._shop("Z", "S1", "Blimbing", ShopStatus.PENDING)
-        for name, shop, category, title, unit, pack, grams, price, active in (
-            ("p1", "X", "beras", "Beras Medium 5 kg", ProductUnit.KG, 5, None, 67_500, True),
-            ("p2", "X", "gula", "Gula Pasir 1 kg", ProductUnit.KG, 1, None, 18_000, True),
-            ("p3", "X", "telur", "Telur Ayam Ras 1 Tray", ProductUnit.TRAY, 1, 1850, 50_000, True),
-            ("p4", "X", "kuliner", "Keripik Tempe 250 g", ProductUnit.PACK, 1, 250, 15_000, True),
-            ("p5", "Y", "beras", "Beras Medium Karung 25 kg", ProductUnit.KG, 25, None, 330_000, True),
-            ("p6", "Y", "beras", "Beras Premium Pulen 5 kg", ProductUnit.KG, 5, None, 76_000, True),
-            ("p7", "Y", "minyak-goreng", "MinyaKita 1 L", ProductUnit.LITRE, 1, None, 16_000, True),
-            ("p8", "Y", "minyak-goreng", "Minyak Goreng Sawit Pouch 2 L", ProductUnit.LITRE, 2, None, 33_001, True),
-            ("p9", "Z", "beras", "Beras Medium 5 kg", ProductUnit.KG, 5, None, 80_000, True),
-            ("p10", "X", "beras", "Beras Lama 5 kg", ProductUnit.KG, 5, None, 90_000, False),
-            ("p11", "Y", "gula", "Gula Pasir 1 kg", ProductUnit.KG, 1, None, 17_000, True),
-        ):
-            product = await Product.create(
-                shop_id=self.ids[shop], category=await Category.get(slug=category), name=title, unit=unit,
-                pack_size=Decimal(pack), net_weight_grams=grams, price=price, stock=100, is_active=active,
-            )
-            self.ids[name] = product.id
-            await _stamp(Product, product.id, created_at=september)
-        # p1 was dearer until the first instant of the week of 12 October; p5 and p6 were listed with their prices;
-        # the others have no history, so they count at today's price since they were listed.
-        for product, price, unit_price, at in (("p1", 70_000, 14_000, september),
-                                               ("p1", 67_500, 13_500, wib(2026, 10, 12, 0, 0)),
-                                               ("p5", 330_000, 13_200, september),
-                                               ("p6", 76_000, 15_200, wib(2026, 10, 20, 9, 0))):
-            change = await PriceChange.create(product_id=self.ids[product], price=price, unit_price=unit_price,
-                                              per=PriceUnit.KG)
-            await _stamp(PriceChange, change.id, changed_at=at)
-
-        for commodity, unit, variant, price, since in (
-            ("beras", PriceUnit.KG, "", 13_500, dt.date(2025, 8, 1)),
-            ("beras", PriceUnit.KG, "premium", 14_900, dt.date(2025, 8, 1)),
-            ("minyak-goreng", PriceUnit.LITRE, "MinyaKita", 15_700, dt.date(2025, 8, 1)),
-            ("gula", PriceUnit.KG, "", 17_000, dt.date(2024, 1, 1)),  # superseded
-            ("gula", PriceUnit.KG, "", 17_500, dt.date(2025, 8, 1)),
-            ("beras", PriceUnit.KG, "", 12_000, dt.date(2099, 1, 1)),  # not yet in effect
-        ):
-            await ReferencePrice.create(commodity=commodity, unit=unit, variant=variant, price=price,
-                                        effective_from=since)
-        await SpendTarget.create(effective_from=dt.date(2026, 9, 1), amount=100_000)
-        await SpendTarget.create(effective_from=dt.date(2026, 11, 1), amount=300_000)
-
-        # (name, buyer, shop, placed (WIB), lines, status, payment, seconds to accept, who cancelled)
-        orders: list[tuple[Any, ...]] = [
-            ("O1", "A1", "X", wib(2026, 10, 1, 0, 30), [("p1", 1)], "COMPLETED", "COD", 600, None),
-            ("O2", "A1", "Y", wib(2026, 10, 31, 23, 59), [("p5", 1)], "COMPLETED", "COD", 1200, None),
-            ("O3", "A2", "X", wib(2026, 11, 1, 0, 5), [("p2", 1)], "COMPLETED", "COD", 30, None),
-            ("O4", "A2", "X", wib(2026, 10, 15, 10, 0), [("p1", 1), ("p2", 1)], "COMPLETED", "QRIS", 300, None),
-            ("O5", "A3", "Y", wib(2026, 10, 15, 12, 0), [("p7", 1)], "CANCELLED", "COD", 3600, "S2"),
-            ("O6", "A4", "X", wib(2026, 10, 20, 9, 0), [("p3", 1)], "DELIVERED", "COD", 900, None),
-            ("O7", "R1", "X", wib(2026, 10, 5, 8, 0, 0, 900_000), [("p4", 1)], "COMPLETED", "COD", 58.2, None),
-            ("O8", "R2", "Y", wib(2026, 10, 11, 20, 0), [("p6", 1)], "COMPLETED", "QRIS", 7200, None),
-            ("O9", "A3", "X", wib(2026, 10, 12, 6, 0), [("p1", 2)], "COMPLETED", "COD", 120, None),
-            ("O10", "A4", "Y", wib(2026, 10, 25, 9, 0), [("p8", 1)], "CANCELLED", "COD", None, "A4"),
-            ("O11", "R1", "Y", wib(2026, 10, 26, 9, 0), [("p7", 1)], "CANCELLED", "QRIS", None, "system"),
-            ("O12", "A7", "Y", wib(2026, 10, 20, 10, 0), [("p7", 1)], "COMPLETED", "COD", 1800, None),
-            ("O13", "A6", "X", wib(2026, 10, 22, 10, 0), [("p2", 1)], "COMPLETED", "COD", 240, None),
-            ("O14", "A4", "Y", wib(2026, 10, 23, 10, 0), [("p7", 1)], "COMPLETED", "COD", 2400, None),
-        ]
-        for order in orders:
-            await self._order(*order)
-        # Reviews of the shops, one of them just after October ended in WIB (but still 31 October in UTC).
-        for order, rating, at in (("O1", 5, wib(2026, 10, 2, 9, 0)), ("O4", 4, wib(2026, 10, 16, 9, 0)),
-                                  ("O8", 2, wib(2026, 10, 12, 9, 0)), ("O2", 3, wib(2026, 11, 1, 0, 10))):
-            line = await OrderLine.filter(order_id=self.ids[order]).first()
-            assert line is not None
-            made = await Order.get(id=self.ids[order])
-            review = await Review.create(order_line_id=line.id, product_id=line.product_id,  # type: ignore[attr-defined]
-                                         shop_id=made.shop_id, buyer_id=made.buyer_id, rating=rating)  # type: ignore[attr-defined]
-            await _stamp(Review, review.id, created_at=at)
-        return self
-
-    async def _user(self, name: str, role: Role, nip: str | None = None, opd: str | None = None) -> None:
-        user = await User.create(email=f"{name.lower()}@example.id", password_hash="-", name=name, role=role, nip=nip,
-                                 opd=opd)
-        self.ids[name] = user.id
-
-    async def _shop(self, name: str, owner: str, kecamatan: str, status: ShopStatus) -> None:
-        shop = await Shop.create(owner_id=self.ids[owner], name=f"Toko {name}", slug=f"toko-{name.lower()}",
-                                 kecamatan=kecamatan, kelurahan="-", address="-", phone="0341000000",
-                                 nib="1234567890123", status=status)
-        self.ids[name] = shop.id
-
-    async def _order(self, name: str, buyer: str, shop: str, placed: dt.datetime, lines: list[tuple[str, int]],
-                     status: str, payment: str, accept_after: float | None, cancelled_by: str | None) -> None:
-        prices = {p.id: p.price for p in await Product.filter(id__in=[self.ids[p] for p, _ in lines])}
-        subtotal = sum(prices[self.ids[p]] * q for p, q in lines)
-        checkout = await Checkout.create(buyer_id=self.ids[buyer], total=subtotal)
-        order = await Order.create(
-            checkout=checkout, shop_id=self.ids[shop], buyer_id=self.ids[buyer], status=OrderStatus(status),
-            delivery_method="PICKUP", delivery_provider="pickup", payment_method=payment, subtotal=subtotal,
-            total=subtotal,
-        )
-        self.ids[name] = order.id
-        await _stamp(Order, order.id, created_at=placed)
-        for product, quantity in lines:
-            price = prices[self.ids[product]]
-            await OrderLine.create(order=order, product_id=self.ids[product], product_name=product, unit_price=price,
-                                   quantity=quantity, line_total=price * quantity)
-        seller = (await Shop.get(id=self.ids[shop])).owner_id  # type: ignore[attr-defined]
-        steps: list[tuple[OrderStatus | None, OrderStatus, int | None, dt.datetime]] = []
-        if cancelled_by == "system":  # a cashless order never paid: it was never PLACED
-            steps.append((None, OrderStatus.AWAITING_PAYMENT, self.ids[buyer], placed))
-            steps.append((OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED, None, placed + dt.timedelta(hours=1)))
-        else:
-            steps.append((None, OrderStatus.PLACED, self.ids[buyer], placed))
-            now = placed
-            if accept_after is not None:
-                now = placed + dt.timedelta(seconds=accept_after)
-                steps.append((OrderStatus.PLACED, OrderStatus.ACCEPTED, seller, now))
-            if status == "CANCELLED":
-                actor = self.ids[cancelled_by or buyer]
-                steps.append((steps[-1][1], OrderStatus.CANCELLED, actor, now + dt.timedelta(minutes=5)))
-            elif status in ("DELIVERED", "COMPLETED"):
-                steps.append((OrderStatus.ACCEPTED, OrderStatus.READY_FOR_PICKUP, seller, now + dt.timedelta(hours=1)))
-                steps.append((OrderStatus.READY_FOR_PICKUP, OrderStatus.DELIVERED, seller, now + dt.timedelta(hours=2)))
-                if status == "COMPLETED":
-                    steps.append((OrderStatus.DELIVERED, OrderStatus.COMPLETED, self.ids[buyer],
-                                  now + dt.timedelta(hours=3)))
-        for source, target, actor, at in steps:
-            step = await OrderTransition.create(order=order, from_status=source, to_status=target, actor_id=actor)
-            await _stamp(OrderTransition, step.id, created_at=at)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support import Api
+from tests.helpers.api import Api
 
 
 async def test_browsers_get_graphiql_at_the_graphql_endpoint(api: Api) -> None:

@@ -15,8 +15,10 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from tests.support import Api, Person, add_product, shop_input, verified_shop
-from tests.test_limits import serve
+from tests.helpers.api import Api, serve
+from tests.helpers.catalog import add_product
+from tests.helpers.people import Person
+from tests.helpers.shops import shop_input, verified_shop
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.people import service as people
 from umkm_graph.people.models import Role, User

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import TEST_DATABASE_URL, empty_postgres
+from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

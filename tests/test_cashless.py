@@ -12,120 +12,23 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import httpx2
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from umkm_midtrans.fake import FakeMidtrans
 
-from tests.support import TEST_DATABASE_URL, Api, Person, reset_database
-from tests.test_checkout import CHECKOUT, ERRORS, Market, cart, market, order_count, stock
+from tests.helpers.api import Api
+from tests.helpers.checkout import CHECKOUT, ERRORS, cart, market, order_count, stock
+from tests.helpers.database import TEST_DATABASE_URL
+from tests.helpers.payments import CONFIRM, SERVER_KEY, Live, order_of, pay_by_qris, serve_live
 from umkm_graph import jobs
-from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.settings import Settings
 
-SERVER_KEY = "SB-Mid-server-umkm-tests"
-PAYMENT_FIELDS = """
-  method provider status amount paidAt refundedAmount expiresAt
-  action { kind qrString vaNumber bank redirectUrl expiresAt }
-  history { status gatewayStatus amount source outcome }
-  refunds { amount reason }
-"""
-ORDER = f"""
-query($id: ID!) {{
-  order(id: $id) {{
-    id reference status total cancelReason payment {{ {PAYMENT_FIELDS} }}
-    history {{ fromStatus toStatus by reason }}
-  }}
-}}"""
-CONFIRM = f"mutation($id: ID!) {{ confirmPayment(id: $id) {{ order {{ id status }} {ERRORS} }} }}"
 CANCEL = f"mutation($id: ID!) {{ cancelOrder(id: $id, reason: \"Tidak jadi\") {{ order {{ id status }} {ERRORS} }} }}"
 REFUND = f"""
 mutation($id: ID!, $amount: Rupiah!) {{
   refundPayment(orderId: $id, amount: $amount, reason: "Telur pecah dua butir") {{ order {{ id status }} {ERRORS} }}
 }}"""
-
-
-@dataclass
-class Live:
-    api: Api
-    app: Starlette
-    fake: FakeMidtrans
-    url: str
-    published: list[object]
-
-    async def webhook(self, body: bytes, provider: str = "midtrans") -> httpx2.Response:
-        return await self.api.client.post(f"/webhooks/payments/{provider}", content=body,
-                                          headers={"Content-Type": "application/json"})
-
-    async def run_jobs(self, now: dt.datetime | None = None) -> jobs.JobReport:
-        return await jobs.run_once(self.app.state.providers, self.app.state.events, now)
-
-    def changes(self, kind: type, **match: Any) -> list[Any]:
-        return [e for e in self.published if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
-
-
-@asynccontextmanager
-async def serve_live(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
-    async with FakeMidtrans(server_key=SERVER_KEY) as fake:
-        monkeypatch.setenv("UMKM_MIDTRANS_SERVER_KEY", SERVER_KEY)
-        monkeypatch.setenv("UMKM_MIDTRANS_BASE_URL", fake.url)
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            if TEST_DATABASE_URL:
-                await reset_database()
-                await ensure_categories()
-            published: list[object] = []
-            for kind in (OrderStatusChanged, PaymentStatusChanged):
-                app.state.events.subscribe(kind, published.append)
-            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", ws="none",
-                                                   log_level="warning"))
-            task = asyncio.create_task(server.serve())
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.01)
-            url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-            fake.notification_url = f"{url}/webhooks/payments/midtrans"
-            try:
-                async with httpx2.AsyncClient(base_url=url, timeout=30) as client:
-                    yield Live(Api(client), app, fake, url, published)
-            finally:
-                server.should_exit = True
-                await task
-
-
-@pytest.fixture
-def live_settings(settings: Settings) -> Settings:
-    """Short timeouts, so the failure tests are quick; two retries, as in production."""
-    return dataclasses.replace(settings, provider_timeout_seconds=1.0, provider_retries=2)
-
-
-@pytest.fixture
-async def live(live_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
-    async with serve_live(live_settings, monkeypatch) as running:
-        yield running
-
-
-async def order_of(live: Live, order: dict[str, Any], person: Person) -> dict[str, Any]:
-    found = (await live.api.gql(ORDER, {"id": order["id"]}, person.token))["order"]
-    assert found is not None
-    return found
-
-
-async def pay_by_qris(live: Live, m: Market, quantity: int = 2, payment: str = "MIDTRANS_QRIS") -> dict[str, Any]:
-    """A checkout of beras for pickup, paid by a cashless method: the order as the buyer sees it."""
-    result = await live.api.ok(CHECKOUT, cart([(m.beras, quantity)], [(m.shop, "pickup")], payment=payment), m.buyer.token)
-    (order,) = result["checkout"]["orders"]
-    return order
 
 
 async def test_qris_checkout_waits_for_payment_and_a_webhook_places_the_order(live: Live) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from tortoise.models import Model
 
-from tests.support import Api
+from tests.helpers.api import Api
 from umkm_graph.checkout import sql as checkout_sql
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition

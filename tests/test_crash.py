@@ -11,75 +11,20 @@ import asyncio
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import httpx2
 
-from tests import support
-from tests.live import free_port, server_process
-from tests.support import Api, Person, sign_up
+from tests.helpers.api import Api
+from tests.helpers.live import free_port, server_process
+from tests.helpers.people import Person, sign_up
+from tests.helpers.processes import BROKEN, CHECKOUT, DEMO_SHOP, shared_database, stock_by_product
 
 ROUNDS = 2
 WORKERS = 12
-DEMO_SHOP = """
-{ shop(slug: "toko-sembako-bu-sri") { id products(first: 50) { edges { node { id stock } } } } }
-"""
-CHECKOUT = """
-mutation($input: CheckoutInput!) { checkout(input: $input) { checkout { id } errors { code field message } } }
-"""
-# Each one must find nothing.
-BROKEN = {
-    "orders without lines": "SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)",
-    "orders without a payment": "SELECT o.id FROM orders o WHERE NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)",
-    "orders without history": "SELECT o.id FROM orders o WHERE NOT EXISTS "
-                              "(SELECT 1 FROM order_transitions t WHERE t.order_id = o.id)",
-    "payments without an order": "SELECT p.id FROM payments p WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = p.order_id)",
-    "checkouts without orders": "SELECT c.id FROM checkouts c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.checkout_id = c.id)",
-    "negative stock": "SELECT id FROM products WHERE stock < 0",
-}
-
-Query = Callable[[str], Awaitable[list[tuple[Any, ...]]]]
-
-
-async def _database(tmp_path: Path) -> tuple[str, Query]:
-    """An empty database the server processes share, and a way to read it from here."""
-    url = support.TEST_DATABASE_URL
-    if url and url.startswith("postgres"):
-        import asyncpg
-
-        dsn = url.replace("postgres://", "postgresql://", 1)
-        connection = await asyncpg.connect(dsn)
-        try:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await connection.close()
-        support._fresh_schema = False  # the next in-process test rebuilds the schema as it expects
-
-        async def query_postgres(sql: str) -> list[tuple[Any, ...]]:
-            connection = await asyncpg.connect(dsn)
-            try:
-                return [tuple(row) for row in await connection.fetch(sql)]
-            finally:
-                await connection.close()
-
-        return url, query_postgres
-    path = tmp_path / "crash.db"
-
-    async def query_sqlite(sql: str) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(path) as connection:
-            return list(connection.execute(sql).fetchall())
-
-    return f"sqlite://{path}", query_sqlite
-
-
-async def _stock(query: Query) -> dict[int, int]:
-    return {row[0]: row[1] for row in await query("SELECT id, stock FROM products")}
 
 
 async def _load(url: str, buyers: list[Person], shop_id: str, product_ids: list[str], placed: list[str]) -> int:
@@ -106,7 +51,7 @@ async def _load(url: str, buyers: list[Person], shop_id: str, product_ids: list[
 
 
 async def test_a_server_killed_mid_checkout_leaves_no_half_written_order(tmp_path: Path) -> None:
-    database_url, query = await _database(tmp_path)
+    database_url, query = await shared_database(tmp_path)
     env = {"UMKM_DATABASE_URL": database_url, "UMKM_SECRET_KEY": "crash-test-secret-key-0123456789abcdef",
            "UMKM_RATE_LIMIT_PER_IP": "0", "UMKM_RATE_LIMIT_PER_USER": "0", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
     subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
@@ -120,7 +65,7 @@ async def test_a_server_killed_mid_checkout_leaves_no_half_written_order(tmp_pat
                 buyers = [await sign_up(api, name=f"Pembeli {i}") for i in range(WORKERS)]
                 shop = (await api.gql(DEMO_SHOP))["shop"]
                 product_ids = [edge["node"]["id"] for edge in shop["products"]["edges"] if edge["node"]["stock"] > 0]
-            stock_before = await _stock(query)
+            stock_before = await stock_by_product(query)
             last_order = (await query("SELECT COALESCE(MAX(id), 0) FROM orders"))[0][0]
             placed: list[str] = []
             load = asyncio.create_task(_load(url, buyers, shop["id"], product_ids, placed))
@@ -131,7 +76,7 @@ async def test_a_server_killed_mid_checkout_leaves_no_half_written_order(tmp_pat
             lost = await load
         with server_process(env, port):  # started again on the same database
             broken = {name: rows for name, sql in BROKEN.items() if (rows := await query(sql))}
-            stock_after = await _stock(query)
+            stock_after = await stock_by_product(query)
             sold = dict(await query(
                 "SELECT l.product_id, SUM(l.quantity) FROM order_lines l JOIN orders o ON o.id = l.order_id "
                 f"WHERE o.id > {last_order} GROUP BY l.product_id"

@@ -22,21 +22,12 @@ import pytest
 import uvicorn
 from umkm_biteship.fake import FakeBiteship
 
-from tests.support import (
-    REGISTER,
-    TEST_DATABASE_URL,
-    Api,
-    Person,
-    add_product,
-    city_person,
-    reset_database,
-    sign_up,
-    verified_shop,
-)
-from tests.test_checkout import CHECKOUT, PRODUCT, cart
-from tests.test_orders import attempt
-from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
+from tests.helpers.api import Api, started_app
+from tests.helpers.catalog import add_product
+from tests.helpers.checkout import CHECKOUT, PRODUCT, cart
+from tests.helpers.orders import attempt
+from tests.helpers.people import REGISTER, Person, city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.delivery import service as delivery
 from umkm_graph.settings import Settings
 
@@ -81,11 +72,7 @@ async def world(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIte
         monkeypatch.setenv("UMKM_BITESHIP_BASE_URL", fake.base_url)
         monkeypatch.setenv("UMKM_BITESHIP_WEBHOOK_SECRET", fake.webhook_secret)
         monkeypatch.delenv("UMKM_BITESHIP_COURIERS", raising=False)
-        app = create_app(dataclasses.replace(settings, provider_timeout_seconds=TIMEOUT))
-        async with app.router.lifespan_context(app):
-            if TEST_DATABASE_URL:
-                await reset_database()
-                await ensure_categories()
+        async with started_app(dataclasses.replace(settings, provider_timeout_seconds=TIMEOUT)) as app:
             async with _served(app) as url:
                 fake.webhook_url = f"{url}/webhooks/delivery/biteship"
                 async with httpx2.AsyncClient(base_url=url, timeout=30) as client:

@@ -7,7 +7,7 @@ import logging
 import pytest
 import strawberry
 
-from tests.support import Api
+from tests.helpers.api import Api
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.graphql_common.errors import ReadableErrors
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
+from tests.helpers.api import Api
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support import CREATE_SHOP, Api, add_product, city_person, shop_input, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import CREATE_SHOP, shop_input, verified_shop
 
 ENTITIES = """
 query($r: [_Any!]!) { _entities(representations: $r) {

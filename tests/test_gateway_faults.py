@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from tests.test_cashless import CONFIRM, Live, live, live_settings, order_of, pay_by_qris  # noqa: F401
-from tests.test_checkout import CHECKOUT, cart, market, order_count, stock
+from tests.helpers.checkout import CHECKOUT, cart, market, order_count, stock
+from tests.helpers.payments import CONFIRM, Live, order_of, pay_by_qris
 from umkm_graph import jobs
 
 MODES = ["timeout", "500", "malformed", "reset"]

@@ -19,9 +19,10 @@ import aiohttp
 import httpx2
 from umkm_midtrans.fake import FakeMidtrans
 
-from tests.live import free_port, server_process, subscribe
-from tests.support import Api, Person, sign_up
-from tests.test_crash import BROKEN, CHECKOUT, DEMO_SHOP, _database, _stock
+from tests.helpers.api import Api
+from tests.helpers.live import free_port, server_process, subscribe
+from tests.helpers.people import Person, sign_up
+from tests.helpers.processes import BROKEN, CHECKOUT, DEMO_SHOP, shared_database, stock_by_product
 
 IN_FLIGHT = 6
 SERVER_KEY = "SB-Mid-server-shutdown-test"
@@ -45,7 +46,7 @@ async def _closing(ws: aiohttp.ClientWebSocketResponse) -> int | None:
 
 
 async def test_sigterm_lets_in_flight_checkouts_finish_and_leaves_whole_orders(tmp_path: Path) -> None:
-    database_url, query = await _database(tmp_path)
+    database_url, query = await shared_database(tmp_path)
     async with FakeMidtrans(server_key=SERVER_KEY) as fake:
         env = {"UMKM_DATABASE_URL": database_url, "UMKM_SECRET_KEY": "shutdown-test-secret-key-0123456789abcdef",
                "UMKM_RATE_LIMIT_PER_IP": "0", "UMKM_RATE_LIMIT_PER_USER": "0",
@@ -61,7 +62,7 @@ async def test_sigterm_lets_in_flight_checkouts_finish_and_leaves_whole_orders(t
                 buyers = [await sign_up(api, name=f"Pembeli {i}") for i in range(IN_FLIGHT)]
                 shop = (await api.gql(DEMO_SHOP))["shop"]
                 product_id = next(e["node"]["id"] for e in shop["products"]["edges"] if e["node"]["stock"] >= IN_FLIGHT)
-            stock_before = await _stock(query)
+            stock_before = await stock_by_product(query)
             last_order = (await query("SELECT COALESCE(MAX(id), 0) FROM orders"))[0][0]  # the seed's orders come first
             fake.delay = 1.5  # every gateway answer takes a while: checkouts are mid-way when the signal comes
             listen = "subscription { orderUpdated { id status } }"
@@ -91,6 +92,6 @@ async def test_sigterm_lets_in_flight_checkouts_finish_and_leaves_whole_orders(t
         assert sorted(fake.transactions) == sorted(row[3] for row in orders)  # one charge per order, none lost
         lines = await query("SELECT product_id, SUM(quantity) FROM order_lines "
                             f"WHERE order_id > {last_order} GROUP BY product_id")
-        stock_after = await _stock(query)
+        stock_after = await stock_by_product(query)
         taken = {pid: before - stock_after[pid] for pid, before in stock_before.items() if before != stock_after[pid]}
         assert taken == {pid: int(quantity) for pid, quantity in lines} == {int(product_id): IN_FLIGHT}

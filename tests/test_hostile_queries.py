@@ -16,9 +16,12 @@ from typing import Any
 import httpx2
 import pytest
 
-from tests.live import live_app
-from tests.support import TEST_DATABASE_URL, Api, add_product, city_person, reset_database, sign_up, verified_shop
-from tests.test_limits import serve_to
+from tests.helpers.api import Api, serve_to
+from tests.helpers.catalog import add_product
+from tests.helpers.database import TEST_DATABASE_URL, reset_database
+from tests.helpers.live import live_app
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.settings import Settings
 

@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import TEST_DATABASE_URL
-from tests.test_cashless import SERVER_KEY, Live, live_settings, order_of, pay_by_qris, serve_live  # noqa: F401
-from tests.test_checkout import market, stock
-from tests.test_two_processes import REDIS_URL, _redis_available
+from tests.helpers.checkout import market, stock
+from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, redis_available
+from tests.helpers.payments import SERVER_KEY, Live, order_of, pay_by_qris, serve_live
 from umkm_graph import jobs
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.payments.models import Payment
@@ -87,7 +86,7 @@ async def test_concurrent_job_runs_handle_each_due_payment_exactly_once(
 ) -> None:
     database = TEST_DATABASE_URL or "sqlite://:memory:"
     redis_env: dict[str, str] = {}
-    if ON_POSTGRES and await _redis_available():
+    if ON_POSTGRES and await redis_available():
         redis_env = {"UMKM_REDIS_URL": REDIS_URL, "UMKM_REDIS_CHANNEL": f"test-jobs:{uuid.uuid4().hex}"}
     settings = dataclasses.replace(live_settings, database_url=database, redis_url=redis_env.get("UMKM_REDIS_URL"),
                                    redis_channel=redis_env.get("UMKM_REDIS_CHANNEL", live_settings.redis_channel))

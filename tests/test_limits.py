@@ -13,7 +13,6 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,65 +20,21 @@ import httpx2
 import jwt
 import pytest
 
-from tests.support import TEST_DATABASE_URL, Api, city_person, reset_database, sign_up, verified_shop
+from tests.helpers.api import Api, error_codes, post, serve, serve_to
+from tests.helpers.database import REDIS_URL, redis_available
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.middleware import MemoryCounters
 from umkm_graph.people import service as people
 from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings, SettingsError
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 GOOD_KEY = "a-long-random-production-secret-key-0123456789"
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token errors { code message } } }"
 REGISTER = "mutation($input: RegisterInput!) { register(input: $input) { token errors { code field message } } }"
 # 1 + 100 * (edges 1 + node 1 + shop 1 + products 1 + 100 * (edges 1 + node 1 + id 1)) = 30,401 points
 COSTLY = "{ products(first: 100) { edges { node { shop { products(first: 100) { edges { node { id } } } } } } } }"
-
-
-@asynccontextmanager
-async def serve_to(settings: Settings, *client_ips: str, reset: bool = True) -> AsyncIterator[list[Api]]:
-    """One app with these settings, and a client from each address. reset=False keeps a PostgreSQL database as it is
-    (for a second app on the same data)."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        if TEST_DATABASE_URL and reset:
-            await reset_database()
-            await ensure_categories()
-        clients = [httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app, client=(ip, 40000)),
-                                      base_url="http://testserver") for ip in client_ips]
-        try:
-            yield [Api(client) for client in clients]
-        finally:
-            for client in clients:
-                await client.aclose()
-
-
-@asynccontextmanager
-async def serve(settings: Settings, client_ip: str = "203.0.113.10", reset: bool = True) -> AsyncIterator[Api]:
-    async with serve_to(settings, client_ip, reset=reset) as (api,):
-        yield api
-
-
-async def post(api: Api, body: Any, token: str | None = None, **kwargs: Any) -> httpx2.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return await api.client.post("/graphql", json=body, headers=headers, **kwargs)
-
-
-def error_codes(body: dict[str, Any]) -> list[str]:
-    return [error.get("extensions", {}).get("code") for error in body.get("errors", [])]
-
-
-async def redis_available() -> bool:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        return bool(await client.ping())
-    except Exception:
-        return False
-    finally:
-        await client.aclose()
 
 
 @pytest.fixture
@@ -492,7 +447,7 @@ async def test_limits_hold_for_subscriptions_over_a_websocket_too(settings: Sett
         pytest.skip("in-process server tests use SQLite")
     import aiohttp
 
-    from tests.live import live_app, subscribe
+    from tests.helpers.live import live_app, subscribe
 
     deep = "subscription { orderUpdated { " + "shop { products { edges { node { " * 3 + "id" + " } } } }" * 3 + " } }"
     async with live_app(settings) as url, httpx2.AsyncClient(base_url=url) as client, aiohttp.ClientSession() as session:

@@ -11,15 +11,14 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx2
 import pytest
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 
 import umkm_graph.migrations
-from tests.support import TEST_DATABASE_URL, empty_postgres
-from umkm_graph.app import create_app
+from tests.helpers.api import asgi_client, started_app
+from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
 from umkm_graph.cli import main
 from umkm_graph.db import apply_migrations, pending_migrations, tortoise_config, unmigrated_model_changes
 from umkm_graph.settings import Settings
@@ -133,12 +132,10 @@ async def test_readyz_names_pending_migrations_until_they_are_applied() -> None:
     await empty_postgres(TEST_DATABASE_URL)
     settings = Settings(database_url=TEST_DATABASE_URL, secret_key="test-secret-key-for-umkm-graph-tests-only",
                         payment_jobs_interval_seconds=0)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
-            before = await client.get("/readyz")
-            await apply_migrations()
-            after = await client.get("/readyz")
+    async with started_app(settings, reset=False) as app, asgi_client(app) as client:
+        before = await client.get("/readyz")
+        await apply_migrations()
+        after = await client.get("/readyz")
     assert before.status_code == 503
     assert before.json()["checks"]["migrations"] == f"pending: {', '.join(MIGRATIONS)} (run `umkm-graph migrate`)"
     assert after.status_code == 200

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx2
 
-from tests.live import free_port, server_process
-from tests.support import Api
+from tests.helpers.api import Api
+from tests.helpers.live import free_port, server_process
 from umkm_graph.observability import JsonFormatter, request_id
 
 

@@ -7,42 +7,20 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from tests.support import TEST_DATABASE_URL, Api, Person, city_person, reset_database, sign_up
-from tests.test_checkout import ADDRESS, ERRORS, ORDER_FIELDS, Market, cart, check_out, market, stock
-from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
+from tests.helpers.api import Api, asgi_client, started_app
+from tests.helpers.checkout import ADDRESS, Market, cart, check_out, market, stock
+from tests.helpers.orders import attempt, read
+from tests.helpers.people import city_person, sign_up
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.people.models import Role
 from umkm_graph.settings import Settings
 
-ORDER = f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} buyer {{ id name phone }} cancelReason }} }}"
 SELLER_ACTIONS = ("acceptOrder", "markReadyForPickup", "markOutForDelivery", "markDelivered", "confirmCashCollected")
 BUYER_ACTIONS = ("completeOrder",)
 ACTIONS = (*SELLER_ACTIONS, *BUYER_ACTIONS, "cancelOrder")
-
-
-def mutation(name: str) -> str:
-    declared = {"markDelivered": ", $pickupCode: String", "cancelOrder": ", $reason: String!"}.get(name, "")
-    passed = {"markDelivered": ", pickupCode: $pickupCode", "cancelOrder": ", reason: $reason"}.get(name, "")
-    return f"""
-    mutation($id: ID!{declared}) {{
-      {name}(id: $id{passed}) {{ order {{ id status payment {{ status paidAt }} }} {ERRORS} }}
-    }}"""
-
-
-async def attempt(api: Api, name: str, order: dict[str, Any], person: Person | None, **extra: Any) -> dict[str, Any]:
-    """The payload of one transition mutation, success or not; cancel gets a reason and markDelivered the code."""
-    variables: dict[str, Any] = {"id": order["id"]}
-    if name == "cancelOrder":
-        variables["reason"] = extra.get("reason", "Salah pesan")
-    if name == "markDelivered":
-        variables["pickupCode"] = extra.get("pickupCode", order["pickupCode"])
-    data = await api.gql(mutation(name), variables, person.token if person else None)
-    return data[name]
 
 
 async def step(api: Api, m: Market, name: str, order: dict[str, Any]) -> None:
@@ -57,10 +35,6 @@ async def place(api: Api, m: Market, kind: str) -> dict[str, Any]:
     provider = "pickup" if kind == "pickup" else "shop_courier"
     variables = cart([(m.beras, 2)], [(m.shop, provider)], address=ADDRESS if kind == "delivery" else None)
     return (await check_out(api, m.buyer, variables))["orders"][0]
-
-
-async def read(api: Api, order: dict[str, Any], person: Person | None) -> dict[str, Any] | None:
-    return (await api.gql(ORDER, {"id": order["id"]}, person.token if person else None))["order"]
 
 
 async def test_pickup_order_goes_from_placed_to_completed_once_the_cash_is_confirmed(api: Api) -> None:
@@ -330,13 +304,8 @@ async def test_shop_orders_are_for_the_shops_seller_and_city_officers(api: Api) 
 @pytest.fixture
 async def app_and_api(settings: Settings) -> AsyncIterator[tuple[Starlette, Api]]:
     """Like the api fixture, with the app at hand, to subscribe to its events."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        if TEST_DATABASE_URL:
-            await reset_database()
-            await ensure_categories()
-        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
-            yield app, Api(client)
+    async with started_app(settings) as app, asgi_client(app) as client:
+        yield app, Api(client)
 
 
 async def test_every_change_publishes_an_event(app_and_api: tuple[Starlette, Api]) -> None:

@@ -7,8 +7,8 @@ import json
 
 from umkm_midtrans.provider import signature
 
-from tests.test_cashless import ORDER, SERVER_KEY, Live, live, live_settings, order_of, pay_by_qris  # noqa: F401
-from tests.test_checkout import market, stock
+from tests.helpers.checkout import market, stock
+from tests.helpers.payments import SERVER_KEY, Live, order_of, pay_by_qris
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import REGISTER, Api, city_person, sign_up
+from tests.helpers.api import Api
+from tests.helpers.people import REGISTER, city_person, sign_up
 
 ME = "{ me { id email role isAsn nip opd } }"
 REGISTER_ASN = """

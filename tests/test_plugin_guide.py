@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from tests.test_checkout import ADDRESS, CHECKOUT, cart, market
-from tests.test_orders import attempt
-from tests.test_plugins import serve
+from tests.helpers.api import serve
+from tests.helpers.checkout import ADDRESS, CHECKOUT, cart, market
+from tests.helpers.orders import attempt
 from umkm_graph import hookspecs
 from umkm_graph.settings import Settings
 

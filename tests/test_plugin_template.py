@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import city_person
-from tests.test_checkout import CHECKOUT, PAYMENT_METHODS, cart, market
-from tests.test_orders import attempt
-from tests.test_plugins import serve
+from tests.helpers.api import serve
+from tests.helpers.checkout import CHECKOUT, PAYMENT_METHODS, cart, market
+from tests.helpers.orders import attempt
+from tests.helpers.people import city_person
 from umkm_graph.settings import Settings
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "examples" / "plugin-template"

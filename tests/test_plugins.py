@@ -6,17 +6,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import textwrap
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-import httpx2
 import pluggy
 import pytest
 
 import umkm_graph
-from tests.support import TEST_DATABASE_URL, Api, city_person, reset_database, sign_up
-from tests.test_checkout import (
+from tests.helpers.api import Api, serve
+from tests.helpers.checkout import (
     ADDRESS,
     CHECKOUT,
     DELIVERY_OPTIONS,
@@ -27,10 +24,10 @@ from tests.test_checkout import (
     order_count,
     stock,
 )
-from tests.test_orders import attempt, read
+from tests.helpers.orders import attempt, read
+from tests.helpers.people import city_person, sign_up
 from umkm_graph import cli
 from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.plugin_host import PluginError
 from umkm_graph.settings import Settings
 
@@ -153,17 +150,6 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 def gateway_log(settings: Settings) -> list[str]:
     log = Path(settings.plugins_dir or "") / "fake_gateways.log"
     return log.read_text().splitlines() if log.exists() else []
-
-
-@asynccontextmanager
-async def serve(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        if TEST_DATABASE_URL:
-            await reset_database()
-            await ensure_categories()
-        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
-            yield Api(client)
 
 
 async def test_a_payment_provider_that_raises_fails_only_that_checkout_and_undoes_what_it_made(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.support import CREATE_PRODUCT, Api, add_product, city_person, product_input, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import CREATE_PRODUCT, add_product, product_input
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 
 PRODUCT = "query($id: ID!) { product(id: $id) { id name price stock isActive unitPrice { price per } shop { name } category { slug parent { slug } } } }"
 PRODUCTS = """

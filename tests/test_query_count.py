@@ -4,13 +4,14 @@ Statements are counted from tortoise's database client logger, which logs every 
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from tests.support import Api, add_product, city_person, sign_up, verified_shop
-from tests.test_reviews import CREATE_REVIEW, purchased_line
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.reviews import CREATE_REVIEW, purchased_line
+from tests.helpers.shops import verified_shop
+from tests.helpers.statements import counting_statements
 
 PRODUCTS = """
 query($first: Int!) { products(first: $first) { edges { node { shop { name kecamatan } rating reviewCount } } } }
@@ -22,31 +23,6 @@ query($id: ID!, $first: Int!) { shop(id: $id) {
 """
 KECAMATAN = [("Klojen", "Kauman"), ("Sukun", "Gadang"), ("Blimbing", "Polehan"), ("Lowokwaru", "Dinoyo"),
              ("Kedungkandang", "Buring")]
-
-
-class _StatementLog(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        # The same logger reports opening and closing connections; those are not statements.
-        if not message.startswith(("Created connection", "Closed connection")):
-            self.statements.append(message)
-
-
-@contextmanager
-def counting_statements() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _StatementLog(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
 
 
 async def _statements(api: Api, query: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -20,8 +20,11 @@ from collections.abc import AsyncIterator
 import pytest
 from argon2 import PasswordHasher
 
-from tests.support import TEST_DATABASE_URL, Api, add_product, city_person, sign_up, verified_shop
-from tests.test_limits import serve
+from tests.helpers.api import Api, serve
+from tests.helpers.catalog import add_product
+from tests.helpers.database import TEST_DATABASE_URL
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.models import Product
 from umkm_graph.orders.models import Order, OrderLine
 from umkm_graph.people import service as people

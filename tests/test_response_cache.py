@@ -10,17 +10,17 @@ import time
 from typing import Any
 
 import aiohttp
-import httpx2
 import pytest
 
-from tests.live import free_port, post_graphql, server_process
-from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
-from tests.test_query_count import counting_statements
-from tests.test_reviews import CHECKOUT, CREATE_REVIEW, _transition, purchased_line
-from tests.test_shops import UPDATE_SHOP
-from tests.test_two_processes import deployed_env
+from tests.helpers.api import Api, asgi_client, started_app
+from tests.helpers.catalog import add_product
+from tests.helpers.live import free_port, post_graphql, server_process
+from tests.helpers.people import Person, city_person, sign_up
+from tests.helpers.processes import deployed_env
+from tests.helpers.reviews import CHECKOUT, CREATE_REVIEW, purchased_line, transition
+from tests.helpers.shops import UPDATE_SHOP, verified_shop
+from tests.helpers.statements import counting_statements
 from umkm_graph import changes
-from umkm_graph.app import create_app
 from umkm_graph.graphql_engine.response_cache import ResponseCache
 from umkm_graph.orders.models import OrderStatus
 from umkm_graph.settings import Settings
@@ -118,7 +118,7 @@ async def test_stock_taken_by_a_checkout_and_returned_by_a_cancellation_is_visib
     (order,) = (await api.ok(CHECKOUT, {"input": cart}, buyer.token))["checkout"]["orders"]
     assert nodes(await ask(api))[0]["stock"] == 3
     await ask(api)
-    await _transition(api, "cancelOrder", order, buyer)
+    await transition(api, "cancelOrder", order, buyer)
     assert nodes(await ask(api))[0]["stock"] == 5
 
 
@@ -174,9 +174,8 @@ async def test_errors_are_not_cached(api: Api, market: Market) -> None:
 
 
 async def test_the_cache_is_off_when_the_setting_is(api: Api, market: Market, settings: Settings) -> None:
-    app = create_app(dataclasses.replace(settings, response_cache=False))
-    async with app.router.lifespan_context(app):
-        async with httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://testserver") as client:
+    async with started_app(dataclasses.replace(settings, response_cache=False), reset=False) as app:
+        async with asgi_client(app) as client:
             off = Api(client)
             assert [(await ask(off)).cache for _ in range(2)] == [None, None]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Api
+from tests.helpers.api import Api
 from umkm_graph.catalog.models import Product
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.cli import main

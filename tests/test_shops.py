@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from tests.support import CREATE_SHOP, VERIFY_SHOP, Api, city_person, shop_input, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import CREATE_SHOP, UPDATE_SHOP, VERIFY_SHOP, shop_input, verified_shop
 from umkm_graph.people.models import Role
 
 SHOP = "query($id: ID, $slug: String) { shop(id: $id, slug: $slug) { id name status npwp kelurahan deliveryFees { kecamatan fee } } }"
 SHOPS = "query($f: ShopFilterInput) { shops(filter: $f) { totalCount edges { node { id name status } } } }"
-UPDATE_SHOP = """
-mutation($id: ID!, $input: ShopInput!) { updateShop(id: $id, input: $input) { shop { id name kelurahan phone } errors { code field message } } }
-"""
 REJECT = "mutation($id: ID!, $r: String!) { rejectShop(id: $id, reason: $r) { shop { status statusReason } errors { code field message } } }"
 SUSPEND = "mutation($id: ID!, $r: String!) { suspendShop(id: $id, reason: $r) { shop { status } errors { code field message } } }"
 

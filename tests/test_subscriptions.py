@@ -6,8 +6,11 @@ import aiohttp
 import httpx2
 import pytest
 
-from tests.live import live_app, subscribe
-from tests.support import Api, Person, add_product, city_person, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.live import live_app, subscribe
+from tests.helpers.people import Person, city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.settings import Settings
 
 ORDER_UPDATED = "subscription { orderUpdated { id status } }"

@@ -3,52 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import uuid
 
 import aiohttp
-import pytest
 
-from tests import support
-from tests.live import free_port, post_graphql, server_process, subscribe
+from tests.helpers.live import free_port, post_graphql, server_process, subscribe
+from tests.helpers.processes import deployed_env
 
-REDIS_URL = os.environ.get("UMKM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LOGIN = 'mutation($e: String!) { login(email: $e, password: "kamis-mbois") { token errors { message } } }'
 DEMO_SHOP = '{ shop(slug: "toko-sembako-bu-sri") { id products(first: 1) { edges { node { id } } } } }'
 CHECKOUT = """
 mutation($input: CheckoutInput!) { checkout(input: $input) { checkout { orders { id } } errors { code field message } } }
 """
-
-
-async def _redis_available() -> bool:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL)
-    try:
-        return bool(await client.ping())
-    except Exception:
-        return False
-    finally:
-        await client.aclose()
-
-
-async def deployed_env() -> dict[str, str]:
-    """The environment of servers sharing one fresh, migrated and seeded PostgreSQL database and one Redis; the test is
-    skipped without them."""
-    url = support.TEST_DATABASE_URL
-    if not url or not url.startswith("postgres"):
-        pytest.skip("needs UMKM_TEST_DATABASE_URL on PostgreSQL (several processes cannot share an in-memory SQLite)")
-    if not await _redis_available():
-        pytest.skip(f"needs Redis at {REDIS_URL}")
-    await support.empty_postgres(url)
-    env = {"UMKM_DATABASE_URL": url, "UMKM_REDIS_URL": REDIS_URL, "UMKM_REDIS_CHANNEL": f"test:{uuid.uuid4().hex}",
-           "UMKM_SECRET_KEY": "two-process-test-secret-key-0123456789", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
-    for step in ("migrate", "seed"):  # as docs/deployment.md deploys: migrate once, then start the servers
-        subprocess.run([sys.executable, "-m", "umkm_graph.cli", step], env={**os.environ, **env}, check=True,
-                       capture_output=True)
-    return env
 
 
 async def test_a_subscriber_on_one_process_hears_a_checkout_made_through_another() -> None:

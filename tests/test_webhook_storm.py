@@ -11,8 +11,8 @@ from collections import Counter
 from collections.abc import Awaitable
 from typing import Any
 
-from tests.test_cashless import CONFIRM, Live, live, live_settings, order_of, pay_by_qris  # noqa: F401
-from tests.test_checkout import market, stock
+from tests.helpers.checkout import market, stock
+from tests.helpers.payments import CONFIRM, Live, order_of, pay_by_qris
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 
 ORDERS = 3
