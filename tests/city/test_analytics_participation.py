@@ -5,7 +5,7 @@ Every order is placed and taken to its state through GraphQL (checkout, then the
 GraphQL cannot place them in the past, so the fixture then moves every order to 15 October 2026 and every account to
 September with one model update each, which keeps the expected figures independent of the day the tests run.
 
-The helpers here (asn, purchase, to_october) serve the other test_analytics_* files too.
+The helpers (asn, purchase, to_october, market) are in tests/helpers/city.py, shared with the other tests of the city.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from tests.helpers.api import Api
+from tests.helpers.paths import REPO
 
 
 async def test_browsers_get_graphiql_at_the_graphql_endpoint(api: Api) -> None:
@@ -23,4 +23,4 @@ def test_export_schema_prints_the_committed_sdl() -> None:
     printed = subprocess.run(
         [sys.executable, "-m", "umkm_graph.cli", "export-schema"], capture_output=True, text=True, check=True
     ).stdout
-    assert printed == (Path(__file__).parent.parent / "schema.graphql").read_text()
+    assert printed == (REPO / "schema.graphql").read_text()

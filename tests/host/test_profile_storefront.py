@@ -6,7 +6,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from tests.helpers.paths import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
 
 import profile_storefront as bench  # noqa: E402  (bench/profile_storefront.py)
 from seeding import Scale, ensure_seeded  # noqa: E402

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.helpers.api import Api
+from tests.helpers.paths import REPO
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"

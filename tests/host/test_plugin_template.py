@@ -18,10 +18,11 @@ import pytest
 from tests.helpers.api import serve
 from tests.helpers.checkout import CHECKOUT, PAYMENT_METHODS, cart, market
 from tests.helpers.orders import attempt
+from tests.helpers.paths import REPO
 from tests.helpers.people import city_person
 from umkm_graph.settings import Settings
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "examples" / "plugin-template"
+TEMPLATE = REPO / "examples" / "plugin-template"
 
 
 @pytest.fixture(scope="module")

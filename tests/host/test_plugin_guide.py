@@ -18,10 +18,11 @@ import pytest
 from tests.helpers.api import serve
 from tests.helpers.checkout import ADDRESS, CHECKOUT, cart, market
 from tests.helpers.orders import attempt
+from tests.helpers.paths import REPO
 from umkm_graph import hookspecs
 from umkm_graph.settings import Settings
 
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "plugins.md"
+GUIDE = REPO / "docs" / "plugins.md"
 HOOK_HEADING = re.compile(r"^### `(\w+)\((.*)\) -> (.+)`$", re.MULTILINE)
 METHOD_HEADING = re.compile(r"^#### `(\w+)\.(\w+)\((.*)\) -> (.+)`$", re.MULTILINE)
 BLOCK = re.compile(r"^```python( example-plugin)?\n(.*?)^```$", re.MULTILINE | re.DOTALL)

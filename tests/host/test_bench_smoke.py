@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
+from tests.helpers.paths import REPO
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(REPO / "bench"))
 
 import run as bench  # noqa: E402  (bench/run.py)
 from load import LoadSpec, measure  # noqa: E402

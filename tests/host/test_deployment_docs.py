@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
+from tests.helpers.paths import REPO
 from umkm_graph.cli import build_parser
 
-GUIDE = Path(__file__).parent.parent / "docs" / "deployment.md"
+GUIDE = REPO / "docs" / "deployment.md"
 
 
 def _commands() -> list[str]:

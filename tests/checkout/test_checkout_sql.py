@@ -1,6 +1,6 @@
-"""The hand-written checkout statements (services/checkout_sql.py) stay in step with the models: a column added to a
+"""The hand-written checkout statements (umkm_graph/checkout/sql.py) stay in step with the models: a column added to a
 table the checkout writes must be written by the statement too, or this fails. What the statements do is tested through
-the API: tests/test_checkout.py and tests/test_races.py, on whichever database the suite uses."""
+the API: tests/checkout/test_checkout.py and tests/checkout/test_races.py, on whichever database the suite uses."""
 
 from __future__ import annotations
 

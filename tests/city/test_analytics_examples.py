@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.helpers.api import Api
+from tests.helpers.paths import REPO
 from umkm_graph.demo.seed import DEMO_PASSWORD, seed_open_database
 from umkm_graph.settings import Settings
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "analytics"
+EXAMPLES = REPO / "examples" / "analytics"
 TESTED = {
     "participation_by_opd", "asn_spend_by_kecamatan_and_category", "set_spend_target", "my_spend_progress",
     "top_umkm_by_gmv", "slowest_to_accept_in_kecamatan", "best_rated_sembako_sellers", "shop_scorecard",
