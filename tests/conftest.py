@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 
 from tests.helpers.api import Api, serve
-from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
+from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, redis_available
 from tests.helpers.payments import Live, serve_live
 from umkm_graph.settings import Settings
 
@@ -46,3 +47,11 @@ async def live(live_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Asyn
     """The app over real HTTP beside a fake Midtrans."""
     async with serve_live(live_settings, monkeypatch) as running:
         yield running
+
+
+@pytest.fixture
+async def redis_settings(settings: Settings) -> Settings:
+    """The test settings on the Redis at REDIS_URL, under a prefix of their own; the test is skipped without Redis."""
+    if not await redis_available():
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    return dataclasses.replace(settings, redis_url=REDIS_URL, redis_prefix=f"test-limits-{uuid.uuid4().hex}")

@@ -1,11 +1,10 @@
-"""Protections on by default: query limits and cost by role, body size, timeout, batches, persisted queries, rate limits
-per user and per IP (in memory and in Redis), production start-up rules, login throttling and password strength."""
+"""Protections on by default: query limits and cost by role, body size, timeout, batches, rate limits per
+user and per IP (in memory and in Redis), production start-up rules, login throttling and password strength."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
 import json
 import os
 import subprocess
@@ -14,14 +13,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx2
 import jwt
 import pytest
 
 from tests.helpers.api import Api, error_codes, post, serve, serve_to
-from tests.helpers.database import REDIS_URL, redis_available
 from tests.helpers.people import city_person, sign_up
 from tests.helpers.shops import verified_shop
 from umkm_graph.app import create_app
@@ -35,13 +32,6 @@ LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { t
 REGISTER = "mutation($input: RegisterInput!) { register(input: $input) { token errors { code field message } } }"
 # 1 + 100 * (edges 1 + node 1 + shop 1 + products 1 + 100 * (edges 1 + node 1 + id 1)) = 30,401 points
 COSTLY = "{ products(first: 100) { edges { node { shop { products(first: 100) { edges { node { id } } } } } } } }"
-
-
-@pytest.fixture
-async def redis_settings(settings: Settings) -> Settings:
-    if not await redis_available():
-        pytest.skip(f"needs Redis at {REDIS_URL}")
-    return dataclasses.replace(settings, redis_url=REDIS_URL, redis_prefix=f"test-limits-{uuid.uuid4().hex}")
 
 
 async def analyst(api: Api) -> str:
@@ -177,77 +167,6 @@ async def test_a_request_over_the_timeout_is_stopped_with_503_and_the_server_kee
         assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
         assert "longer than 3 seconds" in response.json()["errors"][0]["message"]
         assert (await api.gql("{ __typename }")) == {"__typename": "Query"}
-
-
-# --- persisted queries --------------------------------------------------------------------------------------------------
-
-
-def persisted(sha: str, query: str | None = None, **variables: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"variables": variables, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha}}}
-    if query is not None:
-        body["query"] = query
-    return body
-
-
-CATEGORY_SLUGS = "query Categories { categories { slug } }"
-CATEGORY_SHA = hashlib.sha256(CATEGORY_SLUGS.encode()).hexdigest()
-
-
-async def test_automatic_persisted_queries_follow_the_apollo_protocol(api: Api) -> None:
-    miss = (await post(api, persisted(CATEGORY_SHA))).json()
-    assert miss["errors"] == [{"message": "PersistedQueryNotFound", "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]
-    registered = (await post(api, persisted(CATEGORY_SHA, CATEGORY_SLUGS))).json()
-    hit = (await post(api, persisted(CATEGORY_SHA))).json()
-    assert hit == registered and {"slug": "sembako"} in hit["data"]["categories"]
-    by_get = await api.client.get("/graphql", params={"extensions": json.dumps(persisted(CATEGORY_SHA)["extensions"])},
-                                  headers={"Accept": "application/json"})
-    assert by_get.json() == hit
-
-
-async def test_a_persisted_query_hash_must_match_its_document(api: Api) -> None:
-    body = (await post(api, persisted("0" * 64, CATEGORY_SLUGS))).json()
-    assert error_codes(body) == ["PERSISTED_QUERY_HASH_MISMATCH"]
-    assert error_codes((await post(api, persisted("xyz"))).json()) == ["BAD_USER_INPUT"]
-
-
-async def test_a_document_that_does_not_run_is_not_kept(api: Api) -> None:
-    broken = "{ categories { nope } }"
-    sha = hashlib.sha256(broken.encode()).hexdigest()
-    assert error_codes((await post(api, persisted(sha, broken))).json()) == ["GRAPHQL_VALIDATION_FAILED"]
-    assert error_codes((await post(api, persisted(sha))).json()) == ["PERSISTED_QUERY_NOT_FOUND"]
-
-
-async def test_persisted_only_mode_runs_only_the_documents_of_the_file(settings: Settings, tmp_path: Path) -> None:
-    path = tmp_path / "persisted.json"
-    path.write_text(json.dumps({CATEGORY_SHA: CATEGORY_SLUGS}))
-    only = dataclasses.replace(settings, persisted_queries_only=True, persisted_queries_file=str(path))
-    async with serve(only) as api:
-        assert "errors" not in (await post(api, persisted(CATEGORY_SHA))).json()
-        assert "errors" not in (await post(api, {"query": CATEGORY_SLUGS})).json()
-        other = "{ categories { id } }"
-        refused = (await post(api, {"query": other})).json()
-        assert error_codes(refused) == ["PERSISTED_QUERY_REQUIRED"] and refused["data"] is None
-        sha = hashlib.sha256(other.encode()).hexdigest()
-        assert error_codes((await post(api, persisted(sha, other))).json()) == ["PERSISTED_QUERY_REQUIRED"]
-        assert error_codes((await post(api, persisted(sha))).json()) == ["PERSISTED_QUERY_NOT_FOUND"]
-
-
-def test_persisted_only_mode_refuses_to_start_without_a_valid_file(settings: Settings, tmp_path: Path) -> None:
-    with pytest.raises(SettingsError, match="needs UMKM_PERSISTED_QUERIES_FILE"):
-        create_app(dataclasses.replace(settings, persisted_queries_only=True))
-    path = tmp_path / "persisted.json"
-    path.write_text(json.dumps({"0" * 64: CATEGORY_SLUGS}))
-    with pytest.raises(SettingsError, match="hashes do not match"):
-        create_app(dataclasses.replace(settings, persisted_queries_only=True, persisted_queries_file=str(path)))
-
-
-async def test_persisted_queries_kept_in_redis_are_shared_by_every_server(redis_settings: Settings) -> None:
-    query = f"query Shared{uuid.uuid4().hex} {{ categories {{ id }} }}"
-    sha = hashlib.sha256(query.encode()).hexdigest()
-    async with serve(redis_settings) as one:
-        assert "errors" not in (await post(one, persisted(sha, query))).json()
-    async with serve(redis_settings, reset=False) as other:
-        assert "errors" not in (await post(other, persisted(sha))).json()
 
 
 # --- rate limits --------------------------------------------------------------------------------------------------------
