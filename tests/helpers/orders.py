@@ -11,7 +11,7 @@ from tests.helpers.people import Person
 ORDER = f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} buyer {{ id name phone }} cancelReason }} }}"
 
 
-def mutation(name: str) -> str:
+def transition_mutation(name: str) -> str:
     declared = {"markDelivered": ", $pickupCode: String", "cancelOrder": ", $reason: String!"}.get(name, "")
     passed = {"markDelivered": ", pickupCode: $pickupCode", "cancelOrder": ", reason: $reason"}.get(name, "")
     return f"""
@@ -27,7 +27,7 @@ async def attempt(api: Api, name: str, order: dict[str, Any], person: Person | N
         variables["reason"] = extra.get("reason", "Salah pesan")
     if name == "markDelivered":
         variables["pickupCode"] = extra.get("pickupCode", order["pickupCode"])
-    data = await api.gql(mutation(name), variables, person.token if person else None)
+    data = await api.gql(transition_mutation(name), variables, person.token if person else None)
     return data[name]
 
 
