@@ -1,5 +1,6 @@
 """The Biteship provider against the fake gateway over real HTTP: quotes, bookings (with COD), polling, cancelling, and
-the webhook's signature check. The host's side (orders moving on) is tested in umkm-graph's tests/test_delivery.py."""
+the webhook's signature check. The host's side (orders moving on) is tested in umkm-graph's
+tests/delivery/test_delivery.py."""
 
 from __future__ import annotations
 
