@@ -15,10 +15,6 @@ from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres,
 from tests.helpers.payments import Live, serve_live
 from umkm_graph.settings import Settings
 
-# A stand-in kept for bench/run.py, not a test module.
-collect_ignore = ["test_query_count"]
-
-
 @pytest.fixture(scope="session", autouse=True)
 def fresh_postgres_schema() -> None:
     if TEST_DATABASE_URL:

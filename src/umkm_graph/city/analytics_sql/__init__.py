@@ -2,7 +2,7 @@
 
 The services compute each figure with one of these GROUP BY statements; Python only divides counts into shares, sorts
 rows by name and applies k-anonymity. The statements keep to rules that make both databases give the same answers
-(tests/test_analytics_sql.py runs one fixture on whichever database the suite uses and compares it with answers worked
+(tests/city/test_analytics_sql.py runs one fixture on whichever database the suite uses and compares it with answers worked
 out by hand; CI runs the suite on both):
 
 - Parameters are written :name and rendered as ? (SQLite) or $n (PostgreSQL); a list parameter becomes (?, ?, ...).
