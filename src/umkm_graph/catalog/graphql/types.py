@@ -74,7 +74,7 @@ def _fetched_shop(root: ProductType) -> ShopType:
     shop = getattr(root.model, "shop", None)
     if isinstance(shop, Shop):
         return ShopType.from_model(shop)
-    return ShopType.from_row(shop) if isinstance(shop, catalog.ListingRow) else NOT_IN_MEMORY
+    return SHOP_FIELDS.from_row(shop) if isinstance(shop, catalog.ListingRow) else NOT_IN_MEMORY  # type: ignore[no-any-return]
 
 
 @strawberry.federation.type(keys=["id"], name="Product", description="Something a shop sells.")
@@ -145,7 +145,7 @@ PRODUCT_COLUMNS = PRODUCT_FIELDS.columns
 
 
 def _product(item: Product | catalog.ListingRow) -> ProductType:
-    return ProductType.from_row(item) if isinstance(item, catalog.ListingRow) else ProductType.from_model(item)
+    return PRODUCT_FIELDS.from_row(item) if isinstance(item, catalog.ListingRow) else ProductType.from_model(item)  # type: ignore[no-any-return]
 
 
 async def storefront_page(info: Info[Context, None], flt: catalog.ProductFilter, sort: catalog.ProductSort,
