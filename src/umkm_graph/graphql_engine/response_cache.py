@@ -63,6 +63,8 @@ def is_public_data(field: GraphQLField) -> bool:
     definition, which graphql-core's field holds in `extensions`)."""
     definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     return (getattr(definition, "metadata", None) or {}).get(_PUBLIC_DATA) is True
+
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 HEADER = "x-cache"
 
