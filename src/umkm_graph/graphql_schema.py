@@ -8,8 +8,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from umkm_graph.catalog.graphql.operations import CatalogMutation, CatalogQuery
-from umkm_graph.catalog.graphql.types import ProductType, ShopType
+from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
+from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
@@ -25,11 +25,14 @@ from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
+from umkm_graph.shops.graphql.operations import ShopsMutation, ShopsQuery
+from umkm_graph.shops.graphql.types import ShopType
 
-QUERIES: tuple[type, ...] = (PeopleQuery, CatalogQuery, ReviewsQuery, OrdersQuery, DeliveryQuery, PluginsQuery,
-                             AnalyticsQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, CatalogMutation, ReviewsMutation, OrdersMutation, DeliveryMutation,
-                               AnalyticsMutation)
+# The order of the parts is the order of the schema's fields.
+QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
+                             DeliveryQuery, PluginsQuery, AnalyticsQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, OrdersMutation,
+                               DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 

@@ -18,6 +18,7 @@ from umkm_graph import changes
 from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
@@ -226,9 +227,8 @@ class ProductFilter:
     in_stock: bool | None = None
 
 
-async def product_listing(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
-    """The storefront: active products of verified shops, filtered and in a stable order. A page of it is read by
-    listing_rows (some columns) or listing_models (whole models)."""
+def _listing_query(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
+    """The storefront: active products of verified shops, filtered (the filter checked) and in a stable order."""
     check = Validator(["filter"])
     query = Product.filter(is_active=True, shop__status=ShopStatus.VERIFIED)
     if flt.category is not None:
@@ -271,10 +271,23 @@ class ListingRow:
         self.__dict__ = values
 
 
-async def listing_models(query: QuerySet[Product], offset: int, limit: int, *, with_shop: bool) -> list[Product]:
-    """Whole models of a listing's page; with_shop fetches each product's shop in the same statement (product.shop is
-    then the Shop)."""
-    return await (query.select_related("shop") if with_shop else query).offset(offset).limit(limit)
+async def product_page(flt: ProductFilter, sort: ProductSort, window: Window, *, columns: Sequence[str] | None = None,
+                       shop_columns: Sequence[str] | None = None, with_shop: bool = False) -> Page[Any]:
+    """A page of the storefront. Given columns, ListingRows of these product columns (and, given, these of its shop,
+    as `row.shop`; see listing_rows); otherwise whole Products, each with its Shop as `product.shop` when with_shop."""
+    if columns is None:
+        return await page_of(_listing_query(flt, sort), window, _with_shop if with_shop else None)
+    if window.size == 0:
+        _listing_query(flt, sort)  # the filter is checked all the same
+        rows: list[ListingRow] = []
+    else:
+        rows = await listing_rows(flt, sort, window.offset, window.size + 1, columns, shop_columns)
+    return Page(window=window, rows=rows[:window.size], has_more=len(rows) > window.size,
+                count_total=lambda: _listing_query(flt, sort).count())
+
+
+async def _with_shop(query: QuerySet[Product], offset: int, limit: int) -> list[Product]:
+    return await query.select_related("shop").offset(offset).limit(limit)
 
 
 @dataclass(frozen=True)
@@ -288,10 +301,11 @@ class _Statement:
 _statements: dict[tuple[object, ...], _Statement] = {}
 
 
-async def listing_rows(flt: ProductFilter, sort: ProductSort, query: QuerySet[Product], offset: int, limit: int,
+async def listing_rows(flt: ProductFilter, sort: ProductSort, offset: int, limit: int,
                        columns: Sequence[str], shop_columns: Sequence[str] | None = None) -> list[ListingRow]:
-    """Rows of the listing (query: product_listing(flt, sort)) with these product columns and, given, these of its
-    shop, read in the listing's one statement."""
+    """Rows of the listing of this filter and sort with these product columns and, given, these of its shop, read in
+    the listing's one statement (its text kept per shape, the shape being the filter's and the sort's alone)."""
+    query = _listing_query(flt, sort)
     names = [*columns, *(f"shop__{column}" for column in shop_columns or ())]
     db = Product._meta.db
     params = _listing_params(flt, offset, limit)
@@ -335,7 +349,7 @@ def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
 
 
 def _listing_params(flt: ProductFilter, offset: int, limit: int) -> list[object] | None:
-    """The statement's parameters, in product_listing's order; None for a search (its pattern is the ORM's to escape)."""
+    """The statement's parameters, in _listing_query's order; None for a search (its pattern is the ORM's to escape)."""
     if flt.text is not None:
         return None
     params: list[object] = [True, ShopStatus.VERIFIED.value]

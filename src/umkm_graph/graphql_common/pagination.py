@@ -7,35 +7,38 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types import Info
 from tortoise.queryset import QuerySet
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.paging import Page, Window
+from umkm_graph.graphql_engine.response_cache import public_data
 
 T = TypeVar("T")
 
 
+# A page's shape is public data; whether a connection may be cached is its root's and its nodes' fields' to say.
 @strawberry.type
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(metadata=public_data())
+    has_previous_page: bool = strawberry.field(metadata=public_data())
+    start_cursor: str | None = strawberry.field(metadata=public_data())
+    end_cursor: str | None = strawberry.field(metadata=public_data())
 
 
 @strawberry.type
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(metadata=public_data())
+    node: T = strawberry.field(metadata=public_data())
 
 
 @strawberry.type
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(metadata=public_data())
+    page_info: PageInfo = strawberry.field(metadata=public_data())
     count_total: strawberry.Private[Callable[[], Awaitable[int]]]
 
-    @strawberry.field(description="How many items match, across all pages.")
+    @strawberry.field(description="How many items match, across all pages.", metadata=public_data())
     async def total_count(self) -> int:
         return await self.count_total()
 
@@ -92,6 +95,12 @@ def window(first: int | None, after: str | None, *, default: int, cap: int) -> W
     """The window a client's first/after asks for, checked: what a service's page function takes."""
     offset, size = page_window(first, after, default=default, cap=cap)
     return Window(offset=offset, size=size)
+
+
+def asked_window(info: Info[Any, Any], first: int | None, after: str | None) -> Window:
+    """window() within this request's settings' page sizes."""
+    settings = info.context.settings
+    return window(first, after, default=settings.default_page_size, cap=settings.max_page_size)
 
 
 def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:

@@ -3,9 +3,9 @@ running GraphQL, until the public catalog changes (changes.py) or they grow old.
 
 What is cached, and when:
 - only a single query (never a mutation, a subscription or a batch) sent without an Authorization header, over HTTP;
-- only a document whose every field is public data versioned by changes.py: the root fields of PUBLIC_ROOT_FIELDS, and
-  below them the fields of PUBLIC_TYPES except PRIVATE_FIELDS (no field that depends on who asks, and none that reads
-  data the catalog version does not cover, such as a reviewer's name);
+- only a document whose every field is declared public (`public_data()` in the field's metadata, read from the schema):
+  public data versioned by changes.py, the same for whoever asks (an allowlist: a field without the declaration, such
+  as Shop.npwp or a reviewer's name, makes the document uncacheable);
 - only an answer with data and no errors (a refusal, a bad cursor or a masked failure is never kept).
 The key is the sha256 of the document (a persisted query's hash names the same document), the variables and the
 operation name. An entry is served while the catalog version it was computed at is current, for at most the TTL; the
@@ -29,33 +29,42 @@ from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLError,
+    GraphQLField,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
-    get_named_type,
-    is_leaf_type,
     parse,
     visit,
 )
 from prometheus_client import Counter
 from starlette.requests import Request
 from starlette.responses import Response
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from umkm_graph import changes
 from umkm_graph.settings import Settings
 
-PUBLIC_ROOT_FIELDS = frozenset({"product", "products", "shop", "shops", "categories", "review", "__typename"})
-PUBLIC_TYPES = frozenset({
-    "Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge", "DeliveryFee",
-    "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo",
-})
-# Shop.npwp is shown to the owner and the city only; a reviewer's name lives in users, which changes.py does not cover.
-PRIVATE_FIELDS = frozenset({("Shop", "npwp"), ("Review", "buyerName")})
+_PUBLIC_DATA = "umkm_graph.public_data"
+
+
+def public_data() -> dict[str, object]:
+    """Field metadata declaring the field's answer public data that the cache may serve: the same for everyone and
+    covered by changes.py's version (so not Shop.npwp, shown to the owner and the city only, nor a reviewer's name)."""
+    return {_PUBLIC_DATA: True}
+
+
+def is_public_data(field: GraphQLField) -> bool:
+    """Whether the schema's field carries the public_data declaration (strawberry keeps a field's metadata on its
+    definition, which graphql-core's field holds in `extensions`)."""
+    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    return (getattr(definition, "metadata", None) or {}).get(_PUBLIC_DATA) is True
+
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 HEADER = "x-cache"
 
@@ -146,28 +155,18 @@ def _document_id(query: object, extensions: object) -> str | None:
 
 
 class _PublicFieldsOnly(Visitor):
-    def __init__(self, type_info: TypeInfo, query_type: str) -> None:
+    def __init__(self, type_info: TypeInfo) -> None:
         super().__init__()
         self.type_info = type_info
-        self.query_type = query_type
         self.public = True
 
     def enter_field(self, node: FieldNode, *_: Any) -> Any:
         name = node.name.value
         if name == "__typename":
             return None
-        parent, field = self.type_info.get_parent_type(), self.type_info.get_field_def()
-        if parent is None or field is None:
-            public = False
-        elif parent.name == self.query_type:
-            public = name in PUBLIC_ROOT_FIELDS
-        else:
-            public = parent.name in PUBLIC_TYPES and (parent.name, name) not in PRIVATE_FIELDS
-        if public:
-            answer = get_named_type(field.type)  # type: ignore[union-attr]
-            public = is_leaf_type(answer) or answer.name in PUBLIC_TYPES
-        if public:
-            return None
+        field = self.type_info.get_field_def()
+        if field is not None and is_public_data(field):
+            return None  # each field below is checked in its turn
         self.public = False
         return self.BREAK
 
@@ -187,7 +186,7 @@ def public_query(schema: GraphQLSchema, query: str, operation_name: str | None) 
 
 def _only_public_fields(schema: GraphQLSchema, document: DocumentNode) -> bool:
     type_info = TypeInfo(schema)
-    visitor = _PublicFieldsOnly(type_info, schema.query_type.name)  # type: ignore[union-attr]
+    visitor = _PublicFieldsOnly(type_info)
     visit(document, TypeInfoVisitor(type_info, visitor))
     return visitor.public
 

@@ -8,13 +8,13 @@ from pypika_tortoise.functions import Cast
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import CombinedExpression, Connector, Expression, F, ResolveContext, ResolveResult
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from umkm_graph import changes
 from umkm_graph.catalog.models import Product
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.orders.models import OrderLine, OrderStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
@@ -115,11 +115,16 @@ async def reply_to_review(user: User | None, review_id: int, text: str) -> Revie
     return review
 
 
-def reviews_of(*, product_id: int | None = None, shop_id: int | None = None) -> QuerySet[Review]:
+async def review_page(window: Window, *, product_id: int | None = None, shop_id: int | None = None) -> Page[Review]:
     """A product's or a shop's reviews, newest first; id breaks ties so pages never overlap."""
     query = Review.all()
     if product_id is not None:
         query = query.filter(product_id=product_id)
     if shop_id is not None:
         query = query.filter(shop_id=shop_id)
-    return query.order_by("-created_at", "-id")
+    return await page_of(query.order_by("-created_at", "-id"), window)
+
+
+def can_see_review(user: User | None, review: Review) -> bool:
+    """Reviews are public: anyone, signed in or not, sees every one."""
+    return True

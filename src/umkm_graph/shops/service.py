@@ -11,8 +11,9 @@ from tortoise.transactions import in_transaction
 from umkm_graph import changes
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
-from umkm_graph.people.access import require_role
+from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.shops.models import Shop, ShopStatus
 
@@ -207,8 +208,8 @@ class ShopFilter:
     mine: bool = False
 
 
-async def shop_listing(user: User | None, flt: ShopFilter):  # type: ignore[no-untyped-def]
-    """Verified shops for everyone; other statuses for the city, and a seller's own shops with mine=True."""
+async def shop_page(user: User | None, flt: ShopFilter, window: Window) -> Page[Shop]:
+    """Verified shops for everyone; other statuses for the city, and a seller's own shops with mine=True; by name."""
     check = Validator(["filter"])
     if flt.mine:
         seller = require_role(user, Role.SELLER)
@@ -231,7 +232,14 @@ async def shop_listing(user: User | None, flt: ShopFilter):  # type: ignore[no-u
         if text:
             query = query.filter(name__icontains=text)
     check.raise_if_any()
-    return query.order_by("name", "id")
+    return await page_of(query.order_by("name", "id"), window)
+
+
+def npwp_seen_by(user: User | None, shop: Shop) -> str | None:
+    """The shop's tax number as this person may see it: the owner and the city see it, anyone else sees nothing."""
+    if user is not None and (is_city(user) or user.id == shop.owner_id):  # type: ignore[attr-defined]
+        return shop.npwp
+    return None
 
 
 async def shop_id_for_slug(slug: str) -> int | None:

@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog.graphql.types import ProductType, ShopType, load_product, load_shop
+from umkm_graph.catalog.graphql.types import ProductType, load_product
 from umkm_graph.catalog.models import PriceChange, PriceUnit
 from umkm_graph.city.analytics import Interval, Period, month_key
 from umkm_graph.city.models import ReferencePrice, SpendTarget
@@ -17,6 +17,7 @@ from umkm_graph.city.sales import SalesDimension, SalesReport, SalesRow
 from umkm_graph.city.scorecards import Scorecard, ScorecardFigure
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.scalars import Rupiah
+from umkm_graph.shops.graphql.types import ShopType, load_shop
 
 IntervalEnum = strawberry.enum(Interval, name="Interval", description="Days, weeks (Monday to Sunday) or months, in WIB.")
 PriceUnitEnum = strawberry.enum(PriceUnit, name="PriceUnit", description="What a normalised price is per.")

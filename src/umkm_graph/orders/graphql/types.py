@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog.graphql.types import ProductType, ShopType, load_product
+from umkm_graph.catalog.graphql.types import ProductType, load_product
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.scalars import Rupiah
@@ -18,6 +18,7 @@ from umkm_graph.orders.service import can_see_order, party_of
 from umkm_graph.orders.states import Party
 from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus
 from umkm_graph.plugin_host import PaymentOption
+from umkm_graph.shops.graphql.types import ShopType
 
 if TYPE_CHECKING:
     from umkm_graph.delivery.graphql.types import CourierShipmentType

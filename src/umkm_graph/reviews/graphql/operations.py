@@ -8,6 +8,7 @@ from strawberry.types import Info
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
+from umkm_graph.graphql_engine.response_cache import public_data
 from umkm_graph.reviews import service as reviews
 from umkm_graph.reviews.graphql.types import ReviewType, load_review
 from umkm_graph.reviews.models import Review
@@ -25,7 +26,7 @@ def _review(review: Review) -> dict[str, object]:
 
 @strawberry.type
 class ReviewsQuery:
-    @strawberry.field(description="A review by id, or null; reviews are public.")
+    @strawberry.field(description="A review by id, or null; reviews are public.", metadata=public_data())
     async def review(self, info: Info[Context, None], id: strawberry.ID) -> ReviewType | None:
         return await load_review(info, parse_id(id, "id"))
 
