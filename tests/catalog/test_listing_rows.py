@@ -9,7 +9,10 @@ import inspect
 import pytest
 from tortoise.queryset import QuerySet
 
-from tests.support import Api, add_product, city_person, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.catalog import service as catalog
 from umkm_graph.catalog.service import ProductFilter, ProductSort
 from umkm_graph.core.errors import DomainError

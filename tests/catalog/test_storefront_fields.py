@@ -6,7 +6,10 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLObjectType
 
-from tests.support import Api, add_product, city_person, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.graphql.types import PRODUCT_COLUMNS, PRODUCT_FIELDS, ProductType
 from umkm_graph.catalog.models import Product
 from umkm_graph.catalog.service import ListingRow
