@@ -12,7 +12,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from umkm_graph.catalog.models import Category, Product
-from umkm_graph.delivery.models import CourierShipment, ShipmentEvent
+from umkm_graph.delivery.models import CourierShipment
+from umkm_graph.delivery.models import ShipmentEventRecord as ShipmentEvent  # the model; hookspecs.ShipmentEvent is the report
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
