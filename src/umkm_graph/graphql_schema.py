@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CatalogQuery
 from umkm_graph.catalog.graphql.types import ProductType, ShopType
+from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
@@ -26,10 +27,10 @@ from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
 
-QUERIES: tuple[type, ...] = (PeopleQuery, CatalogQuery, ReviewsQuery, OrdersQuery, DeliveryQuery, PluginsQuery,
-                             AnalyticsQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, CatalogMutation, ReviewsMutation, OrdersMutation, DeliveryMutation,
-                               AnalyticsMutation)
+QUERIES: tuple[type, ...] = (PeopleQuery, CatalogQuery, ReviewsQuery, OrdersQuery, CheckoutQuery, DeliveryQuery,
+                             PluginsQuery, AnalyticsQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, CatalogMutation, ReviewsMutation, CheckoutMutation, OrdersMutation,
+                               DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 
