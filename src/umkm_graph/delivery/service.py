@@ -4,8 +4,8 @@ or polling) moving the order on. What delivery costs beforehand is delivery/quot
 - Booking (books_when_ready providers): the courier is called before the transaction, so no database lock waits on it;
   then the order moves ACCEPTED -> READY_FOR_PICKUP with a conditional update. If that loses a race, the booking is
   cancelled again. A failed booking leaves the order ACCEPTED, to try again.
-- Reports: each courier report is recorded once in the ledger (core/ledger.py) (unique on provider and event id) in the same transaction
-  as the change it makes, so a repeat, or a webhook racing a poll, changes nothing twice. A report whose change no longer
+- Reports: each courier report is recorded once in the ledger (core/ledger.py: unique on provider and event id) in the
+  same transaction as the change it makes, so a repeat, or a webhook racing a poll, changes nothing twice. A report whose change no longer
   fits the order (a late "picked" after "delivered") is recorded and changes nothing.
 """
 

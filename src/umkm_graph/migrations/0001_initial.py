@@ -297,7 +297,7 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
-            name='ShipmentEvent',
+            name='ShipmentEventRecord',  # the model's name; its table stays shipment_events
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('provider', fields.CharField(max_length=64)),

@@ -1,10 +1,11 @@
 """The payment event ledger: what gateways report about cashless payments (by webhook, when asked, or the host's own
 expiry), each event recorded once, and what it does to the payment and its order.
 
-An event is applied and recorded in one transaction, and the ledger is unique on (provider, event id): a repeated event
-fails its insert and rolls back whatever it would have changed. Every change is a conditional update on the payment's
-current status (PENDING -> PAID, PENDING -> EXPIRED), so a webhook racing the buyer's own "I have paid" settles the
-payment once, and a late or out-of-order event (pending after settlement, settlement after expiry) changes nothing.
+An event is applied and recorded in one transaction (core/ledger.py), and the ledger is unique on (provider, event
+id): a repeated event fails its insert and rolls back whatever it would have changed. Every change is a conditional
+update on the payment's current status (PENDING -> PAID, PENDING -> EXPIRED), so a webhook racing the buyer's own "I have
+paid" settles the payment once, and a late or out-of-order event (pending after settlement, settlement after expiry)
+changes nothing.
 """
 
 from __future__ import annotations
