@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.checkout.graphql.types import PaymentMethodType
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.hookspecs import DeliveryProvider
-from umkm_graph.orders.graphql.types import DeliveryKindEnum, PaymentMethodType
+from umkm_graph.orders.graphql.types import DeliveryKindEnum
 from umkm_graph.people.access import require_role
 from umkm_graph.people.models import Role
 from umkm_graph.plugin_host import PaymentOption, PluginInfo, describe_plugins

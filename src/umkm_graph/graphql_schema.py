@@ -10,6 +10,7 @@ from strawberry.types import ExecutionContext
 
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
 from umkm_graph.catalog.graphql.types import ProductType
+from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
@@ -30,9 +31,9 @@ from umkm_graph.shops.graphql.types import ShopType
 
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
-                             DeliveryQuery, PluginsQuery, AnalyticsQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, OrdersMutation,
-                               DeliveryMutation, AnalyticsMutation)
+                             CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
+                               OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 

@@ -8,7 +8,22 @@ import enum
 from tortoise import fields
 
 from umkm_graph.core.models import Model
-from umkm_graph.hookspecs import ShipmentStatus
+
+
+class CourierStatus(str, enum.Enum):
+    """Where a booked courier's parcel is, as the shipment and its ledger store it; the plugin contract's
+    ShipmentStatus maps to it in delivery/contract.py."""
+
+    CONFIRMED = "confirmed"
+    ALLOCATED = "allocated"
+    PICKING_UP = "picking_up"
+    PICKED = "picked"
+    DROPPING_OFF = "dropping_off"
+    ON_HOLD = "on_hold"
+    RETURN_IN_TRANSIT = "return_in_transit"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+    DELIVERED = "delivered"
 
 
 class CourierShipment(Model):
@@ -23,7 +38,7 @@ class CourierShipment(Model):
     destination_longitude = fields.FloatField(null=True)
     weight_grams = fields.IntField()
     weight_estimated = fields.BooleanField(default=False)
-    status = fields.CharEnumField(ShipmentStatus, max_length=20, null=True)  # None until booked
+    status = fields.CharEnumField(CourierStatus, max_length=20, null=True)  # None until booked
     booking_reference = fields.CharField(max_length=40, null=True)  # what the courier was told, unique per booking
     provider_reference = fields.CharField(max_length=128, null=True, db_index=True)  # the courier's id for it
     bookings = fields.IntField(default=0)  # a cancelled booking is made again under a new reference
@@ -44,7 +59,7 @@ class ShipmentEventSource(str, enum.Enum):
     POLL = "POLL"  # we asked the courier
 
 
-class ShipmentEvent(Model):
+class ShipmentEventRecord(Model):
     """The ledger: one row per event a courier reported, whatever it changed. The unique key makes a repeated webhook,
     or a webhook racing a poll, a no-op."""
 
@@ -52,7 +67,7 @@ class ShipmentEvent(Model):
     provider = fields.CharField(max_length=64)
     event_id = fields.CharField(max_length=191)
     shipment = fields.ForeignKeyField("models.CourierShipment", related_name="events", db_index=True)
-    status = fields.CharEnumField(ShipmentStatus, max_length=20)
+    status = fields.CharEnumField(CourierStatus, max_length=20)
     raw_status = fields.CharField(max_length=64, default="")
     source = fields.CharEnumField(ShipmentEventSource, max_length=8)
     outcome = fields.CharField(max_length=200, default="")  # what it changed, or why it changed nothing

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from umkm_graph.catalog.models import Product, ProductUnit
 from umkm_graph.core.errors import Validator
 from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
-from umkm_graph.hookspecs import BuyerInfo, Destination, ShopInfo
+from umkm_graph.hookspecs import BuyerInfo, Destination, Item, ShopInfo
 from umkm_graph.people.models import User
 from umkm_graph.shops.models import Shop
 
@@ -83,6 +83,12 @@ def pack_grams(product: Product) -> int | None:
     if product.unit == ProductUnit.KG:
         return int(product.pack_size * 1000)
     return None
+
+
+def item(product: Product, quantity: int, name: str | None = None, price: int | None = None) -> Item:
+    """A parcel's line as a provider is told it; name and price as bought, when they differ from the product's now."""
+    return Item(product_id=product.id, name=name or product.name, unit_price=product.price if price is None else price,
+                quantity=quantity, weight_grams=pack_grams(product))
 
 
 ESTIMATED_PACK_GRAMS = 1000

@@ -1,53 +1,33 @@
-"""Delivery: quotes from every delivery provider at once, booking a courier when the seller marks an order ready, and the
-courier's reports (webhooks or polling) moving the order on.
+"""Delivery after checkout: booking a courier when the seller marks an order ready, and the courier's reports (webhooks
+or polling) moving the order on. What delivery costs beforehand is delivery/quotes.py.
 
-- Quotes: every provider is asked concurrently, each within the provider timeout. One that raises, hangs or answers
-  garbage is left out of the answer and named in it; a courier that needs coordinates is not asked without them, and is
-  named with what is missing.
 - Booking (books_when_ready providers): the courier is called before the transaction, so no database lock waits on it;
   then the order moves ACCEPTED -> READY_FOR_PICKUP with a conditional update. If that loses a race, the booking is
   cancelled again. A failed booking leaves the order ACCEPTED, to try again.
-- Reports: each ShipmentEvent is recorded once in the ledger (unique on provider and event id) in the same transaction
-  as the change it makes, so a repeat, or a webhook racing a poll, changes nothing twice. A report whose change no longer
+- Reports: each courier report is recorded once in the ledger (core/ledger.py: unique on provider and event id) in the
+  same transaction as the change it makes, so a repeat, or a webhook racing a poll, changes nothing twice. A report whose change no longer
   fits the order (a late "picked" after "delivered") is recorded and changes nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import enum
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from umkm_graph.catalog.models import Product
 from umkm_graph.catalog.service import return_stock
 from umkm_graph.core.claims import claim, unclaimed
-from umkm_graph.core.errors import DomainError, ErrorCode, Validator
-from umkm_graph.delivery.models import CourierShipment, ShipmentEvent, ShipmentEventSource
-from umkm_graph.delivery.parcels import (
-    MAX_LINES,
-    MAX_QUANTITY,
-    Address,
-    CartLine,
-    buyer_info,
-    destination_of,
-    missing_location,
-    pack_grams,
-    parcel_weight,
-    shop_info,
-)
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.ledger import record_each, record_once
+from umkm_graph.delivery.contract import courier_status
+from umkm_graph.delivery.models import CourierShipment, CourierStatus, ShipmentEventRecord, ShipmentEventSource
+from umkm_graph.delivery.parcels import buyer_info, item, shop_info
 from umkm_graph.events import Event, EventBus
 from umkm_graph.hookspecs import (
-    DeliveryKind,
     DeliveryProvider,
-    DeliveryQuote,
     Destination,
-    Item,
-    QuoteRequest,
     ShipmentCancelRequest,
     ShipmentRequest,
     ShipmentStatus,
@@ -70,7 +50,6 @@ from umkm_graph.payments.models import Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
-from umkm_graph.shops.access import can_see_shop
 from umkm_graph.shops.models import Shop
 
 log = logging.getLogger("umkm_graph.delivery")
@@ -84,99 +63,8 @@ COURIER_RULES: dict[ShipmentStatus, Transition] = {
     ShipmentStatus.CANCELLED: COURIER_CANCELLED,
 }
 # A shipment in one of these is over: polling leaves it alone.
-FINAL = frozenset({ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED, ShipmentStatus.CANCELLED})
-DUPLICATE = "duplicate: already recorded"
+FINAL = frozenset({CourierStatus.DELIVERED, CourierStatus.RETURNED, CourierStatus.CANCELLED})
 STALE_AFTER = dt.timedelta(minutes=15)  # no report for this long: poll the courier
-INPUT = ["input"]
-
-
-# -- Quotes -------------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class QuoteDraft:
-    shop_id: int
-    lines: list[CartLine]  # the shop's part of the cart: the parcel's weight and value
-    address: Address | None = None
-
-
-class LeftOutReason(enum.Enum):
-    UNAVAILABLE = "UNAVAILABLE"  # raised, hung, or answered garbage
-    NEEDS_LOCATION = "NEEDS_LOCATION"  # needs the shop's and the buyer's coordinates
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    provider: DeliveryProvider
-    reason: LeftOutReason
-    message: str
-
-
-@dataclass(frozen=True)
-class Quotes:
-    options: list[tuple[DeliveryProvider, DeliveryQuote]]
-    left_out: list[LeftOut]
-    weight_grams: int
-    weight_estimated: bool
-
-
-async def delivery_quotes(user: User | None, draft: QuoteDraft, providers: Providers) -> Quotes:
-    """Every provider's options for this parcel, asked at once; the ones that could not answer, named."""
-    require_user(user)  # courier quotes cost gateway calls: not for anonymous callers
-    shop = await Shop.get_or_none(id=draft.shop_id)
-    if shop is None or not can_see_shop(user, shop):
-        raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", [*INPUT, "shopId"])
-    check = Validator(INPUT)
-    parcel = await _parcel(shop, draft.lines, check)
-    destination = destination_of(draft.address, check)
-    check.raise_if_any()
-    weight, estimated = parcel_weight((product, quantity) for product, quantity in parcel)
-    value = sum(product.price * quantity for product, quantity in parcel)
-    items = tuple(_item(product, quantity) for product, quantity in parcel)
-    origin = shop_info(shop)
-
-    async def ask(provider: DeliveryProvider) -> list[DeliveryQuote] | LeftOut:
-        to = destination if provider.kind == DeliveryKind.DELIVERY else None
-        missing = missing_location(origin, to) if provider.needs_coordinates else None
-        if missing:
-            return LeftOut(provider, LeftOutReason.NEEDS_LOCATION, f"{provider.display_name} needs {missing}")
-        request = QuoteRequest(shop=origin, destination=to, items=items, weight_grams=weight, order_value=value,
-                               weight_estimated=estimated)
-        try:
-            return await providers.quote(provider, request, [*INPUT, "shopId"])
-        except DomainError as error:
-            return LeftOut(provider, LeftOutReason.UNAVAILABLE, error.message)
-
-    everyone = list(providers.delivery.values())
-    answers = await asyncio.gather(*(ask(provider) for provider in everyone))
-    options = [(p, q) for p, answer in zip(everyone, answers) if not isinstance(answer, LeftOut) for q in answer]
-    left_out = [answer for answer in answers if isinstance(answer, LeftOut)]
-    return Quotes(options=options, left_out=left_out, weight_grams=weight, weight_estimated=estimated)
-
-
-async def _parcel(shop: Shop, lines: list[CartLine], check: Validator) -> list[tuple[Product, int]]:
-    if not lines:
-        check.add("lines", "Give the products to send, with their quantities", ErrorCode.REQUIRED)
-        return []
-    if len(lines) > MAX_LINES:
-        check.add("lines", f"A parcel holds at most {MAX_LINES} lines")
-        return []
-    products = {p.id: p for p in await Product.filter(id__in={line.product_id for line in lines}, shop_id=shop.id)}
-    parcel = []
-    for i, line in enumerate(lines):
-        product = products.get(line.product_id)
-        if product is None or not product.is_active:
-            check.add(f"lines.{i}.productId", f"{shop.name} has no product on sale with this id", ErrorCode.NOT_FOUND)
-        elif not 1 <= line.quantity <= MAX_QUANTITY:
-            check.add(f"lines.{i}.quantity", f"Quantity must be 1 to {MAX_QUANTITY}")
-        else:
-            parcel.append((product, line.quantity))
-    return parcel
-
-
-def _item(product: Product, quantity: int, name: str | None = None, price: int | None = None) -> Item:
-    return Item(product_id=product.id, name=name or product.name, unit_price=product.price if price is None else price,
-                quantity=quantity, weight_grams=pack_grams(product))
 
 
 # -- Booking ------------------------------------------------------------------------------------------------------------
@@ -185,7 +73,7 @@ def _item(product: Product, quantity: int, name: str | None = None, price: int |
 async def mark_ready_for_courier(user: User | None, order_id: int, providers: Providers, events: EventBus) -> Order:
     """The seller has the goods packed: book the courier the buyer chose, and wait for it (READY_FOR_PICKUP)."""
     seller = require_user(user)
-    order, party = await orders._order_for(seller, order_id)  # noqa: SLF001 - the one lookup of "my order"
+    order, party = await orders.order_of_party(seller, order_id)
     payment = await Payment.get_or_none(order_id=order.id)
     rule = check_transition(Action.MARK_READY_FOR_COURIER, order.status, party, order.delivery_method,
                             payment.status if payment else None)
@@ -199,9 +87,9 @@ async def mark_ready_for_courier(user: User | None, order_id: int, providers: Pr
     now = dt.datetime.now(dt.UTC)
     try:
         async with in_transaction():
-            move = await orders._move(order, rule.to, seller, None)  # noqa: SLF001 - the one conditional move
+            move = await orders.move(order, rule.to, seller, None)
             changed = await CourierShipment.filter(id=shipment.id, bookings=shipment.bookings).update(
-                status=ShipmentStatus.CONFIRMED, booking_reference=request.reference, bookings=shipment.bookings + 1,
+                status=CourierStatus.CONFIRMED, booking_reference=request.reference, bookings=shipment.bookings + 1,
                 provider_reference=booked.reference, tracking_url=booked.tracking_url, note=None,
                 cash_on_delivery_amount=request.cash_on_delivery_amount, booked_at=now, updated_at=now,
             )
@@ -236,7 +124,7 @@ async def _shipment_request(
         # A booking the courier cancelled is made again under a new reference, so the courier takes it as new.
         reference=order.reference if shipment.bookings == 0 else f"{order.reference}-{shipment.bookings + 1}",
         service=shipment.service, shop=shop_info(shop), buyer=buyer_info(buyer), destination=destination,
-        items=tuple(_item(line.product, line.quantity, line.product_name, line.unit_price) for line in lines),
+        items=tuple(item(line.product, line.quantity, line.product_name, line.unit_price) for line in lines),
         weight_grams=shipment.weight_grams, fee=order.delivery_fee,
         cash_on_delivery_amount=order.total if unpaid_cash else 0, weight_estimated=shipment.weight_estimated,
     )
@@ -255,7 +143,7 @@ async def _cancel_quietly(provider: DeliveryProvider, request: ShipmentCancelReq
 async def refresh_shipment(user: User | None, order_id: int, providers: Providers, bus: EventBus) -> Order:
     """Ask the courier where the order's parcel is now, and apply the answer like a webhook (for a missed webhook)."""
     asker = require_user(user)
-    order, _ = await orders._order_for(asker, order_id)  # noqa: SLF001 - the one lookup of "my order"
+    order, _ = await orders.order_of_party(asker, order_id)
     shipment = await CourierShipment.get_or_none(order_id=order.id)
     if shipment is None or shipment.status is None:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "No courier is booked for this order", "id")
@@ -307,35 +195,29 @@ async def record(
     bus: EventBus,
 ) -> list[str]:
     """Record and apply each report once; the outcome of each, in order."""
-    outcomes = []
-    for report in reports:
-        outcome, published = await _record_one(provider, report, source, providers)
-        for event in published:
-            await bus.publish(event)
-        outcomes.append(outcome)
-    return outcomes
+    return await record_each(reports, lambda report: _record_one(provider, report, source, providers), bus.publish)
 
 
 async def _record_one(
     provider: DeliveryProvider, report: CourierReport, source: ShipmentEventSource, providers: Providers
-) -> tuple[str, list[Event]]:
+) -> tuple[str, Sequence[Event]]:
     shipment = await _shipment_of(provider.code, report)
     if shipment is None:
         log.warning("courier %s reported %s about an unknown shipment %s/%s", provider.code, report.status.value,
                     report.provider_reference, report.reference)
         return "ignored: no shipment has this reference", []
-    try:
-        async with in_transaction():
-            # Inserted first: a concurrent twin waits on the unique key, then fails and changes nothing.
-            row = await ShipmentEvent.create(
-                provider=provider.code, event_id=report.event_id, shipment=shipment, status=report.status,
-                raw_status=report.raw_status, source=source, occurred_at=report.occurred_at,
-            )
-            outcome, published = await _apply(shipment, report, providers)
-            await ShipmentEvent.filter(id=row.id).update(outcome=outcome[:200])
-    except IntegrityError:
-        return DUPLICATE, []
-    return outcome, published
+
+    async def record_and_apply() -> tuple[str, list[Event]]:
+        # Inserted first: a concurrent twin waits on the unique key, then fails and changes nothing.
+        row = await ShipmentEventRecord.create(
+            provider=provider.code, event_id=report.event_id, shipment=shipment, status=courier_status(report.status),
+            raw_status=report.raw_status, source=source, occurred_at=report.occurred_at,
+        )
+        outcome, published = await _apply(shipment, report, providers)
+        await ShipmentEventRecord.filter(id=row.id).update(outcome=outcome[:200])
+        return outcome, published
+
+    return await record_once(record_and_apply)
 
 
 async def _shipment_of(provider: str, report: CourierReport) -> CourierShipment | None:
@@ -353,7 +235,7 @@ async def _apply(shipment: CourierShipment, report: CourierReport, providers: Pr
             report.provider_reference != shipment.provider_reference:
         return "ignored: about an earlier booking", []
     await CourierShipment.filter(id=shipment.id).update(
-        status=report.status, note=report.note or shipment.note, tracking_url=report.tracking_url or shipment.tracking_url,
+        status=courier_status(report.status), note=report.note or shipment.note, tracking_url=report.tracking_url or shipment.tracking_url,
         updated_at=dt.datetime.now(dt.UTC),
     )
     rule = COURIER_RULES.get(report.status)

@@ -12,9 +12,8 @@ from umkm_graph.demo.loading import load
 from umkm_graph.demo.reviews import review_order
 from umkm_graph.demo.run import SeededShop, SeedRun
 from umkm_graph.events import EventBus
-from umkm_graph.hookspecs import DeliveryKind
 from umkm_graph.orders import service as orders_service
-from umkm_graph.orders.models import Order, OrderTransition
+from umkm_graph.orders.models import DeliveryMethod, Order, OrderTransition
 from umkm_graph.orders.states import Action
 from umkm_graph.payments.models import Payment
 from umkm_graph.people.models import User
@@ -56,7 +55,7 @@ async def follow(
     elif part.fate != "PLACED":
         await step(Action.ACCEPT, seller, 0.3, 3)
         if part.fate != "ACCEPTED":
-            pickup = order.delivery_method == DeliveryKind.PICKUP
+            pickup = order.delivery_method == DeliveryMethod.PICKUP
             await step(Action.MARK_READY_FOR_PICKUP if pickup else Action.MARK_OUT_FOR_DELIVERY, seller, 0.5, 5)
             if part.fate != "ON_THE_WAY":
                 await step(Action.MARK_DELIVERED, seller, 0.5, 20, pickup_code=order.pickup_code)

@@ -12,7 +12,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from umkm_graph.catalog.models import Category, Product
-from umkm_graph.delivery.models import CourierShipment, ShipmentEvent
+from umkm_graph.delivery.models import CourierShipment
+from umkm_graph.delivery.models import ShipmentEventRecord
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
@@ -124,7 +125,7 @@ class Loaders:
 
     @cached_property
     def shipment_events(self) -> DataLoader[int, list[Any]]:
-        return many_by(ShipmentEvent, "shipment_id", ("received_at", "id"))
+        return many_by(ShipmentEventRecord, "shipment_id", ("received_at", "id"))
 
     async def all_categories(self) -> list[Category]:
         """The whole category tree: small, so one query per request serves every product's category."""

@@ -5,10 +5,12 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise.migrations import operations as ops
 
 from umkm_graph.catalog.models import PriceUnit, ProductUnit
+from umkm_graph.delivery.models import CourierStatus as ShipmentStatus  # the models' own enums, named as when written
 from umkm_graph.delivery.models import ShipmentEventSource
-from umkm_graph.hookspecs import DeliveryKind, PaymentEventStatus, ShipmentStatus
+from umkm_graph.orders.models import DeliveryMethod as DeliveryKind
 from umkm_graph.orders.models import OrderStatus, new_order_reference
 from umkm_graph.payments.models import PaymentEventSource, PaymentStatus
+from umkm_graph.payments.models import ReportedPaymentStatus as PaymentEventStatus
 from umkm_graph.people.models import Role
 from umkm_graph.shops.models import ShopStatus
 
@@ -295,7 +297,7 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
-            name='ShipmentEvent',
+            name='ShipmentEventRecord',  # the model's name; its table stays shipment_events
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('provider', fields.CharField(max_length=64)),

@@ -8,7 +8,6 @@ import secrets
 from tortoise import fields
 
 from umkm_graph.core.models import Model
-from umkm_graph.hookspecs import DeliveryKind
 
 # Crockford's base32 without I, L, O, U: references are read out over the phone.
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -30,6 +29,14 @@ class OrderStatus(str, enum.Enum):
     CANCELLED = "CANCELLED"
 
 
+class DeliveryMethod(str, enum.Enum):
+    """How the goods reach the buyer, as an order stores it; the plugin contract's DeliveryKind maps to it in
+    orders/contract.py (same values, so the column's values never depend on the contract)."""
+
+    PICKUP = "PICKUP"
+    DELIVERY = "DELIVERY"
+
+
 class Order(Model):
     id = fields.IntField(primary_key=True)
     checkout = fields.ForeignKeyField("models.Checkout", related_name="orders", db_index=True)
@@ -38,7 +45,7 @@ class Order(Model):
     reference = fields.CharField(max_length=20, unique=True, default=new_order_reference)
     status = fields.CharEnumField(OrderStatus, max_length=20, db_index=True)
     # PICKUP or DELIVERY; the provider's code and its service say who carries the goods and how.
-    delivery_method = fields.CharEnumField(DeliveryKind, max_length=64)
+    delivery_method = fields.CharEnumField(DeliveryMethod, max_length=64)
     delivery_provider = fields.CharField(max_length=64)
     delivery_service = fields.CharField(max_length=64, default="")
     delivery_reference = fields.CharField(max_length=128, null=True)  # the provider's id for the shipment

@@ -1,28 +1,29 @@
 """The payment event ledger: what gateways report about cashless payments (by webhook, when asked, or the host's own
 expiry), each event recorded once, and what it does to the payment and its order.
 
-An event is applied and recorded in one transaction, and the ledger is unique on (provider, event id): a repeated event
-fails its insert and rolls back whatever it would have changed. Every change is a conditional update on the payment's
-current status (PENDING -> PAID, PENDING -> EXPIRED), so a webhook racing the buyer's own "I have paid" settles the
-payment once, and a late or out-of-order event (pending after settlement, settlement after expiry) changes nothing.
+An event is applied and recorded in one transaction (core/ledger.py), and the ledger is unique on (provider, event
+id): a repeated event fails its insert and rolls back whatever it would have changed. Every change is a conditional
+update on the payment's current status (PENDING -> PAID, PENDING -> EXPIRED), so a webhook racing the buyer's own "I have
+paid" settles the payment once, and a late or out-of-order event (pending after settlement, settlement after expiry)
+changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from collections.abc import Sequence
 
 from umkm_graph.catalog.service import return_stock
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.ledger import record_each, record_once
 from umkm_graph.events import Event, EventBus
 from umkm_graph.hookspecs import PaymentEvent, PaymentEventStatus, PaymentStatusRequest, ShipmentCancelRequest
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus
 from umkm_graph.orders.service import move_by_system
 from umkm_graph.orders.states import PAYMENT_LAPSED, PAYMENT_SETTLED
 from umkm_graph.payments import service as payments
+from umkm_graph.payments.contract import reported_status
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentEventSource, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
@@ -30,7 +31,6 @@ from umkm_graph.plugin_host import Providers
 
 log = logging.getLogger("umkm_graph.payments")
 
-DUPLICATE = "duplicate: already recorded"
 _LAPSED = {PaymentEventStatus.EXPIRED: PaymentStatus.EXPIRED, PaymentEventStatus.FAILED: PaymentStatus.CANCELLED}
 
 
@@ -38,30 +38,24 @@ async def record(
     provider: str, events: list[PaymentEvent], source: PaymentEventSource, providers: Providers, bus: EventBus
 ) -> list[str]:
     """Record and apply each event once; the outcome of each, in order."""
-    outcomes = []
-    for event in events:
-        outcome, published = await _record_one(provider, event, source, providers)
-        for change in published:
-            await bus.publish(change)
-        outcomes.append(outcome)
-    return outcomes
+    return await record_each(events, lambda event: _record_one(provider, event, source, providers), bus.publish)
 
 
 async def _record_one(
     provider: str, event: PaymentEvent, source: PaymentEventSource, providers: Providers
-) -> tuple[str, list[Event]]:
-    try:
-        async with in_transaction():
-            payment = await Payment.filter(provider=provider, reference=event.reference).first()
-            outcome, published = await _apply(payment, event, providers)
-            await PaymentEventRecord.create(
-                provider=provider, event_id=event.event_id, payment=payment, reference=event.reference,
-                status=event.status, raw_status=event.raw_status, amount=event.amount, source=source,
-                outcome=outcome[:200], occurred_at=event.occurred_at,
-            )
-    except IntegrityError:
-        return DUPLICATE, []
-    if payment is None or outcome.startswith(("ignored", "late")):
+) -> tuple[str, Sequence[Event]]:
+    async def apply_and_record() -> tuple[str, list[Event]]:
+        payment = await Payment.filter(provider=provider, reference=event.reference).first()
+        outcome, published = await _apply(payment, event, providers)
+        await PaymentEventRecord.create(
+            provider=provider, event_id=event.event_id, payment=payment, reference=event.reference,
+            status=reported_status(event.status), raw_status=event.raw_status, amount=event.amount, source=source,
+            outcome=outcome[:200], occurred_at=event.occurred_at,
+        )
+        return outcome, published
+
+    outcome, published = await record_once(apply_and_record)
+    if outcome.startswith(("ignored", "late")):  # no payment, a wrong amount, or paid too late: a person looks
         log.warning("payment event %s/%s for %s: %s", provider, event.event_id, event.reference, outcome)
     return outcome, published
 

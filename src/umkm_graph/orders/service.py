@@ -1,4 +1,4 @@
-"""Orders after checkout: who may see them, the buyer's and the shop's lists, and every change of status.
+"""Orders after checkout: the buyer's and the shop's lists, and every change of status (who sees what: visibility.py).
 
 A change is checked against the one table in order_states, then made in a transaction with a conditional update on the
 current status (so of two racing changes only one wins), recorded as an OrderTransition, and published after it commits.
@@ -14,10 +14,12 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph.catalog.service import return_stock
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.events import EventBus, OrderStatusChanged, PaymentStatusChanged
-from umkm_graph.hookspecs import DeliveryKind, ShipmentCancelRequest
-from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.hookspecs import ShipmentCancelRequest
+from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStatus, OrderTransition
 from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
+from umkm_graph.orders.visibility import party_of
 from umkm_graph.payments import service as payments
 from umkm_graph.payments.models import Payment
 from umkm_graph.people.access import require_user
@@ -29,43 +31,29 @@ from umkm_graph.shops.service import get_owned_shop
 MAX_REASON = 500
 
 
-def party_of(user: User | None, order: Order, shop_owner_id: int) -> Party | None:
-    if user is None:
-        return None
-    if order.buyer_id == user.id:  # type: ignore[attr-defined]
-        return Party.BUYER
-    if shop_owner_id == user.id:
-        return Party.SELLER
-    return None
-
-
-def can_see_order(user: User | None, order: Order, shop_owner_id: int) -> bool:
-    """The buyer, the shop's seller, and city officers; nobody else learns that the order exists."""
-    return party_of(user, order, shop_owner_id) is not None or (user is not None and user.role == Role.CITY_OFFICER)
-
-
-def my_orders(user: User | None, status: OrderStatus | None) -> QuerySet[Order]:
+async def my_orders(user: User | None, status: OrderStatus | None, window: Window) -> Page[Order]:
+    """The buyer's own orders, newest first."""
     buyer = require_user(user)
     query = Order.filter(buyer_id=buyer.id)
-    return _newest_first(query if status is None else query.filter(status=status))
+    return await page_of(_newest_first(query if status is None else query.filter(status=status)), window)
 
 
-async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | None) -> QuerySet[Order]:
-    """A shop's orders, for its seller (and city officers)."""
+async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | None, window: Window) -> Page[Order]:
+    """A shop's orders, newest first, for its seller (and city officers)."""
     if require_user(user).role == Role.CITY_OFFICER:
         if not await Shop.exists(id=shop_id):
             raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
     else:
         await get_owned_shop(user, shop_id)
     query = Order.filter(shop_id=shop_id)
-    return _newest_first(query if status is None else query.filter(status=status))
+    return await page_of(_newest_first(query if status is None else query.filter(status=status)), window)
 
 
 def _newest_first(query: QuerySet[Order]) -> QuerySet[Order]:
     return query.order_by("-created_at", "-id")
 
 
-async def _order_for(user: User, order_id: int) -> tuple[Order, Party]:
+async def order_of_party(user: User, order_id: int) -> tuple[Order, Party]:
     """The order and the user's side of it; NOT_FOUND when they are on neither side."""
     order = await Order.get_or_none(id=order_id).select_related("shop")
     party = party_of(user, order, order.shop.owner_id) if order else None  # type: ignore[attr-defined]
@@ -85,22 +73,22 @@ async def transition(
     pickup_code: str | None = None,
 ) -> Order:
     actor = require_user(user)
-    order, party = await _order_for(actor, order_id)
+    order, party = await order_of_party(actor, order_id)
     payment = await Payment.get_or_none(order_id=order.id)
     rule = check_transition(action, order.status, party, order.delivery_method, payment.status if payment else None)
     if action == Action.CANCEL:
         reason = _reason(reason)
-    if action == Action.MARK_DELIVERED and order.delivery_method == DeliveryKind.PICKUP:
+    if action == Action.MARK_DELIVERED and order.delivery_method == DeliveryMethod.PICKUP:
         _check_pickup_code(order, pickup_code)
     if action in (Action.MARK_OUT_FOR_DELIVERY, Action.MARK_DELIVERED) and _booked_courier(order, providers):
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The courier reports when it has the parcel and when it is "
                           "delivered; use markReadyForCourier to book it", "id")
     payment_event: PaymentStatusChanged | None = None
     async with in_transaction():
-        move = await _move(order, rule.to, actor, reason)
+        moved = await move(order, rule.to, actor, reason)
         if action == Action.CANCEL:
             payment_event = await _release(order, payment, providers, reason or "", actor)
-    await events.publish(move)
+    await events.publish(moved)
     if payment_event is not None:
         await events.publish(payment_event)
     return order
@@ -111,10 +99,10 @@ async def move_by_system(order: Order, rule: Transition, reason: str) -> OrderSt
     transaction; publish the event after it commits."""
     if order.status not in rule.sources:
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"A {order.status.value} order cannot be {rule.verb}", "id")
-    return await _move(order, rule.to, None, reason)
+    return await move(order, rule.to, None, reason)
 
 
-async def _move(order: Order, to: OrderStatus, actor: User | None, reason: str | None) -> OrderStatusChanged:
+async def move(order: Order, to: OrderStatus, actor: User | None, reason: str | None) -> OrderStatusChanged:
     """The conditional update that makes a change: it only applies if nobody changed the order since it was read."""
     now = dt.datetime.now(dt.UTC)
     extra = {"cancel_reason": reason} if to == OrderStatus.CANCELLED else {}
@@ -174,7 +162,7 @@ def _check_pickup_code(order: Order, pickup_code: str | None) -> None:
 async def confirm_cash_collected(user: User | None, order_id: int, providers: Providers, events: EventBus) -> Order:
     """The seller confirms the cash of a cash-on-delivery order; only then is its payment PAID."""
     seller = require_user(user)
-    order, party = await _order_for(seller, order_id)
+    order, party = await order_of_party(seller, order_id)
     if party != Party.SELLER:
         raise DomainError(ErrorCode.FORBIDDEN, "The seller confirms the cash collected", "id")
     payment = await Payment.get_or_none(order_id=order.id)

@@ -22,8 +22,7 @@ import enum
 from dataclasses import dataclass
 
 from umkm_graph.core.errors import DomainError, ErrorCode
-from umkm_graph.hookspecs import DeliveryKind
-from umkm_graph.orders.models import OrderStatus
+from umkm_graph.orders.models import DeliveryMethod, OrderStatus
 from umkm_graph.payments.models import PaymentStatus
 
 S = OrderStatus
@@ -52,7 +51,7 @@ class Transition:
     sources: frozenset[OrderStatus]
     parties: frozenset[Party]
     verb: str  # as in "an order is <verb> by the seller"
-    kind: DeliveryKind | None = None  # only orders of this kind take this path
+    kind: DeliveryMethod | None = None  # only orders of this kind take this path
     needs_paid: bool = False
 
 
@@ -61,16 +60,16 @@ _SELLER, _BUYER, _EITHER = frozenset({Party.SELLER}), frozenset({Party.BUYER}), 
 TRANSITIONS: dict[Action, Transition] = {
     Action.ACCEPT: Transition(S.ACCEPTED, frozenset({S.PLACED}), _SELLER, "accepted"),
     Action.MARK_READY_FOR_PICKUP: Transition(
-        S.READY_FOR_PICKUP, frozenset({S.ACCEPTED}), _SELLER, "marked ready for pickup", DeliveryKind.PICKUP
+        S.READY_FOR_PICKUP, frozenset({S.ACCEPTED}), _SELLER, "marked ready for pickup", DeliveryMethod.PICKUP
     ),
     Action.MARK_OUT_FOR_DELIVERY: Transition(
-        S.OUT_FOR_DELIVERY, frozenset({S.ACCEPTED}), _SELLER, "marked out for delivery", DeliveryKind.DELIVERY
+        S.OUT_FOR_DELIVERY, frozenset({S.ACCEPTED}), _SELLER, "marked out for delivery", DeliveryMethod.DELIVERY
     ),
     Action.MARK_DELIVERED: Transition(S.DELIVERED, frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY}), _SELLER, "marked delivered"),
     Action.COMPLETE: Transition(S.COMPLETED, frozenset({S.DELIVERED}), _BUYER, "completed", needs_paid=True),
     Action.CANCEL: Transition(S.CANCELLED, frozenset({S.AWAITING_PAYMENT, S.PLACED, S.ACCEPTED}), _EITHER, "cancelled"),
     Action.MARK_READY_FOR_COURIER: Transition(
-        S.READY_FOR_PICKUP, frozenset({S.ACCEPTED}), _SELLER, "marked ready for the courier", DeliveryKind.DELIVERY
+        S.READY_FOR_PICKUP, frozenset({S.ACCEPTED}), _SELLER, "marked ready for the courier", DeliveryMethod.DELIVERY
     ),
 }
 
@@ -93,7 +92,7 @@ CASH_COLLECTABLE = frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.DELIVERE
 
 
 def check_transition(
-    action: Action, status: OrderStatus, party: Party, kind: DeliveryKind, payment: PaymentStatus | None
+    action: Action, status: OrderStatus, party: Party, kind: DeliveryMethod, payment: PaymentStatus | None
 ) -> Transition:
     """The transition, if this party may make it from this status; otherwise a DomainError saying why not."""
     rule = TRANSITIONS[action]

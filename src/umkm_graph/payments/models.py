@@ -8,7 +8,6 @@ import enum
 from tortoise import fields
 
 from umkm_graph.core.models import Model
-from umkm_graph.hookspecs import PaymentEventStatus
 
 
 class PaymentStatus(str, enum.Enum):
@@ -46,6 +45,18 @@ class Payment(Model):
         table = "payments"
 
 
+class ReportedPaymentStatus(str, enum.Enum):
+    """What a gateway said about a payment, as the ledger stores it; the plugin contract's PaymentEventStatus maps to
+    it in payments/contract.py."""
+
+    PENDING = "PENDING"
+    PAID = "PAID"
+    FAILED = "FAILED"
+    EXPIRED = "EXPIRED"
+    REFUNDED = "REFUNDED"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+
+
 class PaymentEventSource(str, enum.Enum):
     WEBHOOK = "WEBHOOK"  # the gateway told us
     POLL = "POLL"  # we asked the gateway: reconciliation, or the buyer's "I have paid"
@@ -61,7 +72,7 @@ class PaymentEventRecord(Model):
     event_id = fields.CharField(max_length=191)
     payment = fields.ForeignKeyField("models.Payment", related_name="events", null=True, db_index=True)
     reference = fields.CharField(max_length=128)
-    status = fields.CharEnumField(PaymentEventStatus, max_length=20)
+    status = fields.CharEnumField(ReportedPaymentStatus, max_length=20)
     raw_status = fields.CharField(max_length=64, default="")
     amount = fields.BigIntField(null=True)
     source = fields.CharEnumField(PaymentEventSource, max_length=8)

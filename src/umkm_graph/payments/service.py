@@ -11,6 +11,7 @@ the retry sends the same key, so the gateway gives the money back once. What gat
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -38,6 +39,25 @@ def usable(option: PaymentOption) -> bool:
 
 def payment_methods(providers: Providers) -> list[PaymentOption]:
     return [option for option in providers.payment_options.values() if usable(option)]
+
+
+@dataclass(frozen=True)
+class PendingAction:
+    """What the buyer does to pay a cashless payment: a QR string, a VA number at a bank, a URL; and until when."""
+
+    kind: str
+    value: str
+    bank: str | None
+    expires_at: dt.datetime | None
+
+
+def pending_action(payment: Payment) -> PendingAction | None:
+    """How to pay, while the payment waits for it; None once it is paid, lapsed or cancelled. Show it only to the
+    order's parties (orders/visibility.py)."""
+    if payment.status != PaymentStatus.PENDING or payment.action_kind is None or payment.action_value is None:
+        return None
+    return PendingAction(kind=payment.action_kind, value=payment.action_value, bank=payment.action_bank,
+                         expires_at=payment.expires_at)
 
 
 def is_cash_on_delivery(payment: Payment, providers: Providers) -> bool:

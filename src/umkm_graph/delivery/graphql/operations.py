@@ -1,19 +1,42 @@
-"""Delivery quotes from every provider at once, booking the courier when an order is ready, and asking it for tracking."""
+"""Delivery quotes from every provider at once, booking the courier when an order is ready, and asking it for tracking;
+the parcel's inputs (cart lines, address), which checkout's input shares."""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.delivery import quotes
 from umkm_graph.delivery import service as delivery
 from umkm_graph.delivery.graphql.types import DeliveryQuotesType
-from umkm_graph.delivery.parcels import CartLine
+from umkm_graph.delivery.parcels import Address, CartLine
 from umkm_graph.graphql_common.context import Context
-from umkm_graph.graphql_common.errors import mutate
 from umkm_graph.graphql_common.ids import parse_id
-from umkm_graph.orders.graphql.operations import CheckoutLineInput, DeliveryAddressInput, OrderPayload
-from umkm_graph.orders.graphql.types import OrderType
-from umkm_graph.orders.models import Order
+from umkm_graph.orders.graphql.operations import OrderPayload, change_order
+
+
+@strawberry.input
+class CheckoutLineInput:
+    product_id: strawberry.ID
+    quantity: int
+
+    def cart_line(self, path: str) -> CartLine:
+        return CartLine(parse_id(self.product_id, f"{path}.productId"), self.quantity)
+
+
+@strawberry.input(description="Where a DELIVERY order goes, in Kota Malang.")
+class DeliveryAddressInput:
+    kecamatan: str
+    kelurahan: str
+    street: str
+    latitude: float | None = strawberry.field(
+        default=None, description="The buyer's point, with longitude: couriers that quote by coordinates need it."
+    )
+    longitude: float | None = None
+
+    def address(self) -> Address:
+        return Address(kecamatan=self.kecamatan, kelurahan=self.kelurahan, street=self.street,
+                       latitude=self.latitude, longitude=self.longitude)
 
 
 @strawberry.input(description="One shop's part of a cart, and where it goes: what the couriers price.")
@@ -24,15 +47,10 @@ class DeliveryQuotesInput:
         default=None, description="Where to; with latitude and longitude for couriers that quote by coordinates."
     )
 
-    def draft(self) -> delivery.QuoteDraft:
-        lines = [CartLine(parse_id(line.product_id, f"input.lines.{i}.productId"), line.quantity)
-                 for i, line in enumerate(self.lines)]
+    def draft(self) -> quotes.QuoteDraft:
+        lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
         address = None if self.address is None else self.address.address()
-        return delivery.QuoteDraft(shop_id=parse_id(self.shop_id, "input.shopId"), lines=lines, address=address)
-
-
-def _order(order: Order) -> dict[str, object]:
-    return {"order": OrderType.from_model(order)}
+        return quotes.QuoteDraft(shop_id=parse_id(self.shop_id, "input.shopId"), lines=lines, address=address)
 
 
 @strawberry.type
@@ -44,8 +62,8 @@ class DeliveryQuery:
     )
     async def delivery_quotes(self, info: Info[Context, None], input: DeliveryQuotesInput) -> DeliveryQuotesType:
         context = info.context
-        quotes = await delivery.delivery_quotes(await context.user(), input.draft(), context.providers)
-        return DeliveryQuotesType.from_quotes(quotes)
+        found = await quotes.delivery_quotes(await context.user(), input.draft(), context.providers)
+        return DeliveryQuotesType.from_quotes(found)
 
 
 @strawberry.type
@@ -55,21 +73,11 @@ class DeliveryMutation:
         "collect, for cash on delivery) and the order waits for it, READY_FOR_PICKUP. The courier's reports then move it."
     )
     async def mark_ready_for_courier(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
-        context = info.context
-        return await mutate(
-            info, OrderPayload,
-            lambda user: delivery.mark_ready_for_courier(user, parse_id(id, "id"), context.providers, context.events),
-            _order,
-        )
+        return await change_order(info, id, delivery.mark_ready_for_courier)
 
     @strawberry.mutation(
         description="The buyer or the seller asks the courier where the parcel is now, in case a report went missing. "
         "Safe to repeat."
     )
     async def refresh_shipment(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
-        context = info.context
-        return await mutate(
-            info, OrderPayload,
-            lambda user: delivery.refresh_shipment(user, parse_id(id, "id"), context.providers, context.events),
-            _order,
-        )
+        return await change_order(info, id, delivery.refresh_shipment)

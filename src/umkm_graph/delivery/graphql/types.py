@@ -1,4 +1,5 @@
-"""Courier shipments as an order's buyer and seller see them, and the answer of deliveryQuotes."""
+"""Courier shipments as an order's buyer and seller see them, and what delivery costs: the options of deliveryQuotes and
+of the checkout form's deliveryOptions."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.delivery.models import CourierShipment, ShipmentEvent, ShipmentEventSource
-from umkm_graph.delivery.service import LeftOut, LeftOutReason, Quotes
+from umkm_graph.delivery.models import CourierShipment, CourierStatus, ShipmentEventRecord, ShipmentEventSource
+from umkm_graph.delivery.quotes import LeftOut, LeftOutReason, Quotes
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.scalars import Rupiah
-from umkm_graph.hookspecs import ShipmentStatus
-from umkm_graph.orders.graphql.types import DeliveryOptionType
+from umkm_graph.hookspecs import DeliveryProvider, DeliveryQuote
+from umkm_graph.orders.graphql.types import DeliveryKindEnum
 
 ShipmentStatusEnum = strawberry.enum(
-    ShipmentStatus, name="ShipmentStatus",
+    CourierStatus, name="ShipmentStatus",
     description="Where a booked courier's parcel is: picked and dropping_off mean OUT_FOR_DELIVERY, delivered means "
     "DELIVERED, returned cancels the order, cancelled (before pickup) sends it back to the seller to book again.",
 )
@@ -39,7 +40,7 @@ class ShipmentEventType:
     received_at: dt.datetime
 
     @classmethod
-    def from_model(cls, event: ShipmentEvent) -> ShipmentEventType:
+    def from_model(cls, event: ShipmentEventRecord) -> ShipmentEventType:
         return cls(status=event.status, courier_status=event.raw_status, source=event.source, outcome=event.outcome,
                    occurred_at=event.occurred_at, received_at=event.received_at)
 
@@ -71,6 +72,22 @@ class CourierShipmentType:
     @strawberry.field(description="Every report of the courier, oldest first.")
     async def events(self, info: Info[Context, None]) -> list[ShipmentEventType]:
         return [ShipmentEventType.from_model(e) for e in await info.context.loaders.shipment_events.load(self.model.id)]
+
+
+@strawberry.type(name="DeliveryOption", description="One way a shop's goods can reach the buyer, with its fee.")
+class DeliveryOptionType:
+    provider: str = strawberry.field(description="What to send as deliveryProvider at checkout.")
+    service: str = strawberry.field(description="What to send as deliveryService, when a provider offers several.")
+    kind: DeliveryKindEnum  # type: ignore[valid-type]
+    display_name: str
+    fee: Rupiah
+    eta_minutes: int | None
+    cash_on_delivery: bool = strawberry.field(description="Whether cash can be paid on handover.")
+
+    @classmethod
+    def from_quote(cls, provider: DeliveryProvider, quote: DeliveryQuote) -> DeliveryOptionType:
+        return cls(provider=provider.code, service=quote.service, kind=provider.kind, display_name=quote.display_name,
+                   fee=Rupiah(quote.fee), eta_minutes=quote.eta_minutes, cash_on_delivery=quote.cash_on_delivery)
 
 
 @strawberry.type(name="LeftOutProvider", description="A delivery provider that gave no quotes this time, and why.")

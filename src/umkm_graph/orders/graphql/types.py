@@ -1,4 +1,5 @@
-"""Orders as their buyer, their shop's seller and city officers see them; a checkout groups one order per shop."""
+"""Orders and their payments as their buyer, their shop's seller and city officers see them (the rules of who sees what
+are orders/visibility.py's; these types only ask)."""
 
 from __future__ import annotations
 
@@ -9,24 +10,28 @@ import strawberry
 from strawberry.types import Info
 
 from umkm_graph.catalog.graphql.types import ProductType, load_product
-from umkm_graph.checkout.models import Checkout
 from umkm_graph.graphql_common.context import Context
+from umkm_graph.graphql_common.later import later_class
+from umkm_graph.graphql_common.loaders import load_visible
 from umkm_graph.graphql_common.scalars import Rupiah
-from umkm_graph.hookspecs import DeliveryKind, DeliveryProvider, DeliveryQuote, PaymentEventStatus
+from umkm_graph.hookspecs import DeliveryKind
+from umkm_graph.orders.contract import delivery_kind
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
-from umkm_graph.orders.service import can_see_order, party_of
 from umkm_graph.orders.states import Party
-from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus
-from umkm_graph.plugin_host import PaymentOption
+from umkm_graph.orders.visibility import OrderSight, side_of
+from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus, ReportedPaymentStatus
+from umkm_graph.payments.service import PendingAction, pending_action
 from umkm_graph.shops.graphql.types import ShopType
 
 if TYPE_CHECKING:
     from umkm_graph.delivery.graphql.types import CourierShipmentType
 
+_DELIVERY = "umkm_graph.delivery.graphql.types"  # delivery comes after orders: its types are reached lazily
+
 OrderStatusEnum = strawberry.enum(OrderStatus, name="OrderStatus")
 PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus")
 PaymentEventStatusEnum = strawberry.enum(
-    PaymentEventStatus, name="PaymentEventStatus", description="A gateway's report, in our words."
+    ReportedPaymentStatus, name="PaymentEventStatus", description="A gateway's report, in our words."
 )
 PaymentEventSourceEnum = strawberry.enum(
     PaymentEventSource, name="PaymentEventSource",
@@ -67,13 +72,11 @@ class PaymentActionType:
     expires_at: dt.datetime | None = strawberry.field(description="Pay before this; the order is cancelled after it.")
 
     @classmethod
-    def from_payment(cls, payment: Payment) -> PaymentActionType | None:
-        kind, value = payment.action_kind, payment.action_value
-        if kind is None or value is None:
-            return None
+    def from_action(cls, action: PendingAction) -> PaymentActionType:
+        kind, value = action.kind, action.value
         return cls(kind=kind, qr_string=value if kind == "QR_STRING" else None,
-                   va_number=value if kind == "VA_NUMBER" else None, bank=payment.action_bank,
-                   redirect_url=value if kind in ("REDIRECT_URL", "DEEPLINK") else None, expires_at=payment.expires_at)
+                   va_number=value if kind == "VA_NUMBER" else None, bank=action.bank,
+                   redirect_url=value if kind in ("REDIRECT_URL", "DEEPLINK") else None, expires_at=action.expires_at)
 
 
 @strawberry.type(name="PaymentHistoryEntry", description="One thing a gateway reported about the payment, or the host decided.")
@@ -110,20 +113,20 @@ class PaymentType:
                    amount=Rupiah(payment.amount), paid_at=payment.paid_at,
                    refunded_amount=Rupiah(payment.refunded_amount), expires_at=payment.expires_at, model=payment)
 
-    async def _for_a_party(self, info: Info[Context, None]) -> bool:
+    async def _sees_details(self, info: Info[Context, None]) -> bool:
         order = await info.context.loaders.order.load(self.model.order_id)  # type: ignore[attr-defined]
-        shop = await info.context.loaders.shop.load(order.shop_id)
-        return party_of(await info.context.user(), order, shop.owner_id) is not None
+        return (await sight_of(info, order)).sees_payment_details
 
     @strawberry.field(description="What the buyer does to pay, while the payment is PENDING; for the buyer and seller.")
     async def action(self, info: Info[Context, None]) -> PaymentActionType | None:
-        if self.model.status != PaymentStatus.PENDING or not await self._for_a_party(info):
+        action = pending_action(self.model)
+        if action is None or not await self._sees_details(info):
             return None
-        return PaymentActionType.from_payment(self.model)
+        return PaymentActionType.from_action(action)
 
     @strawberry.field(description="What the gateway reported, oldest first; for the buyer and the seller only.")
     async def history(self, info: Info[Context, None]) -> list[PaymentHistoryEntryType]:
-        if not await self._for_a_party(info):
+        if not await self._sees_details(info):
             return []
         return [
             PaymentHistoryEntryType(status=e.status, gateway_status=e.raw_status,
@@ -134,7 +137,7 @@ class PaymentType:
 
     @strawberry.field(description="Refunds given, oldest first; for the buyer and the seller only.")
     async def refunds(self, info: Info[Context, None]) -> list[PaymentRefundType]:
-        if not await self._for_a_party(info):
+        if not await self._sees_details(info):
             return []
         return [PaymentRefundType(amount=Rupiah(r.amount), reason=r.reason, at=r.created_at)
                 for r in await info.context.loaders.payment_refunds.load(self.model.id)]
@@ -190,16 +193,12 @@ class OrderType:
             id=strawberry.ID(str(order.id)), reference=order.reference, status=order.status,
             subtotal=Rupiah(order.subtotal), delivery_fee=Rupiah(order.delivery_fee), total=Rupiah(order.total),
             delivery=OrderDeliveryType(
-                kind=order.delivery_method, provider=order.delivery_provider, service=order.delivery_service,
+                kind=delivery_kind(order.delivery_method), provider=order.delivery_provider, service=order.delivery_service,
                 kecamatan=order.delivery_kecamatan, kelurahan=order.delivery_kelurahan, address=order.delivery_address,
             ),
             payment_method=order.payment_method, note=order.note, cancel_reason=order.cancel_reason,
             created_at=order.created_at, updated_at=order.updated_at, model=order,
         )
-
-    async def _party(self, info: Info[Context, None]) -> Party | None:
-        shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
-        return party_of(await info.context.user(), self.model, shop.owner_id)
 
     @strawberry.field
     async def shop(self, info: Info[Context, None]) -> ShopType:
@@ -208,9 +207,8 @@ class OrderType:
     @strawberry.field
     async def buyer(self, info: Info[Context, None]) -> OrderBuyerType:
         user = await info.context.loaders.user.load(self.model.buyer_id)  # type: ignore[attr-defined]
-        if await self._party(info) == Party.SELLER:
-            return OrderBuyerType(id=None, name=user.name, phone=None)
-        return OrderBuyerType(id=strawberry.ID(str(user.id)), name=user.name, phone=user.phone)
+        card = (await sight_of(info, self.model)).buyer(user)
+        return OrderBuyerType(id=None if card.id is None else strawberry.ID(str(card.id)), name=card.name, phone=card.phone)
 
     @strawberry.field
     async def lines(self, info: Info[Context, None]) -> list[OrderLineType]:
@@ -218,18 +216,16 @@ class OrderType:
 
     @strawberry.field(description="The code the buyer shows to collect a pickup order; for the buyer and the seller only.")
     async def pickup_code(self, info: Info[Context, None]) -> str | None:
-        return self.model.pickup_code if await self._party(info) is not None else None
+        return (await sight_of(info, self.model)).pickup_code(self.model)
 
     @strawberry.field(description="The courier booked for this order and its tracking; for the buyer and the seller only.")
     async def shipment(
         self, info: Info[Context, None]
-    ) -> Annotated[CourierShipmentType, strawberry.lazy("umkm_graph.delivery.graphql.types")] | None:
-        from umkm_graph.delivery.graphql.types import CourierShipmentType  # imports this module: lazy both ways
-
+    ) -> Annotated[CourierShipmentType, strawberry.lazy(_DELIVERY)] | None:
         shipment = await info.context.loaders.courier_shipment_of_order.load(self.model.id)
-        if shipment is None or await self._party(info) is None:
+        if shipment is None or not (await sight_of(info, self.model)).sees_tracking:
             return None
-        return CourierShipmentType.from_model(shipment)
+        return later_class(_DELIVERY, "CourierShipmentType").from_model(shipment)
 
     @strawberry.field
     async def payment(self, info: Info[Context, None]) -> PaymentType | None:
@@ -240,10 +236,10 @@ class OrderType:
     async def history(self, info: Info[Context, None]) -> list[OrderTransitionType]:
         shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
         steps: list[OrderTransition] = await info.context.loaders.order_transitions.load(self.model.id)
-        sides = {self.model.buyer_id: Party.BUYER, shop.owner_id: Party.SELLER}  # type: ignore[attr-defined]
         return [
             OrderTransitionType(
-                from_status=step.from_status, to_status=step.to_status, by=sides.get(step.actor_id),  # type: ignore[attr-defined]
+                from_status=step.from_status, to_status=step.to_status,
+                by=side_of(step.actor_id, self.model, shop.owner_id),  # type: ignore[attr-defined]
                 reason=step.reason, at=step.created_at,
             )
             for step in steps
@@ -254,68 +250,17 @@ class OrderType:
         return await load_order(info, id)
 
 
+async def sight_of(info: Info[Context, None], order: Order) -> OrderSight:
+    """What the asker may see of this order, through the loaders."""
+    shop = await info.context.loaders.shop.load(order.shop_id)  # type: ignore[attr-defined]
+    return OrderSight.of(await info.context.user(), order, shop.owner_id)
+
+
 async def load_order(info: Info[Context, None], order_id: int | str) -> OrderType | None:
     """An order the asker may see, through the loaders; None otherwise."""
-    try:
-        key = int(order_id)
-    except ValueError:
-        return None
-    order = await info.context.loaders.order.load(key)
-    if order is None:
-        return None
-    shop = await info.context.loaders.shop.load(order.shop_id)
-    if not can_see_order(await info.context.user(), order, shop.owner_id):
-        return None
-    return OrderType.from_model(order)
 
+    async def visible(order: Order) -> bool:
+        return (await sight_of(info, order)).sees_order
 
-@strawberry.type(name="Checkout", description="One checkout of a cart: one order per shop.")
-class CheckoutType:
-    id: strawberry.ID
-    total: Rupiah = strawberry.field(description="What the buyer pays across all the orders.")
-    created_at: dt.datetime
-    model: strawberry.Private[Checkout]
-
-    @classmethod
-    def from_model(cls, checkout: Checkout) -> CheckoutType:
-        return cls(id=strawberry.ID(str(checkout.id)), total=Rupiah(checkout.total), created_at=checkout.created_at,
-                   model=checkout)
-
-    @strawberry.field
-    async def orders(self, info: Info[Context, None]) -> list[OrderType]:
-        return [OrderType.from_model(order) for order in await info.context.loaders.orders_of_checkout.load(self.model.id)]
-
-
-@strawberry.type(name="PaymentMethod", description="A way to pay that checkout accepts now.")
-class PaymentMethodType:
-    code: str = strawberry.field(description="What to send as paymentMethod at checkout.")
-    provider: str
-    display_name: str
-    cash_on_delivery: bool
-    max_amount: Rupiah | None = strawberry.field(description="The largest order total this method takes, if limited.")
-    refundable: bool = strawberry.field(description="Whether a paid order can be refunded through the gateway.")
-    partial_refunds: bool = strawberry.field(description="Whether part of a payment can be refunded.")
-
-    @classmethod
-    def from_option(cls, option: PaymentOption) -> PaymentMethodType:
-        method = option.method
-        return cls(code=method.code, provider=option.provider.code, display_name=method.display_name,
-                   cash_on_delivery=method.cash_on_delivery,
-                   max_amount=None if method.max_amount is None else Rupiah(method.max_amount),
-                   refundable=method.refundable, partial_refunds=method.partial_refunds)
-
-
-@strawberry.type(name="DeliveryOption", description="One way a shop's goods can reach the buyer, with its fee.")
-class DeliveryOptionType:
-    provider: str = strawberry.field(description="What to send as deliveryProvider at checkout.")
-    service: str = strawberry.field(description="What to send as deliveryService, when a provider offers several.")
-    kind: DeliveryKindEnum  # type: ignore[valid-type]
-    display_name: str
-    fee: Rupiah
-    eta_minutes: int | None
-    cash_on_delivery: bool = strawberry.field(description="Whether cash can be paid on handover.")
-
-    @classmethod
-    def from_quote(cls, provider: DeliveryProvider, quote: DeliveryQuote) -> DeliveryOptionType:
-        return cls(provider=provider.code, service=quote.service, kind=provider.kind, display_name=quote.display_name,
-                   fee=Rupiah(quote.fee), eta_minutes=quote.eta_minutes, cash_on_delivery=quote.cash_on_delivery)
+    order = await load_visible(info.context.loaders.order, order_id, visible)
+    return OrderType.from_model(order) if order is not None else None

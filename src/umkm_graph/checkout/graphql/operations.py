@@ -1,0 +1,82 @@
+"""Checkout, and what a checkout form offers: the payment methods and each shop's delivery options."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.types import Info
+
+from umkm_graph.checkout import service as checkout
+from umkm_graph.checkout.graphql.types import CheckoutType, PaymentMethodType
+from umkm_graph.delivery import quotes
+from umkm_graph.delivery.graphql.operations import CheckoutLineInput, DeliveryAddressInput
+from umkm_graph.delivery.graphql.types import DeliveryOptionType
+from umkm_graph.graphql_common.context import Context
+from umkm_graph.graphql_common.errors import UserError, mutate
+from umkm_graph.graphql_common.ids import parse_id
+from umkm_graph.payments import service as payments
+
+
+@strawberry.input(description="How one shop in the cart delivers its part; give one per shop.")
+class CheckoutShopInput:
+    shop_id: strawberry.ID
+    delivery_provider: str = strawberry.field(description="A provider from deliveryOptions, e.g. pickup or shop_courier.")
+    delivery_service: str | None = strawberry.field(
+        default=None, description="The option's service, when the provider offers several; null takes the first."
+    )
+    note: str | None = strawberry.field(default=None, description="A note for the seller, at most 500 characters.")
+
+
+@strawberry.input(description="A cart, which may hold products of several shops: it becomes one order per shop.")
+class CheckoutInput:
+    lines: list[CheckoutLineInput] = strawberry.field(description="One line per product; quantity 1 to 1000.")
+    shops: list[CheckoutShopInput]
+    payment_method: str = strawberry.field(
+        description="A code from paymentMethods, e.g. COD; a cashless one leaves the orders AWAITING_PAYMENT, and "
+        "each order's payment.action says how to pay."
+    )
+    address: DeliveryAddressInput | None = strawberry.field(default=None, description="Required for DELIVERY options.")
+
+    def draft(self) -> checkout.CheckoutDraft:
+        lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
+        shops = [checkout.ShopChoice(parse_id(s.shop_id, f"input.shops.{j}.shopId"), s.delivery_provider,
+                                     s.delivery_service, s.note)
+                 for j, s in enumerate(self.shops)]
+        address = None if self.address is None else self.address.address()
+        return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address)
+
+
+@strawberry.type
+class CheckoutPayload:
+    checkout: CheckoutType | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CheckoutQuery:
+    @strawberry.field(description="The payment methods checkout accepts now.")
+    def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethodType]:
+        return [PaymentMethodType.from_option(option) for option in payments.payment_methods(info.context.providers)]
+
+    @strawberry.field(description="How a shop's goods can reach the buyer; give a kecamatan to include its delivery.")
+    async def delivery_options(
+        self, info: Info[Context, None], shop_id: strawberry.ID, kecamatan: str | None = None
+    ) -> list[DeliveryOptionType]:
+        options = await quotes.delivery_options(
+            await info.context.user(), parse_id(shop_id, "shopId"), kecamatan, info.context.providers
+        )
+        return [DeliveryOptionType.from_quote(provider, quote) for provider, quote in options]
+
+
+@strawberry.type
+class CheckoutMutation:
+    @strawberry.mutation(description="A buyer checks out a cart: one order per shop, all placed or none.")
+    async def checkout(self, info: Info[Context, None], input: CheckoutInput) -> CheckoutPayload:
+        context = info.context
+        expiry = dt.timedelta(minutes=context.settings.payment_expiry_minutes)
+        return await mutate(
+            info, CheckoutPayload,
+            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events, payment_expiry=expiry),
+            lambda result: {"checkout": CheckoutType.from_model(result)},
+        )

@@ -1,0 +1,138 @@
+"""A checkout's plan: what the buyer asked for (the draft), and one order per shop in the cart with its delivery choice,
+its quote and what the providers made of it, before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from umkm_graph.checkout.validation import CheckedLine
+from umkm_graph.core.errors import ErrorCode, Validator
+from umkm_graph.delivery.parcels import Address, CartLine, destination_of, item, parcel_weight
+from umkm_graph.hookspecs import (
+    DeliveryKind,
+    DeliveryProvider,
+    DeliveryQuote,
+    Destination,
+    Item,
+    PaymentResult,
+    Shipment,
+)
+from umkm_graph.orders.models import new_order_reference
+from umkm_graph.payments.service import usable
+from umkm_graph.plugin_host import PaymentOption, Providers
+from umkm_graph.shops.models import Shop
+
+MAX_NOTE = 500
+
+
+@dataclass
+class ShopChoice:
+    """How one shop's part of the cart reaches the buyer."""
+
+    shop_id: int
+    delivery_provider: str
+    delivery_service: str | None = None  # None: the provider's first quote
+    note: str | None = None
+
+
+@dataclass
+class CheckoutDraft:
+    lines: list[CartLine]
+    shops: list[ShopChoice]
+    payment_method: str
+    address: Address | None = None
+
+
+@dataclass
+class OrderPlan:
+    """One order, before it is written."""
+
+    shop: Shop
+    lines: list[CheckedLine]
+    choice_index: int = -1
+    choice: ShopChoice | None = None
+    provider: DeliveryProvider | None = None
+    quote: DeliveryQuote | None = None
+    reference: str = field(default_factory=new_order_reference)
+    shipment: Shipment = field(default_factory=Shipment)
+    payment: PaymentResult = field(default_factory=PaymentResult)
+    payment_expires_at: dt.datetime | None = None  # cashless only
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.product.price * line.quantity for line in self.lines)
+
+    @property
+    def fee(self) -> int:
+        return self.quote.fee if self.quote else 0
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.fee
+
+    @property
+    def path(self) -> str:
+        return f"shops.{self.choice_index}"
+
+    @property
+    def field(self) -> list[str]:
+        return ["input", "shops", str(self.choice_index), "deliveryProvider"]
+
+    @property
+    def is_delivery(self) -> bool:
+        return self.provider is not None and self.provider.kind == DeliveryKind.DELIVERY
+
+    def destination(self, address: Destination | None) -> Destination | None:
+        """Where this order's goods go: the address for a delivery, nowhere for a pickup."""
+        return address if self.is_delivery else None
+
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item(line.product, line.quantity) for line in self.lines)
+
+    def weight(self) -> tuple[int, bool]:
+        """The parcel's grams, and whether part of it is estimated."""
+        return parcel_weight((line.product, line.quantity) for line in self.lines)
+
+
+def plan_orders(
+    draft: CheckoutDraft, lines: list[CheckedLine], providers: Providers
+) -> tuple[list[OrderPlan], Destination | None, PaymentOption]:
+    """One plan per shop in the cart, each with its delivery choice; the address and the payment method, checked."""
+    check = Validator(["input"])
+    plans: dict[int, OrderPlan] = {}
+    for line in lines:
+        plans.setdefault(line.product.shop.id, OrderPlan(shop=line.product.shop, lines=[])).lines.append(line)
+    for j, choice in enumerate(draft.shops):
+        plan = plans.get(choice.shop_id)
+        if plan is None:
+            check.add(f"shops.{j}.shopId", "No line in the cart is from this shop")
+            continue
+        if plan.choice is not None:
+            check.add(f"shops.{j}.shopId", f"{plan.shop.name} appears twice; give one choice per shop")
+            continue
+        plan.choice, plan.choice_index = choice, j
+        plan.provider = providers.delivery.get(choice.delivery_provider)
+        if plan.provider is None:
+            check.add(f"shops.{j}.deliveryProvider",
+                      f"No delivery provider is coded {choice.delivery_provider!r}; deliveryOptions lists them")
+        if choice.note is not None and len(choice.note.strip()) > MAX_NOTE:
+            check.add(f"shops.{j}.note", f"A note has at most {MAX_NOTE} characters")
+    for plan in plans.values():
+        if plan.choice is None:
+            check.add("shops", f"Choose how {plan.shop.name} (shop {plan.shop.id}) delivers its part of the cart",
+                      ErrorCode.REQUIRED)
+    destination = destination_of(draft.address, check)
+    needs_address = [p.shop.name for p in plans.values() if p.is_delivery]
+    if needs_address and draft.address is None:
+        check.add("address", f"A delivery address is needed for the delivery from {', '.join(needs_address)}",
+                  ErrorCode.REQUIRED)
+    option = providers.payment_options.get(draft.payment_method)
+    if option is None:
+        check.add("paymentMethod", f"No payment method is coded {draft.payment_method!r}; paymentMethods lists them")
+    elif not usable(option):
+        check.add("paymentMethod", f"{option.method.display_name} cannot be used: its gateway cannot tell us when it is paid",
+                  ErrorCode.NOT_AVAILABLE)
+    check.raise_if_any()
+    assert option is not None
+    return list(plans.values()), destination, option

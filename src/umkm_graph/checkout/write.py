@@ -1,0 +1,108 @@
+"""A checkout's rows: the stock of every line and every row of every order, written all or nothing, by one of three
+paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too;
+on SQLite a transaction of one statement per table."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from umkm_graph.checkout.models import Checkout
+from umkm_graph.checkout.plan import OrderPlan
+from umkm_graph.checkout.sql import NewOrder, take_stocks, write_postgres
+from umkm_graph.checkout.validation import CheckedLine
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.delivery.models import CourierShipment
+from umkm_graph.hookspecs import DeliveryKind, Destination
+from umkm_graph.orders.contract import delivery_method
+from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.payments.models import Payment
+from umkm_graph.people.models import User
+from umkm_graph.plugin_host import PaymentOption
+
+
+async def write_orders(
+    buyer: User, plans: list[OrderPlan], destination: Destination | None, option: PaymentOption
+) -> tuple[Checkout, list[Order]]:
+    """The checkout and its orders, written, with the stock taken; OUT_OF_STOCK, and nothing written, when a line's
+    stock ran out since it was checked."""
+    lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
+    wanted = {line.product.id: line.quantity for line in lines}
+    checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
+    orders = [_new_order(buyer, plan, destination, option) for plan in plans]
+    booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
+              if plan.provider is not None and plan.provider.books_when_ready]
+    if Checkout._meta.db.capabilities.dialect == "postgres" and not booked:
+        _raise_if_short(lines, await write_postgres(Checkout._meta.db, wanted, checkout, orders))
+        return checkout, [new.order for new in orders]
+    async with in_transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders))
+        else:
+            _raise_if_short(lines, await take_stocks(connection, wanted))
+            await _write_with_tortoise(checkout, orders)
+        if booked:
+            await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
+    return checkout, [new.order for new in orders]
+
+
+def _raise_if_short(lines: list[CheckedLine], taken: set[int]) -> None:
+    """OUT_OF_STOCK for the first line, in product order, whose stock was not taken."""
+    for line in lines:
+        if line.product.id not in taken:
+            raise DomainError(ErrorCode.OUT_OF_STOCK, f"{line.product.name} sold out while you were checking out",
+                              ["input", "lines", str(line.index), "quantity"])
+
+
+async def _write_with_tortoise(checkout: Checkout, orders: list[NewOrder]) -> None:
+    """What write_postgres does in one statement, in one per order and one per table."""
+    await checkout.save()
+    for new in orders:
+        new.order.checkout = checkout
+        await new.order.save()
+        for row in (*new.lines, new.payment, new.transition):
+            row.order = new.order
+    await OrderLine.bulk_create([line for new in orders for line in new.lines])
+    await Payment.bulk_create([new.payment for new in orders])
+    await OrderTransition.bulk_create([new.transition for new in orders])
+
+
+def _new_order(buyer: User, plan: OrderPlan, destination: Destination | None, option: PaymentOption) -> NewOrder:
+    assert plan.provider is not None and plan.quote is not None and plan.choice is not None
+    to = plan.destination(destination)
+    order = Order(
+        shop=plan.shop, buyer=buyer, reference=plan.reference, status=_first_status(option),
+        delivery_method=delivery_method(plan.provider.kind), delivery_provider=plan.provider.code,
+        delivery_service=plan.quote.service, delivery_reference=plan.shipment.reference, delivery_fee=plan.fee,
+        delivery_kecamatan=to.kecamatan if to else None, delivery_kelurahan=to.kelurahan if to else None,
+        delivery_address=to.address if to else None,
+        pickup_code=plan.shipment.pickup_code if plan.provider.kind == DeliveryKind.PICKUP else None,
+        payment_method=option.method.code, subtotal=plan.subtotal, total=plan.total,
+        note=(plan.choice.note or "").strip(),
+    )
+    lines = [OrderLine(product=line.product, product_name=line.product.name, unit_price=line.product.price,
+                       quantity=line.quantity, line_total=line.product.price * line.quantity) for line in plan.lines]
+    transition = OrderTransition(from_status=None, to_status=order.status, actor=buyer)
+    return NewOrder(order=order, lines=lines, payment=_payment(plan, option), transition=transition)
+
+
+def _payment(plan: OrderPlan, option: PaymentOption) -> Payment:
+    action = plan.payment.action
+    return Payment(method=option.method.code, provider=option.provider.code, amount=plan.total,
+                   reference=plan.reference, provider_reference=plan.payment.provider_reference,
+                   action_kind=action.kind if action else None, action_value=action.value if action else None,
+                   action_bank=action.bank if action else None,
+                   expires_at=plan.payment.expires_at or plan.payment_expires_at)
+
+
+def _courier_shipment(order: Order, plan: OrderPlan, destination: Destination | None) -> CourierShipment:
+    assert plan.provider is not None and plan.quote is not None
+    to = plan.destination(destination)
+    weight, estimated = plan.weight()
+    return CourierShipment(order=order, provider=plan.provider.code, service=plan.quote.service,
+                           destination_latitude=to.latitude if to else None,
+                           destination_longitude=to.longitude if to else None,
+                           weight_grams=weight, weight_estimated=estimated)
+
+
+def _first_status(option: PaymentOption) -> OrderStatus:
+    return OrderStatus.PLACED if option.method.cash_on_delivery else OrderStatus.AWAITING_PAYMENT
