@@ -13,13 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
-from tortoise.queryset import QuerySet
 
 from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Interval, Period, today_wib, wib_midnight
 from umkm_graph.city.models import ReferencePrice
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.people.models import User
 
@@ -206,11 +206,11 @@ async def price_flags(flt: PriceFilter) -> PriceFlags:
 # --- history -----------------------------------------------------------------------------------------------------------
 
 
-async def product_history(product_id: int) -> QuerySet[PriceChange]:
-    """Every price the product had, newest first."""
+async def product_history(product_id: int, window: Window) -> Page[PriceChange]:
+    """A window of every price the product had, newest first."""
     if not await Product.exists(id=product_id):
         raise DomainError(ErrorCode.NOT_FOUND, "No product has this id", "productId")
-    return PriceChange.filter(product_id=product_id).order_by("-changed_at", "-id")
+    return await page_of(PriceChange.filter(product_id=product_id).order_by("-changed_at", "-id"), window)
 
 
 @dataclass(frozen=True)

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import cached_property
-from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from umkm_graph.catalog.models import Category, Product
-from umkm_graph.delivery.models import CourierShipment
-from umkm_graph.delivery.models import ShipmentEventRecord
+from umkm_graph.delivery.models import CourierShipment, ShipmentEventRecord
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
 from umkm_graph.reviews.models import Review
 from umkm_graph.shops.models import Shop
-
 
 Row = TypeVar("Row")
 

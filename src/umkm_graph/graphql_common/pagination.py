@@ -8,7 +8,6 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
-from tortoise.queryset import QuerySet
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.paging import Page, Window
@@ -106,17 +105,3 @@ def asked_window(info: Info[Any, Any], first: int | None, after: str | None) -> 
 def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
     """A service's page as a connection of GraphQL nodes."""
     return _connection(page.rows, page.window.offset, page.has_more, convert, page.count_total)
-
-
-async def _models(query: QuerySet[Any], offset: int, limit: int) -> Sequence[Any]:
-    return await query.offset(offset).limit(limit)
-
-
-async def paginate(
-    query: QuerySet[Any], first: int | None, after: str | None, convert: Callable[[Any], T], *, default: int, cap: int,
-    fetch: Callable[[QuerySet[Any], int, int], Awaitable[Sequence[Any]]] = _models,
-) -> Connection[T]:
-    """A page of the query; fetch(query, offset, limit) reads the rows (whole models unless told otherwise)."""
-    offset, size = page_window(first, after, default=default, cap=cap)
-    items = await fetch(query, offset, size + 1) if size else []
-    return build_connection(items, offset, size, convert, query.count)

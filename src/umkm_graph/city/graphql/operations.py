@@ -35,7 +35,7 @@ from umkm_graph.city.scorecards import ScorecardFigure
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
-from umkm_graph.graphql_common.pagination import Connection, build_connection, page_window, paginate
+from umkm_graph.graphql_common.pagination import Connection, asked_window, build_connection, connection, page_window
 from umkm_graph.graphql_common.scalars import Rupiah
 
 T = TypeVar("T")
@@ -176,10 +176,8 @@ class AnalyticsQuery:
         self, info: Info[Context, None], product_id: strawberry.ID, first: int | None = None, after: str | None = None
     ) -> Connection[PriceChangeType]:
         await _reader(info)
-        query = await price_watch.product_history(parse_id(product_id, "productId"))
-        settings = info.context.settings
-        return await paginate(query, first, after, PriceChangeType.from_model,
-                              default=settings.default_page_size, cap=settings.max_page_size)
+        history = await price_watch.product_history(parse_id(product_id, "productId"), asked_window(info, first, after))
+        return connection(history, PriceChangeType.from_model)
 
     @strawberry.field(description="A commodity's prices per kg or litre at the end of each day, week or month, from "
                                   "the price history; for the city, or one kecamatan.")
