@@ -18,6 +18,7 @@ from umkm_graph import changes
 from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.orm_compat import connection_of, natively_typed_fields
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
@@ -293,7 +294,7 @@ async def listing_rows(flt: ProductFilter, sort: ProductSort, query: QuerySet[Pr
     """Rows of the listing (query: product_listing(flt, sort)) with these product columns and, given, these of its
     shop, read in the listing's one statement."""
     names = [*columns, *(f"shop__{column}" for column in shop_columns or ())]
-    db = Product._meta.db
+    db = connection_of(Product)
     params = _listing_params(flt, offset, limit)
     key = (db.capabilities.dialect, _filter_shape(flt), sort, offset > 0, *names)
     statement = _statements.get(key) if params is not None else None
@@ -327,7 +328,7 @@ def _converted(row: Sequence[Any], convert: tuple[tuple[int, Callable[[Any], Any
 def _native(name: str) -> bool:
     """Whether the database driver already answers this listing column as the model's Python value."""
     model, field = (Shop, name.removeprefix("shop__")) if name.startswith("shop__") else (Product, name)
-    return any(native == field for _, native, _ in model._meta.db_native_fields)
+    return field in natively_typed_fields(model)
 
 
 def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
