@@ -46,6 +46,10 @@ def _bool(env: dict[str, str], name: str) -> bool | None:
     raise ValueError(f"{name} must be true or false, got {raw!r}")
 
 
+def _fast_paths_from_environment() -> bool:
+    return _bool(dict(os.environ), "UMKM_FAST_PATHS") is not False
+
+
 def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
@@ -108,6 +112,10 @@ class Settings:
     response_cache: bool = False
     response_cache_entries: int = 1_000
     response_cache_ttl_seconds: float = 30.0
+    # The fast field executor (graphql_engine/fast_fields.py) and the response cache; off, every field takes
+    # graphql-core's own path and nothing is cached. Settings built in code read UMKM_FAST_PATHS too (unlike the
+    # others), so .ci/run can run the whole suite, whose tests build their settings in code, on the plain path.
+    fast_paths: bool = field(default_factory=_fast_paths_from_environment)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -156,6 +164,7 @@ class Settings:
             response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,
             response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
+            fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
         )
 
     @property
