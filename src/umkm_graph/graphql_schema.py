@@ -11,8 +11,8 @@ from strawberry.types import ExecutionContext
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CatalogQuery
 from umkm_graph.catalog.graphql.types import ProductType, ShopType
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
-from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.core.errors import DomainError
+from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
 from umkm_graph.graphql_common.scalars import SCALAR_MAP
 from umkm_graph.graphql_engine import limits, persisted
