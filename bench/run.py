@@ -14,7 +14,7 @@ What one run does, in order:
    scale) and reused until the scale changes (PostgreSQL's one `bench` database is filled again when a run switches
    between --quick and full) or --reseed is given.
 2. Counts the SQL statements of one storefront request at page sizes 10, 50 and 100, in-process, with the statement
-   counter of tests/test_query_count.py.
+   counter of tests/helpers/statements.py.
 3. Starts the floor (bench/floor.py) and `umkm-graph serve` (rate limits off, one uvicorn worker each, own processes),
    checks that they return the same products for the storefront question, then loads them in interleaved rounds
    (floor, API, floor, API, ... at each page size) with wrk, or an aiohttp load process when wrk is missing. When the
@@ -323,7 +323,7 @@ async def count_statements(database_url: str, cache: bool | None) -> dict[int, i
     the response cache on, this is a cache hit)."""
     import httpx2
 
-    from tests.test_query_count import counting_statements
+    from tests.helpers.statements import counting_statements
     from umkm_graph.app import create_app
     from umkm_graph.settings import Settings
 

@@ -1,18 +1,19 @@
-"""Every test talks to the real app over ASGI, on SQLite in memory, or on PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
+"""Every test talks to the real app over ASGI, on SQLite in memory, or on PostgreSQL when UMKM_TEST_DATABASE_URL is set.
+Shared helpers are in tests/helpers; the fixtures here are the ones tests of several folders ask for by name."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import uuid
 from collections.abc import AsyncIterator
 
-import httpx2
 import pytest
 
-from tests.support import TEST_DATABASE_URL, Api, empty_postgres, reset_database
-from umkm_graph.app import create_app
-from umkm_graph.catalog.service import ensure_categories
+from tests.helpers.api import Api, serve
+from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, redis_available
+from tests.helpers.payments import Live, serve_live
 from umkm_graph.settings import Settings
-
 
 @pytest.fixture(scope="session", autouse=True)
 def fresh_postgres_schema() -> None:
@@ -27,11 +28,26 @@ def settings() -> Settings:
 
 @pytest.fixture
 async def api(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        if TEST_DATABASE_URL:
-            await reset_database()
-            await ensure_categories()
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Api(client)
+    async with serve(settings) as served:
+        yield served
+
+
+@pytest.fixture
+def live_settings(settings: Settings) -> Settings:
+    """Short timeouts, so the failure tests are quick; two retries, as in production."""
+    return dataclasses.replace(settings, provider_timeout_seconds=1.0, provider_retries=2)
+
+
+@pytest.fixture
+async def live(live_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
+    """The app over real HTTP beside a fake Midtrans."""
+    async with serve_live(live_settings, monkeypatch) as running:
+        yield running
+
+
+@pytest.fixture
+async def redis_settings(settings: Settings) -> Settings:
+    """The test settings on the Redis at REDIS_URL, under a prefix of their own; the test is skipped without Redis."""
+    if not await redis_available():
+        pytest.skip(f"needs Redis at {REDIS_URL}")
+    return dataclasses.replace(settings, redis_url=REDIS_URL, redis_prefix=f"test-limits-{uuid.uuid4().hex}")

@@ -146,7 +146,7 @@ async def prepare_schema(database_url: str) -> list[str]:
 
     A SQLite file has one server process, so it migrates itself. PostgreSQL may have several, so there migrating is a
     deploy step (`umkm-graph migrate`) and a server only reports what is pending (in /readyz). A fresh in-memory
-    database gets the models' tables directly: the schema the migrations build (tests/test_migrations.py proves it),
+    database gets the models' tables directly: the schema the migrations build (tests/host/test_migrations.py proves it),
     about fifty times faster, which the test suite needs."""
     if database_url == "sqlite://:memory:":
         await Tortoise.generate_schemas()

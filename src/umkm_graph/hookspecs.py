@@ -1,11 +1,12 @@
 """Every hook a plugin can implement, and the public types that cross them (datasette's hookspecs.py is the model).
 
-A plugin imports only this module. It implements hooks with `@hookimpl`, whose parameters are a subset of the spec's and
-have no defaults; pluggy calls hooks with keyword arguments only. No hook here is firstresult: every plugin's answer
-counts. Providers are objects built on the base classes below; the host calls their methods, and a method may return its
-value or an awaitable of it. The host awaits with a timeout (UMKM_PROVIDER_TIMEOUT_SECONDS), and a method that raises or
-hangs fails only the operation that called it. Keep blocking work out of plain methods: anything that waits on the network
-belongs in an `async def`.
+A plugin imports only this module, and `PluginSettings` from umkm_graph.settings: what its hooks receive, never the
+host's Settings. It implements hooks with `@hookimpl`, whose parameters are a subset of the spec's and have no defaults;
+pluggy calls hooks with keyword arguments only. No hook here is firstresult: every plugin's answer counts. Providers are
+objects built on the base classes below; the host calls their methods, and a method may return its value or an
+awaitable of it. The host awaits with a timeout (UMKM_PROVIDER_TIMEOUT_SECONDS), and a method that raises or hangs fails
+only the operation that called it. Keep blocking work out of plain methods: anything that waits on the network belongs
+in an `async def`.
 
 Money is int rupiah everywhere. The dataclasses only ever grow fields with defaults, so a plugin written today keeps working.
 """
@@ -21,7 +22,7 @@ from typing import TypeVar
 
 import pluggy
 
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings
 
 PROJECT = "umkm_graph"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -77,6 +78,22 @@ class Item:
     unit_price: int
     quantity: int
     weight_grams: int | None = None  # of one pack; None when the seller did not say
+
+
+# -- What a provider raises -------------------------------------------------------------------------------------------
+
+
+class WebhookSignatureError(Exception):
+    """parse_webhook: the request is not signed by the gateway; the host answers 401 and changes nothing."""
+
+
+class WebhookPayloadError(Exception):
+    """parse_webhook: the request is signed (or unsigned) but cannot be read; the host answers 400."""
+
+
+class ProviderRefused(Exception):
+    """The gateway answered, and the answer is no (e.g. a refund above what was paid): not retried, and its message
+    is shown to the user, so keep it short and free of secrets."""
 
 
 # -- Delivery -----------------------------------------------------------------------------------------------------------
@@ -298,19 +315,6 @@ class PaymentStatusRequest:
     provider_reference: str | None
 
 
-class WebhookSignatureError(Exception):
-    """parse_webhook: the request is not signed by the gateway; the host answers 401 and changes nothing."""
-
-
-class WebhookPayloadError(Exception):
-    """parse_webhook: the request is signed (or unsigned) but cannot be read; the host answers 400."""
-
-
-class ProviderRefused(Exception):
-    """The gateway answered, and the answer is no (e.g. a refund above what was paid): not retried, and its message
-    is shown to the user, so keep it short and free of secrets."""
-
-
 class PaymentProvider(abc.ABC):
     """Takes the buyer's money for an order by one of its methods."""
 
@@ -347,14 +351,14 @@ class PaymentProvider(abc.ABC):
         raise NotImplementedError(f"{self.display_name} takes no webhooks")
 
 
-# -- Hooks: providers, collected once at start-up; each may return a list or an awaitable of a list ---------------------
+# -- Hooks: each asked once, at start-up; each may answer a list or an awaitable of one (not firstresult) ---------------
 
 
 @hookspec
-def register_payment_providers(settings: Settings) -> MaybeAwaitable[list[PaymentProvider]]:  # type: ignore[empty-body]
-    """Return the payment providers this plugin offers."""
+def register_payment_providers(settings: PluginSettings) -> MaybeAwaitable[list[PaymentProvider]]:  # type: ignore[empty-body]
+    """Return the payment providers this plugin offers; an empty list when it is not configured."""
 
 
 @hookspec
-def register_delivery_providers(settings: Settings) -> MaybeAwaitable[list[DeliveryProvider]]:  # type: ignore[empty-body]
-    """Return the delivery providers this plugin offers."""
+def register_delivery_providers(settings: PluginSettings) -> MaybeAwaitable[list[DeliveryProvider]]:  # type: ignore[empty-body]
+    """Return the delivery providers this plugin offers; an empty list when it is not configured."""

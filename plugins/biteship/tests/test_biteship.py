@@ -1,5 +1,6 @@
 """The Biteship provider against the fake gateway over real HTTP: quotes, bookings (with COD), polling, cancelling, and
-the webhook's signature check. The host's side (orders moving on) is tested in umkm-graph's tests/test_delivery.py."""
+the webhook's signature check. The host's side (orders moving on) is tested in umkm-graph's
+tests/delivery/test_delivery.py."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from umkm_graph.hookspecs import (
     WebhookPayloadError,
     WebhookSignatureError,
 )
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings
 
 SHOP = ShopInfo(id=1, name="Toko Bu Endang", kecamatan="Klojen", kelurahan="Kauman", address="Jl. Kauman No. 12",
                 phone="081234567890", latitude=-7.9826, longitude=112.6308, offers_pickup=True)
@@ -133,8 +134,8 @@ def test_webhooks_are_verified_by_the_secret_header_in_constant_time(courier: Bi
 
 def test_without_an_api_key_the_plugin_offers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("UMKM_BITESHIP_API_KEY", raising=False)
-    assert register_delivery_providers(settings=Settings()) == []
+    assert register_delivery_providers(settings=PluginSettings()) == []
     monkeypatch.setenv("UMKM_BITESHIP_API_KEY", FAKE_API_KEY)
     monkeypatch.setenv("UMKM_BITESHIP_COURIERS", "gojek, grab")
-    (provider,) = register_delivery_providers(settings=Settings())
+    (provider,) = register_delivery_providers(settings=PluginSettings())
     assert isinstance(provider, BiteshipCourier) and provider.settings.couriers == ("gojek", "grab")

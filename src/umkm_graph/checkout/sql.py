@@ -3,7 +3,7 @@
 
 tortoise can neither update each row by its own quantity and say which rows it changed, nor insert rows that point at
 rows inserted in the same statement. On PostgreSQL each statement is a round trip, and round trips were most of a
-checkout's time (docs/performance.md). tests/test_checkout_sql.py checks that the statements write every column the
+checkout's time (docs/performance.md). tests/checkout/test_checkout_sql.py checks that the statements write every column the
 models have; the checkout tests run them on whichever database the suite uses.
 
 - Stock: each line a conditional update (stock >= quantity). On PostgreSQL the rows are locked in product order first,

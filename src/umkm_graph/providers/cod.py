@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from umkm_graph.hookspecs import PaymentMethodInfo, PaymentProvider, PaymentRequest, PaymentResult, hookimpl
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings
 
 
 class CashOnDelivery(PaymentProvider):
@@ -21,5 +21,5 @@ class CashOnDelivery(PaymentProvider):
 
 
 @hookimpl
-def register_payment_providers(settings: Settings) -> list[PaymentProvider]:
+def register_payment_providers(settings: PluginSettings) -> list[PaymentProvider]:
     return [CashOnDelivery(settings.cod_max_order_value)]

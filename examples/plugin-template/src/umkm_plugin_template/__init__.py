@@ -5,15 +5,14 @@ and the seller confirms the money came in, exactly as with cash: so the method i
 no gateway to call. A cashless gateway (a dynamic QR per order, virtual accounts) also implements `get_status` and
 `parse_webhook`, and marks its methods `refundable`: see docs/plugins.md and plugins/midtrans.
 
-Import only umkm_graph.hookspecs (and umkm_graph.settings for the type of `settings`): nothing else of the host is public.
+Import only umkm_graph.hookspecs (and umkm_graph.settings for PluginSettings, the type of `settings`): nothing else of
+the host is public.
 """
 
 from __future__ import annotations
 
-import os
-
 from umkm_graph.hookspecs import PaymentMethodInfo, PaymentProvider, PaymentRequest, PaymentResult, hookimpl
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings
 
 __version__ = "0.1.0"
 
@@ -38,7 +37,8 @@ class QrisOnDelivery(PaymentProvider):
 
 
 @hookimpl
-def register_payment_providers(settings: Settings) -> list[PaymentProvider]:
-    # A plugin reads its own settings from UMKM_<NAME>_* variables; the host's Settings do not know them.
-    max_amount = int(os.environ.get("UMKM_QRIS_ON_DELIVERY_MAX_AMOUNT") or DEFAULT_MAX_AMOUNT)
+def register_payment_providers(settings: PluginSettings) -> list[PaymentProvider]:
+    # A plugin's own settings are its UMKM_<NAME>_* variables; `settings` hands them over, and none of the host's.
+    variables = settings.plugin_variables("QRIS_ON_DELIVERY")
+    max_amount = int(variables.get("UMKM_QRIS_ON_DELIVERY_MAX_AMOUNT") or DEFAULT_MAX_AMOUNT)
     return [QrisOnDelivery(max_amount)]

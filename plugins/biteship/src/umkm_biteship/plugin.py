@@ -7,14 +7,15 @@ import logging
 from umkm_biteship.provider import BiteshipCourier
 from umkm_biteship.settings import BiteshipSettings
 from umkm_graph.hookspecs import DeliveryProvider, hookimpl
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings
 
 log = logging.getLogger("umkm_biteship")
 
 
 @hookimpl
-def register_delivery_providers(settings: Settings) -> list[DeliveryProvider]:
-    biteship = BiteshipSettings.from_env(timeout_seconds=settings.provider_timeout_seconds)
+def register_delivery_providers(settings: PluginSettings) -> list[DeliveryProvider]:
+    variables = settings.plugin_variables("BITESHIP")
+    biteship = BiteshipSettings.from_env(variables, timeout_seconds=settings.provider_timeout_seconds)
     if biteship is None:
         log.info("biteship: UMKM_BITESHIP_API_KEY is not set; no courier offered")
         return []

@@ -1,4 +1,4 @@
-"""The plugin's settings, read from UMKM_BITESHIP_* environment variables (the host's Settings do not know them)."""
+"""The plugin's settings, read from its UMKM_BITESHIP_* variables (the host hands them over: PluginSettings)."""
 
 from __future__ import annotations
 

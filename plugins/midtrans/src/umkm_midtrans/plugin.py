@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from umkm_graph.hookspecs import PaymentProvider, hookimpl
-from umkm_graph.settings import Settings
+from umkm_graph.settings import PluginSettings
 from umkm_midtrans.provider import Midtrans, MidtransConfig
 
 
 @hookimpl
-def register_payment_providers(settings: Settings) -> list[PaymentProvider]:
-    config = MidtransConfig.from_env(os.environ, timeout=settings.provider_timeout_seconds)
+def register_payment_providers(settings: PluginSettings) -> list[PaymentProvider]:
+    config = MidtransConfig.from_env(settings.plugin_variables("MIDTRANS"), timeout=settings.provider_timeout_seconds)
     return [Midtrans(config)] if config is not None else []

@@ -1,0 +1,98 @@
+"""The statements of ASN participation."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from umkm_graph.city.analytics_sql.base import Dialect, grouping_total, median, percentile_median
+
+# Registered ASN: accounts with a NIP, made before the period ended; each twice, under its OPD and under '' (all ASN),
+# so one statement answers for every OPD and for the city. (An OPD is never '': registerAsn requires a name.)
+_ASN = """asn AS (
+  SELECT id, opd AS grp FROM users WHERE nip IS NOT NULL AND created_at < :end
+  UNION ALL
+  SELECT id, '' AS grp FROM users WHERE nip IS NOT NULL AND created_at < :end
+)"""
+SALE = "o.status = 'COMPLETED' AND o.created_at >= :start AND o.created_at < :end"
+
+
+def participation(d: Dialect) -> str:
+    """Per OPD and for all ASN (''): registered, buyers, spend, median spend per buyer, and buyers at or above
+    :target."""
+    if d == "postgres":  # no total row for no ASN, as the UNION ALL form has none
+        return f"""
+WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND created_at < :end),
+spend AS (
+  SELECT o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
+  FROM orders o JOIN asn a ON a.id = o.buyer_id
+  WHERE {SALE}
+  GROUP BY o.buyer_id
+)
+SELECT {grouping_total('a.opd')} AS opd, COUNT(*) AS registered, COUNT(s.buyer_id) AS buyers,
+       CAST(COALESCE(SUM(s.spend), 0) AS BIGINT) AS spend, {percentile_median('s.spend')} AS median_spend,
+       SUM(CASE WHEN s.spend >= :target THEN 1 ELSE 0 END) AS compliant
+FROM asn a LEFT JOIN spend s ON s.buyer_id = a.id
+GROUP BY GROUPING SETS ((a.opd), ())
+HAVING COUNT(*) > 0
+"""
+    return f"""
+WITH {_ASN},
+registered AS (SELECT grp, COUNT(*) AS registered FROM asn GROUP BY grp),
+spend AS (
+  SELECT a.grp, o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
+  FROM orders o JOIN asn a ON a.id = o.buyer_id
+  WHERE {SALE}
+  GROUP BY a.grp, o.buyer_id
+),
+ranked AS (
+  SELECT grp, spend,
+         ROW_NUMBER() OVER (PARTITION BY grp ORDER BY spend) AS rn,
+         COUNT(*) OVER (PARTITION BY grp) AS n
+  FROM spend
+),
+bought AS (
+  SELECT grp, COUNT(*) AS buyers, CAST(SUM(spend) AS BIGINT) AS spend, {median('spend')} AS median_spend,
+         SUM(CASE WHEN spend >= :target THEN 1 ELSE 0 END) AS compliant
+  FROM ranked GROUP BY grp
+)
+SELECT r.grp AS opd, r.registered, COALESCE(b.buyers, 0) AS buyers, COALESCE(b.spend, 0) AS spend, b.median_spend,
+       COALESCE(b.compliant, 0) AS compliant
+FROM registered r LEFT JOIN bought b ON b.grp = r.grp
+"""
+
+
+def participation_breakdown(d: Dialect, by: Literal["kecamatan", "category"]) -> str:
+    """ASN spend and distinct buyers per OPD and for all ASN (''), per the shop's kecamatan or the product's
+    category."""
+    if by == "kecamatan":
+        key, amount, joins = "s.kecamatan", "o.subtotal", "JOIN shops s ON s.id = o.shop_id"
+    else:
+        key, amount = "c.slug", "l.line_total"
+        joins = ("JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id "
+                 "JOIN categories c ON c.id = p.category_id")
+    if d == "postgres":
+        return f"""
+SELECT {grouping_total('u.opd')} AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people,
+       CAST(SUM({amount}) AS BIGINT) AS spend
+FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.created_at < :end {joins}
+WHERE {SALE}
+GROUP BY GROUPING SETS ((u.opd, {key}), ({key}))
+"""
+    return f"""
+WITH {_ASN}
+SELECT a.grp AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people, CAST(SUM({amount}) AS BIGINT) AS spend
+FROM orders o JOIN asn a ON a.id = o.buyer_id {joins}
+WHERE {SALE}
+GROUP BY 1, 2
+"""
+
+
+ASN_PROGRESS = """
+SELECT CAST(SUM(CASE WHEN status = 'COMPLETED' THEN subtotal ELSE 0 END) AS BIGINT) AS spent,
+       SUM(CASE WHEN status = 'COMPLETED' THEN 1 ELSE 0 END) AS completed,
+       CAST(SUM(CASE WHEN status IN ('COMPLETED', 'CANCELLED', 'AWAITING_PAYMENT') THEN 0 ELSE subtotal END) AS BIGINT)
+         AS pending
+FROM orders WHERE buyer_id = :buyer AND created_at >= :start AND created_at < :end
+"""
+
+

@@ -1,0 +1,49 @@
+"""What each registered plugin is and offers, for `umkm-graph plugins` and the `plugins` query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pluggy
+
+from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider
+from umkm_graph.plugin_host.calls import Providers
+from umkm_graph.providers import BUILTIN_PLUGINS
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    """One registered plugin, for `umkm-graph plugins` and the `plugins` query."""
+
+    name: str
+    version: str | None
+    source: str  # "built-in", "package <distribution>" or "file <path>"
+    hooks: tuple[str, ...]
+    payment: tuple[PaymentProvider, ...]
+    delivery: tuple[DeliveryProvider, ...]
+
+
+def describe_plugins(pm: pluggy.PluginManager, providers: Providers) -> list[PluginInfo]:
+    """Every registered plugin in registration order (built-ins first), with what it offers."""
+    from umkm_graph import __version__
+
+    builtin = {name for name, _ in BUILTIN_PLUGINS}
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    infos = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked
+            continue
+        dist = dists.get(id(plugin))
+        if name in builtin:
+            version, source = __version__, "built-in"
+        elif dist is not None:
+            version, source = dist.version, f"package {dist.project_name}"
+        else:
+            version, source = getattr(plugin, "__version__", None), f"file {getattr(plugin, '__file__', name)}"
+        infos.append(PluginInfo(
+            name=name, version=version, source=source,
+            hooks=tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])),
+            payment=tuple(p for p in providers.payment.values() if providers.plugin_of.get(id(p)) == name),
+            delivery=tuple(p for p in providers.delivery.values() if providers.plugin_of.get(id(p)) == name),
+        ))
+    return infos

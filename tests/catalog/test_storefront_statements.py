@@ -1,0 +1,44 @@
+"""The storefront's SQL, as the README promises it: one statement reads a page of products with their shops, whatever
+the page's size, and the whole storefront document stays within a small, fixed number of statements."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
+from tests.helpers.statements import counting_statements
+
+STOREFRONT = Path(__file__).resolve().parents[2].joinpath("examples", "storefront.graphql").read_text()
+# The category tree (read once, for the menu and every product's category), the page of products with their shops, and
+# its total count: what the storefront costs today. A new statement per request must be a decision, not an accident.
+STATEMENT_BUDGET = 3
+_READS_PRODUCTS = re.compile(r'\bFROM\s+"?products"?', re.I)
+_JOINS_SHOPS = re.compile(r'\bJOIN\s+"?shops"?', re.I)
+_FROM_SHOPS = re.compile(r'\bFROM\s+"?shops"?', re.I)
+
+
+async def _storefront(api: Api, first: int) -> tuple[list[str], list[dict[str, object]]]:
+    with counting_statements() as statements:
+        data = await api.gql(STOREFRONT, {"first": first, "sort": "PRICE_ASC"})
+    return list(statements), [edge["node"] for edge in data["products"]["edges"]]
+
+
+async def test_one_statement_reads_a_page_of_products_with_their_shops_at_any_page_size(api: Api) -> None:
+    seller, officer = await sign_up(api, "SELLER"), await city_person(api)
+    shops = [await verified_shop(api, seller, officer, kecamatan=k, kelurahan=kel)
+             for k, kel in (("Klojen", "Kauman"), ("Sukun", "Gadang"), ("Blimbing", "Polehan"))]
+    for i in range(36):
+        await add_product(api, seller, shops[i % 3]["id"], name=f"Gula Pasir 1 kg no. {i}", price=17000 + i)
+
+    for first in (5, 30):
+        statements, nodes = await _storefront(api, first)
+        assert len(nodes) == first and {node["shop"]["kecamatan"] for node in nodes} == {"Klojen", "Sukun", "Blimbing"}
+        pages = [s for s in statements if _READS_PRODUCTS.search(s) and re.search(r"\bLIMIT\b", s, re.I)]
+        assert len(pages) == 1, statements
+        assert _JOINS_SHOPS.search(pages[0]), pages[0]  # the shops come in the page's own statement...
+        assert [s for s in statements if _FROM_SHOPS.search(s)] == []  # ...not in one of their own
+        assert len(statements) <= STATEMENT_BUDGET, statements

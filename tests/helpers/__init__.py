@@ -1,0 +1,10 @@
+"""Helpers shared by the tests (tests/* and plugins/*/tests), one module per concern; fixtures live in conftest.py.
+
+- database: which database (and Redis) the suite runs on, and emptying it
+- api: the GraphQL client (Api), and the one way to start the app for a test (started_app, serve, serve_to)
+- people, shops, catalog, checkout, orders, payments, reviews, city: builders and documents of each domain
+- live: real servers on real sockets (uvicorn, `umkm-graph serve`) and a graphql-transport-ws client
+- processes: several server processes on one database, and the checks that the data stays whole
+- statements: counting the SQL statements a request sends
+- paths: where the repository's files are (docs, examples, bench, schema.graphql)
+"""

@@ -1,0 +1,62 @@
+"""Which database the suite runs on (SQLite in memory, or PostgreSQL when UMKM_TEST_DATABASE_URL is set) and
+emptying it; and the Redis that the tests needing one use when it answers."""
+
+from __future__ import annotations
+
+import os
+
+from tortoise import Tortoise
+
+from umkm_graph.db import apply_migrations
+
+TEST_DATABASE_URL = os.environ.get("UMKM_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("UMKM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+_fresh_schema = False
+
+
+async def empty_postgres(url: str) -> None:
+    """Drop every table of a PostgreSQL test database, and the record of its migrations, before any app starts on it:
+    the next reset_database migrates it afresh, so nothing an older version of the models left lingers."""
+    import asyncpg
+
+    global _fresh_schema
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+    _fresh_schema = False
+
+
+async def reset_database() -> None:
+    """Empty every table (PostgreSQL keeps tables between tests; SQLite tests use a fresh in-memory database).
+
+    The first reset in a run rebuilds the schema through the migrations, as a deployment does, so tables left by an
+    older version of the models cannot linger."""
+    global _fresh_schema
+    conn = Tortoise.get_connection("default")
+    if not _fresh_schema:
+        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await apply_migrations()
+        _fresh_schema = True
+        return
+    tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
+    await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+def forget_schema() -> None:
+    """Something outside reset_database dropped the tables: the next reset migrates afresh."""
+    global _fresh_schema
+    _fresh_schema = False
+
+
+async def redis_available(url: str = REDIS_URL) -> bool:
+    import redis.asyncio as redis
+
+    client = redis.from_url(url, socket_connect_timeout=1)
+    try:
+        return bool(await client.ping())
+    except Exception:
+        return False
+    finally:
+        await client.aclose()

@@ -1,0 +1,98 @@
+"""Cashless payments for tests: the app served over real HTTP beside a fake Midtrans (Live), and a checkout paid by
+QRIS. The live and live_settings fixtures (tests/conftest.py) start it."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from umkm_midtrans.fake import FakeMidtrans
+
+from tests.helpers.api import Api, started_app
+from tests.helpers.checkout import CHECKOUT, ERRORS, Market, cart
+from tests.helpers.people import Person
+from umkm_graph import jobs
+from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
+from umkm_graph.settings import Settings
+
+SERVER_KEY = "SB-Mid-server-umkm-tests"
+PAYMENT_FIELDS = """
+  method provider status amount paidAt refundedAmount expiresAt
+  action { kind qrString vaNumber bank redirectUrl expiresAt }
+  history { status gatewayStatus amount source outcome }
+  refunds { amount reason }
+"""
+ORDER = f"""
+query($id: ID!) {{
+  order(id: $id) {{
+    id reference status total cancelReason payment {{ {PAYMENT_FIELDS} }}
+    history {{ fromStatus toStatus by reason }}
+  }}
+}}"""
+CONFIRM = f"mutation($id: ID!) {{ confirmPayment(id: $id) {{ order {{ id status }} {ERRORS} }} }}"
+
+
+@dataclass
+class Live:
+    api: Api
+    app: Starlette
+    fake: FakeMidtrans
+    url: str
+    published: list[object]
+
+    async def webhook(self, body: bytes, provider: str = "midtrans") -> httpx2.Response:
+        return await self.api.client.post(f"/webhooks/payments/{provider}", content=body,
+                                          headers={"Content-Type": "application/json"})
+
+    async def run_jobs(self, now: dt.datetime | None = None) -> jobs.JobReport:
+        return await jobs.run_once(self.app.state.providers, self.app.state.events, now)
+
+    def changes(self, kind: type, **match: Any) -> list[Any]:
+        return [e for e in self.published if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
+
+
+@asynccontextmanager
+async def serve_live(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Live]:
+    async with FakeMidtrans(server_key=SERVER_KEY) as fake:
+        monkeypatch.setenv("UMKM_MIDTRANS_SERVER_KEY", SERVER_KEY)
+        monkeypatch.setenv("UMKM_MIDTRANS_BASE_URL", fake.url)
+        async with started_app(settings) as app:
+            published: list[object] = []
+            for kind in (OrderStatusChanged, PaymentStatusChanged):
+                app.state.events.subscribe(kind, published.append)
+            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", ws="none",
+                                                   log_level="warning"))
+            task = asyncio.create_task(server.serve())
+            while not server.started:
+                if task.done():
+                    task.result()
+                await asyncio.sleep(0.01)
+            url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+            fake.notification_url = f"{url}/webhooks/payments/midtrans"
+            try:
+                async with httpx2.AsyncClient(base_url=url, timeout=30) as client:
+                    yield Live(Api(client), app, fake, url, published)
+            finally:
+                server.should_exit = True
+                await task
+
+
+async def order_of(live: Live, order: dict[str, Any], person: Person) -> dict[str, Any]:
+    found = (await live.api.gql(ORDER, {"id": order["id"]}, person.token))["order"]
+    assert found is not None
+    return found
+
+
+async def pay_by_qris(live: Live, m: Market, quantity: int = 2, payment: str = "MIDTRANS_QRIS") -> dict[str, Any]:
+    """A checkout of beras for pickup, paid by a cashless method: the order as the buyer sees it."""
+    result = await live.api.ok(CHECKOUT, cart([(m.beras, quantity)], [(m.shop, "pickup")], payment=payment), m.buyer.token)
+    (order,) = result["checkout"]["orders"]
+    return order

@@ -1,0 +1,40 @@
+"""People for tests: a self-registered buyer or seller, or a city officer or analyst made by an operator."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from tests.helpers.api import Api
+from umkm_graph.people import service as people
+from umkm_graph.people.models import Role
+
+# Numbers emails and shop names, so every test's people and shops are distinct.
+serial = itertools.count(1)
+REGISTER = """
+mutation($input: RegisterInput!) { register(input: $input) { token user { id } errors { code field message } } }
+"""
+
+
+@dataclass
+class Person:
+    id: str
+    email: str
+    token: str
+
+
+async def sign_up(api: Api, role: str = "BUYER", name: str = "Test Person") -> Person:
+    email = f"person{next(serial)}@example.id"
+    result = await api.ok(REGISTER, {"input": {"email": email, "password": "rahasia-123", "name": name, "role": role}})
+    return Person(id=result["user"]["id"], email=email, token=result["token"])
+
+
+async def city_person(api: Api, role: Role = Role.CITY_OFFICER) -> Person:
+    """City officers and analysts are created by an operator, not by self-registration."""
+    email = f"city{next(serial)}@malangkota.go.id"
+    user = await people.create_user(email=email, password="rahasia-123", name="Petugas Kota", role=role)
+    login = await api.ok(
+        "mutation($e: String!) { login(email: $e, password: \"rahasia-123\") { token errors { code field message } } }",
+        {"e": email},
+    )
+    return Person(id=str(user.id), email=email, token=login["token"])

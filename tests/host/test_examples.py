@@ -1,0 +1,153 @@
+"""Every example in examples/ runs, as written and with its variables file, against the seeded demo data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.helpers.api import Api
+from tests.helpers.paths import REPO
+from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
+
+EXAMPLES = REPO / "examples"
+TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
+          "accept_order"}
+PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
+
+
+def example(name: str) -> tuple[str, dict[str, Any]]:
+    """The example's document and its variables."""
+    variables = EXAMPLES / f"{name}.variables.json"
+    return (EXAMPLES / f"{name}.graphql").read_text(), json.loads(variables.read_text()) if variables.exists() else {}
+
+
+@pytest.fixture
+async def demo(api: Api) -> Api:
+    await seed_open_database()
+    return api
+
+
+async def run(api: Api, name: str, token: str | None = None, **overrides: Any) -> dict[str, Any]:
+    query, variables = example(name)
+    return await api.gql(query, {**variables, **overrides}, token)
+
+
+async def sign_in(api: Api, email: str) -> str:
+    login = (await run(api, "login", email=email, password=DEMO_PASSWORD))["login"]
+    assert login["errors"] == []
+    return str(login["token"])
+
+
+def test_every_example_is_run_by_a_test() -> None:
+    assert {path.stem for path in EXAMPLES.glob("*.graphql")} == TESTED
+
+
+def test_every_variables_file_belongs_to_an_example() -> None:
+    for path in EXAMPLES.glob("*.variables.json"):
+        assert (EXAMPLES / path.name.replace(".variables.json", ".graphql")).exists(), path.name
+
+
+async def test_login_example_signs_in_the_documented_asn_buyer(demo: Api) -> None:
+    login = (await run(demo, "login"))["login"]
+    assert login["errors"] == [] and isinstance(login["token"], str)
+    assert login["user"]["role"] == "BUYER" and login["user"]["isAsn"] is True and login["user"]["opd"] == "Diskominfo"
+
+
+async def test_storefront_example_lists_in_stock_sembako_in_klojen_cheapest_first(demo: Api) -> None:
+    data = await run(demo, "storefront")
+    assert "sembako" in {c["slug"] for c in data["categories"]}
+    page = data["products"]
+    nodes = [edge["node"] for edge in page["edges"]]
+    assert len(nodes) == 5 and page["totalCount"] > 5 and page["pageInfo"]["hasNextPage"]
+    prices = [node["price"] for node in nodes]
+    assert prices == sorted(prices) and all(isinstance(p, int) and p <= 100_000 for p in prices)
+    for node in nodes:
+        assert node["shop"]["kecamatan"] == "Klojen" and node["stock"] > 0
+        assert node["category"]["slug"] in {"beras", "minyak-goreng", "telur", "gula"}
+        assert node["unitPrice"]["per"] in {"KG", "LITRE"} and isinstance(node["unitPrice"]["price"], int)
+
+    after = await run(demo, "storefront", after=page["pageInfo"]["endCursor"])
+    following = [edge["node"] for edge in after["products"]["edges"]]
+    assert following and not {n["id"] for n in following} & {n["id"] for n in nodes}
+    assert following[0]["price"] >= prices[-1]
+
+
+async def test_shop_page_example_shows_the_demo_shop_with_its_products(demo: Api) -> None:
+    shop = (await run(demo, "shop_page"))["shop"]
+    assert shop["slug"] == DEMO_SHOP_SLUG and shop["kecamatan"] == "Klojen"
+    fees = {fee["kecamatan"]: fee["fee"] for fee in shop["deliveryFees"]}
+    assert fees["Klojen"] >= 5_000 and all(isinstance(fee, int) for fee in fees.values())
+    products = [edge["node"] for edge in shop["products"]["edges"]]
+    assert len(products) == shop["products"]["totalCount"] >= 9, "the demo shop sells the whole sembako range"
+    names = {product["name"] for product in products}
+    assert {"Beras Medium 5 kg", "Beras Medium Karung 25 kg", "MinyaKita 1 L", "Gula Pasir 1 kg"} <= names
+
+
+async def test_shop_page_example_answers_null_for_an_unknown_slug(demo: Api) -> None:
+    assert (await run(demo, "shop_page", slug="toko-yang-tidak-ada"))["shop"] is None
+
+
+async def test_checkout_examples_offer_options_then_place_a_cash_on_delivery_order(demo: Api) -> None:
+    token = await sign_in(demo, "asn@example.id")
+    options = await run(demo, "checkout_options", token)
+    offered = {option["provider"]: option for option in options["deliveryOptions"]}
+    assert {"pickup", "shop_courier"} <= set(offered) and offered["pickup"]["fee"] == 0
+    assert "COD" in {method["code"] for method in options["paymentMethods"]}
+
+    _, variables = example("checkout")
+    lines = variables["input"]["lines"]
+    before = {line["productId"]: (await demo.gql(PRODUCT, {"id": line["productId"]}))["product"] for line in lines}
+    assert all(product["shop"]["id"] == "1" for product in before.values()), "the file's ids fit a fresh seed"
+    result = (await run(demo, "checkout", token))["checkout"]
+    assert result["errors"] == []
+    (order,) = result["checkout"]["orders"]
+    assert order["status"] == "PLACED" and order["shop"]["name"] == "Toko Sembako Bu Sri"
+    assert order["deliveryFee"] == offered["shop_courier"]["fee"] and order["delivery"]["kind"] == "DELIVERY"
+    assert order["total"] == sum(line["lineTotal"] for line in order["lines"]) + order["deliveryFee"]
+    assert order["payment"] == {"method": "COD", "status": "PENDING", "amount": order["total"]}
+    for line in lines:
+        after = (await demo.gql(PRODUCT, {"id": line["productId"]}))["product"]
+        assert after["stock"] == before[line["productId"]]["stock"] - line["quantity"]
+
+
+async def test_checkout_example_reports_the_line_that_is_out_of_stock(demo: Api) -> None:
+    token = await sign_in(demo, "asn@example.id")
+    _, variables = example("checkout")
+    variables["input"]["lines"][1]["quantity"] = 1000
+    errors = (await demo.gql(example("checkout")[0], variables, token))["checkout"]["errors"]
+    assert errors[0]["code"] == "OUT_OF_STOCK" and errors[0]["field"] == ["input", "lines", "1", "quantity"]
+
+
+async def test_my_orders_example_shows_the_buyers_history_newest_first(demo: Api) -> None:
+    token = await sign_in(demo, "asn@example.id")
+    page = (await run(demo, "my_orders", token))["myOrders"]
+    orders = [edge["node"] for edge in page["edges"]]
+    assert orders and page["totalCount"] >= len(orders)
+    assert [o["createdAt"] for o in orders] == sorted((o["createdAt"] for o in orders), reverse=True)
+    assert "COMPLETED" in {o["status"] for o in orders}
+    for order in orders:
+        assert order["total"] == sum(line["lineTotal"] for line in order["lines"]) + order["deliveryFee"]
+        assert order["payment"]["method"] == "COD" and order["shop"]["slug"]
+        if order["status"] == "COMPLETED":
+            assert order["payment"]["status"] == "PAID" and order["payment"]["paidAt"]
+    completed = (await run(demo, "my_orders", token, status="COMPLETED"))["myOrders"]["edges"]
+    assert completed and {edge["node"]["status"] for edge in completed} == {"COMPLETED"}
+
+
+async def test_seller_queue_example_lists_placed_orders_the_seller_can_accept(demo: Api) -> None:
+    token = await sign_in(demo, "penjual@example.id")
+    data = await run(demo, "seller_order_queue", token)
+    assert [edge["node"]["name"] for edge in data["myShops"]["edges"]] == ["Toko Sembako Bu Sri"]
+    queue = [edge["node"] for edge in data["shopOrders"]["edges"]]
+    assert queue and {order["status"] for order in queue} == {"PLACED"}
+    assert all(order["buyer"]["name"] and order["lines"] for order in queue)
+
+    accepted = (await run(demo, "accept_order", token, id=queue[0]["id"]))["acceptOrder"]
+    assert accepted["errors"] == [] and accepted["order"]["status"] == "ACCEPTED"
+    assert [step["toStatus"] for step in accepted["order"]["history"]] == ["PLACED", "ACCEPTED"]
+    again = (await run(demo, "accept_order", token, id=queue[0]["id"]))["acceptOrder"]
+    assert again["errors"][0]["code"] == "INVALID_TRANSITION"
+    left = (await run(demo, "seller_order_queue", token))["shopOrders"]["totalCount"]
+    assert left == len(queue) - 1
