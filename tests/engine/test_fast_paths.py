@@ -11,7 +11,10 @@ import httpx2
 import pytest
 from starlette.applications import Starlette
 
-from tests.support import Api, add_product, city_person, sign_up, verified_shop
+from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
+from tests.helpers.people import city_person, sign_up
+from tests.helpers.shops import verified_shop
 from umkm_graph.app import create_app
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_engine.compat import StrawberryExecutionContext
