@@ -8,7 +8,7 @@ straight into the tables: realistic shapes (ASN in twelve OPDs, residents, shops
 a price history, order histories with payments, acceptances, cancellations and reviews), not the services' rules. Later
 runs at the same --orders reuse it (--fresh starts again). bench/run.py calls `compare` on its own, larger database.
 
-Each aggregate then runs through its service (tortoise's connection, the portable SQL of services/analytics_sql.py,
+Each aggregate then runs through its service (tortoise's connection, the portable SQL of city/analytics_sql/,
 k-anonymity and shaping in Python) and as hand-written SQL sent straight to the driver (asyncpg or sqlite3). On
 PostgreSQL the hand-written SQL uses what the database offers: percentile_cont for medians, GROUPING SETS, FILTER,
 DISTINCT ON, LATERAL. SQLite has none of these, so there the hand-written statements are the services' own, sent

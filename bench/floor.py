@@ -8,7 +8,7 @@ children, newest first (created_at, then id, descending), with the shop's name a
 denormalised rating_sum / review_count, rounded to 2 places, null when unrated) and the review count. The database
 builds the JSON itself; the response has the GraphQL response's shape.
 
-POST /checkout (PostgreSQL only) writes what services/checkout.py writes for a COD, self-pickup cart, in one
+POST /checkout (PostgreSQL only) writes what checkout/service.py writes for a COD, self-pickup cart, in one
 transaction: stock taken by a conditional update (all lines or none), the checkout, one order per shop with a pickup
 code, its lines, its PENDING payment and its first transition. Body: {"buyer": user id, "lines": [[product id, qty]]}.
 """
@@ -86,7 +86,7 @@ t AS (
 )
 SELECT (SELECT id FROM c) AS checkout_id, array_agg(o.id ORDER BY o.id) AS orders FROM o
 """
-_REFERENCE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # as models/orders.py
+_REFERENCE = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # as orders/models.py
 _PICKUP = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as providers/pickup.py
 
 

@@ -11,12 +11,9 @@ from collections.abc import AsyncIterator, Iterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.types.unset import UnsetType
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -26,9 +23,7 @@ from umkm_graph.core.errors import DomainError
 from umkm_graph.db import close_analytics, open_analytics, pending_migrations, prepare_schema, tortoise_config
 from umkm_graph.events_redis import create_event_bus
 from umkm_graph.graphql_common.context import Context, bearer_token
-from umkm_graph.graphql_engine.limits import LimitedView
-from umkm_graph.graphql_engine.persisted import PersistedQueriesView
-from umkm_graph.graphql_engine.response_cache import ResponseCacheView
+from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.jobs import run_forever
 from umkm_graph.middleware import Protections
@@ -38,31 +33,23 @@ from umkm_graph.settings import Settings
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
 
-class GraphQLApp(LimitedView, PersistedQueriesView, ResponseCacheView, GraphQL[Context, None]):
-    def __init__(self, settings: Settings, protections: Protections) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.introspection_enabled else None,
-                         allowed_origins=settings.allowed_origins)
-        self.settings = settings
-        self.persisted_queries = protections.persisted_queries
+async def graphql_context(connection: HTTPConnection) -> Context:
+    state = connection.app.state
+    return Context(settings=state.settings, request=connection, token=bearer_token(connection),
+                   providers=state.providers, events=state.events)
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        connection: HTTPConnection = request
-        state = connection.app.state
-        return Context(settings=self.settings, request=connection, token=bearer_token(connection),
-                       providers=state.providers, events=state.events)
 
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """A socket signs in once, in connection_init: {"Authorization": "Bearer <token>"}; a bad token closes it."""
-        params = context.connection_params or {}
-        header = params.get("Authorization") or params.get("authorization")
-        if isinstance(header, str):
-            scheme, _, token = header.partition(" ")
-            context.token = token.strip() or None if scheme.lower() == "bearer" else None
-        try:
-            await context.user()
-        except DomainError:
-            raise ConnectionRejectionError() from None
-        return await super().on_ws_connect(context)
+async def sign_in_socket(context: Context) -> None:
+    """A socket signs in once, in connection_init: {"Authorization": "Bearer <token>"}; a bad token closes it."""
+    params = context.connection_params or {}
+    header = params.get("Authorization") or params.get("authorization")
+    if isinstance(header, str):
+        scheme, _, token = header.partition(" ")
+        context.token = token.strip() or None if scheme.lower() == "bearer" else None
+    try:
+        await context.user()
+    except DomainError:
+        raise ConnectionRejectionError() from None
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -130,7 +117,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings.check()  # unsafe settings (in production: the default secret key, ...) stop the start here
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
-    graphql = GraphQLApp(settings, protections)
+    graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
+                          context_getter=graphql_context, socket_gate=sign_in_socket)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -1,5 +1,5 @@
 """The version of the public catalog: products, shops and reviews as anyone may read them. A service that writes one of
-them calls `changed` once its write has committed; the public response cache (api/response_cache.py) serves an answer
+them calls `changed` once its write has committed; the public response cache (graphql_engine/response_cache.py) serves an answer
 only while the version it was computed at is still the current one.
 
 The version lives in each server process. `connect` links it to the event bus: orders placed or cancelled move stock,

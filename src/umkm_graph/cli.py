@@ -181,7 +181,7 @@ def _jobs(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    """The city's monthly report (services/report.py), to stdout or a file."""
+    """The city's monthly report (city/report.py), to stdout or a file."""
     import asyncio
     from pathlib import Path
 

@@ -13,6 +13,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
 
+from umkm_graph.core.orm_compat import table_of
 from umkm_graph.settings import Settings
 
 MIGRATIONS_MODULE = "umkm_graph.migrations"
@@ -106,7 +107,7 @@ async def _refuse_tables_no_migration_made() -> None:
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
     tables = {row["name"] for row in await client.execute_query_dict(sql)}
-    ours = {model._meta.db_table for model in Tortoise.apps["models"].values()}
+    ours = {table_of(model) for model in Tortoise.apps["models"].values()}
     if tables & ours and "tortoise_migrations" not in tables:
         raise UnmigratedDatabase(
             "the database has tables that no migration made (an older version created them before migrations "
@@ -161,7 +162,7 @@ async def close_database() -> None:
     await Tortoise.close_connections()
 
 
-# The analytics replica (UMKM_ANALYTICS_DATABASE_URL): a second client that only services/analytics_sql.py reads from.
+# The analytics replica (UMKM_ANALYTICS_DATABASE_URL): a second client that only city/analytics_sql/ reads from.
 # It stays outside tortoise's config: with two configured connections every `in_transaction()` would have to name one.
 # Process-wide, like tortoise's global fallback context, because a lifespan's context variables do not reach requests.
 _analytics: BaseDBAsyncClient | None = None

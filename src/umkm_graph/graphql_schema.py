@@ -12,6 +12,7 @@ from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQue
 from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
+from umkm_graph.core.errors import DomainError
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
 from umkm_graph.graphql_common.scalars import SCALAR_MAP
@@ -23,6 +24,7 @@ from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
+from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
@@ -43,17 +45,36 @@ class _Schema(strawberry.federation.Schema):
         """Expected errors are the client's business; ReadableErrors logs each unexpected one with its error id."""
 
 
+def query_budget(settings: Settings) -> limits.QueryBudget:
+    """The cost an operation may have: analysts get more, to ask for the city's figures."""
+
+    async def budget(context: object) -> int:
+        user = None
+        if hasattr(context, "user"):
+            try:
+                user = await context.user()
+            except DomainError:
+                user = None  # a bad token fails the operation itself; it gets the anonymous budget here
+        if user is not None and user.role == Role.ANALYST:
+            return settings.analyst_max_query_cost
+        return settings.max_query_cost
+
+    return budget
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
-    """The schema, with the protections of these settings (limits.py parses and validates, with caches)."""
+    """The schema, with the protections of these settings (limits.py parses and validates, with caches), and the fast
+    field executor unless UMKM_FAST_PATHS is off (then strawberry's own execution context runs every field)."""
     settings = settings or Settings()
     return _Schema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=ENTITIES,
-        extensions=[OperationMetrics, ReadableErrors, *persisted.extensions(settings), *limits.extensions(settings)],
+        extensions=[OperationMetrics, ReadableErrors, *persisted.extensions(settings),
+                    *limits.extensions(settings, query_budget(settings))],
         config=StrawberryConfig(scalar_map=SCALAR_MAP, batching_config=limits.batching(settings)),
-        execution_context_class=PlainFieldsFirst,
+        execution_context_class=PlainFieldsFirst if settings.fast_paths else None,
     )
 
 

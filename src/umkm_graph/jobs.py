@@ -3,7 +3,7 @@ webhook is recovered) and expiry (cancel what was not paid in time), and polling
 `umkm-graph jobs` command runs them once; the server runs them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its
 lifespan.
 
-Every server worker, and cron on every machine, may run them: each payment is claimed (services/claims.py) by one
+Every server worker, and cron on every machine, may run them: each payment is claimed (core/claims.py) by one
 process just before its gateway call, and the claim lasts one interval, so between them the processes ask about a
 pending payment once per interval and cancel an expired one once.
 """

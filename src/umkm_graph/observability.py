@@ -18,6 +18,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from tortoise import Tortoise
 
+from umkm_graph.core.orm_compat import connection_pool
+
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 GRAPHQL_REQUESTS = Counter("umkm_graphql_operations_total", "GraphQL operations executed", ["operation"])
@@ -71,7 +73,7 @@ class OperationMetrics(SchemaExtension):
 
 def _update_pool_gauges() -> None:
     try:
-        pool = getattr(Tortoise.get_connection("default"), "_pool", None)
+        pool = connection_pool(Tortoise.get_connection("default"))
     except Exception:  # not initialised yet, or no such connection
         return
     if pool is not None and hasattr(pool, "get_size"):

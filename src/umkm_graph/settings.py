@@ -46,6 +46,10 @@ def _bool(env: dict[str, str], name: str) -> bool | None:
     raise ValueError(f"{name} must be true or false, got {raw!r}")
 
 
+def _fast_paths_from_environment() -> bool:
+    return _bool(dict(os.environ), "UMKM_FAST_PATHS") is not False
+
+
 def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
@@ -80,12 +84,12 @@ class Settings:
     # per cent of a small storefront page at most, within the noise of bench/run.py
     access_log: bool = True
     env: str = "development"
-    # Protections against hostile clients, each on by default (api/limits.py, middleware.py). 0 turns a rate limit off,
+    # Protections against hostile clients, each on by default (graphql_engine/limits.py, middleware.py). 0 turns a rate limit off,
     # or the login throttle (not in production). None for introspection and field suggestions: on, except in production.
     max_query_depth: int = 12
     max_query_aliases: int = 30
     max_query_tokens: int = 2000
-    max_query_cost: int = 10_000  # see api/limits.py: each list multiplies the cost of what it selects by its size
+    max_query_cost: int = 10_000  # see graphql_engine/limits.py: each list multiplies the cost of what it selects by its size
     analyst_max_query_cost: int = 200_000
     max_batch_operations: int = 10
     max_body_bytes: int = 256 * 1024
@@ -101,13 +105,17 @@ class Settings:
     login_max_failures: int = 5  # failed sign-ins per email before it is locked for login_lockout_seconds
     login_lockout_seconds: int = 900
     password_min_length: int = MIN_PRODUCTION_PASSWORD_LENGTH
-    # k-anonymity: analytics withhold any figure about fewer than this many people (see services/disclosure.py).
+    # k-anonymity: analytics withhold any figure about fewer than this many people (see city/disclosure.py).
     min_group_size: int = 5
-    # The public response cache (api/response_cache.py): anonymous storefront answers, dropped when the catalog changes.
+    # The public response cache (graphql_engine/response_cache.py): anonymous storefront answers, dropped when the catalog changes.
     # Off when Settings are built in code, as tests do (they turn it on where they test it); from_env switches it on.
     response_cache: bool = False
     response_cache_entries: int = 1_000
     response_cache_ttl_seconds: float = 30.0
+    # The fast field executor (graphql_engine/fast_fields.py) and the response cache; off, every field takes
+    # graphql-core's own path and nothing is cached. Settings built in code read UMKM_FAST_PATHS too (unlike the
+    # others), so .ci/run can run the whole suite, whose tests build their settings in code, on the plain path.
+    fast_paths: bool = field(default_factory=_fast_paths_from_environment)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -156,6 +164,7 @@ class Settings:
             response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,
             response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
+            fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
         )
 
     @property

@@ -1,4 +1,4 @@
-"""Plain fields answered directly (api/fast_fields.py) give exactly graphql-core's answer: the same data in the same key
+"""Plain fields answered directly (graphql_engine/fast_fields.py) give exactly graphql-core's answer: the same data in the same key
 order, and the same errors, with their paths, for a null in a non-null field or a value the scalar refuses."""
 
 from __future__ import annotations

@@ -25,6 +25,8 @@ from umkm_graph.graphql_engine.response_cache import ResponseCache
 from umkm_graph.orders.models import OrderStatus
 from umkm_graph.settings import Settings
 
+pytestmark = pytest.mark.fast_paths  # the response cache is one of the fast paths
+
 STOREFRONT = """
 query Storefront($first: Int!) {
   products(filter: {category: "sembako"}, first: $first) {

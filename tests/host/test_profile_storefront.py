@@ -11,6 +11,7 @@ from tests.helpers.paths import REPO
 sys.path.insert(0, str(REPO / "bench"))
 
 import profile_storefront as bench  # noqa: E402  (bench/profile_storefront.py)
+import pytest  # noqa: E402
 from seeding import Scale, ensure_seeded  # noqa: E402
 
 from umkm_graph.app import create_app  # noqa: E402
@@ -18,6 +19,7 @@ from umkm_graph.app import create_app  # noqa: E402
 TINY = Scale(shops=12, products=360, reviews=150, orders=80)
 
 
+@pytest.mark.fast_paths  # it checks the response cache too
 async def test_the_floor_and_the_app_answer_the_storefront_alike(tmp_path: Path) -> None:
     path = tmp_path / "storefront.sqlite3"
     await ensure_seeded(f"sqlite://{path}", TINY, progress=None)

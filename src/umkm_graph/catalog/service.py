@@ -18,6 +18,7 @@ from umkm_graph import changes
 from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.orm_compat import connection_of, natively_typed_fields
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.people.access import is_city, require_role
@@ -161,7 +162,7 @@ def _price_of(product: Product) -> tuple[int, tuple[int, str] | None]:
 
 
 async def _record_price(product: Product, user: User | None) -> None:
-    """Every price a product has, for the city's price watch (services/price_watch.py); in the caller's transaction."""
+    """Every price a product has, for the city's price watch (city/price_watch.py); in the caller's transaction."""
     per = price_per_base_unit(product)
     await PriceChange.create(product_id=product.id, price=product.price, unit_price=per[0] if per else None,
                              per=PriceUnit(per[1]) if per else None, changed_by_id=user.id if user else None)
@@ -307,7 +308,7 @@ async def listing_rows(flt: ProductFilter, sort: ProductSort, offset: int, limit
     the listing's one statement (its text kept per shape, the shape being the filter's and the sort's alone)."""
     query = _listing_query(flt, sort)
     names = [*columns, *(f"shop__{column}" for column in shop_columns or ())]
-    db = Product._meta.db
+    db = connection_of(Product)
     params = _listing_params(flt, offset, limit)
     key = (db.capabilities.dialect, _filter_shape(flt), sort, offset > 0, *names)
     statement = _statements.get(key) if params is not None else None
@@ -341,7 +342,7 @@ def _converted(row: Sequence[Any], convert: tuple[tuple[int, Callable[[Any], Any
 def _native(name: str) -> bool:
     """Whether the database driver already answers this listing column as the model's Python value."""
     model, field = (Shop, name.removeprefix("shop__")) if name.startswith("shop__") else (Product, name)
-    return any(native == field for _, native, _ in model._meta.db_native_fields)
+    return field in natively_typed_fields(model)
 
 
 def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:

@@ -28,6 +28,7 @@ from tortoise.models import Model
 
 from umkm_graph.catalog.models import Product
 from umkm_graph.checkout.models import Checkout
+from umkm_graph.core.orm_compat import attach_related, column_value, connection_of, from_row, loaded_columns, mark_saved
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment
 from umkm_graph.shops.models import Shop
@@ -51,9 +52,8 @@ async def take_stocks(connection: BaseDBAsyncClient, wanted: Mapping[int, int]) 
 
 
 def _loaded_columns(model: type[Model]) -> list[str]:
-    """The columns tortoise reads into a whole instance of the model (what Model._init_from_db takes)."""
-    meta = model._meta
-    return [key for key, _, _ in (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)]
+    """The columns tortoise reads into a whole instance of the model (what orm_compat.from_row takes)."""
+    return loaded_columns(model)
 
 
 @functools.cache
@@ -69,15 +69,15 @@ async def cart_products(ids: Sequence[int]) -> dict[int, Product]:
     .select_related("shop") reads, in a statement written once instead of built by tortoise on every checkout."""
     if not ids:
         return {}
-    connection = Product._meta.db
+    connection = connection_of(Product)
     dialect = connection.capabilities.dialect
     rows = await connection.execute_query_dict(_cart_sql(dialect, len(ids)),
                                                [list(ids)] if dialect == "postgres" else list(ids))
     found: dict[int, Product] = {}
     products, shops = _loaded_columns(Product), _loaded_columns(Shop)
     for row in rows:
-        product = Product._init_from_db(**{c: row[c] for c in products})
-        object.__setattr__(product, "_shop", Shop._init_from_db(**{c: row[f"shop.{c}"] for c in shops}))
+        product = from_row(Product, {c: row[c] for c in products})
+        attach_related(product, "shop", from_row(Shop, {c: row[f"shop.{c}"] for c in shops}))
         found[product.id] = product
     return found
 
@@ -164,7 +164,7 @@ WRITE_POSTGRES = _write_postgres_sql()
 
 def _value(instance: Model, column: str) -> Any:
     """The column's value as tortoise would write it (enums as their values, auto_now times filled in)."""
-    return instance._meta.fields_map[column].to_db_value(getattr(instance, column), instance)
+    return column_value(instance, column)
 
 
 def _arrays(rows: Sequence[tuple[str, Model]], columns: Sequence[tuple[str, str]]) -> list[list[Any]]:
@@ -193,8 +193,8 @@ async def write_postgres(
             raise RuntimeError("every line had its stock, yet the checkout was not written")
         return enough
     checkout.pk = next(iter(written.values()))["checkout_id"]
-    checkout._saved_in_db = True
+    mark_saved(checkout)
     for new in orders:
         new.order.pk = written[new.order.reference]["id"]
-        new.order._saved_in_db = True
+        mark_saved(new.order)
     return enough

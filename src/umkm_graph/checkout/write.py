@@ -11,6 +11,7 @@ from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.checkout.sql import NewOrder, take_stocks, write_postgres
 from umkm_graph.checkout.validation import CheckedLine
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.orm_compat import connection_of
 from umkm_graph.delivery.models import CourierShipment
 from umkm_graph.hookspecs import DeliveryKind, Destination
 from umkm_graph.orders.contract import delivery_method
@@ -31,8 +32,9 @@ async def write_orders(
     orders = [_new_order(buyer, plan, destination, option) for plan in plans]
     booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
               if plan.provider is not None and plan.provider.books_when_ready]
-    if Checkout._meta.db.capabilities.dialect == "postgres" and not booked:
-        _raise_if_short(lines, await write_postgres(Checkout._meta.db, wanted, checkout, orders))
+    db = connection_of(Checkout)
+    if db.capabilities.dialect == "postgres" and not booked:
+        _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
         if connection.capabilities.dialect == "postgres":

@@ -5,18 +5,11 @@ few tens of milliseconds of every server's start. Our models have no `#:` commen
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.models import Model as TortoiseModel
-from tortoise.models import ModelMeta
+
+from umkm_graph.core.orm_compat import SourceFreeModelMeta
 
 
-class _NoCommentsMeta(ModelMeta):
-    def __new__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> ModelMeta:
-        attrs.setdefault("_no_comments", True)
-        return super().__new__(cls, name, bases, attrs)
-
-
-class Model(TortoiseModel, metaclass=_NoCommentsMeta):
+class Model(TortoiseModel, metaclass=SourceFreeModelMeta):
     class Meta:
         abstract = True

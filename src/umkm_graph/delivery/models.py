@@ -47,7 +47,7 @@ class CourierShipment(Model):
     note = fields.CharField(max_length=255, null=True)
     booked_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    # The courier poll's claim (services/claims.py): no other process asks the courier about it before then.
+    # The courier poll's claim (core/claims.py): no other process asks the courier about it before then.
     claimed_until = fields.DatetimeField(null=True)
 
     class Meta:

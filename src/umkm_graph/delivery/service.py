@@ -157,7 +157,7 @@ async def poll_shipments(
 ) -> int:
     """Ask the courier about booked shipments that are not over and have heard nothing for `stale_after` (a webhook
     may have gone missing); how many answered. For the server's periodic job: one HTTP call per such shipment, made by
-    whichever process claims it (services/claims.py); nobody asks again about it for `lease`."""
+    whichever process claims it (core/claims.py); nobody asks again about it for `lease`."""
     count = 0
     now = dt.datetime.now(dt.UTC)
     askable = [code for code, p in providers.delivery.items() if _can_be_asked(p)]

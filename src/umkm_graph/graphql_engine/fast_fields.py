@@ -33,12 +33,18 @@ from graphql import (
     GraphQLObjectType,
     GraphQLOutputType,
     SelectionNode,
+    Undefined,
     is_leaf_type,
 )
-from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
-from graphql.pyutils import Path, Undefined
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from umkm_graph.graphql_engine.compat import (
+    FieldDetails,
+    GroupedFieldSet,
+    Path,
+    StrawberryExecutionContext,
+    field_definition,
+    is_default_resolver,
+)
 
 NOT_IN_MEMORY: Any = object()
 """What an `in_memory` reader answers when the value needs the resolver (and so I/O) after all."""
@@ -95,11 +101,11 @@ def _plan(parent_type: GraphQLObjectType, name: str) -> _Plain | _Nested | None:
     field = parent_type.fields.get(name)
     if field is None or field.args:
         return None
-    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    definition = field_definition(field)
     if definition is None:
         return None
     output = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-    if getattr(field.resolve, "_is_default", False) and definition.is_basic_field:
+    if is_default_resolver(field.resolve) and definition.is_basic_field:
         if is_leaf_type(output):
             return _Plain(definition.python_name, definition.default_resolver, output.coerce_output_value,  # type: ignore[union-attr]
                           isinstance(field.type, GraphQLNonNull))
@@ -113,7 +119,7 @@ def _plan(parent_type: GraphQLObjectType, name: str) -> _Plain | _Nested | None:
     return None
 
 
-class PlainFieldsFirst(StrawberryGraphQLCoreExecutionContext):
+class PlainFieldsFirst(StrawberryExecutionContext):
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,

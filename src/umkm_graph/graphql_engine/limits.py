@@ -22,25 +22,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError, parse
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.schema.config import BatchingConfig
 from strawberry.types import ExecutionContext, Info
 from strawberry.types.graphql import OperationType
-from strawberry.types.unset import UNSET
 
-from umkm_graph.core.errors import DomainError
+from umkm_graph.graphql_engine.compat import core_schema
 from umkm_graph.graphql_engine.query_cost import query_cost
 from umkm_graph.graphql_engine.query_guard import UNSTORABLE, DocumentGuard, limit_error, unstorable
-from umkm_graph.people.models import Role
-from umkm_graph.people.service import LoginThrottle
 from umkm_graph.settings import Settings
 
 # Items of one list in the variables; longer lists are refused before graphql-core coerces every item.
@@ -48,21 +44,26 @@ MAX_LIST_ITEMS = 500
 _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 _HTTP_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
+QueryBudget = Callable[[Any], Awaitable[int]]
+"""The most an operation may cost for whoever asks, given the request's context. The host decides (the engine knows no
+roles); without one, everyone gets UMKM_MAX_QUERY_COST."""
+
 
 def error_body(code: str, message: str, **extra: object) -> dict[str, Any]:
     """A GraphQL-shaped body for a request refused before GraphQL runs (413, 429, 503, bad HTTP)."""
     return {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extra}}]}
 
 
-def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def extensions(settings: Settings, budget: QueryBudget | None = None) -> list[Callable[[], SchemaExtension]]:
     """The schema extensions that enforce these settings, in the order they must run. They parse and validate with
     caches of their own (in place of strawberry's ParserCache and ValidationCache)."""
     guard = DocumentGuard(settings)
+    budget = budget or _flat_budget(settings.max_query_cost)
     found: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: LimitedParser(guard),
         lambda: ErrorCodes(suggestions=settings.field_suggestions_enabled),
-        lambda: QueryCost(settings),
+        lambda: QueryCost(settings, budget),
     ]
     if not settings.introspection_enabled:
         found.append(DisableIntrospection)
@@ -100,7 +101,7 @@ class LimitedParser(SchemaExtension):
         if context.graphql_document is None and context.query and not context.pre_execution_errors:
             max_tokens = context.parse_options.get("max_tokens") or 10**9
             try:
-                context.graphql_document = self.guard.document(context.schema._schema, context.query, max_tokens)
+                context.graphql_document = self.guard.document(core_schema(context.schema), context.query, max_tokens)
             except GraphQLError as error:
                 refuse(context, error)
         yield
@@ -152,11 +153,12 @@ class ErrorCodes(SchemaExtension):
 
 class QueryCost(SchemaExtension):
     """Refuses, before validation and before any resolver runs, an operation whose variables hold a list longer than
-    MAX_LIST_ITEMS or text no database can store, or whose cost is over the asker's budget (analysts get more). The
-    cost is worked out on the document as sent: an invalid one is refused either way."""
+    MAX_LIST_ITEMS or text no database can store, or whose cost is over the asker's budget (the host's QueryBudget).
+    The cost is worked out on the document as sent: an invalid one is refused either way."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, budget: QueryBudget) -> None:
         self.settings = settings
+        self.budget = budget
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -164,9 +166,9 @@ class QueryCost(SchemaExtension):
         if document is not None and not context.pre_execution_errors:
             problem = variables_problem(context.variables)
             if problem is None:
-                cost = query_cost(context.schema._schema, document, context.operation_name, context.variables or {},
-                                  self.settings.default_page_size)
-                budget = await self._budget()
+                cost = query_cost(core_schema(context.schema), document, context.operation_name,
+                                  context.variables or {}, self.settings.default_page_size)
+                budget = await self.budget(context.context)
                 if cost > budget:
                     problem = limit_error(
                         "QUERY_TOO_COMPLEX",
@@ -179,17 +181,13 @@ class QueryCost(SchemaExtension):
                 refuse(context, problem)
         yield
 
-    async def _budget(self) -> int:
-        user = None
-        asker = self.execution_context.context
-        if hasattr(asker, "user"):
-            try:
-                user = await asker.user()
-            except DomainError:
-                user = None  # a bad token fails the operation itself; it gets the anonymous budget here
-        if user is not None and user.role == Role.ANALYST:
-            return self.settings.analyst_max_query_cost
-        return self.settings.max_query_cost
+
+
+def _flat_budget(cost: int) -> QueryBudget:
+    async def budget(_: Any) -> int:
+        return cost
+
+    return budget
 
 
 def variables_problem(variables: object) -> GraphQLError | None:
@@ -211,30 +209,6 @@ def variables_problem(variables: object) -> GraphQLError | None:
     return None
 
 
-class LimitedView:
-    """Mixed into the GraphQL view: a JSON body nested too deeply is a 400, and every HTTP-level refusal from strawberry
-    (bad JSON, too many operations in a batch, a missing query) is a GraphQL-shaped JSON body with a code."""
-
-    settings: Settings
-
-    def decode_json(self, data: str | bytes) -> object:
-        try:
-            return super().decode_json(data)  # type: ignore[misc]
-        except RecursionError:
-            raise HTTPException(400, "The JSON body nests too deeply") from None
-
-    def encode_json(self, data: object) -> str:
-        return encode_json(data).decode()  # str: strawberry sends bytes over a WebSocket as binary frames
-
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        try:
-            return await super().run(request, context, root_value)  # type: ignore[misc]
-        except HTTPException as error:
-            if not isinstance(request, Request):
-                raise
-            return _refusal(error, self.settings)
-
-
 def encode_json(data: object) -> bytes:
     """Responses as compact UTF-8 JSON, by orjson (several times faster than json.dumps on a page of products); text
     orjson refuses (half a surrogate pair, echoed in an error message) goes through json.dumps, which escapes it."""
@@ -244,7 +218,8 @@ def encode_json(data: object) -> bytes:
         return json.dumps(data, separators=(",", ":")).encode()
 
 
-def _refusal(error: HTTPException, settings: Settings) -> Response:
+def refusal_response(error: HTTPException, settings: Settings) -> Response:
+    """An HTTP-level refusal of strawberry's as a GraphQL-shaped JSON body with a code."""
     if error.reason == "Too many operations":
         body = error_body("TOO_MANY_OPERATIONS",
                           f"A batch may hold at most {settings.max_batch_operations} operations; send fewer at once")
@@ -253,7 +228,8 @@ def _refusal(error: HTTPException, settings: Settings) -> Response:
     return JSONResponse(body, status_code=error.status_code)
 
 
-def login_throttle(info: Info[Any, Any]) -> LoginThrottle | None:
-    """The app's login throttle (app.state.login_throttle), if this request came through the app."""
+def login_throttle(info: Info[Any, Any]) -> Any:
+    """The host's login throttle (app.state.login_throttle; what it is, the host decides), or None when this request did
+    not come through the app. The engine only carries it; the people module may take it from its context instead."""
     request = getattr(info.context, "request", None)
     return getattr(request.app.state, "login_throttle", None) if request is not None else None

@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLRequestData
-from strawberry.types import ExecutionResult
 
 from umkm_graph.graphql_engine.limits import refuse
 from umkm_graph.settings import Settings, SettingsError
@@ -158,21 +157,6 @@ async def resolve(store: DocumentStore, data: GraphQLRequestData) -> Resolved | 
     if not isinstance(data.query, str) or sha256(data.query) != sha:
         return _error("PERSISTED_QUERY_HASH_MISMATCH", "persistedQuery.sha256Hash is not the sha256 of the query sent")
     return Resolved(data, keep=sha)
-
-
-class PersistedQueriesView:
-    """Mixed into the GraphQL view: each operation (batched ones too) resolves its persisted query first."""
-
-    persisted_queries: DocumentStore
-
-    async def execute_single(self, *, request_data: GraphQLRequestData, **kwargs: Any) -> ExecutionResult:
-        resolved = await resolve(self.persisted_queries, request_data)
-        if isinstance(resolved, GraphQLError):
-            return ExecutionResult(data=None, errors=[resolved])
-        result: ExecutionResult = await super().execute_single(request_data=resolved.data, **kwargs)  # type: ignore[misc]
-        if resolved.keep and result.data is not None:  # only documents that ran are worth keeping
-            await self.persisted_queries.put(resolved.keep, resolved.data.query or "")
-        return result
 
 
 class PersistedOnly(SchemaExtension):

@@ -42,11 +42,11 @@ from graphql import (
 from prometheus_client import Counter
 from starlette.requests import Request
 from starlette.responses import Response
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
 
 from umkm_graph import changes
+from umkm_graph.graphql_engine.compat import field_definition
 from umkm_graph.settings import Settings
 
 _PUBLIC_DATA = "umkm_graph.public_data"
@@ -61,7 +61,7 @@ def public_data() -> dict[str, object]:
 def is_public_data(field: GraphQLField) -> bool:
     """Whether the schema's field carries the public_data declaration (strawberry keeps a field's metadata on its
     definition, which graphql-core's field holds in `extensions`)."""
-    definition = (field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    definition = field_definition(field)
     return (getattr(definition, "metadata", None) or {}).get(_PUBLIC_DATA) is True
 
 
@@ -105,7 +105,7 @@ class ResponseCache:
 
 
 @dataclass(frozen=True)
-class _Asked:
+class PendingAnswer:
     key: bytes
     version: int  # read before the operation runs, so a write that commits meanwhile leaves the answer stale
 
@@ -191,48 +191,43 @@ def _only_public_fields(schema: GraphQLSchema, document: DocumentNode) -> bool:
     return visitor.public
 
 
-class ResponseCacheView:
-    """Mixed into the GraphQL view: a cached answer is sent before any GraphQL work; a cacheable answer is kept."""
+class PublicAnswers:
+    """The view's response cache steps (view.py runs them): look a request up before any GraphQL work, note the
+    document each operation ran, and keep a cacheable answer after."""
 
-    settings: Settings
-    schema: Any
+    def __init__(self, settings: Settings, schema: GraphQLSchema) -> None:
+        self.cache = ResponseCache(settings.response_cache_entries, settings.response_cache_ttl_seconds)
+        # public_query for this schema, remembered for the documents seen most often.
+        self.public_query: Callable[[str, str | None], bool] = functools.lru_cache(maxsize=512)(
+            functools.partial(public_query, schema))
 
-    @functools.cached_property
-    def response_cache(self) -> ResponseCache:
-        return ResponseCache(self.settings.response_cache_entries, self.settings.response_cache_ttl_seconds)
-
-    @functools.cached_property
-    def _public_query(self) -> Callable[[str, str | None], bool]:
-        """public_query for this schema, remembered for the documents seen most often."""
-        return functools.lru_cache(maxsize=512)(functools.partial(public_query, self.schema._schema))
-
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        if not (self.settings.response_cache and isinstance(request, Request)):
-            return await super().run(request, context, root_value)  # type: ignore[misc]
+    async def lookup(self, request: Request) -> Response | PendingAnswer | None:
+        """The kept answer (X-Cache: HIT), or what to keep the answer under once computed, or None: not cacheable."""
         key = request_key(request, await request.body() if request.method == "POST" else b"")
         if key is None:
-            return await super().run(request, context, root_value)  # type: ignore[misc]
-        body = self.response_cache.get(key)
+            return None
+        body = self.cache.get(key)
         if body is not None:
             CACHE_LOOKUPS.labels("hit").inc()
             return Response(body, media_type="application/json", headers={HEADER: "HIT"})
-        request.state.cache_asked = _Asked(key, changes.version())
-        response = await super().run(request, context, root_value)  # type: ignore[misc]
-        ran = getattr(request.state, "response_cache_document", None)
-        if (ran is not None and type(response) is Response and response.status_code == 200
-                and self._public_query(*ran)):
-            self.response_cache.put(key, bytes(response.body), request.state.cache_asked.version)
-            response.headers[HEADER] = "MISS"
-            CACHE_LOOKUPS.labels("miss").inc()
-        else:
-            CACHE_LOOKUPS.labels("uncacheable").inc()
-        return response
+        asked = request.state.cache_asked = PendingAnswer(key, changes.version())
+        return asked
 
-    async def execute_single(self, *, request: Any, request_data: Any, **kwargs: Any) -> Any:
+    @staticmethod
+    def note(request: object, request_data: GraphQLRequestData, result: object) -> None:
         """Notes the document that ran (a persisted query's already looked up) when it answered data without errors."""
-        result = await super().execute_single(request=request, request_data=request_data, **kwargs)  # type: ignore[misc]
         if (isinstance(result, ExecutionResult) and result.data is not None and not result.errors
                 and isinstance(request, Request) and hasattr(request.state, "cache_asked")
                 and isinstance(request_data.query, str)):
             request.state.response_cache_document = (request_data.query, request_data.operation_name)
-        return result
+
+    def keep(self, request: Request, asked: PendingAnswer, response: object) -> None:
+        """Keeps a 200 answer of a document with public fields only (X-Cache: MISS); anything else is uncacheable."""
+        ran = getattr(request.state, "response_cache_document", None)
+        if (ran is not None and type(response) is Response and response.status_code == 200
+                and self.public_query(*ran)):
+            self.cache.put(asked.key, bytes(response.body), asked.version)
+            response.headers[HEADER] = "MISS"
+            CACHE_LOOKUPS.labels("miss").inc()
+        else:
+            CACHE_LOOKUPS.labels("uncacheable").inc()

@@ -1,7 +1,7 @@
 """What a query selects below the field being resolved, so a list resolver can read only the columns it needs and fetch
 related rows in its own statement (their fields then stay plain attributes) instead of one loader call per item.
 
-This reads graphql-core's syntax tree of the field (through strawberry's `_raw_info`) rather than strawberry's
+This reads graphql-core's syntax tree of the field (compat.field_nodes_and_fragments) rather than strawberry's
 `info.selected_fields`, which converts every argument and directive of the whole selection first: a few per cent of a
 small page's time. Fields under @skip/@include are counted as selected, which only ever reads a column more."""
 
@@ -12,6 +12,8 @@ from typing import Any
 
 from graphql import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode, SelectionNode
 from strawberry.types import Info
+
+from umkm_graph.graphql_engine.compat import field_nodes_and_fragments
 
 
 def _fields(selections: Iterable[SelectionNode], fragments: dict[str, FragmentDefinitionNode]) -> Iterator[FieldNode]:
@@ -31,9 +33,8 @@ def _below(fields: Iterable[FieldNode]) -> list[SelectionNode]:
 def selected_names(info: Info[Any, Any], *path: str) -> set[str] | None:
     """The names (as in the schema, e.g. "edges", "node", "shop") of the fields selected at this path below the current
     field, directly or through fragments, or None when the path is not selected."""
-    raw = info._raw_info
-    fragments = raw.fragments
-    level = _below(raw.field_nodes)
+    field_nodes, fragments = field_nodes_and_fragments(info)
+    level = _below(field_nodes)
     for name in path:
         found = [field for field in _fields(level, fragments) if field.name.value == name]
         if not found:

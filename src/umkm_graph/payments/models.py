@@ -37,7 +37,7 @@ class Payment(Model):
     expires_at = fields.DatetimeField(null=True, db_index=True)
     # Reserved by the refund's own conditional update, so two refunds can never give back more than was paid.
     refunded_amount = fields.BigIntField(default=0)
-    # The background jobs' claim (services/claims.py): no other process asks the gateway about it before then.
+    # The background jobs' claim (core/claims.py): no other process asks the gateway about it before then.
     claimed_until = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -10,8 +10,8 @@
 One manager per app; services get the `Providers` they need passed in.
 """
 
-from umkm_graph.plugin_host.checks import PluginError
 from umkm_graph.plugin_host.calls import PaymentOption, Providers
+from umkm_graph.plugin_host.checks import PluginError
 from umkm_graph.plugin_host.describe import PluginInfo, describe_plugins
 from umkm_graph.plugin_host.loading import collect_providers, load_plugins
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from umkm_graph.city.analytics import Interval
+from umkm_graph.core.orm_compat import connection_of
 from umkm_graph.db import analytics_connection
 from umkm_graph.orders.models import Order
 
@@ -22,7 +23,7 @@ _TOKEN = re.compile(r"'[^']*'|(?<![:\w]):([a-z_][a-z0-9_]*)")
 def connection() -> BaseDBAsyncClient:
     """Where the aggregates read: the analytics replica when UMKM_ANALYTICS_DATABASE_URL configures one, so the city's
     heavy queries stay off the primary that takes checkouts; otherwise the primary."""
-    return analytics_connection() or Order._meta.db
+    return analytics_connection() or connection_of(Order)
 
 
 def dialect() -> Dialect:

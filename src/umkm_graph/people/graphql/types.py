@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from umkm_graph.city.participation import asn_progress
-from umkm_graph.people.models import Role as RoleModel
 from umkm_graph.graphql_common.later import later_class
+from umkm_graph.people.models import Role as RoleModel
 from umkm_graph.people.models import User
 
 if TYPE_CHECKING:

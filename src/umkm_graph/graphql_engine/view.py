@@ -1,0 +1,115 @@
+"""The /graphql endpoint: one strawberry view, and the order in which its steps run. Each step is a plain function or
+a small object of its own module; this class only calls them in order. Every strawberry method the engine overrides
+is here: get_context, on_ws_connect, decode_json and encode_json (documented hooks), run and execute_single
+(undocumented: compat.VIEW_HOOKS names them, and tests/engine/test_compat.py checks them on each upgrade).
+
+In front of the view, middleware.py refuses by rate (429), size (413) and time (503).
+
+An HTTP request (`run`):
+  1. Response cache lookup (response_cache.PublicAnswers.lookup), when fast paths and the response cache are on: an
+     anonymous single query whose answer is kept and current is answered now (X-Cache: HIT), with no GraphQL work.
+  2. strawberry reads the request: the context (the host's context_getter), the body (decode_json: nested too deeply
+     is a 400), at most limits.batching operations in a batch.
+  3. Each operation (`execute_single`; those of a batch concurrently):
+     a. persisted-query lookup (persisted.resolve): a hash becomes its document, or the APQ error is the answer;
+     b. strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
+        metrics, readable errors, persisted-only (persisted.extensions), then limits.extensions: token limit, the
+        guarded parser (length, nesting, fragments, depth, aliases), error codes, cost budget and variables,
+        introspection switch, validation cache; then execution (fast_fields.PlainFieldsFirst when fast paths are on);
+     c. a persisted document that ran is kept under its hash (APQ registration);
+     d. the document that ran is noted for the response cache (when it answered data without errors).
+  4. strawberry shapes the answer; encode_json writes it with orjson.
+  5. Response cache store (PublicAnswers.keep): a 200 of public fields only is kept (X-Cache: MISS).
+  6. An HTTPException strawberry raised in 2-4 (bad JSON, too many operations, no query, a wrong method) becomes a
+     GraphQL-shaped JSON body with a code (limits.refusal_response).
+
+A WebSocket (`run`, then strawberry's protocol handlers): the origin check (allowed_origins), the context, then at
+connection_init the host's socket_gate (sign-in), which may refuse; each operation then runs 3b (no persisted lookup,
+no cache), and each message is encoded by encode_json, as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from cross_web import HTTPException
+from graphql import GraphQLError
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry import Schema
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
+
+from umkm_graph.graphql_engine import limits, persisted
+from umkm_graph.graphql_engine.compat import core_schema
+from umkm_graph.graphql_engine.persisted import DocumentStore
+from umkm_graph.graphql_engine.response_cache import PublicAnswers
+from umkm_graph.settings import Settings
+
+ContextGetter = Callable[[HTTPConnection], Awaitable[Any]]
+"""The host's per-request context, for an HTTP request or a WebSocket."""
+SocketGate = Callable[[Any], Awaitable[None]]
+"""Called with the context at a WebSocket's connection_init; raises strawberry's ConnectionRejectionError to refuse."""
+
+
+async def _open_socket(_: Any) -> None:
+    return None
+
+
+class GraphQLView(GraphQL[Any, None]):
+    def __init__(self, schema: Schema, settings: Settings, persisted_queries: DocumentStore, *,
+                 context_getter: ContextGetter, socket_gate: SocketGate = _open_socket) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.introspection_enabled else None,
+                         allowed_origins=settings.allowed_origins)
+        self.settings = settings
+        self.persisted_queries = persisted_queries
+        self.context_getter = context_getter
+        self.socket_gate = socket_gate
+        self.public_answers = (PublicAnswers(settings, core_schema(schema))
+                               if settings.response_cache and settings.fast_paths else None)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        if not isinstance(request, Request):  # a WebSocket: strawberry's protocol handlers from here on
+            return await super().run(request, context, root_value)
+        try:
+            pending = await self.public_answers.lookup(request) if self.public_answers else None  # step 1
+            if isinstance(pending, Response):
+                return pending
+            response = await super().run(request, context, root_value)  # steps 2 to 4
+            if pending is not None:
+                self.public_answers.keep(request, pending, response)  # type: ignore[union-attr]  # step 5
+            return response
+        except HTTPException as error:  # step 6
+            return limits.refusal_response(error, self.settings)
+
+    async def execute_single(self, *, request: Any, request_data: GraphQLRequestData, **kwargs: Any) -> ExecutionResult:
+        resolved = await persisted.resolve(self.persisted_queries, request_data)  # step 3a
+        if isinstance(resolved, GraphQLError):
+            return ExecutionResult(data=None, errors=[resolved])
+        result: ExecutionResult = await super().execute_single(request=request, request_data=resolved.data,
+                                                               **kwargs)  # step 3b
+        if resolved.keep and result.data is not None:  # step 3c: only documents that ran are worth keeping
+            await self.persisted_queries.put(resolved.keep, resolved.data.query or "")
+        if self.public_answers:  # step 3d
+            self.public_answers.note(request, resolved.data, result)
+        return result
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Any:
+        return await self.context_getter(request)
+
+    async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
+        await self.socket_gate(context)
+        return await super().on_ws_connect(context)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return super().decode_json(data)
+        except RecursionError:
+            raise HTTPException(400, "The JSON body nests too deeply") from None
+
+    def encode_json(self, data: object) -> str:
+        return limits.encode_json(data).decode()  # str: strawberry sends bytes over a WebSocket as binary frames
