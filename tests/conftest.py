@@ -11,13 +11,14 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.helpers.api import Api, serve
-from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, redis_available
+from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, ensure_postgres, redis_available
 from tests.helpers.payments import Live, serve_live
 from umkm_graph.settings import Settings
 
 @pytest.fixture(scope="session", autouse=True)
 def fresh_postgres_schema() -> None:
     if TEST_DATABASE_URL:
+        asyncio.run(ensure_postgres(TEST_DATABASE_URL))
         asyncio.run(empty_postgres(TEST_DATABASE_URL))
 
 

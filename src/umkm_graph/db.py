@@ -13,7 +13,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
 
-from umkm_graph.core.orm_compat import table_of
+from umkm_graph.core.orm_compat import forget_compiled_statements, table_of
 from umkm_graph.settings import Settings
 
 MIGRATIONS_MODULE = "umkm_graph.migrations"
@@ -23,6 +23,10 @@ MODEL_MODULES = [f"umkm_graph.{domain}.models" for domain in (
 
 
 def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:
+    """The config every opener passes to tortoise (the app, the CLI, scripts, tests). Each opener asks for it just before
+    it connects, so this is where statements compiled for a database opened earlier in the process are forgotten:
+    tortoise keys them by connection name, not by database, and would send SQLite's text to PostgreSQL."""
+    forget_compiled_statements()
     return {
         "connections": {"default": _connection(database_url, pool_size)},
         "apps": _apps_config(),

@@ -9,9 +9,36 @@ from tortoise import Tortoise
 
 from umkm_graph.db import apply_migrations
 
-TEST_DATABASE_URL = os.environ.get("UMKM_TEST_DATABASE_URL")
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a PostgreSQL database of its own (test_gw0, test_gw1, ...): the tests empty
+    and migrate their database, which workers sharing one would do under each other's feet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker or not url.startswith("postgres"):
+        return url
+    base, _, name = url.rpartition("/")
+    return f"{base}/{name}_{worker}"
+
+
+SHARED_TEST_DATABASE_URL = os.environ.get("UMKM_TEST_DATABASE_URL")
+TEST_DATABASE_URL = _worker_database(SHARED_TEST_DATABASE_URL)
 REDIS_URL = os.environ.get("UMKM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 _fresh_schema = False
+
+
+async def ensure_postgres(url: str) -> None:
+    """Create the test database when it is missing (a worker's own, named after the one UMKM_TEST_DATABASE_URL names)."""
+    import asyncpg
+
+    base, _, name = url.rpartition("/")
+    admin = SHARED_TEST_DATABASE_URL or f"{base}/postgres"
+    connection = await asyncpg.connect(admin.replace("postgres://", "postgresql://", 1))
+    try:
+        if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
 
 
 async def empty_postgres(url: str) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.models import Model, ModelMeta
 
 M = TypeVar("M", bound=Model)
@@ -74,3 +75,10 @@ def mark_saved(instance: Model) -> None:
 def connection_pool(client: BaseDBAsyncClient) -> Any | None:
     """The driver's pool behind a client (asyncpg's, on PostgreSQL), or None for a client without one (SQLite)."""
     return getattr(client, "_pool", None)
+
+
+def forget_compiled_statements() -> None:
+    """Drop the insert, update and delete statements tortoise compiled per model. It keys them by connection name and
+    table, not by database, so a process that opened SQLite and then opens PostgreSQL under the same name ("default")
+    would send SQLite's text (`=?`) to PostgreSQL; they are compiled again on first use."""
+    EXECUTOR_CACHE.clear()
