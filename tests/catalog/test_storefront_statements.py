@@ -42,3 +42,27 @@ async def test_one_statement_reads_a_page_of_products_with_their_shops_at_any_pa
         assert _JOINS_SHOPS.search(pages[0]), pages[0]  # the shops come in the page's own statement...
         assert [s for s in statements if _FROM_SHOPS.search(s)] == []  # ...not in one of their own
         assert len(statements) <= STATEMENT_BUDGET, statements
+
+
+def _listing_statements(metrics: str) -> dict[str, float]:
+    found = re.findall(r'^umkm_listing_statements_total\{outcome="(\w+)"\} (\S+)$', metrics, re.M)
+    return {outcome: float(value) for outcome, value in found}
+
+
+async def test_a_listing_of_a_known_shape_reuses_its_statement_whatever_the_values(api: Api) -> None:
+    """The shape (which filters, the sort, the columns) picks the statement; the values are only its parameters."""
+    seller, officer = await sign_up(api, "SELLER"), await city_person(api)
+    shop = await verified_shop(api, seller, officer)
+    for price in (15000, 16000, 17000):
+        await add_product(api, seller, shop["id"], name=f"Minyak Goreng 1 L Rp{price}", price=price)
+    query = "query($min: Rupiah!) { products(filter: {minPrice: $min}, sort: PRICE_DESC) { edges { node { name price } } } }"
+
+    before = _listing_statements((await api.client.get("/metrics")).text)
+    answers = [[node["node"]["price"] for node in (await api.gql(query, {"min": low}))["products"]["edges"]]
+               for low in (15500, 16500, 14000)]
+    after = _listing_statements((await api.client.get("/metrics")).text)
+
+    assert answers == [[17000, 16000], [17000], [17000, 16000, 15000]]
+    counted = {outcome: after.get(outcome, 0) - before.get(outcome, 0) for outcome in ("built", "reused")}
+    assert counted["built"] + counted["reused"] == 3
+    assert counted["reused"] >= 2  # at most the first of the three builds it (another test may have proven the shape)

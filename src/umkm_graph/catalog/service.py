@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itertools import islice
 from typing import Any
 
+from prometheus_client import Counter
 from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -300,6 +301,9 @@ class _Statement:
 # A listing's SQL depends only on which filters are given (not on their values), the sort, the columns and the
 # database; building it through the ORM costs more than running it, so each shape's text is kept once it is proven.
 _statements: dict[tuple[object, ...], _Statement] = {}
+LISTING_STATEMENTS = Counter("umkm_listing_statements_total",
+                             "Storefront listing statements: reused (a proven shape's text) or built through the ORM",
+                             ["outcome"])
 
 
 async def listing_rows(flt: ProductFilter, sort: ProductSort, offset: int, limit: int,
@@ -312,6 +316,7 @@ async def listing_rows(flt: ProductFilter, sort: ProductSort, offset: int, limit
     params = _listing_params(flt, offset, limit)
     key = (db.capabilities.dialect, _filter_shape(flt), sort, offset > 0, *names)
     statement = _statements.get(key) if params is not None else None
+    LISTING_STATEMENTS.labels("built" if statement is None else "reused").inc()
     if statement is None:
         values = query.offset(offset).limit(limit).values_list(*names)
         statement = _Statement(values.sql(), tuple((i, values.resolve_to_python_value(Product, name))
