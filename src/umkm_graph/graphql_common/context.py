@@ -10,7 +10,7 @@ from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import EventBus
 from umkm_graph.graphql_common.loaders import Loaders
 from umkm_graph.people.models import User
-from umkm_graph.people.service import user_from_token
+from umkm_graph.people.service import LoginThrottle, user_from_token
 from umkm_graph.plugin_host import Providers
 from umkm_graph.settings import Settings
 
@@ -27,6 +27,11 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     connection_params: dict[str, object] | None = None  # a WebSocket's connection_init payload
     _user: object = _UNSET
+
+    @property
+    def login_throttle(self) -> LoginThrottle | None:
+        """The host's login throttle (app.state.login_throttle), or None when the request did not come through the app."""
+        return getattr(self.request.app.state, "login_throttle", None) if self.request is not None else None
 
     async def user(self) -> User | None:
         """The signed-in user, or None when no token was sent; a bad or expired token is an error, not anonymity."""

@@ -31,7 +31,7 @@ from graphql import GraphQLError, parse
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.schema.config import BatchingConfig
-from strawberry.types import ExecutionContext, Info
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from umkm_graph.graphql_engine.compat import core_schema
@@ -226,10 +226,3 @@ def refusal_response(error: HTTPException, settings: Settings) -> Response:
     else:
         body = error_body(_HTTP_CODES.get(error.status_code, "BAD_REQUEST"), error.reason)
     return JSONResponse(body, status_code=error.status_code)
-
-
-def login_throttle(info: Info[Any, Any]) -> Any:
-    """The host's login throttle (app.state.login_throttle; what it is, the host decides), or None when this request did
-    not come through the app. The engine only carries it; the people module may take it from its context instead."""
-    request = getattr(info.context, "request", None)
-    return getattr(request.app.state, "login_throttle", None) if request is not None else None

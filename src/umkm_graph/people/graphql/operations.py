@@ -7,7 +7,6 @@ from strawberry.types import Info
 
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
-from umkm_graph.graphql_engine.limits import login_throttle
 from umkm_graph.people import service as people
 from umkm_graph.people.access import require_user
 from umkm_graph.people.graphql.types import Role, UserType
@@ -60,7 +59,7 @@ class PeopleMutation:
     @strawberry.mutation(description="Exchange email and password for a bearer token.")
     async def login(self, info: Info[Context, None], email: str, password: str) -> AuthPayload:
         return await mutate(
-            info, AuthPayload, lambda _: people.authenticate(email, password, login_throttle(info)),
+            info, AuthPayload, lambda _: people.authenticate(email, password, info.context.login_throttle),
             lambda user: _signed_in(info, user),
             anonymous=True,
         )
