@@ -23,27 +23,23 @@ import uvicorn
 from umkm_biteship.fake import FakeBiteship
 
 from tests.helpers.api import Api, started_app
-from tests.helpers.catalog import add_product
 from tests.helpers.checkout import CHECKOUT, PRODUCT, cart
+from tests.helpers.delivery import HOME, Shop, courier_market, quote_input
 from tests.helpers.orders import attempt
-from tests.helpers.people import REGISTER, Person, city_person, sign_up
-from tests.helpers.shops import verified_shop
+from tests.helpers.people import Person
 from umkm_graph.delivery import service as delivery
 from umkm_graph.settings import Settings
 
 TIMEOUT = 1.5  # the provider timeout in these tests: the fake answers in milliseconds unless told to be slow
 ERRORS = "errors { code field message }"
-KAUMAN = {"latitude": -7.9826, "longitude": 112.6308}  # Toko Bu Endang, Klojen
-HOME = {"kecamatan": "Lowokwaru", "kelurahan": "Dinoyo", "street": "Jl. MT Haryono No. 5",
-        "latitude": -7.9465, "longitude": 112.6150}
-QUOTES = f"""
-query($input: DeliveryQuotesInput!) {{
-  deliveryQuotes(input: $input) {{
-    options {{ provider service kind displayName fee etaMinutes cashOnDelivery }}
-    leftOut {{ provider displayName reason message }}
+QUOTES = """
+query($input: DeliveryQuotesInput!) {
+  deliveryQuotes(input: $input) {
+    options { provider service kind displayName fee etaMinutes cashOnDelivery }
+    leftOut { provider displayName reason message }
     weightGrams weightEstimated
-  }}
-}}
+  }
+}
 """
 SHIPMENT = """
   id status deliveryFee total
@@ -101,37 +97,6 @@ class _served:  # noqa: N801 - used as a context manager
     async def __aexit__(self, *_: object) -> None:
         self.server.should_exit = True
         await self.task
-
-
-@dataclass
-class Shop:
-    officer: Person
-    seller: Person
-    shop: dict[str, Any]
-    beras: dict[str, Any]
-    minyak: dict[str, Any]
-    buyer: Person
-
-
-async def courier_market(api: Api, **shop: Any) -> Shop:
-    """A verified shop in Klojen with its point on the map, and a buyer in Lowokwaru with a phone for the driver."""
-    officer = await city_person(api)
-    seller = await sign_up(api, "SELLER", "Bu Endang")
-    place = await verified_shop(api, seller, officer, name="Toko Bu Endang", **{**KAUMAN, **shop})
-    beras = await add_product(api, seller, place["id"], name="Beras Medium 5 kg", price=67500, stock=20)
-    minyak = await add_product(api, seller, place["id"], category="minyak-goreng", name="MinyaKita 1 L", unit="LITRE",
-                               packSize=1, price=15700, stock=30)
-    result = await api.ok(REGISTER, {"input": {"email": f"siti{time.monotonic_ns()}@example.id", "password": "rahasia-123",
-                                               "name": "Siti Aminah", "role": "BUYER", "phone": "081355512345"}})
-    buyer = Person(id=result["user"]["id"], email="", token=result["token"])
-    return Shop(officer, seller, place, beras, minyak, buyer)
-
-
-def quote_input(m: Shop, lines: list[tuple[dict[str, Any], int]], address: dict[str, Any] | None = HOME) -> dict[str, Any]:
-    value: dict[str, Any] = {"shopId": m.shop["id"], "lines": [{"productId": p["id"], "quantity": q} for p, q in lines]}
-    if address is not None:
-        value["address"] = address
-    return {"input": value}
 
 
 async def courier_order(w: World, m: Shop, service: str = "anteraja:same_day", payment: str = "COD",

@@ -2,7 +2,8 @@
 
 - database: which database (and Redis) the suite runs on, and emptying it
 - api: the GraphQL client (Api), and the one way to start the app for a test (started_app, serve, serve_to)
-- people, shops, catalog, checkout, orders, payments, reviews, city: builders and documents of each domain
+- people, shops, catalog, checkout, orders, payments, delivery, reviews, city: builders and documents of each domain
+- authorization: the world the authorization matrices act in (a person of every role and what each owns)
 - live: real servers on real sockets (uvicorn, `umkm-graph serve`) and a graphql-transport-ws client
 - processes: several server processes on one database, and the checks that the data stays whole
 - statements: counting the SQL statements a request sends

@@ -1,0 +1,174 @@
+"""The authorization matrix: every protected query (entities reached through `_entities` too) against every role,
+with the owner and a non-owner of each thing. Only what the table allows shows data; everyone else sees nothing or is
+refused with UNAUTHENTICATED, FORBIDDEN or NOT_FOUND. The table must cover the schema: a query missing from it fails a
+test, so a new one gets its row. Run with -s to see the matrix printed. (The mutations' matrix is
+test_authorization_mutations.py; the world both act in is tests/helpers/authorization.py.)"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.helpers.api import serve
+from tests.helpers.authorization import (
+    ACTORS,
+    CITY,
+    REFUSALS,
+    SIGNED_IN,
+    World,
+    build_world,
+    print_matrix,
+)
+from umkm_graph.graphql_schema import build_schema
+from umkm_graph.settings import Settings
+
+Seen = Callable[[dict[str, Any], World, str], bool]
+
+
+@dataclass(frozen=True)
+class Read:
+    name: str
+    document: str
+    variables: Callable[[World], dict[str, Any]]
+    allowed: frozenset[str]
+    sees: Seen  # whether this answer shows the protected data
+    label: str = ""
+
+
+def _data(key: str) -> Seen:
+    return lambda body, world, actor: (body.get("data") or {}).get(key) is not None
+
+
+def _path(*keys: str) -> Seen:
+    def sees(body: dict[str, Any], world: World, actor: str) -> bool:
+        value: Any = body.get("data")
+        for key in keys:
+            if not isinstance(value, dict) or value.get(key) is None:
+                return False
+            value = value[key]
+        return True
+    return sees
+
+
+def _lists(key: str, wanted: Callable[[World], str]) -> Seen:
+    def sees(body: dict[str, Any], world: World, actor: str) -> bool:
+        connection = (body.get("data") or {}).get(key)
+        return connection is not None and wanted(world) in [e["node"]["id"] for e in connection["edges"]]
+    return sees
+
+
+def _entity(body: dict[str, Any], world: World, actor: str) -> bool:
+    entities = (body.get("data") or {}).get("_entities") or [None]
+    return entities[0] is not None
+
+
+def _me(body: dict[str, Any], world: World, actor: str) -> bool:
+    me = (body.get("data") or {}).get("me")
+    return me is not None and me["id"] == world.cast[actor].id
+
+
+def r(name: str, document: str, variables: Callable[[World], dict[str, Any]], allowed: frozenset[str] | set[str],
+      sees: Seen, label: str = "") -> Read:
+    return Read(name, document, variables, frozenset(allowed), sees, label or name)
+
+
+ENTITIES = "query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id } ... on Shop { id } " \
+           "... on Product { id } ... on Review { id } } }"
+
+
+PERIOD = {"period": {"month": "2026-10"}}
+
+
+READER_QUERIES = {
+    "asnParticipation": "query($period: PeriodInput!) { asnParticipation(period: $period) { __typename } }",
+    "spendTargets": "{ spendTargets { __typename } }",
+    "shopLeaderboard": "query($period: PeriodInput!) { shopLeaderboard(period: $period) { totalCount } }",
+    "referencePrices": "{ referencePrices { __typename } }",
+    "sembakoPrices": "{ sembakoPrices { __typename } }",
+    "priceFlags": "{ priceFlags { totalCount } }",
+    "salesAggregates": "query($period: PeriodInput!) { salesAggregates(period: $period, interval: MONTH) { __typename } }",
+    "commodityPriceSeries": "query($period: PeriodInput!) { commodityPriceSeries(commodity: \"beras\", period: $period, "
+                            "interval: MONTH) { __typename } }",
+}
+
+
+READS = [
+    r("me", "{ me { id } }", lambda w: {}, SIGNED_IN, _me),
+    r("order", "query($id: ID!) { order(id: $id) { id } }", lambda w: {"id": w.order["id"]},
+      {"buyer", "seller", "officer"}, _data("order")),
+    r("order", "query($id: ID!) { order(id: $id) { pickupCode } }", lambda w: {"id": w.order["id"]},
+      {"buyer", "seller"}, _path("order", "pickupCode"), label="Order.pickupCode"),
+    r("order", "query($id: ID!) { order(id: $id) { buyer { phone } } }", lambda w: {"id": w.order["id"]},
+      {"buyer", "officer"}, _path("order", "buyer", "phone"), label="Order.buyer.phone"),
+    r("myOrders", "{ myOrders { edges { node { id } } } }", lambda w: {}, {"buyer"}, _lists("myOrders", lambda w: w.order["id"])),
+    r("shopOrders", "query($shop: ID!) { shopOrders(shopId: $shop) { edges { node { id } } } }",
+      lambda w: {"shop": w.shop["id"]}, {"seller", "officer"}, _lists("shopOrders", lambda w: w.order["id"])),
+    r("shops", "{ shops(filter: {status: PENDING}) { edges { node { id } } } }", lambda w: {}, CITY,
+      _lists("shops", lambda w: w.pending_shop["id"]), label="shops(status: PENDING)"),
+    r("shops", "{ shops(filter: {mine: true}) { edges { node { id } } } }", lambda w: {}, {"seller"},
+      _lists("shops", lambda w: w.pending_shop["id"]), label="shops(mine: true)"),
+    r("shop", "query($id: ID!) { shop(id: $id) { id } }", lambda w: {"id": w.pending_shop["id"]},
+      {"seller"} | CITY, _data("shop"), label="shop (pending)"),
+    r("shop", "query($id: ID!) { shop(id: $id) { npwp } }", lambda w: {"id": w.shop["id"]},
+      {"seller"} | CITY, _path("shop", "npwp"), label="Shop.npwp"),
+    r("product", "query($id: ID!) { product(id: $id) { id } }", lambda w: {"id": w.hidden_product["id"]},
+      {"seller"} | CITY, _data("product"), label="product (of a pending shop)"),
+    r("deliveryOptions", "query($shop: ID!) { deliveryOptions(shopId: $shop) { provider } }",
+      lambda w: {"shop": w.pending_shop["id"]}, {"seller"} | CITY, _data("deliveryOptions"),
+      label="deliveryOptions (pending shop)"),
+    r("deliveryQuotes", "query($input: DeliveryQuotesInput!) { deliveryQuotes(input: $input) { __typename } }",
+      lambda w: {"input": {"shopId": w.shop["id"], "lines": [{"productId": w.product["id"], "quantity": 1}]}},
+      SIGNED_IN, _data("deliveryQuotes")),
+    r("plugins", "{ plugins { name } }", lambda w: {}, CITY, _data("plugins")),
+    r("shopScorecard", "query($shop: ID!, $period: PeriodInput!) { shopScorecard(shopId: $shop, period: $period) "
+      "{ __typename } }", lambda w: {"shop": w.shop["id"], **PERIOD}, {"seller"} | CITY, _data("shopScorecard")),
+    r("priceHistory", "query($id: ID!) { priceHistory(productId: $id) { totalCount } }",
+      lambda w: {"id": w.product["id"]}, CITY, _data("priceHistory")),
+    *(r(name, document, lambda w, d=document: dict(PERIOD) if "$period" in d else {}, CITY, _data(name))
+      for name, document in READER_QUERIES.items()),
+    r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Order", "id": w.order["id"]}]},
+      {"buyer", "seller", "officer"}, _entity, label="_entities Order"),
+    r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Shop", "id": w.pending_shop["id"]}]},
+      {"seller"} | CITY, _entity, label="_entities Shop (pending)"),
+    r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Product", "id": w.hidden_product["id"]}]},
+      {"seller"} | CITY, _entity, label="_entities Product (of a pending shop)"),
+]
+
+
+# Readable by everyone, by design: the storefront, reviews, what checkout offers, and the federation SDL.
+PUBLIC_QUERIES = {"products", "categories", "review", "paymentMethods", "_service"}
+
+
+async def test_every_protected_query_shows_its_data_only_to_whom_the_table_allows(settings: Settings) -> None:
+    async with serve(dataclasses.replace(settings, rate_limit_per_ip=0, rate_limit_per_user=0)) as api:
+        world = await build_world(api, settings)
+        wrong, table = [], []
+        for row in READS:
+            marks = []
+            for actor in ACTORS:
+                body = await api.post(row.document, row.variables(world), world.token(actor))
+                codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors") or []]
+                sees = row.sees(body, world, actor)
+                problem = None
+                if "INTERNAL" in codes:
+                    problem = f"server error {body['errors']}"
+                elif actor in row.allowed and not sees:
+                    problem = f"allowed but not shown: {body}"
+                elif actor not in row.allowed and sees:
+                    problem = f"shown though not allowed: {body['data']}"
+                elif codes and not set(codes) <= REFUSALS:
+                    problem = f"refused with an unexpected code: {body['errors']}"
+                if problem:
+                    wrong.append(f"{row.label} as {actor}: {problem}")
+                marks.append(("shown" if actor in row.allowed else "hidden") + (" ✗" if problem else ""))
+            table.append((row.label, marks))
+    print_matrix("query", table)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_query_of_the_schema_is_protected_in_the_table_or_public_by_design() -> None:
+    schema = build_schema()._schema
+    missing = set(schema.query_type.fields) - {row.name for row in READS} - PUBLIC_QUERIES  # type: ignore[union-attr]
+    assert not missing, f"add these queries to the authorization matrix, or to PUBLIC_QUERIES: {sorted(missing)}"
