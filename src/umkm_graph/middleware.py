@@ -62,14 +62,25 @@ class MemoryCounters:
 
 
 class RedisCounters:
-    """Fixed-window counters in Redis, shared by every server process. If Redis fails, requests are let through (and
-    logged): an outage of the counters should not become an outage of the API."""
+    """Fixed-window counters in Redis, shared by every server process. A limit is never lifted because the counters are
+    busy or gone: when many requests are in flight they queue for one of the client's pooled connections, and when Redis
+    cannot answer (down, or no connection free in time) this process's own counters count instead, logged, for the next
+    OUTAGE_SECONDS before Redis is tried again. Each process then holds the limit alone, so a client spread over N
+    processes may get up to N times it until Redis is back (docs/security.md)."""
 
-    def __init__(self, client: Any, prefix: str) -> None:
+    OUTAGE_SECONDS = 5.0
+
+    def __init__(self, client: Any, prefix: str, fallback: MemoryCounters | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.prefix = f"{prefix}:count:"
+        self.fallback = fallback or MemoryCounters(clock=clock)
+        self.clock = clock
+        self._down_until = 0.0
 
     async def hit(self, key: str, window_seconds: int) -> tuple[int, float]:
+        if self.clock() < self._down_until:
+            return await self.fallback.hit(key, window_seconds)
         name = self.prefix + key
         try:
             async with self.client.pipeline(transaction=True) as pipe:
@@ -78,11 +89,14 @@ class RedisCounters:
                 pipe.pttl(name)
                 _, count, ttl_ms = await pipe.execute()
         except Exception as error:  # redis-py raises RedisError and OSError subclasses
-            log.warning("rate limit counter unavailable, letting the request through: %s", error)
-            return 0, 0.0
+            self._down_until = self.clock() + self.OUTAGE_SECONDS
+            log.warning("rate limit counters unavailable in Redis, counting in this process for %s s: %s",
+                        self.OUTAGE_SECONDS, error)
+            return await self.fallback.hit(key, window_seconds)
         return int(count), max(int(ttl_ms), 0) / 1000
 
     async def clear(self, key: str) -> None:
+        await self.fallback.clear(key)
         try:
             await self.client.delete(self.prefix + key)
         except Exception as error:
@@ -240,6 +254,9 @@ class BodyLimit:
                            f"The request body is larger than {self.max_bytes} bytes", maxBytes=self.max_bytes)
 
 
+REDIS_CONNECTIONS = 100  # per process: the most counters and persisted-query lookups in flight at once
+
+
 class Protections:
     """What the app needs to protect itself, built from the settings: one Redis client when UMKM_REDIS_URL is set."""
 
@@ -249,7 +266,10 @@ class Protections:
         if settings.redis_url:
             import redis.asyncio as redis  # only needed when UMKM_REDIS_URL is set
 
-            self.redis = redis.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=2)
+            # Requests beyond the pool's connections wait for one (up to the timeout) instead of failing at once.
+            pool = redis.BlockingConnectionPool.from_url(settings.redis_url, max_connections=REDIS_CONNECTIONS,
+                                                         timeout=10, socket_connect_timeout=5, socket_timeout=5)
+            self.redis = redis.Redis.from_pool(pool)  # the client owns the pool: closing it closes the connections
         self.counters: Counters = (
             RedisCounters(self.redis, settings.redis_prefix) if self.redis is not None else MemoryCounters()
         )
