@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.text import ascii_digits
 from umkm_graph.people.models import Role, User
 from umkm_graph.people.nip import parse_nip
 
@@ -62,6 +63,7 @@ async def create_user(
     check.check(weakness is None, "password", weakness or "")
     check.check(0 < len(name.strip()) <= 120, "name", "Name must have 1 to 120 characters")
     if phone is not None:
+        phone = normalise_phone(phone)
         check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
     check.raise_if_any()
     if await User.filter(email=email).exists():
@@ -74,8 +76,13 @@ async def create_user(
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email") from None
 
 
+def normalise_phone(phone: str) -> str:
+    """A phone number in ASCII digits (any decimal digits accepted), without spaces and hyphens."""
+    return ascii_digits(phone, " -")
+
+
 def _valid_phone(phone: str) -> bool:
-    return bool(re.fullmatch(r"\+?[0-9]{8,15}", phone.replace(" ", "").replace("-", "")))
+    return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
 
 
 def password_weakness(password: str, email: str = "", *, min_length: int = MIN_PASSWORD_LENGTH) -> str | None:
@@ -195,7 +202,7 @@ async def register_asn(user: User, *, nip: str, opd: str) -> User:
     if user.role != Role.BUYER:
         raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN")
     check = Validator()
-    digits = nip.replace(" ", "")
+    digits = ascii_digits(nip)  # the form stored and compared: one NIP, whatever digits it was typed in
     try:
         parse_nip(digits)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
+from umkm_graph.core.text import ascii_digits
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.shops.models import Shop, ShopStatus
@@ -94,15 +95,15 @@ def _clean(draft: ShopDraft, current: Shop | None) -> dict[str, object]:
             check.check(112.4 <= lon <= 112.9, "longitude", "Longitude must be within Kota Malang (112.4 to 112.9)")
             values["latitude"], values["longitude"] = lat, lon
     if "phone" in given:
-        phone = given["phone"].replace(" ", "").replace("-", "")
+        phone = ascii_digits(given["phone"], " -")
         check.check(bool(re.fullmatch(r"\+?[0-9]{8,15}", phone)), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
         values["phone"] = phone
     if "nib" in given:
-        nib = given["nib"].replace(" ", "")
+        nib = ascii_digits(given["nib"])
         check.check(bool(re.fullmatch(r"[0-9]{13}", nib)), "nib", "NIB must be exactly 13 digits")
         values["nib"] = nib
     if "npwp" in given:
-        npwp = re.sub(r"[.\-\s]", "", given["npwp"])
+        npwp = ascii_digits(given["npwp"], " .-")
         check.check(bool(re.fullmatch(r"[0-9]{16}", npwp)), "npwp", "NPWP must be exactly 16 digits")
         values["npwp"] = npwp
     if "offers_pickup" in given:
