@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from umkm_graph.core.errors import ErrorCode, Validator
+from umkm_graph.core.errors import Validator
 
 # Embedding, override and isolate controls: they reorder what follows them on screen (U+202E shows "gpj.exe" as
 # "exe.jpg"), so text holding them is refused rather than silently changed.
@@ -47,8 +47,9 @@ class TextRefused(ValueError):
 
 
 def cleaned(raw: str, *, multiline: bool = False) -> str:
-    """raw without zero-width characters, with blanks and whitespace runs as one space (multiline text keeps its line
-    breaks); raises TextRefused for bidi controls or control characters."""
+    """raw without zero-width characters and with blank-looking fillers as spaces; one-line text gets each run of
+    whitespace as one space, multiline text keeps its layout and loses only its outer whitespace. Raises TextRefused
+    for bidi controls or control characters other than tab and line breaks."""
     text = unicodedata.normalize("NFC", raw)
     if any(char in BIDI_CONTROLS for char in text):
         raise TextRefused("must not contain bidirectional override, embedding or isolate controls (U+202A-U+202E, "
@@ -67,10 +68,7 @@ def cleaned(raw: str, *, multiline: bool = False) -> str:
         elif unicodedata.category(char) != "Cf":
             kept.append(char)
     text = "".join(kept)
-    if multiline:
-        lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-        return "\n".join(lines).strip()
-    return " ".join(text.split())
+    return text.strip() if multiline else " ".join(text.split())
 
 
 def _visible(char: str) -> bool:
@@ -86,18 +84,16 @@ def clean_text(
     check: Validator, field: str, raw: str, *, label: str, max_length: int, required: bool = True,
     multiline: bool = False,
 ) -> str:
-    """raw cleaned (see cleaned); its faults go to check under field. Required text must show something once
-    invisible characters are gone; optional text may end up empty."""
+    """raw cleaned (see cleaned); its faults go to check under field. Text must show something once invisible
+    characters are gone; optional text may be left empty, but not made only of invisible characters."""
     try:
         text = cleaned(raw, multiline=multiline)
     except TextRefused as exc:
         check.add(field, f"{label} {exc}")
         return ""
-    if required and not has_visible(text):
-        check.add(field, f"{label} must not be empty or made only of invisible characters",
-                  ErrorCode.REQUIRED if not raw.strip() else ErrorCode.INVALID)
-    elif text and not has_visible(text):
+    bounds = f"1 to {max_length}" if required else f"at most {max_length}"
+    if not has_visible(text) and raw.strip():
         check.add(field, f"{label} must not be made only of invisible characters")
-    elif len(text) > max_length:
-        check.add(field, f"{label} must have at most {max_length} characters")
+    elif (required and not text) or len(text) > max_length:
+        check.add(field, f"{label} must have {bounds} characters")
     return text

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
-from umkm_graph.core.text import ascii_digits
+from umkm_graph.core.text import ascii_digits, clean_text
 from umkm_graph.people.models import Role, User
 from umkm_graph.people.nip import parse_nip
 
@@ -61,7 +61,7 @@ async def create_user(
     check.check(len(email) <= MAX_EMAIL_LENGTH and bool(_EMAIL.match(email)), "email", "Email address is not valid")
     weakness = password_weakness(password, email, min_length=min_password_length)
     check.check(weakness is None, "password", weakness or "")
-    check.check(0 < len(name.strip()) <= 120, "name", "Name must have 1 to 120 characters")
+    name = clean_text(check, "name", name, label="Name", max_length=120)
     if phone is not None:
         phone = normalise_phone(phone)
         check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
@@ -70,7 +70,7 @@ async def create_user(
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email")
     try:
         return await User.create(
-            email=email, password_hash=_hasher.hash(password), name=name.strip(), role=role, phone=phone
+            email=email, password_hash=_hasher.hash(password), name=name, role=role, phone=phone
         )
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email") from None
@@ -207,12 +207,12 @@ async def register_asn(user: User, *, nip: str, opd: str) -> User:
         parse_nip(digits)
     except ValueError as exc:
         check.add("nip", str(exc))
-    check.check(0 < len(opd.strip()) <= 120, "opd", "OPD must have 1 to 120 characters")
+    opd = clean_text(check, "opd", opd, label="OPD", max_length=120)
     check.raise_if_any()
     if await User.filter(nip=digits).exclude(id=user.id).exists():
         raise DomainError(ErrorCode.ALREADY_EXISTS, "This NIP is already registered to another account", "nip")
     user.nip = digits
-    user.opd = " ".join(opd.split())
+    user.opd = opd
     try:
         await user.save(update_fields=["nip", "opd"])
     except IntegrityError:
