@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -22,6 +21,8 @@ from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.orm_compat import connection_of, natively_typed_fields
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan
+from umkm_graph.core.text import clean_text
+from umkm_graph.core.urls import public_https_url_fault
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.shops.access import can_see_shop
@@ -89,11 +90,10 @@ async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
         else:
             values["category"] = category
     if "name" in given:
-        values["name"] = " ".join(given["name"].split())
-        check.check(0 < len(values["name"]) <= 160, "name", "Name must have 1 to 160 characters")  # type: ignore[arg-type]
+        values["name"] = clean_text(check, "name", given["name"], label="Name", max_length=160)
     if "description" in given:
-        values["description"] = given["description"].strip()
-        check.check(len(values["description"]) <= 5000, "description", "Description must have at most 5000 characters")  # type: ignore[arg-type]
+        values["description"] = clean_text(check, "description", given["description"], label="Description",
+                                           max_length=5000, required=False, multiline=True)
     if "unit" in given:
         values["unit"] = given["unit"]
     if "pack_size" in given:
@@ -120,7 +120,8 @@ async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
         urls = given["image_urls"]
         check.check(len(urls) <= 10, "imageUrls", "At most 10 images")
         for url in urls:
-            check.check(bool(re.fullmatch(r"https?://\S{1,2000}", url)), "imageUrls", f"{url[:80]!r} is not an http(s) URL")
+            fault = public_https_url_fault(url)
+            check.check(fault is None, "imageUrls", f"Image URL {url[:80]!r} {fault}")
         values["image_urls"] = list(urls)
     check.raise_if_any()
     return values

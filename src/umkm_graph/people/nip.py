@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+from umkm_graph.core.text import ascii_digits
 
 
 @dataclass(frozen=True)
@@ -15,9 +18,10 @@ class Nip:
 
 
 def parse_nip(raw: str) -> Nip:
-    """Parse a NIP, ignoring spaces; raise ValueError with the reason when it is not a valid one."""
-    digits = raw.replace(" ", "")
-    if len(digits) != 18 or not digits.isdigit():
+    """Parse a NIP, ignoring spaces, in any decimal digits (fullwidth, Arabic-Indic: see core.text.ascii_digits);
+    raise ValueError with the reason when it is not a valid one."""
+    digits = ascii_digits(raw)
+    if not re.fullmatch(r"[0-9]{18}", digits):  # not str.isdigit(), which is true for '²' and for Arabic-Indic digits
         raise ValueError("NIP must be 18 digits")
     try:
         birth = dt.date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))

@@ -19,6 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.text import ascii_digits, clean_text
 from umkm_graph.people.models import Role, User
 from umkm_graph.people.nip import parse_nip
 
@@ -74,22 +75,28 @@ async def create_user(
     check.check(len(email) <= MAX_EMAIL_LENGTH and bool(_EMAIL.match(email)), "email", "Email address is not valid")
     weakness = password_weakness(password, email, min_length=min_password_length)
     check.check(weakness is None, "password", weakness or "")
-    check.check(0 < len(name.strip()) <= 120, "name", "Name must have 1 to 120 characters")
+    name = clean_text(check, "name", name, label="Name", max_length=120)
     if phone is not None:
+        phone = normalise_phone(phone)
         check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
     check.raise_if_any()
     if await User.filter(email=email).exists():
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email")
     try:
         return await User.create(
-            email=email, password_hash=await _hash(password), name=name.strip(), role=role, phone=phone
+            email=email, password_hash=await _hash(password), name=name, role=role, phone=phone
         )
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email") from None
 
 
+def normalise_phone(phone: str) -> str:
+    """A phone number in ASCII digits (any decimal digits accepted), without spaces and hyphens."""
+    return ascii_digits(phone, " -")
+
+
 def _valid_phone(phone: str) -> bool:
-    return bool(re.fullmatch(r"\+?[0-9]{8,15}", phone.replace(" ", "").replace("-", "")))
+    return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
 
 
 def password_weakness(password: str, email: str = "", *, min_length: int = MIN_PASSWORD_LENGTH) -> str | None:
@@ -209,17 +216,17 @@ async def register_asn(user: User, *, nip: str, opd: str) -> User:
     if user.role != Role.BUYER:
         raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN")
     check = Validator()
-    digits = nip.replace(" ", "")
+    digits = ascii_digits(nip)  # the form stored and compared: one NIP, whatever digits it was typed in
     try:
         parse_nip(digits)
     except ValueError as exc:
         check.add("nip", str(exc))
-    check.check(0 < len(opd.strip()) <= 120, "opd", "OPD must have 1 to 120 characters")
+    opd = clean_text(check, "opd", opd, label="OPD", max_length=120)
     check.raise_if_any()
     if await User.filter(nip=digits).exclude(id=user.id).exists():
         raise DomainError(ErrorCode.ALREADY_EXISTS, "This NIP is already registered to another account", "nip")
     user.nip = digits
-    user.opd = " ".join(opd.split())
+    user.opd = opd
     try:
         await user.save(update_fields=["nip", "opd"])
     except IntegrityError:

@@ -15,6 +15,7 @@ from umkm_graph.catalog.models import Product
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.paging import Page, Window, page_of
+from umkm_graph.core.text import clean_text
 from umkm_graph.orders.models import OrderLine, OrderStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
@@ -31,8 +32,7 @@ def _clean_review(rating: int, text: str) -> str:
     check = Validator()
     check.check(MIN_RATING <= rating <= MAX_RATING, "rating",
                 f"Rating must be a whole number from {MIN_RATING} to {MAX_RATING}")
-    text = text.strip()
-    check.check(len(text) <= MAX_TEXT, "text", f"Review text must have at most {MAX_TEXT} characters")
+    text = clean_text(check, "text", text, label="Review text", max_length=MAX_TEXT, required=False, multiline=True)
     check.raise_if_any()
     return text
 
@@ -98,9 +98,9 @@ async def create_review(user: User | None, order_line_id: int, rating: int, text
 async def reply_to_review(user: User | None, review_id: int, text: str) -> Review:
     """The shop's owner answers a review, once."""
     owner = require_user(user)
-    text = text.strip()
-    if not 0 < len(text) <= MAX_TEXT:
-        raise DomainError(ErrorCode.INVALID, f"Reply must have 1 to {MAX_TEXT} characters", "text")
+    check = Validator()
+    text = clean_text(check, "text", text, label="Reply", max_length=MAX_TEXT, multiline=True)
+    check.raise_if_any()
     review = await Review.get_or_none(id=review_id).select_related("shop")
     if review is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No review has this id", "reviewId")

@@ -13,6 +13,7 @@ from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
+from umkm_graph.core.text import ascii_digits, clean_text
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.shops.models import Shop, ShopStatus
@@ -40,6 +41,8 @@ class ShopDraft:
 
 
 REQUIRED_ON_CREATE = ("name", "kecamatan", "kelurahan", "address", "phone", "nib")
+# Free text of a shop: (field, label, most characters, multiline); cleaned by core.text.clean_text.
+_TEXTS = (("name", "Name", 120, False), ("description", "Description", 5000, True), ("address", "Address", 255, False))
 
 
 def slugify(text: str) -> str:
@@ -51,19 +54,16 @@ def _clean(draft: ShopDraft, current: Shop | None) -> dict[str, object]:
     check = Validator(["input"])
     values: dict[str, object] = {}
     given = {f.name: getattr(draft, f.name) for f in fields(draft) if getattr(draft, f.name) is not None}
+    missing: set[str] = set()
     if current is None:
         for name in REQUIRED_ON_CREATE:
             if name not in given or (isinstance(given[name], str) and not given[name].strip()):
                 check.add(name, f"{name} is required", ErrorCode.REQUIRED)
-    for key in ("name", "description", "address"):
-        if key in given:
-            values[key] = " ".join(str(given[key]).split()) if key != "description" else str(given[key]).strip()
-    if "name" in values:
-        check.check(0 < len(values["name"]) <= 120, "name", "Name must have 1 to 120 characters")  # type: ignore[arg-type]
-    if "description" in values:
-        check.check(len(values["description"]) <= 5000, "description", "Description must have at most 5000 characters")  # type: ignore[arg-type]
-    if "address" in values:
-        check.check(0 < len(values["address"]) <= 255, "address", "Address must have 1 to 255 characters")  # type: ignore[arg-type]
+                missing.add(name)
+    for key, label, most, multiline in _TEXTS:
+        if key in given and key not in missing:
+            values[key] = clean_text(check, key, str(given[key]), label=label, max_length=most,
+                                     required=key != "description", multiline=multiline)
     if "slug" in given:
         slug = given["slug"]
         check.check(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)) and len(slug) <= 120, "slug",
@@ -94,15 +94,15 @@ def _clean(draft: ShopDraft, current: Shop | None) -> dict[str, object]:
             check.check(112.4 <= lon <= 112.9, "longitude", "Longitude must be within Kota Malang (112.4 to 112.9)")
             values["latitude"], values["longitude"] = lat, lon
     if "phone" in given:
-        phone = given["phone"].replace(" ", "").replace("-", "")
+        phone = ascii_digits(given["phone"], " -")
         check.check(bool(re.fullmatch(r"\+?[0-9]{8,15}", phone)), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
         values["phone"] = phone
     if "nib" in given:
-        nib = given["nib"].replace(" ", "")
+        nib = ascii_digits(given["nib"])
         check.check(bool(re.fullmatch(r"[0-9]{13}", nib)), "nib", "NIB must be exactly 13 digits")
         values["nib"] = nib
     if "npwp" in given:
-        npwp = re.sub(r"[.\-\s]", "", given["npwp"])
+        npwp = ascii_digits(given["npwp"], " .-")
         check.check(bool(re.fullmatch(r"[0-9]{16}", npwp)), "npwp", "NPWP must be exactly 16 digits")
         values["npwp"] = npwp
     if "offers_pickup" in given:
