@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.checkout import market, stock
+from tests.helpers.checkout import Market, market, stock
 from tests.helpers.payments import Live, order_of, pay_by_qris
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 
 UNCHANGED = ("AWAITING_PAYMENT", "PENDING", [])
 
 
-async def untouched(live: Live, placed: dict[str, object], m: object) -> tuple[object, object, object]:
-    order = await order_of(live, placed, m.buyer)  # type: ignore[attr-defined]
+async def untouched(live: Live, placed: dict[str, object], m: Market) -> tuple[object, object, object]:
+    order = await order_of(live, placed, m.buyer)
     assert live.changes(PaymentStatusChanged) == [] and live.changes(OrderStatusChanged, to_status="PLACED") == []
     return order["status"], order["payment"]["status"], order["payment"]["history"]
 
