@@ -6,10 +6,17 @@ id): a repeated event fails its insert and rolls back whatever it would have cha
 update on the payment's current status (PENDING -> PAID, PENDING -> EXPIRED), so a webhook racing the buyer's own "I have
 paid" settles the payment once, and a late or out-of-order event (pending after settlement, settlement after expiry)
 changes nothing.
+
+A webhook is news, not proof: most gateways sign only part of a notification, and a signed one can be replayed or
+altered where the signature does not reach. So news that would change a payment (paid, failed, expired) is confirmed
+with the gateway's own status answer (get_status) first, outside the transaction; unconfirmed, it changes nothing and is
+not recorded, so its event id stays free for the real news. And a payment is paid only for a reported amount equal to
+its own: an event that would settle it without saying the amount is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -18,7 +25,13 @@ from umkm_graph.catalog.service import return_stock
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.ledger import record_each, record_once
 from umkm_graph.events import Event, EventBus
-from umkm_graph.hookspecs import PaymentEvent, PaymentEventStatus, PaymentStatusRequest, ShipmentCancelRequest
+from umkm_graph.hookspecs import (
+    PaymentEvent,
+    PaymentEventStatus,
+    PaymentProvider,
+    PaymentStatusRequest,
+    ShipmentCancelRequest,
+)
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus
 from umkm_graph.orders.service import move_by_system
 from umkm_graph.orders.states import PAYMENT_LAPSED, PAYMENT_SETTLED
@@ -44,6 +57,13 @@ async def record(
 async def _record_one(
     provider: str, event: PaymentEvent, source: PaymentEventSource, providers: Providers
 ) -> tuple[str, Sequence[Event]]:
+    if source == PaymentEventSource.WEBHOOK:
+        confirmed = await _confirmed(provider, event, providers)
+        if isinstance(confirmed, str):
+            log.warning("payment event %s/%s for %s: %s", provider, event.event_id, event.reference, confirmed)
+            return confirmed, []
+        event = confirmed
+
     async def apply_and_record() -> tuple[str, list[Event]]:
         payment = await Payment.filter(provider=provider, reference=event.reference).first()
         outcome, published = await _apply(payment, event, providers)
@@ -60,9 +80,34 @@ async def _record_one(
     return outcome, published
 
 
+async def _confirmed(provider_code: str, event: PaymentEvent, providers: Providers) -> PaymentEvent | str:
+    """The webhook's event, once the gateway's status answer agrees with it (with the amount the gateway states), or
+    why it was not confirmed. Events that would change nothing pass unasked: _apply records and ignores them."""
+    if event.status not in (PaymentEventStatus.PAID, *_LAPSED):
+        return event
+    payment = await Payment.filter(provider=provider_code, reference=event.reference).first()
+    if payment is None or payment.status != PaymentStatus.PENDING or event.amount not in (None, payment.amount):
+        return event
+    provider = providers.payment.get(provider_code)
+    if provider is None or type(provider).get_status is PaymentProvider.get_status:
+        return "not confirmed: the gateway cannot be asked"
+    request = PaymentStatusRequest(reference=payment.reference or "", provider_reference=payment.provider_reference)
+    answer = await providers.get_status(provider, request, [])  # a DomainError: answered 503, the gateway resends
+    if answer is None:
+        return "not confirmed: the gateway does not know the payment"
+    agrees = answer.status == event.status or (answer.status in _LAPSED and event.status in _LAPSED)
+    if answer.reference != event.reference or not agrees:
+        return f"not confirmed: the gateway says {(answer.raw_status or answer.status.value)[:64]}"
+    if answer.amount != payment.amount:
+        return f"not confirmed: the gateway says the amount is {answer.amount}, not {payment.amount}"
+    return dataclasses.replace(event, amount=answer.amount)
+
+
 async def _apply(payment: Payment | None, event: PaymentEvent, providers: Providers) -> tuple[str, list[Event]]:
     if payment is None:
         return "ignored: no payment has this reference", []
+    if event.status == PaymentEventStatus.PAID and event.amount is None:
+        return "ignored: the gateway did not say the amount paid", []
     if event.amount is not None and event.amount != payment.amount:
         return f"ignored: amount {event.amount} is not the payment's {payment.amount}", []
     if event.status == PaymentEventStatus.PAID:

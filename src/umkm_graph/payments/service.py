@@ -28,9 +28,9 @@ REFUNDABLE = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 def can_tell_outcome(provider: PaymentProvider) -> bool:
-    """A cashless provider is only usable if it can tell us a payment settled: by webhook, or when asked."""
-    kind = type(provider)
-    return kind.get_status is not PaymentProvider.get_status or kind.parse_webhook is not PaymentProvider.parse_webhook
+    """A cashless provider is only usable if it can tell us a payment settled when asked: a webhook alone is news that
+    is confirmed with get_status before it changes a payment (orders/payment_events.py)."""
+    return type(provider).get_status is not PaymentProvider.get_status
 
 
 def usable(option: PaymentOption) -> bool:

@@ -156,14 +156,21 @@ class FakeMidtrans:
             txn.status = "expire"
         return await self.notify(order_id) if notify else None
 
-    def notification(self, order_id: str, status: str | None = None, server_key: str | None = None) -> bytes:
+    def notification(self, order_id: str, status: str | None = None, server_key: str | None = None, *,
+                     gross_amount: str | None = None, claim: str | None = None) -> bytes:
         """The raw body Midtrans would send about a transaction now (or in another status), signed with the server
-        key (or, to forge one, another key)."""
+        key (or, to forge one, another key). For attacks: `gross_amount` is signed and sent as this text instead
+        ("1.50", "NaN", ""), and `claim` replaces transaction_status after signing (Midtrans does not sign it, so the
+        signature still matches: a genuine pending notification, status_code 201, that says "settlement")."""
         body = self.transactions[order_id].as_json()
         if status is not None:
             body.update(transaction_status=status, status_code=_STATUS_CODES.get(status, "200"))
+        if gross_amount is not None:
+            body["gross_amount"] = gross_amount
         body["signature_key"] = signature(order_id, body["status_code"], body["gross_amount"],
                                           server_key or self.server_key)
+        if claim is not None:
+            body["transaction_status"] = claim
         return json.dumps(body).encode()
 
     async def notify(self, order_id: str, body: bytes | None = None) -> int:

@@ -7,7 +7,10 @@ Midtrans facts this relies on:
 - Answers carry their own `status_code` ("200", "201", "404", "407", "412", ...) in the body, besides the HTTP status.
 - Times are Western Indonesia Time (WIB, UTC+7) without an offset: "2026-03-05 14:30:00".
 - A notification is signed with SHA512(order_id + status_code + gross_amount + server_key), over the values exactly as
-  sent: gross_amount is a string such as "650000.00".
+  sent: gross_amount is a string such as "650000.00". transaction_status is not signed: only its agreement with the
+  signed status_code (200 paid, 201 waiting, 202 and 407 failed or expired) binds it, so a notification whose status
+  disagrees is refused, and the host asks GET /v2/{order_id}/status before it lets a notification change a payment.
+- gross_amount is whole rupiah in ASCII digits, with ".00": anything else ("1.50", "NaN", "", "1e5") is refused.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from umkm_graph.hookspecs import (
@@ -58,6 +61,17 @@ _STATUSES = {
     "refund": PaymentEventStatus.REFUNDED,
     "partial_refund": PaymentEventStatus.PARTIALLY_REFUNDED,
 }
+
+
+# The signed status_code each transaction_status comes with: anything else is a notification whose (unsigned) status
+# was changed. A card capture waiting on fraud review ("challenge") comes with 201, as pending does.
+_CODES = {
+    "settlement": {"200"}, "capture": {"200", "201"}, "refund": {"200"}, "partial_refund": {"200"},
+    "pending": {"201"}, "authorize": {"200", "201"},
+    "deny": {"202"}, "cancel": {"200", "202"}, "failure": {"202"}, "expire": {"202", "407"},
+}
+_PAID_CODE = "200"
+_RUPIAH = re.compile(r"(?P<whole>[0-9]{1,15})(?:\.(?P<fraction>[0-9]{1,6}))?")
 
 
 class MidtransUnavailable(Exception):
@@ -102,12 +116,12 @@ def parse_time(text: object) -> dt.datetime | None:
 
 
 def rupiah(text: object) -> int | None:
-    """"650000.00" -> 650000; None for anything that is not a whole number of rupiah."""
-    try:
-        value = Decimal(str(text))
-    except InvalidOperation:
+    """"650000.00" -> 650000; None for anything that is not a whole number of rupiah written as Midtrans writes it
+    (ASCII digits, an optional fraction of zeros): "1.50", "NaN", "", "1e5", " 650000", "1_000" are None."""
+    match = _RUPIAH.fullmatch(text) if isinstance(text, str) else None
+    if match is None or (match["fraction"] or "0").strip("0"):
         return None
-    return int(value) if value.is_finite() and value == value.to_integral_value() else None
+    return int(match["whole"])
 
 
 def _methods() -> tuple[PaymentMethodInfo, ...]:
@@ -182,6 +196,7 @@ class Midtrans(PaymentProvider):
         event = _event(body)
         if event is None:
             raise WebhookPayloadError(f"unknown transaction_status {body['transaction_status'][:32]!r}")
+        _check_signed_values(body, event)
         return [event]
 
     def _charge_body(self, request: PaymentRequest) -> dict[str, Any]:
@@ -259,6 +274,16 @@ def _action(answer: dict[str, Any]) -> PaymentAction | None:
     if answer.get("permata_va_number"):
         return PaymentAction(kind="VA_NUMBER", value=str(answer["permata_va_number"]), bank="PERMATA")
     return None
+
+
+def _check_signed_values(body: dict[str, Any], event: PaymentEvent) -> None:
+    """What the signature does not cover must agree with what it does: the status with its status_code, and the
+    amount must be whole rupiah."""
+    raw, code = body["transaction_status"], body["status_code"]
+    if code not in _CODES.get(raw, ()) or (event.status == PaymentEventStatus.PAID and code != _PAID_CODE):
+        raise WebhookPayloadError(f"transaction_status {raw[:32]!r} does not agree with status_code {code[:8]!r}")
+    if event.amount is None:
+        raise WebhookPayloadError(f"gross_amount {body['gross_amount'][:32]!r} is not a whole number of rupiah")
 
 
 def _event(body: dict[str, Any]) -> PaymentEvent | None:
