@@ -7,6 +7,7 @@ the same rules for a single operation and for each operation of a batch.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,10 @@ def decode(decode_json: Callable[[str | bytes], object], data: str | bytes) -> o
     JSON nested too deeply, for WebSocket messages too)."""
     try:
         return decode_json(data)
-    except UnicodeError:  # json.loads of bytes that are not UTF-8 (or a broken UTF-16/32 byte order mark)
-        raise HTTPException(400, "The body is not valid UTF-8 JSON") from None
+    except json.JSONDecodeError:
+        raise HTTPException(400, "Unable to parse request body as JSON") from None
+    except ValueError:  # bytes that are not UTF-8 (UnicodeDecodeError), a number past Python's 4,300 digits
+        raise HTTPException(400, "The body is not valid JSON in UTF-8, or holds a number too long to read") from None
 
 
 def check_json(value: object) -> object:
