@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.federation.schema import FederationAny
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, Info, get_object_definition
 
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
 from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
-from umkm_graph.core.errors import DomainError
+from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
 from umkm_graph.graphql_common.scalars import SCALAR_MAP
@@ -38,11 +41,46 @@ MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, R
                                OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
+# Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.
+ENTITY_NAMES = frozenset(definition.name for definition in map(get_object_definition, ENTITIES) if definition)
+REPRESENTATION_KEYS = frozenset({"__typename", "id"})
+
+
+def representation_error(representation: object) -> str | None:
+    """What is wrong with one representation of `_entities`, or None when it has an entity's shape."""
+    if not isinstance(representation, dict):
+        return 'must be an object {"__typename": ..., "id": ...}'
+    typename = representation.get("__typename")
+    if not isinstance(typename, str) or typename not in ENTITY_NAMES:
+        return f"__typename must name an entity: {', '.join(sorted(ENTITY_NAMES))}"
+    if representation.keys() != REPRESENTATION_KEYS:
+        return f"a {typename} is keyed by id alone: send exactly __typename and id"
+    entity_id = representation["id"]
+    if isinstance(entity_id, bool) or not isinstance(entity_id, (str, int)):
+        return "id must be a string or an integer"
+    return None
+
+
+def check_representations(representations: list[Any]) -> None:
+    """A malformed representation is the client's (or gateway's) mistake: the whole field is refused, with one error
+    naming the first one, before any is resolved (and nothing is logged). A well-formed one with an id no row has, or
+    one the asker may not see, resolves to null, as before."""
+    for index, representation in enumerate(representations):
+        problem = representation_error(representation)
+        if problem is not None:
+            raise DomainError(ErrorCode.INVALID, f"representations[{index}]: {problem}",
+                              ["representations", str(index)])
 
 
 class _Schema(strawberry.federation.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         """Expected errors are the client's business; ReadableErrors logs each unexpected one with its error id."""
+
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        """federation's `_entities`, after check_representations (strawberry's own resolver raises a KeyError, a
+        TypeError or an AttributeError for each malformed one, which would be masked as INTERNAL and logged)."""
+        check_representations(representations)
+        return super().entities_resolver(info, representations)
 
 
 def query_budget(settings: Settings) -> limits.QueryBudget:

@@ -12,6 +12,7 @@ from tortoise.models import Model
 
 from umkm_graph.catalog.models import Category, Product
 from umkm_graph.delivery.models import CourierShipment, ShipmentEventRecord
+from umkm_graph.graphql_common.ids import id_or_none
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
@@ -25,10 +26,10 @@ async def load_visible(
     loader: DataLoader[int, Any], raw_id: int | str, visible: Callable[[Row], Awaitable[bool]]
 ) -> Row | None:
     """The row of this id through the loader when the asker may see it (the service's rule, in `visible`); None when
-    the id is not a number, no row has it, or the asker may not see it: the three look alike from outside."""
-    try:
-        key = int(raw_id)
-    except ValueError:
+    the id is no valid id (ids.id_or_none: not a whole number, or past the database's ids), no row has it, or the
+    asker may not see it: the three look alike from outside."""
+    key = id_or_none(raw_id)
+    if key is None:
         return None
     row = await loader.load(key)
     return row if row is not None and await visible(row) else None

@@ -46,12 +46,19 @@ def _cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
 
 
+MAX_CURSOR_OFFSET = 10**9
+"""The largest offset a cursor may carry (far past any list this API holds, far below what the database's integers
+hold); a larger one was not issued here, and is refused like any forged cursor."""
+
+
 def _offset(cursor: str | None) -> int:
     if cursor is None:
         return 0
     try:
         kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "o" and number.isdigit():
+        # ASCII digits only, and few enough that int() is cheap and the offset fits the database's integers.
+        if kind == "o" and number.isascii() and number.isdigit() and len(number) <= 10 \
+                and int(number) <= MAX_CURSOR_OFFSET:
             return int(number) + 1
     except (ValueError, UnicodeDecodeError):
         pass

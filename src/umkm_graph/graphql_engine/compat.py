@@ -19,8 +19,9 @@ What is reached, and why:
 - `StrawberryGraphQLCoreExecutionContext` (strawberry.schema.schema): the execution context strawberry runs, which the
   fast field executor extends; `FieldDetails`, `GroupedFieldSet` (graphql.execution.collect_fields) and `Path`
   (graphql.pyutils): the types of the graphql-core method it overrides (`execute_fields`).
-- The view methods the pipeline overrides (view.py): `run` and `execute_single` of strawberry's AsyncBaseHTTPView have
-  no documentation; VIEW_HOOKS names them and the keywords strawberry passes, and a test checks them on each upgrade.
+- The view methods the pipeline overrides (view.py): `run`, `execute_single`, `parse_json` and `parse_http_body` of
+  strawberry's AsyncBaseHTTPView have no documentation; VIEW_HOOKS names them and the keywords strawberry passes,
+  and a test checks them on each upgrade.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ VIEW_HOOKS: dict[str, frozenset[str]] = {
     "run": frozenset({"request", "context", "root_value"}),
     "execute_single": frozenset({"request", "request_adapter", "sub_response", "context", "root_value",
                                  "request_data"}),
+    "parse_json": frozenset({"data"}),
+    "parse_http_body": frozenset({"request"}),
 }
 """The undocumented methods of strawberry's HTTP view that view.py overrides, with the parameters strawberry passes."""
 

@@ -1,15 +1,16 @@
 """The /graphql endpoint: one strawberry view, and the order in which its steps run. Each step is a plain function or
 a small object of its own module; this class only calls them in order. Every strawberry method the engine overrides
-is here: get_context, on_ws_connect, decode_json and encode_json (documented hooks), run and execute_single
-(undocumented: compat.VIEW_HOOKS names them, and tests/engine/test_compat.py checks them on each upgrade).
+is here: get_context, on_ws_connect, decode_json and encode_json (documented hooks), run, execute_single, parse_json
+and parse_http_body (undocumented: compat.VIEW_HOOKS names them, and tests/engine/test_compat.py checks them on each upgrade).
 
 In front of the view, middleware.py refuses by rate (429), size (413) and time (503).
 
 An HTTP request (`run`):
   1. Response cache lookup (response_cache.PublicAnswers.lookup), when fast paths and the response cache are on: an
      anonymous single query whose answer is kept and current is answered now (X-Cache: HIT), with no GraphQL work.
-  2. strawberry reads the request: the context (the host's context_getter), the body (decode_json: nested too deeply
-     is a 400), at most limits.batching operations in a batch.
+  2. strawberry reads the request: the context (the host's context_getter), the body (parse_json and parse_http_body,
+     checked by request_body: not UTF-8, nested too deeply, not an object or a non-empty array of objects, or an
+     operation's field of the wrong type is a 400), at most limits.batching operations in a batch.
   3. Each operation (`execute_single`; those of a batch concurrently):
      a. persisted-query lookup (persisted.resolve): a hash becomes its document, or the APQ error is the answer;
      b. strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
@@ -20,7 +21,7 @@ An HTTP request (`run`):
      d. the document that ran is noted for the response cache (when it answered data without errors).
   4. strawberry shapes the answer; encode_json writes it with orjson.
   5. Response cache store (PublicAnswers.keep): a 200 of public fields only is kept (X-Cache: MISS).
-  6. An HTTPException strawberry raised in 2-4 (bad JSON, too many operations, no query, a wrong method) becomes a
+  6. An HTTPException raised in 2-4 (bad JSON, a malformed body, too many operations, no query, a wrong method) becomes a
      GraphQL-shaped JSON body with a code (limits.refusal_response).
 
 A WebSocket (`run`, then strawberry's protocol handlers): the origin check (allowed_origins), the context, then at
@@ -44,7 +45,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from umkm_graph.graphql_engine import limits, persisted
+from umkm_graph.graphql_engine import limits, persisted, request_body
 from umkm_graph.graphql_engine.compat import core_schema
 from umkm_graph.graphql_engine.persisted import DocumentStore
 from umkm_graph.graphql_engine.response_cache import PublicAnswers
@@ -104,6 +105,15 @@ class GraphQLView(GraphQL[Any, None]):
     async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
         await self.socket_gate(context)
         return await super().on_ws_connect(context)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """An HTTP body or GET parameter (never a WebSocket message): JSON that strawberry can read, or a 400."""
+        return request_body.check_json(request_body.decode(self.decode_json, data))
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        request_body.check_request(data)
+        return data
 
     def decode_json(self, data: str | bytes) -> object:
         try:
