@@ -53,7 +53,8 @@ async def test_listings_of_one_shape_answer_each_their_own_filter(api: Api) -> N
     ]
     for sort in ProductSort:
         for first, second in pairs:
-            for window in (Window(offset=0, size=3), Window(offset=1, size=2)):
+            first_row_key = (await catalog.product_page(first, sort, Window(offset=0, size=1))).keys[0]  # type: ignore[index]
+            for window in (Window(offset=0, size=3), Window(offset=1, size=2), Window(offset=0, size=2, after=first_row_key)):
                 for flt in (first, second, first):
                     page = await catalog.product_page(flt, sort, window, columns=COLUMNS, shop_columns=SHOP_COLUMNS)
                     assert _ids(page.rows) == await _models(flt, sort, window), (flt, sort, window)

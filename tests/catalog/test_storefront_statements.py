@@ -66,3 +66,25 @@ async def test_a_listing_of_a_known_shape_reuses_its_statement_whatever_the_valu
     counted = {outcome: after.get(outcome, 0) - before.get(outcome, 0) for outcome in ("built", "reused")}
     assert counted["built"] + counted["reused"] == 3
     assert counted["reused"] >= 2  # at most the first of the three builds it (another test may have proven the shape)
+
+
+async def test_the_pages_after_a_cursor_reuse_their_statement_in_every_sort(api: Api) -> None:
+    """A keyset page's shape adds only that it starts after a key; the key's values are parameters like the filter's."""
+    seller, officer = await sign_up(api, "SELLER"), await city_person(api)
+    shop = await verified_shop(api, seller, officer)
+    for price in (15000, 16000, 17000, 18000, 19000):
+        await add_product(api, seller, shop["id"], name=f"Telur Ayam Rp{price}", price=price)
+    query = """query($sort: ProductSort!, $after: String) {
+      products(sort: $sort, first: 1, after: $after) { pageInfo { endCursor } edges { node { name price } } } }"""
+
+    for sort in ("NEWEST", "PRICE_ASC", "PRICE_DESC", "RATING"):
+        after = (await api.gql(query, {"sort": sort}))["products"]["pageInfo"]["endCursor"]
+        before = _listing_statements((await api.client.get("/metrics")).text)
+        prices = []
+        for _ in range(4):
+            page = (await api.gql(query, {"sort": sort, "after": after}))["products"]
+            prices += [edge["node"]["price"] for edge in page["edges"]]
+            after = page["pageInfo"]["endCursor"]
+        counted = _listing_statements((await api.client.get("/metrics")).text)
+        reused = counted.get("reused", 0) - before.get("reused", 0)
+        assert len(prices) == 4 and reused >= 3, (sort, prices, counted, before)

@@ -19,6 +19,7 @@ from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product,
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.orm_compat import connection_of, natively_typed_fields
+from umkm_graph.core.keyset import Key, after_key, key_of, key_params
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.core.text import clean_text
@@ -230,8 +231,8 @@ class ProductFilter:
     in_stock: bool | None = None
 
 
-def _listing_query(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
-    """The storefront: active products of verified shops, filtered (the filter checked) and in a stable order."""
+def _listing_query(flt: ProductFilter) -> QuerySet[Product]:
+    """The storefront: active products of verified shops, filtered (the filter checked); _ORDERING gives its orders."""
     check = Validator(["filter"])
     query = Product.filter(is_active=True, shop__status=ShopStatus.VERIFIED)
     if flt.category is not None:
@@ -263,7 +264,7 @@ def _listing_query(flt: ProductFilter, sort: ProductSort) -> QuerySet[Product]:
     elif flt.in_stock is False:
         query = query.filter(stock=0)
     check.raise_if_any()
-    return query.order_by(*_ORDERING[sort])
+    return query
 
 
 class ListingRow:
@@ -278,15 +279,17 @@ async def product_page(flt: ProductFilter, sort: ProductSort, window: Window, *,
                        shop_columns: Sequence[str] | None = None, with_shop: bool = False) -> Page[Any]:
     """A page of the storefront. Given columns, ListingRows of these product columns (and, given, these of its shop,
     as `row.shop`; see listing_rows); otherwise whole Products, each with its Shop as `product.shop` when with_shop."""
+    order = _ORDERING[sort]
     if columns is None:
-        return await page_of(_listing_query(flt, sort), window, _with_shop if with_shop else None)
+        return await page_of(_listing_query(flt), window, order, _with_shop if with_shop else None)
     if window.size == 0:
-        _listing_query(flt, sort)  # the filter is checked all the same
+        _listing_query(flt)  # the filter is checked all the same
         rows: list[ListingRow] = []
     else:
-        rows = await listing_rows(flt, sort, window.offset, window.size + 1, columns, shop_columns)
-    return Page(window=window, rows=rows[:window.size], has_more=len(rows) > window.size,
-                count_total=lambda: _listing_query(flt, sort).count())
+        rows = await listing_rows(flt, sort, window, columns, shop_columns)
+    kept = rows[:window.size]
+    return Page(window=window, rows=kept, has_more=len(rows) > window.size,
+                count_total=lambda: _listing_query(flt).count(), keys=[key_of(row, order) for row in kept])
 
 
 async def _with_shop(query: QuerySet[Product], offset: int, limit: int) -> list[Product]:
@@ -307,15 +310,21 @@ LISTING_STATEMENTS = Counter("umkm_listing_statements_total",
                              ["outcome"])
 
 
-async def listing_rows(flt: ProductFilter, sort: ProductSort, offset: int, limit: int,
+async def listing_rows(flt: ProductFilter, sort: ProductSort, window: Window,
                        columns: Sequence[str], shop_columns: Sequence[str] | None = None) -> list[ListingRow]:
-    """Rows of the listing of this filter and sort with these product columns and, given, these of its shop, read in
-    the listing's one statement (its text kept per shape, the shape being the filter's and the sort's alone)."""
-    query = _listing_query(flt, sort)
+    """The window's rows (and one more, to tell whether another page follows) of the listing of this filter and sort,
+    with these product columns (and the sort key's) and, given, these of its shop, read in the listing's one statement
+    (its text kept per shape, the shape being the filter's, the sort's and the window's kind alone)."""
+    order = _ORDERING[sort]
+    query = _listing_query(flt).order_by(*order)
+    if window.after is not None:
+        query = query.filter(after_key(Product, order, window.after))
+    offset, limit = (window.offset if window.after is None else 0), window.size + 1
+    columns = [*columns, *(name for name in (field.lstrip("-") for field in order) if name not in columns)]
     names = [*columns, *(f"shop__{column}" for column in shop_columns or ())]
     db = connection_of(Product)
-    params = _listing_params(flt, offset, limit)
-    key = (db.capabilities.dialect, _filter_shape(flt), sort, offset > 0, *names)
+    params = _listing_params(flt, window.after, offset, limit)
+    key = (db.capabilities.dialect, _filter_shape(flt), sort, offset > 0, window.after is not None, *names)
     statement = _statements.get(key) if params is not None else None
     LISTING_STATEMENTS.labels("built" if statement is None else "reused").inc()
     if statement is None:
@@ -323,7 +332,7 @@ async def listing_rows(flt: ProductFilter, sort: ProductSort, offset: int, limit
         statement = _Statement(values.sql(), tuple((i, values.resolve_to_python_value(Product, name))
                                                    for i, name in enumerate(names) if not _native(name)))
         built = list(values.query.get_parameterized_sql()[1])
-        if params is not None and _typed(built) == _typed(params) and _distinct(flt, params):
+        if params is not None and _typed(built) == _typed(params) and _distinct(flt, window.after, params):
             _statements[key] = statement  # each value landed where _listing_params puts it: the shape is proven
         params = built
     _, result = await db.execute_query(statement.sql, params)
@@ -355,7 +364,7 @@ def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
     return tuple(getattr(flt, f.name) if f.name == "in_stock" else getattr(flt, f.name) is None for f in fields(flt))
 
 
-def _listing_params(flt: ProductFilter, offset: int, limit: int) -> list[object] | None:
+def _listing_params(flt: ProductFilter, after: Key | None, offset: int, limit: int) -> list[object] | None:
     """The statement's parameters, in _listing_query's order; None for a search (its pattern is the ORM's to escape)."""
     if flt.text is not None:
         return None
@@ -369,6 +378,8 @@ def _listing_params(flt: ProductFilter, offset: int, limit: int) -> list[object]
     params += [value for value in (flt.min_price, flt.max_price) if value is not None]
     if flt.in_stock is not None:
         params.append(0)
+    if after is not None:
+        params += key_params(after)
     params.append(limit)
     if offset:
         params.append(offset)
@@ -379,10 +390,14 @@ def _typed(params: list[object]) -> list[tuple[type, object]]:
     return [(type(value), value) for value in params]  # so that 1 and True differ
 
 
-def _distinct(flt: ProductFilter, params: list[object]) -> bool:
-    """Whether every parameter differs from the others (but for the category's two), so that matching the ORM's
-    parameters proves where each one goes, for any values."""
+def _distinct(flt: ProductFilter, after: Key | None, params: list[object]) -> bool:
+    """Whether every parameter differs from the others (but for the category's two, and the sort key's repeats), so
+    that matching the ORM's parameters proves where each one goes, for any values."""
     typed = _typed(params)
+    if after is not None:  # key_params binds each key value once more in each later step: keep the step's new one
+        bound = len(key_params(after))
+        start = len(typed) - 1 - bound  # the key's values come last but for the limit (a keyset page has no offset)
+        typed[start:start + bound] = [typed[start + i * (i + 1) // 2 + i] for i in range(len(after))]
     if flt.category is not None:
         del typed[2]
     return len(set(typed)) == len(typed)

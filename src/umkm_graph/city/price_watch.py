@@ -210,7 +210,7 @@ async def product_history(product_id: int, window: Window) -> Page[PriceChange]:
     """A window of every price the product had, newest first."""
     if not await Product.exists(id=product_id):
         raise DomainError(ErrorCode.NOT_FOUND, "No product has this id", "productId")
-    return await page_of(PriceChange.filter(product_id=product_id).order_by("-changed_at", "-id"), window)
+    return await page_of(PriceChange.filter(product_id=product_id), window, ("-changed_at", "-id"))
 
 
 @dataclass(frozen=True)

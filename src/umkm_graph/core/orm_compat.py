@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.fields import Field
 from tortoise.models import Model, ModelMeta
 
 M = TypeVar("M", bound=Model)
@@ -45,6 +46,11 @@ def loaded_columns(model: type[Model]) -> list[str]:
     """The columns tortoise reads into a whole instance of the model: what from_row takes."""
     meta = model._meta
     return [key for key, _, _ in (*meta.db_native_fields, *meta.db_default_fields, *meta.db_complex_fields)]
+
+
+def field_of(model: type[Model], name: str) -> Field[Any] | None:
+    """The model's field of this name, or None."""
+    return model._meta.fields_map.get(name)
 
 
 def natively_typed_fields(model: type[Model]) -> frozenset[str]:

@@ -1,4 +1,8 @@
-"""Relay connections: cursor pagination with first/after, a hard page-size cap, and a stable order."""
+"""Relay connections: cursor pagination with first/after, a hard page-size cap, and a stable order.
+
+A list that a service pages by its sort key (core.paging.page_of) hands out keyset cursors, so the next page starts
+after the last row seen even when rows were added or removed meanwhile; computed lists (the city's boards) hand out
+offset cursors. An offset cursor given to a keyset list still pages it by offset, as before keyset cursors."""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ import strawberry
 from strawberry.types import Info
 
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.keyset import Key, forged_cursor
+from umkm_graph.graphql_common import cursors
 from umkm_graph.core.paging import Page, Window
 from umkm_graph.graphql_engine.response_cache import public_data
 
@@ -46,9 +52,25 @@ def _cursor(offset: int) -> str:
     return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
 
 
+def _key_cursor(key: Key) -> str:
+    return base64.urlsafe_b64encode(b"k:" + cursors.encode_key(key)).decode()
+
+
 MAX_CURSOR_OFFSET = 10**9
 """The largest offset a cursor may carry (far past any list this API holds, far below what the database's integers
 hold); a larger one was not issued here, and is refused like any forged cursor."""
+
+
+def _position(cursor: str | None) -> tuple[int, Key | None]:
+    """(offset, None) from an offset cursor, (0, key) from a keyset cursor; a cursor not issued here is refused."""
+    if cursor is not None and len(cursor) <= cursors.MAX_CURSOR_LENGTH:
+        try:
+            kind, _, body = base64.urlsafe_b64decode(cursor.encode()).partition(b":")
+        except ValueError:
+            raise forged_cursor() from None
+        if kind == b"k":
+            return 0, cursors.decode_key(body)
+    return _offset(cursor), None
 
 
 def _offset(cursor: str | None) -> int:
@@ -62,15 +84,19 @@ def _offset(cursor: str | None) -> int:
             return int(number) + 1
     except (ValueError, UnicodeDecodeError):
         pass
-    raise DomainError(ErrorCode.INVALID, "This cursor was not issued by this API", "after")
+    raise forged_cursor()
 
 
 def page_window(first: int | None, after: str | None, *, default: int, cap: int) -> tuple[int, int]:
     """(offset, limit) for a page; rejects a page size outside 0..cap rather than silently trimming it."""
+    return _offset(after), _page_size(first, default, cap)
+
+
+def _page_size(first: int | None, default: int, cap: int) -> int:
     size = default if first is None else first
     if not 0 <= size <= cap:
         raise DomainError(ErrorCode.INVALID, f"first must be between 0 and {cap}", "first")
-    return _offset(after), size
+    return size
 
 
 def build_connection(
@@ -82,14 +108,17 @@ def build_connection(
 
 def _connection(
     rows: Sequence[Any], offset: int, has_next: bool, convert: Callable[[Any], T],
-    count_total: Callable[[], Awaitable[int]],
+    count_total: Callable[[], Awaitable[int]], keys: Sequence[Key] | None = None, after: Key | None = None,
 ) -> Connection[T]:
-    edges = [Edge(cursor=_cursor(offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    if keys is None:
+        edges = [Edge(cursor=_cursor(offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    else:
+        edges = [Edge(cursor=_key_cursor(key), node=convert(row)) for key, row in zip(keys, rows)]
     return Connection(
         edges=edges,
         page_info=PageInfo(
             has_next_page=has_next,
-            has_previous_page=offset > 0,
+            has_previous_page=offset > 0 or after is not None,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
@@ -99,8 +128,9 @@ def _connection(
 
 def window(first: int | None, after: str | None, *, default: int, cap: int) -> Window:
     """The window a client's first/after asks for, checked: what a service's page function takes."""
-    offset, size = page_window(first, after, default=default, cap=cap)
-    return Window(offset=offset, size=size)
+    size = _page_size(first, default, cap)
+    offset, key = _position(after)
+    return Window(offset=offset, size=size, after=key)
 
 
 def asked_window(info: Info[Any, Any], first: int | None, after: str | None) -> Window:
@@ -111,4 +141,5 @@ def asked_window(info: Info[Any, Any], first: int | None, after: str | None) -> 
 
 def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
     """A service's page as a connection of GraphQL nodes."""
-    return _connection(page.rows, page.window.offset, page.has_more, convert, page.count_total)
+    return _connection(page.rows, page.window.offset, page.has_more, convert, page.count_total, page.keys,
+                       page.window.after)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from umkm_graph.catalog.service import return_stock
@@ -35,7 +34,7 @@ async def my_orders(user: User | None, status: OrderStatus | None, window: Windo
     """The buyer's own orders, newest first."""
     buyer = require_user(user)
     query = Order.filter(buyer_id=buyer.id)
-    return await page_of(_newest_first(query if status is None else query.filter(status=status)), window)
+    return await page_of(query if status is None else query.filter(status=status), window, NEWEST_FIRST)
 
 
 async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | None, window: Window) -> Page[Order]:
@@ -46,11 +45,10 @@ async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | Non
     else:
         await get_owned_shop(user, shop_id)
     query = Order.filter(shop_id=shop_id)
-    return await page_of(_newest_first(query if status is None else query.filter(status=status)), window)
+    return await page_of(query if status is None else query.filter(status=status), window, NEWEST_FIRST)
 
 
-def _newest_first(query: QuerySet[Order]) -> QuerySet[Order]:
-    return query.order_by("-created_at", "-id")
+NEWEST_FIRST = ("-created_at", "-id")
 
 
 async def order_of_party(user: User, order_id: int) -> tuple[Order, Party]:

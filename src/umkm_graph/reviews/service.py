@@ -122,7 +122,7 @@ async def review_page(window: Window, *, product_id: int | None = None, shop_id:
         query = query.filter(product_id=product_id)
     if shop_id is not None:
         query = query.filter(shop_id=shop_id)
-    return await page_of(query.order_by("-created_at", "-id"), window)
+    return await page_of(query, window, ("-created_at", "-id"))
 
 
 def can_see_review(user: User | None, review: Review) -> bool:

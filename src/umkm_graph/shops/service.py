@@ -232,7 +232,7 @@ async def shop_page(user: User | None, flt: ShopFilter, window: Window) -> Page[
         if text:
             query = query.filter(name__icontains=text)
     check.raise_if_any()
-    return await page_of(query.order_by("name", "id"), window)
+    return await page_of(query, window, ("name", "id"))
 
 
 def npwp_seen_by(user: User | None, shop: Shop) -> str | None:
