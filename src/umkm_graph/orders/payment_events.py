@@ -45,6 +45,7 @@ from umkm_graph.plugin_host import Providers
 log = logging.getLogger("umkm_graph.payments")
 
 _LAPSED = {PaymentEventStatus.EXPIRED: PaymentStatus.EXPIRED, PaymentEventStatus.FAILED: PaymentStatus.CANCELLED}
+_REFUNDABLE_IF_PAID = (PaymentStatus.EXPIRED, PaymentStatus.CANCELLED)  # _settle's "late: ... refund it by hand"
 
 
 async def record(
@@ -86,7 +87,10 @@ async def _confirmed(provider_code: str, event: PaymentEvent, providers: Provide
     if event.status not in (PaymentEventStatus.PAID, *_LAPSED):
         return event
     payment = await Payment.filter(provider=provider_code, reference=event.reference).first()
-    if payment is None or payment.status != PaymentStatus.PENDING or event.amount not in (None, payment.amount):
+    # A settlement after the payment lapsed asks a person to refund money: it is confirmed like one that settles.
+    late = event.status == PaymentEventStatus.PAID and payment is not None and payment.status in _REFUNDABLE_IF_PAID
+    if payment is None or (payment.status != PaymentStatus.PENDING and not late) \
+            or event.amount not in (None, payment.amount):
         return event
     provider = providers.payment.get(provider_code)
     if provider is None or type(provider).get_status is PaymentProvider.get_status:
@@ -124,7 +128,7 @@ async def _settle(payment: Payment, event: PaymentEvent) -> tuple[str, list[Even
     )
     if not changed:
         current = await Payment.get(id=payment.id)
-        if current.status in (PaymentStatus.EXPIRED, PaymentStatus.CANCELLED):
+        if current.status in _REFUNDABLE_IF_PAID:
             # The gateway was told to cancel first, so this should not happen; a person must refund it.
             return f"late: paid after the payment was {current.status.value}; refund it by hand", []
         return f"no change: payment is {current.status.value}", []
