@@ -156,5 +156,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.plugins = plugins
     app.state.login_throttle = protections.login_throttle
+    app.state.registration_throttle = protections.registration_throttle
     app.state.events = create_event_bus(settings)
     return app

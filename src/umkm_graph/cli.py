@@ -1,4 +1,4 @@
-"""The umkm-graph command: serve, migrate, seed, export-schema, plugins, jobs, report."""
+"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report."""
 
 from __future__ import annotations
 
@@ -105,6 +105,29 @@ def _migrate(args: argparse.Namespace) -> int:
         return 1
     except Exception as error:  # a failed statement or an unreachable database: say which, without a traceback
         print(f"umkm-graph migrate: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def _check_numbers(args: argparse.Namespace) -> int:
+    """Report (and with --fix rewrite) stored NIPs and phones not in ASCII digits; exit 1 while anything is left."""
+    import asyncio
+
+    from umkm_graph import db
+    from umkm_graph.people.stored_numbers import check_stored_numbers
+
+    async def run() -> bool:
+        await db.open_database(Settings.from_env().database_url, migrate=False)
+        try:
+            report = await check_stored_numbers(fix=args.fix)
+        finally:
+            await db.close_database()
+        print("\n".join(report.lines()))
+        return report.clean
+
+    try:
+        return 0 if asyncio.run(run()) else 1
+    except Exception as error:  # an unreachable or unmigrated database: say which, without a traceback
+        print(f"umkm-graph check-numbers: {type(error).__name__}: {error}", file=sys.stderr)
         return 1
 
 
@@ -229,6 +252,10 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--check", action="store_true",
                          help="apply nothing; exit 1 if migrations are pending or a model change has no migration")
     migrate.set_defaults(run=_migrate)
+    numbers = commands.add_parser("check-numbers", help="find stored NIPs and phones not in ASCII digits (from before "
+                                  "they were normalised) and NIPs that collide once normalised")
+    numbers.add_argument("--fix", action="store_true", help="rewrite what can be; collisions are only reported")
+    numbers.set_defaults(run=_check_numbers)
     export = commands.add_parser("export-schema", help="print the federation SDL (what schema.graphql holds)")
     export.set_defaults(run=_export_schema)
     plugins = commands.add_parser("plugins", help="list the loaded plugins, their hooks and what they offer")

@@ -9,7 +9,6 @@ Refusals are GraphQL-shaped JSON bodies with `extensions.code`: RATE_LIMITED, TI
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import math
 import time
@@ -20,9 +19,11 @@ from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from umkm_graph.core.network import client_address  # here too for those who import it from the middleware
 from umkm_graph.graphql_engine.limits import error_body
 from umkm_graph.graphql_engine.persisted import DocumentStore, document_store
-from umkm_graph.people.service import LoginThrottle, token_subject
+from umkm_graph.people.service import token_subject
+from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
 from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.middleware")
@@ -47,6 +48,10 @@ class MemoryCounters:
             end, count = now + window_seconds, 0
         self.windows[key] = (end, count + 1)
         return count + 1, end - now
+
+    async def peek(self, key: str) -> int:
+        end, count = self.windows.get(key, (0.0, 0))
+        return count if end > self.clock() else 0
 
     async def clear(self, key: str) -> None:
         self.windows.pop(key, None)
@@ -95,6 +100,18 @@ class RedisCounters:
             return await self.fallback.hit(key, window_seconds)
         return int(count), max(int(ttl_ms), 0) / 1000
 
+    async def peek(self, key: str) -> int:
+        if self.clock() < self._down_until:
+            return await self.fallback.peek(key)
+        try:
+            count = await self.client.get(self.prefix + key)
+        except Exception as error:
+            self._down_until = self.clock() + self.OUTAGE_SECONDS
+            log.warning("rate limit counters unavailable in Redis, counting in this process for %s s: %s",
+                        self.OUTAGE_SECONDS, error)
+            return await self.fallback.peek(key)
+        return int(count or 0)
+
     async def clear(self, key: str) -> None:
         await self.fallback.clear(key)
         try:
@@ -113,21 +130,6 @@ async def send_refusal(scope: Scope, receive: Receive, send: Send, status: int, 
                        headers: dict[str, str] | None = None, **extra: object) -> None:
     response = JSONResponse(error_body(code, message, **extra), status_code=status, headers=headers)
     await response(scope, receive, send)
-
-
-def client_address(scope: Scope) -> str:
-    """The client's IP (behind a proxy, run uvicorn with --proxy-headers and --forwarded-allow-ips); an IPv6 client is
-    counted by its /64 network, which one subscriber usually holds whole."""
-    host = (scope.get("client") or ("unknown", 0))[0]
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 class RateLimit:
@@ -275,9 +277,14 @@ class Protections:
         )
         self.persisted_queries: DocumentStore = document_store(settings, self.redis)
         self.login_throttle: LoginThrottle | None = (
-            LoginThrottle(self.counters, settings.login_max_failures, settings.login_lockout_seconds)
+            LoginThrottle(self.counters, settings.login_max_failures, settings.login_lockout_seconds,
+                          max_failures_per_account=settings.login_max_failures_per_account,
+                          max_attempts_per_address=settings.login_max_attempts_per_address)
             if settings.login_max_failures > 0 else None
         )
+        self.registration_throttle = RegistrationThrottle(
+            self.counters, settings.registrations_per_address, settings.login_lockout_seconds,
+            asn_per_account=settings.asn_registrations_per_account)
 
     def middleware(self) -> list[Middleware]:
         settings = self.settings

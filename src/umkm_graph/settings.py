@@ -102,8 +102,12 @@ class Settings:
     persisted_queries_file: str | None = None  # JSON object: {"<sha256 of the document>": "<document>"}
     introspection: bool | None = None
     field_suggestions: bool | None = None
-    login_max_failures: int = 5  # failed sign-ins per email before it is locked for login_lockout_seconds
-    login_lockout_seconds: int = 900
+    login_max_failures: int = 5  # failed sign-ins per email from one address before that address is locked out of it
+    login_lockout_seconds: int = 900  # the window of every login and registration throttle (people/throttle.py)
+    login_max_failures_per_account: int = 50  # from addresses it never signed in from; then only known addresses try
+    login_max_attempts_per_address: int = 30  # sign-ins from one address, whatever the emails
+    registrations_per_address: int = 30  # register and registerAsn attempts from one address
+    asn_registrations_per_account: int = 5  # registerAsn attempts per account and day
     password_min_length: int = MIN_PRODUCTION_PASSWORD_LENGTH
     # k-anonymity: analytics withhold any figure about fewer than this many people (see city/disclosure.py).
     min_group_size: int = 5
@@ -159,6 +163,13 @@ class Settings:
             field_suggestions=_bool(env, "UMKM_FIELD_SUGGESTIONS"),
             login_max_failures=_int(env, "UMKM_LOGIN_MAX_FAILURES", cls.login_max_failures),
             login_lockout_seconds=_int(env, "UMKM_LOGIN_LOCKOUT_SECONDS", cls.login_lockout_seconds),
+            login_max_failures_per_account=_int(env, "UMKM_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                                                cls.login_max_failures_per_account),
+            login_max_attempts_per_address=_int(env, "UMKM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS",
+                                                cls.login_max_attempts_per_address),
+            registrations_per_address=_int(env, "UMKM_REGISTRATIONS_PER_ADDRESS", cls.registrations_per_address),
+            asn_registrations_per_account=_int(env, "UMKM_ASN_REGISTRATIONS_PER_ACCOUNT",
+                                               cls.asn_registrations_per_account),
             password_min_length=_int(env, "UMKM_PASSWORD_MIN_LENGTH", cls.password_min_length),
             min_group_size=_int(env, "UMKM_MIN_GROUP_SIZE", cls.min_group_size),
             response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,

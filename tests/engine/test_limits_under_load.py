@@ -7,7 +7,7 @@ import asyncio
 import dataclasses
 from collections import Counter
 
-from tests.helpers.api import serve
+from tests.helpers.api import serve, serve_to
 from tests.helpers.people import sign_up
 from umkm_graph.settings import Settings
 
@@ -34,3 +34,17 @@ async def test_a_busy_server_checks_no_more_passwords_than_the_login_throttle_al
     tokens = [answer for answer in answers if answer["data"]["login"]["token"]]
     assert codes["INVALID_CREDENTIALS"] + len(tokens) <= 5  # at most five passwords were checked
     assert codes["RATE_LIMITED"] >= IN_FLIGHT - 5
+
+
+async def test_a_busy_server_bounds_the_passwords_many_addresses_guess_for_one_account(redis_settings: Settings) -> None:
+    """Item 10: the lockout is per (account, address) now, so the bound on distributed guessing is the account's own."""
+    settings = dataclasses.replace(redis_settings, rate_limit_per_ip=0, rate_limit_per_user=0, login_max_failures=5,
+                                   login_max_failures_per_account=20)
+    addresses = [f"198.51.100.{n}" for n in range(1, IN_FLIGHT // 5 + 1)]
+    async with serve_to(settings, *addresses) as apis:
+        person = await sign_up(apis[0])
+        guesses = [api.post(LOGIN, {"email": person.email, "password": f"tebakan-{n}-{i}-salah"})
+                   for n, api in enumerate(apis) for i in range(5)]
+        answers = await asyncio.gather(*guesses)
+    codes = Counter(error["code"] for answer in answers for error in answer["data"]["login"]["errors"])
+    assert codes == {"INVALID_CREDENTIALS": 20, "RATE_LIMITED": IN_FLIGHT - 20}  # 20 passwords checked of 300

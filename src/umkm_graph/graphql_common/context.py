@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from starlette.requests import HTTPConnection
 
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.network import client_address
 from umkm_graph.events import EventBus
 from umkm_graph.graphql_common.loaders import Loaders
 from umkm_graph.people.models import User
-from umkm_graph.people.service import LoginThrottle, user_from_token
+from umkm_graph.people.service import user_from_token
+from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
 from umkm_graph.plugin_host import Providers
 from umkm_graph.settings import Settings
 
@@ -32,6 +34,16 @@ class Context:
     def login_throttle(self) -> LoginThrottle | None:
         """The host's login throttle (app.state.login_throttle), or None when the request did not come through the app."""
         return getattr(self.request.app.state, "login_throttle", None) if self.request is not None else None
+
+    @property
+    def registration_throttle(self) -> RegistrationThrottle | None:
+        """The host's registration throttle (app.state.registration_throttle), like login_throttle."""
+        return getattr(self.request.app.state, "registration_throttle", None) if self.request is not None else None
+
+    @property
+    def client_address(self) -> str:
+        """The address the throttles count this request by (the HTTP request's, or the WebSocket's)."""
+        return client_address(self.request.scope) if self.request is not None else "unknown"
 
     async def user(self) -> User | None:
         """The signed-in user, or None when no token was sent; a bad or expired token is an error, not anonymity."""

@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import hashlib
+import logging
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Protocol
 
 import jwt
 from argon2 import PasswordHasher
@@ -22,6 +20,9 @@ from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import ascii_digits, clean_text
 from umkm_graph.people.models import Role, User
 from umkm_graph.people.nip import parse_nip
+from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
+
+log = logging.getLogger("umkm_graph.people")
 
 _hasher = PasswordHasher()
 # A hash costs about a quarter of a second of CPU: on the event loop it would stall every other request (and the rate
@@ -57,18 +58,19 @@ def normalise_email(email: str) -> str:
 
 async def register(
     *, email: str, password: str, name: str, role: Role = Role.BUYER, phone: str | None = None,
-    min_password_length: int = MIN_PASSWORD_LENGTH,
+    min_password_length: int = MIN_PASSWORD_LENGTH, throttle: RegistrationThrottle | None = None, address: str = "",
 ) -> User:
-    """Create a buyer or seller account. City officers and analysts are created by an operator (see create_user)."""
+    """Create a buyer or seller account. City officers and analysts are created by an operator (see create_user).
+    Throttled per address when a throttle is given: each answer says whether the email has an account."""
     if role not in SELF_SERVICE_ROLES:
         raise DomainError(ErrorCode.FORBIDDEN, "Only BUYER or SELLER accounts can be registered", "role")
     return await create_user(email=email, password=password, name=name, role=role, phone=phone,
-                             min_password_length=min_password_length)
+                             min_password_length=min_password_length, throttle=throttle, address=address)
 
 
 async def create_user(
     *, email: str, password: str, name: str, role: Role, phone: str | None = None,
-    min_password_length: int = MIN_PASSWORD_LENGTH,
+    min_password_length: int = MIN_PASSWORD_LENGTH, throttle: RegistrationThrottle | None = None, address: str = "",
 ) -> User:
     email = normalise_email(email)
     check = Validator()
@@ -80,6 +82,8 @@ async def create_user(
         phone = normalise_phone(phone)
         check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
     check.raise_if_any()
+    if throttle is not None:
+        await throttle.admit(address)
     if await User.filter(email=email).exists():
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email")
     try:
@@ -120,51 +124,14 @@ def password_weakness(password: str, email: str = "", *, min_length: int = MIN_P
     return None
 
 
-class AttemptCounter(Protocol):
-    """A counter kept in this process's memory, or in Redis for every process, whose count resets window_seconds
-    after its first hit."""
-
-    async def hit(self, key: str, window_seconds: int) -> tuple[int, float]:
-        """Count one more; returns the count so far and the seconds until it resets."""
-        ...
-
-    async def clear(self, key: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class LoginThrottle:
-    """At most max_attempts sign-ins per email without a success, then the email is locked until its window ends."""
-
-    counter: AttemptCounter
-    max_attempts: int
-    window_seconds: int
-
-    async def admit(self, email: str) -> None:
-        # Counting before the password check keeps concurrent guesses from slipping past the limit.
-        count, left = await self.counter.hit(_login_key(email), self.window_seconds)
-        if count > self.max_attempts:
-            minutes = max(1, -(-int(left) // 60))
-            raise DomainError(
-                ErrorCode.RATE_LIMITED,
-                f"Too many sign-in attempts for this email; try again in {minutes} minute{'s' if minutes > 1 else ''}",
-            )
-
-    async def succeeded(self, email: str) -> None:
-        await self.counter.clear(_login_key(email))
-
-
-def _login_key(email: str) -> str:
-    # Hashed, so the shared store holds no email addresses.
-    return "login:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
-
-
-async def authenticate(email: str, password: str, throttle: LoginThrottle | None = None) -> User:
-    """The user with this email and password; throttled per email when a throttle is given."""
+async def authenticate(email: str, password: str, throttle: LoginThrottle | None = None, address: str = "") -> User:
+    """The user with this email and password; throttled (see LoginThrottle) when a throttle is given."""
+    account = normalise_email(email)
     if throttle is not None:
-        await throttle.admit(email)
+        await throttle.admit(account, address)
     user = await _verify_password(email, password)
     if throttle is not None:
-        await throttle.succeeded(email)
+        await throttle.succeeded(account, address)
     return user
 
 
@@ -211,8 +178,11 @@ async def user_from_token(token: str, secret_key: str) -> User | None:
     return None if user_id is None else await User.get_or_none(id=user_id)
 
 
-async def register_asn(user: User, *, nip: str, opd: str) -> User:
-    """Mark a buyer as ASN with a valid NIP and the OPD they work in."""
+async def register_asn(user: User, *, nip: str, opd: str, throttle: RegistrationThrottle | None = None,
+                       address: str = "") -> User:
+    """Mark a buyer as ASN with a valid NIP and the OPD they work in. Throttled per account and address when a throttle
+    is given: each answer says whether the NIP is taken. A NIP taken by another account is refused and logged, so the
+    city can follow up (its owner is told to ask the city)."""
     if user.role != Role.BUYER:
         raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN")
     check = Validator()
@@ -223,12 +193,26 @@ async def register_asn(user: User, *, nip: str, opd: str) -> User:
         check.add("nip", str(exc))
     opd = clean_text(check, "opd", opd, label="OPD", max_length=120)
     check.raise_if_any()
-    if await User.filter(nip=digits).exclude(id=user.id).exists():
-        raise DomainError(ErrorCode.ALREADY_EXISTS, "This NIP is already registered to another account", "nip")
+    if throttle is not None:
+        await throttle.admit_asn(user.id, address)
+    holder = await User.filter(nip=digits).exclude(id=user.id).first()
+    if holder is not None:
+        raise _nip_taken(user, holder.id)
     user.nip = digits
     user.opd = opd
     try:
         await user.save(update_fields=["nip", "opd"])
     except IntegrityError:
-        raise DomainError(ErrorCode.ALREADY_EXISTS, "This NIP is already registered to another account", "nip") from None
+        raise _nip_taken(user, None) from None
     return user
+
+
+def _nip_taken(claimant: User, holder_id: int | None) -> DomainError:
+    # Logged by account ids only: the NIP is personal data, and the ids are enough for the city to look both up.
+    log.warning("registerAsn: account %s claimed a NIP already registered to account %s", claimant.id,
+                holder_id if holder_id is not None else "(registered at the same moment)")
+    return DomainError(ErrorCode.ALREADY_EXISTS, NIP_TAKEN, "nip")
+
+
+NIP_TAKEN = ("This NIP is already registered to another account. If it is yours, ask Diskominfo to check it: "
+             "the attempt has been recorded")

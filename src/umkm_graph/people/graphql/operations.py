@@ -52,6 +52,7 @@ class PeopleMutation:
             return await people.register(
                 email=input.email, password=input.password, name=input.name, role=input.role, phone=input.phone,
                 min_password_length=info.context.settings.password_min_length,
+                throttle=info.context.registration_throttle, address=info.context.client_address,
             )
 
         return await mutate(info, AuthPayload, register, lambda user: _signed_in(info, user), anonymous=True)
@@ -59,7 +60,8 @@ class PeopleMutation:
     @strawberry.mutation(description="Exchange email and password for a bearer token.")
     async def login(self, info: Info[Context, None], email: str, password: str) -> AuthPayload:
         return await mutate(
-            info, AuthPayload, lambda _: people.authenticate(email, password, info.context.login_throttle),
+            info, AuthPayload, lambda _: people.authenticate(email, password, info.context.login_throttle,
+                                          info.context.client_address),
             lambda user: _signed_in(info, user),
             anonymous=True,
         )
@@ -67,7 +69,10 @@ class PeopleMutation:
     @strawberry.mutation(description="Register the signed-in buyer as a civil servant (ASN) with a NIP and an OPD.")
     async def register_asn(self, info: Info[Context, None], nip: str, opd: str) -> UserPayload:
         return await mutate(
-            info, UserPayload, lambda user: people.register_asn(require_user(user), nip=nip, opd=opd),
+            info, UserPayload,
+            lambda user: people.register_asn(require_user(user), nip=nip, opd=opd,
+                                             throttle=info.context.registration_throttle,
+                                             address=info.context.client_address),
             lambda user: {"user": UserType.from_model(user)},
         )
 
