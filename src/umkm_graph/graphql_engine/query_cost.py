@@ -1,8 +1,15 @@
 """Query cost: what an operation would make the server do, worked out from the document and its variables before
-anything runs. Every selected field costs 1; a list multiplies the cost of what it selects by its size."""
+anything runs. Every selected field costs 1, introspection's too; a list multiplies the cost of what it selects by its
+size; a field the schema names as costly (a password hash) costs what it is priced at, and a rationed field may appear
+only once in a request."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import math
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -10,18 +17,23 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLEnumType,
     GraphQLField,
+    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
     VariableNode,
     get_named_type,
     get_operation_ast,
@@ -29,35 +41,97 @@ from graphql import (
 
 # A list without a page size (an order's lines, a category's children) is assumed to hold this many items.
 UNPAGED_LIST_SIZE = 10
+# Introspection's entry points, which no object type lists among its fields.
+_META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 
 
-def query_cost(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any], page_size: int
-) -> int:
-    """Every selected field costs 1; a list multiplies the cost of what it selects by its size: its `first` argument
-    (the default page size when omitted), the number of representations for `_entities`, 1 for a connection's edges,
-    and UNPAGED_LIST_SIZE for other lists. Introspection fields are free (they are switched off in production)."""
+@dataclasses.dataclass(frozen=True)
+class FieldPrices:
+    """What the schema says about its costly fields, each named "Type.field": the points one costs in place of 1, and
+    which of them are rationed to one in a request (each runs a password hash: a quarter of a second of CPU)."""
+
+    points: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    rationed: frozenset[str] = frozenset()
+
+
+@dataclasses.dataclass(frozen=True)
+class Cost:
+    points: int
+    rationed: Counter[str]  # how often each rationed field is selected
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(self.points + other.points, self.rationed + other.rationed)
+
+    def times(self, factor: int) -> Cost:
+        return Cost(self.points * factor, Counter({name: n * factor for name, n in self.rationed.items()}))
+
+
+NOTHING = Cost(0, Counter())
+
+
+def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+                   variables: dict[str, Any], page_size: int, prices: FieldPrices | None = None) -> Cost:
+    """Every selected field costs 1 (or its price); a list multiplies the cost of what it selects by its size: its
+    `first` argument (the default page size when omitted), the number of representations for `_entities`, 1 for a
+    connection's edges, for introspection's lists their sizes in this schema (introspection_sizes), and
+    UNPAGED_LIST_SIZE for other lists. `__typename` is free."""
     operation = get_operation_ast(document, operation_name)
     root = schema.get_root_type(operation.operation) if operation else None
     if operation is None or root is None:
-        return 0
-    return _Cost(schema, document, operation, variables, page_size).selections(operation.selection_set, root)
+        return NOTHING
+    walk = _Cost(schema, document, operation, variables, page_size, prices or FieldPrices())
+    return walk.selections(operation.selection_set, root)
+
+
+def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any],
+               page_size: int) -> int:
+    """The points of operation_cost, with every field at 1."""
+    return operation_cost(schema, document, operation_name, variables, page_size).points
+
+
+@functools.lru_cache(maxsize=8)
+def introspection_sizes(schema: GraphQLSchema) -> dict[str, int]:
+    """How long introspection's lists are in this schema: all of its types, and a type's fields (or enum values, ...)
+    and a field's arguments on average over all of them, so that a walk over every type costs as much as the schema
+    is large."""
+    types = list(schema.type_map.values())
+    fields = [f for t in types if isinstance(t, (GraphQLObjectType, GraphQLInterfaceType)) for f in t.fields.values()]
+
+    def average(total: int, count: int) -> int:
+        return max(1, math.ceil(total / max(count, 1)))
+
+    objects = [t for t in types if isinstance(t, (GraphQLObjectType, GraphQLInterfaceType))]
+    inputs = [t for t in types if isinstance(t, GraphQLInputObjectType)]
+    enums = [t for t in types if isinstance(t, GraphQLEnumType)]
+    abstract = [t for t in types if isinstance(t, (GraphQLInterfaceType, GraphQLUnionType))]
+    return {
+        "__Schema.types": len(types),
+        "__Schema.directives": len(schema.directives),
+        "__Type.fields": average(len(fields), len(types)),
+        "__Type.interfaces": average(sum(len(t.interfaces) for t in objects), len(types)),
+        "__Type.possibleTypes": average(sum(len(schema.get_possible_types(t)) for t in abstract), len(types)),
+        "__Type.enumValues": average(sum(len(t.values) for t in enums), len(types)),
+        "__Type.inputFields": average(sum(len(t.fields) for t in inputs), len(types)),
+        "__Field.args": average(sum(len(f.args) for f in fields), len(fields)),
+        "__Directive.args": average(sum(len(d.args) for d in schema.directives), len(schema.directives)),
+    }
 
 
 class _Cost:
     """One walk over an operation; each fragment is costed once."""
 
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
-                 variables: dict[str, Any], page_size: int) -> None:
+                 variables: dict[str, Any], page_size: int, prices: FieldPrices) -> None:
         self.schema = schema
         self.variables = variables
         self.page_size = page_size
+        self.prices = prices
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.defaults = {d.variable.name.value: d.default_value for d in operation.variable_definitions or ()}
-        self.memo: dict[str, int] = {}
+        self.memo: dict[str, Cost] = {}
 
-    def selections(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
-        total = 0
+    def selections(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> Cost:
+        total = NOTHING
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 total += self.field(selection, parent)
@@ -69,24 +143,27 @@ class _Cost:
                 total += self.fragment(selection.name.value, parent)
         return total
 
-    def fragment(self, name: str, parent: GraphQLNamedType) -> int:
+    def fragment(self, name: str, parent: GraphQLNamedType) -> Cost:
         if name not in self.memo:
             definition = self.fragments.get(name)
-            self.memo[name] = 0  # a cycle (the guard refuses those) costs nothing more
+            self.memo[name] = NOTHING  # a cycle (the guard refuses those) costs nothing more
             if definition is not None:
                 narrowed = self.schema.get_type(definition.type_condition.name.value) or parent
                 self.memo[name] = self.selections(definition.selection_set, narrowed)
         return self.memo[name]
 
-    def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
-        if node.name.value.startswith("__"):
-            return 0
+    def field(self, node: FieldNode, parent: GraphQLNamedType) -> Cost:
+        name = node.name.value
+        if name == "__typename":
+            return NOTHING
         fields = parent.fields if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else {}
-        definition = fields.get(node.name.value)
+        definition = fields.get(name) or _META_FIELDS.get(name)
+        key = f"{parent.name}.{name}"
+        own = Cost(self.prices.points.get(key, 1), Counter([key]) if key in self.prices.rationed else Counter())
         if definition is None or node.selection_set is None:
-            return 1
+            return own
         children = self.selections(node.selection_set, get_named_type(definition.type))
-        return 1 + self.multiplier(node, definition, parent) * children
+        return own + children.times(self.multiplier(node, definition, parent))
 
     def multiplier(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType) -> int:
         if "first" in definition.args:
@@ -96,6 +173,8 @@ class _Cost:
             representations = self.argument(node, "representations")
             return len(representations) if isinstance(representations, list) else UNPAGED_LIST_SIZE
         field_type = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+        if isinstance(field_type, GraphQLList) and parent.name.startswith("__"):
+            return introspection_sizes(self.schema).get(f"{parent.name}.{node.name.value}", UNPAGED_LIST_SIZE)
         if isinstance(field_type, GraphQLList):
             return 1 if parent.name.endswith("Connection") else UNPAGED_LIST_SIZE
         return 1
