@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from typing import Any
+
+from graphql import get_introspection_query
 
 from tests.helpers.api import Api, error_codes, serve
 from umkm_graph.settings import Settings
@@ -24,6 +27,27 @@ async def test_thirty_aliases_of_a_schema_walk_are_over_the_budget_before_they_r
     assert error_codes(body) == ["QUERY_TOO_COMPLEX"] and body["data"] is None
     assert body["errors"][0]["extensions"]["cost"] > 30 * 2000
     assert cpu < 0.1, f"{cpu:.2f} s of CPU: the introspection ran"
+
+
+def resolved_fields(value: Any) -> int:
+    if isinstance(value, dict):
+        return sum(1 + resolved_fields(item) for item in value.values())
+    return sum(resolved_fields(item) for item in value) if isinstance(value, list) else 0
+
+
+async def test_a_full_introspection_still_fits_the_budget(api: Api) -> None:
+    """GraphiQL's schema fetch (about 8,500 fields on this schema) works in development."""
+    assert error_codes(await api.post(get_introspection_query())) == []
+
+
+async def test_introspection_costs_what_it_resolves(api: Api) -> None:
+    """Its lists are sized by the schema itself, so the cost is within 5% of the fields an answer holds."""
+    walk = "__schema { types { name kind fields { name type { name kind ofType { name } } } } }"
+    one = resolved_fields(await api.gql(f"{{ {walk} }}"))
+    refused = await api.post("{ " + " ".join(f"x{i}: {walk}" for i in range(30)) + " }")
+    assert error_codes(refused) == ["QUERY_TOO_COMPLEX"]
+    cost = refused["errors"][0]["extensions"]["cost"]
+    assert abs(cost - 30 * one) <= 0.05 * 30 * one, (cost, 30 * one)
 
 
 async def test_a_named_type_lookup_is_cheap(api: Api) -> None:

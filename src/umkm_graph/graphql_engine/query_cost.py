@@ -6,7 +6,6 @@ only once in a request."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -17,16 +16,13 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLEnumType,
     GraphQLField,
-    GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
@@ -38,6 +34,8 @@ from graphql import (
     get_named_type,
     get_operation_ast,
 )
+
+from umkm_graph.graphql_engine.introspection_sizes import introspection_sizes
 
 # A list without a page size (an order's lines, a category's children) is assumed to hold this many items.
 UNPAGED_LIST_SIZE = 10
@@ -56,14 +54,21 @@ class FieldPrices:
 
 @dataclasses.dataclass(frozen=True)
 class Cost:
-    points: int
+    points: int  # a float while it is worked out: introspection's lists have average sizes
     rationed: Counter[str]  # how often each rationed field is selected
 
     def __add__(self, other: Cost) -> Cost:
         return Cost(self.points + other.points, self.rationed + other.rationed)
 
-    def times(self, factor: int) -> Cost:
+    def times(self, factor: float) -> Cost:
         return Cost(self.points * factor, Counter({name: n * factor for name, n in self.rationed.items()}))
+
+    def whole(self) -> Cost:
+        return Cost(_up(self.points), Counter({name: _up(n) for name, n in self.rationed.items()}))
+
+
+def _up(value: float) -> int:
+    return math.ceil(round(value, 6))  # round first: 0.1 * 30 is not quite 3
 
 
 NOTHING = Cost(0, Counter())
@@ -80,41 +85,13 @@ def operation_cost(schema: GraphQLSchema, document: DocumentNode, operation_name
     if operation is None or root is None:
         return NOTHING
     walk = _Cost(schema, document, operation, variables, page_size, prices or FieldPrices())
-    return walk.selections(operation.selection_set, root)
+    return walk.selections(operation.selection_set, root).whole()
 
 
 def query_cost(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: dict[str, Any],
                page_size: int) -> int:
     """The points of operation_cost, with every field at 1."""
     return operation_cost(schema, document, operation_name, variables, page_size).points
-
-
-@functools.lru_cache(maxsize=8)
-def introspection_sizes(schema: GraphQLSchema) -> dict[str, int]:
-    """How long introspection's lists are in this schema: all of its types, and a type's fields (or enum values, ...)
-    and a field's arguments on average over all of them, so that a walk over every type costs as much as the schema
-    is large."""
-    types = list(schema.type_map.values())
-    fields = [f for t in types if isinstance(t, (GraphQLObjectType, GraphQLInterfaceType)) for f in t.fields.values()]
-
-    def average(total: int, count: int) -> int:
-        return max(1, math.ceil(total / max(count, 1)))
-
-    objects = [t for t in types if isinstance(t, (GraphQLObjectType, GraphQLInterfaceType))]
-    inputs = [t for t in types if isinstance(t, GraphQLInputObjectType)]
-    enums = [t for t in types if isinstance(t, GraphQLEnumType)]
-    abstract = [t for t in types if isinstance(t, (GraphQLInterfaceType, GraphQLUnionType))]
-    return {
-        "__Schema.types": len(types),
-        "__Schema.directives": len(schema.directives),
-        "__Type.fields": average(len(fields), len(types)),
-        "__Type.interfaces": average(sum(len(t.interfaces) for t in objects), len(types)),
-        "__Type.possibleTypes": average(sum(len(schema.get_possible_types(t)) for t in abstract), len(types)),
-        "__Type.enumValues": average(sum(len(t.values) for t in enums), len(types)),
-        "__Type.inputFields": average(sum(len(t.fields) for t in inputs), len(types)),
-        "__Field.args": average(sum(len(f.args) for f in fields), len(fields)),
-        "__Directive.args": average(sum(len(d.args) for d in schema.directives), len(schema.directives)),
-    }
 
 
 class _Cost:
@@ -128,7 +105,8 @@ class _Cost:
         self.prices = prices
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.defaults = {d.variable.name.value: d.default_value for d in operation.variable_definitions or ()}
-        self.memo: dict[str, Cost] = {}
+        self.memo: dict[tuple[str, int], Cost] = {}
+        self.wrapping = 0  # how many `ofType` deep the walk is inside a type reference
 
     def selections(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> Cost:
         total = NOTHING
@@ -144,13 +122,14 @@ class _Cost:
         return total
 
     def fragment(self, name: str, parent: GraphQLNamedType) -> Cost:
-        if name not in self.memo:
+        key = (name, self.wrapping)
+        if key not in self.memo:
             definition = self.fragments.get(name)
-            self.memo[name] = NOTHING  # a cycle (the guard refuses those) costs nothing more
+            self.memo[key] = NOTHING  # a cycle (the guard refuses those) costs nothing more
             if definition is not None:
                 narrowed = self.schema.get_type(definition.type_condition.name.value) or parent
-                self.memo[name] = self.selections(definition.selection_set, narrowed)
-        return self.memo[name]
+                self.memo[key] = self.selections(definition.selection_set, narrowed)
+        return self.memo[key]
 
     def field(self, node: FieldNode, parent: GraphQLNamedType) -> Cost:
         name = node.name.value
@@ -162,8 +141,23 @@ class _Cost:
         own = Cost(self.prices.points.get(key, 1), Counter([key]) if key in self.prices.rationed else Counter())
         if definition is None or node.selection_set is None:
             return own
+        if key == "__Type.ofType":
+            return own + self.wrapped(node.selection_set)
         children = self.selections(node.selection_set, get_named_type(definition.type))
         return own + children.times(self.multiplier(node, definition, parent))
+
+    def wrapped(self, selection_set: SelectionSetNode) -> Cost:
+        """What `ofType` selects, as often as it is not null: never past the deepest wrapping of the schema's types
+        ([X!]! is 3), and at each depth for the share of type references wrapped that deep."""
+        shares = introspection_sizes(self.schema).wrapped
+        if self.wrapping >= len(shares):
+            return NOTHING
+        share = shares[self.wrapping]
+        self.wrapping += 1
+        try:
+            return self.selections(selection_set, self.schema.get_type("__Type")).times(share)  # type: ignore[arg-type]
+        finally:
+            self.wrapping -= 1
 
     def multiplier(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType) -> int:
         if "first" in definition.args:
@@ -174,7 +168,7 @@ class _Cost:
             return len(representations) if isinstance(representations, list) else UNPAGED_LIST_SIZE
         field_type = definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
         if isinstance(field_type, GraphQLList) and parent.name.startswith("__"):
-            return introspection_sizes(self.schema).get(f"{parent.name}.{node.name.value}", UNPAGED_LIST_SIZE)
+            return introspection_sizes(self.schema).lists.get(f"{parent.name}.{node.name.value}", UNPAGED_LIST_SIZE)
         if isinstance(field_type, GraphQLList):
             return 1 if parent.name.endswith("Connection") else UNPAGED_LIST_SIZE
         return 1
