@@ -103,7 +103,7 @@ class QueryLimits:
         total = NOTHING
         for query, operation_name, variables in operations:
             total += self.document_cost(schema, query, operation_name, variables)
-        return self.problem(total, await self.budget(context), f"this batch of {len(operations)} operations")
+        return self.problem(total, await self.budget(context), f"this batch of {len(operations)} operation{'s' * (len(operations) != 1)}")
 
     def problem(self, cost: Cost, budget: int, scope: str) -> GraphQLError | None:
         """Why an operation or a request of this cost is refused (scope names which), or None."""
