@@ -128,6 +128,7 @@ PASSWORD_HASH_POINTS = 2_500
 FIELD_PRICES = FieldPrices(
     points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS},
     rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn"}),
+    why_rationed="checks a password or registers someone",
 )
 
 

@@ -103,7 +103,8 @@ class QueryLimits:
         total = NOTHING
         for query, operation_name, variables in operations:
             total += self.document_cost(schema, query, operation_name, variables)
-        return self.problem(total, await self.budget(context), f"this batch of {len(operations)} operation{'s' * (len(operations) != 1)}")
+        scope = f"this batch of {len(operations)} operation{'s' * (len(operations) != 1)}"
+        return self.problem(total, await self.budget(context), scope)
 
     def problem(self, cost: Cost, budget: int, scope: str) -> GraphQLError | None:
         """Why an operation or a request of this cost is refused (scope names which), or None."""
@@ -111,9 +112,8 @@ class QueryLimits:
         if repeated > 1:
             names = ", ".join(sorted(name.split(".", 1)[1] for name in self.prices.rationed))
             selected = ", ".join(f"{name.split('.', 1)[1]} x{n}" for name, n in sorted(cost.rationed.items()))
-            return limit_error("ONCE_PER_REQUEST", f"Each of {names} runs a password hash or a registration: a "
-                               f"request may hold only one of them, and {scope} holds {repeated} ({selected})",
-                               count=repeated)
+            return limit_error("ONCE_PER_REQUEST", f"Each of {names} {self.prices.why_rationed}: a request may "
+                               f"hold only one of them, and {scope} holds {repeated} ({selected})", count=repeated)
         if cost.points > budget:
             return limit_error(
                 "QUERY_TOO_COMPLEX",
@@ -131,11 +131,6 @@ def of(schema: object, settings: Settings) -> QueryLimits:
     plain ones of these settings."""
     found = getattr(schema, "query_limits", None)
     return found if isinstance(found, QueryLimits) else QueryLimits(settings)
-
-
-def extensions(settings: Settings, budget: QueryBudget | None = None) -> list[Callable[[], SchemaExtension]]:
-    """The extensions of QueryLimits with no priced fields."""
-    return QueryLimits(settings, budget).extensions()
 
 
 def batching(settings: Settings) -> BatchingConfig:

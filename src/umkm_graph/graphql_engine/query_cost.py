@@ -46,10 +46,11 @@ _META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
 @dataclasses.dataclass(frozen=True)
 class FieldPrices:
     """What the schema says about its costly fields, each named "Type.field": the points one costs in place of 1, and
-    which of them are rationed to one in a request (each runs a password hash: a quarter of a second of CPU)."""
+    which of them are rationed to one in a request (a password hash costs a quarter of a second of CPU), and why."""
 
     points: Mapping[str, int] = dataclasses.field(default_factory=dict)
     rationed: frozenset[str] = frozenset()
+    why_rationed: str = "is costly"  # completes "Each of login, register ... <why>", in a refusal's message
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,7 +17,7 @@ An HTTP request (`run`):
      Each operation (`execute_single`; those of a batch concurrently):
      a. persisted-query lookup (persisted.resolve): a hash becomes its document, or the APQ error is the answer;
      b. strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
-        metrics, readable errors, persisted-only (persisted.extensions), then limits.extensions: token limit, the
+        metrics, readable errors, persisted-only (persisted.extensions), then limits.QueryLimits.extensions: token limit, the
         guarded parser (length, nesting, fragments, depth, aliases), error codes, cost budget and variables,
         introspection switch, validation cache; then execution (fast_fields.PlainFieldsFirst when fast paths are on);
      c. a persisted document that ran is kept under its hash (APQ registration);
