@@ -1,12 +1,16 @@
-"""Builds the Apollo Federation v2 subgraph schema from each area's Query and Mutation parts."""
+"""Builds the Apollo Federation v2 subgraph schema from each area's Query and Mutation parts, with the prices of its
+costly fields, and a `_service` that shows the SDL only to the gateway."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from starlette.requests import HTTPConnection
 from strawberry.federation.schema import FederationAny
+from strawberry.printer import print_schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info, get_object_definition
@@ -21,6 +25,7 @@ from umkm_graph.graphql_common.errors import ReadableErrors
 from umkm_graph.graphql_common.scalars import SCALAR_MAP
 from umkm_graph.graphql_engine import limits, persisted
 from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
+from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.observability import OperationMetrics
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
@@ -34,9 +39,43 @@ from umkm_graph.settings import Settings
 from umkm_graph.shops.graphql.operations import ShopsMutation, ShopsQuery
 from umkm_graph.shops.graphql.types import ShopType
 
+# The gateway proves itself with UMKM_FEDERATION_SECRET in this header to read `_service { sdl }`.
+FEDERATION_SECRET_HEADER = "X-Federation-Secret"
+
+
+def is_gateway(settings: Settings, request: HTTPConnection | None) -> bool:
+    """Whether the asker may read the subgraph's SDL: with UMKM_FEDERATION_SECRET set, only a request carrying it in
+    FEDERATION_SECRET_HEADER (compared in constant time); without it, anyone outside production and no one in it."""
+    secret = settings.federation_secret
+    if not secret:
+        return not settings.is_production
+    sent = request.headers.get(FEDERATION_SECRET_HEADER, "") if request is not None else ""
+    return hmac.compare_digest(sent.encode(), secret.encode())
+
+
+@strawberry.type(name="_Service")
+class FederationService:
+    @strawberry.field
+    def sdl(self, info: Info) -> str:
+        return print_schema(info.schema)
+
+
+@strawberry.type
+class FederationQuery:
+    @strawberry.field(name="_service")
+    def service(self, info: Info) -> FederationService:
+        """Federation's own field (in place of strawberry's, which answers anyone): the SDL is the whole schema,
+        introspection or not, so it is the gateway's alone."""
+        context = info.context
+        if not is_gateway(context.settings, context.request):
+            raise DomainError(ErrorCode.FORBIDDEN, "_service is answered only to the federation gateway, which "
+                              f"sends the shared secret in {FEDERATION_SECRET_HEADER}")
+        return FederationService()
+
+
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
-                             CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery)
+                             CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
                                OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
@@ -83,6 +122,16 @@ class _Schema(strawberry.federation.Schema):
         return super().entities_resolver(info, representations)
 
 
+# One password hash (argon2) costs about a quarter of a second of CPU: as much as a query of this many points.
+PASSWORD_HASH_POINTS = 2_500
+# login and register hash a password; registerAsn is the other registration. A request may hold one of them.
+FIELD_PRICES = FieldPrices(
+    points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS},
+    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn"}),
+    why_rationed="checks a password or registers someone",
+)
+
+
 def query_budget(settings: Settings) -> limits.QueryBudget:
     """The cost an operation may have: analysts get more, to ask for the city's figures."""
 
@@ -104,16 +153,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.federation.Sche
     """The schema, with the protections of these settings (limits.py parses and validates, with caches), and the fast
     field executor unless UMKM_FAST_PATHS is off (then strawberry's own execution context runs every field)."""
     settings = settings or Settings()
-    return _Schema(
+    query_limits = limits.QueryLimits(settings, query_budget(settings), FIELD_PRICES)
+    schema = _Schema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=ENTITIES,
         extensions=[OperationMetrics, ReadableErrors, *persisted.extensions(settings),
-                    *limits.extensions(settings, query_budget(settings))],
+                    *query_limits.extensions()],
         config=StrawberryConfig(scalar_map=SCALAR_MAP, batching_config=limits.batching(settings)),
         execution_context_class=PlainFieldsFirst if settings.fast_paths else None,
     )
+    schema.query_limits = query_limits  # the view costs a batch as a whole with them (limits.of)
+    return schema
 
 
 def print_sdl() -> str:

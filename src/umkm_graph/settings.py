@@ -100,7 +100,13 @@ class Settings:
     redis_prefix: str = "umkm-graph"  # prefix of every key this server keeps in Redis
     persisted_queries_only: bool = False  # accept only the documents of persisted_queries_file
     persisted_queries_file: str | None = None  # JSON object: {"<sha256 of the document>": "<document>"}
+    # Automatic persisted queries: a longer document runs but is not kept; at most this many are kept (oldest dropped).
+    persisted_query_max_chars: int = 20_000
+    persisted_queries_max_entries: int = 1_000
     introspection: bool | None = None
+    # The federation gateway sends it in X-Federation-Secret to read `_service { sdl }`; unset, production answers
+    # `_service` to no one (development to anyone).
+    federation_secret: str | None = None
     field_suggestions: bool | None = None
     login_max_failures: int = 5  # failed sign-ins per email from one address before that address is locked out of it
     login_lockout_seconds: int = 900  # the window of every login and registration throttle (people/throttle.py)
@@ -149,6 +155,7 @@ class Settings:
             max_query_aliases=_int(env, "UMKM_MAX_QUERY_ALIASES", cls.max_query_aliases),
             max_query_tokens=_int(env, "UMKM_MAX_QUERY_TOKENS", cls.max_query_tokens),
             max_query_cost=_int(env, "UMKM_MAX_QUERY_COST", cls.max_query_cost),
+            federation_secret=env.get("UMKM_FEDERATION_SECRET") or None,
             analyst_max_query_cost=_int(env, "UMKM_ANALYST_MAX_QUERY_COST", cls.analyst_max_query_cost),
             max_batch_operations=_int(env, "UMKM_MAX_BATCH_OPERATIONS", cls.max_batch_operations),
             max_body_bytes=_int(env, "UMKM_MAX_BODY_BYTES", cls.max_body_bytes),
@@ -159,6 +166,9 @@ class Settings:
             redis_prefix=env.get("UMKM_REDIS_PREFIX") or cls.redis_prefix,
             persisted_queries_only=bool(_bool(env, "UMKM_PERSISTED_QUERIES_ONLY")),
             persisted_queries_file=env.get("UMKM_PERSISTED_QUERIES_FILE") or None,
+            persisted_query_max_chars=_int(env, "UMKM_PERSISTED_QUERY_MAX_CHARS", cls.persisted_query_max_chars),
+            persisted_queries_max_entries=_int(env, "UMKM_PERSISTED_QUERIES_MAX_ENTRIES",
+                                               cls.persisted_queries_max_entries),
             introspection=_bool(env, "UMKM_INTROSPECTION"),
             field_suggestions=_bool(env, "UMKM_FIELD_SUGGESTIONS"),
             login_max_failures=_int(env, "UMKM_LOGIN_MAX_FAILURES", cls.login_max_failures),

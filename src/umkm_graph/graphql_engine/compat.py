@@ -54,6 +54,8 @@ StrawberryExecutionContext = StrawberryGraphQLCoreExecutionContext
 
 VIEW_HOOKS: dict[str, frozenset[str]] = {
     "run": frozenset({"request", "context", "root_value"}),
+    "execute_operation": frozenset({"request", "request_adapter", "request_data", "context", "root_value",
+                                    "sub_response"}),
     "execute_single": frozenset({"request", "request_adapter", "sub_response", "context", "root_value",
                                  "request_data"}),
     "parse_json": frozenset({"data"}),

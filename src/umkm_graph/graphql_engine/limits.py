@@ -13,7 +13,8 @@ Each step refuses as early and as cheaply as it can:
                 far, then strawberry's QueryDepthLimiter), QUERY_TOO_LARGE (too many fields once fragments are
                 expanded, or one field repeated too often), TOO_MANY_ALIASES (strawberry's MaxAliasesLimiter)
     budget      INPUT_TOO_LARGE (a list in the variables too long), BAD_USER_INPUT (text with a NUL character),
-                QUERY_TOO_COMPLEX (cost over the asker's budget)
+                ONCE_PER_REQUEST (a rationed field, such as login, selected more than once), QUERY_TOO_COMPLEX (cost
+                over the asker's budget)
     validation  GRAPHQL_VALIDATION_FAILED (graphql-core's rules, cached; introspection when it is off)
     execution   BAD_USER_INPUT (variables of the wrong type), then the resolvers
 """
@@ -27,7 +28,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError, parse
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.schema.config import BatchingConfig
@@ -35,7 +36,7 @@ from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from umkm_graph.graphql_engine.compat import core_schema
-from umkm_graph.graphql_engine.query_cost import query_cost
+from umkm_graph.graphql_engine.query_cost import NOTHING, Cost, FieldPrices, operation_cost
 from umkm_graph.graphql_engine.query_guard import UNSTORABLE, DocumentGuard, limit_error, unstorable
 from umkm_graph.settings import Settings
 
@@ -54,21 +55,82 @@ def error_body(code: str, message: str, **extra: object) -> dict[str, Any]:
     return {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extra}}]}
 
 
-def extensions(settings: Settings, budget: QueryBudget | None = None) -> list[Callable[[], SchemaExtension]]:
-    """The schema extensions that enforce these settings, in the order they must run. They parse and validate with
-    caches of their own (in place of strawberry's ParserCache and ValidationCache)."""
-    guard = DocumentGuard(settings)
-    budget = budget or _flat_budget(settings.max_query_cost)
-    found: list[Callable[[], SchemaExtension]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: LimitedParser(guard),
-        lambda: ErrorCodes(suggestions=settings.field_suggestions_enabled),
-        lambda: QueryCost(settings, budget),
-    ]
-    if not settings.introspection_enabled:
-        found.append(DisableIntrospection)
-    found.append(lambda: LimitedValidationCache(maxsize=256))
-    return found
+class QueryLimits:
+    """The limits of one schema: the extensions that hold each operation to them, and the same cost rules for a whole
+    request (request_problem), which the HTTP view applies to a batch before any of its operations runs."""
+
+    def __init__(self, settings: Settings, budget: QueryBudget | None = None, prices: FieldPrices | None = None) -> None:
+        self.settings = settings
+        self.guard = DocumentGuard(settings)  # its parse cache is shared by the extensions and the batch check
+        self.budget = budget or _flat_budget(settings.max_query_cost)
+        self.prices = prices or FieldPrices()
+
+    def extensions(self) -> list[Callable[[], SchemaExtension]]:
+        """The schema extensions that enforce these settings, in the order they must run. They parse and validate with
+        caches of their own (in place of strawberry's ParserCache and ValidationCache)."""
+        settings = self.settings
+        found: list[Callable[[], SchemaExtension]] = [
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: LimitedParser(self.guard),
+            lambda: ErrorCodes(suggestions=settings.field_suggestions_enabled),
+            lambda: QueryCost(self),
+        ]
+        if not settings.introspection_enabled:
+            found.append(DisableIntrospection)
+        found.append(lambda: LimitedValidationCache(maxsize=256))
+        return found
+
+    def cost(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+             variables: dict[str, Any]) -> Cost:
+        return operation_cost(schema, document, operation_name, variables, self.settings.default_page_size, self.prices)
+
+    def document_cost(self, schema: GraphQLSchema, query: object, operation_name: object, variables: object) -> Cost:
+        """The cost of a document not parsed yet, through the guard's cache; a document the guard or the variables
+        check refuses costs nothing here, because it will be refused before it runs."""
+        if not isinstance(query, str) or variables_problem(variables) is not None:
+            return NOTHING
+        try:
+            document = self.guard.document(schema, query, self.settings.max_query_tokens)
+        except GraphQLError:
+            return NOTHING
+        name = operation_name if isinstance(operation_name, str) else None
+        return self.cost(schema, document, name, variables if isinstance(variables, dict) else {})
+
+    async def request_problem(self, schema: GraphQLSchema, operations: list[tuple[object, object, object]],
+                              context: Any) -> GraphQLError | None:
+        """Why a batch of (query, operation name, variables) is refused as a whole: its operations' costs together
+        over the asker's budget, or more than one rationed field among them; None when it may run."""
+        total = NOTHING
+        for query, operation_name, variables in operations:
+            total += self.document_cost(schema, query, operation_name, variables)
+        scope = f"this batch of {len(operations)} operation{'s' * (len(operations) != 1)}"
+        return self.problem(total, await self.budget(context), scope)
+
+    def problem(self, cost: Cost, budget: int, scope: str) -> GraphQLError | None:
+        """Why an operation or a request of this cost is refused (scope names which), or None."""
+        repeated = sum(cost.rationed.values())
+        if repeated > 1:
+            names = ", ".join(sorted(name.split(".", 1)[1] for name in self.prices.rationed))
+            selected = ", ".join(f"{name.split('.', 1)[1]} x{n}" for name, n in sorted(cost.rationed.items()))
+            return limit_error("ONCE_PER_REQUEST", f"Each of {names} {self.prices.why_rationed}: a request may "
+                               f"hold only one of them, and {scope} holds {repeated} ({selected})", count=repeated)
+        if cost.points > budget:
+            return limit_error(
+                "QUERY_TOO_COMPLEX",
+                f"{scope[0].upper()}{scope[1:]} costs {cost.points:,} points, over your budget of {budget:,}: each "
+                f"list multiplies the cost of what it selects by its size (first, at most "
+                f"{self.settings.max_page_size}), and a batch's operations count together. Ask for fewer items or "
+                "fewer fields.",
+                cost=cost.points, budget=budget,
+            )
+        return None
+
+
+def of(schema: object, settings: Settings) -> QueryLimits:
+    """The QueryLimits a schema was built with (graphql_schema.build_schema keeps them as `query_limits`), or the
+    plain ones of these settings."""
+    found = getattr(schema, "query_limits", None)
+    return found if isinstance(found, QueryLimits) else QueryLimits(settings)
 
 
 def batching(settings: Settings) -> BatchingConfig:
@@ -153,12 +215,12 @@ class ErrorCodes(SchemaExtension):
 
 class QueryCost(SchemaExtension):
     """Refuses, before validation and before any resolver runs, an operation whose variables hold a list longer than
-    MAX_LIST_ITEMS or text no database can store, or whose cost is over the asker's budget (the host's QueryBudget).
-    The cost is worked out on the document as sent: an invalid one is refused either way."""
+    MAX_LIST_ITEMS or text no database can store, that selects a rationed field more than once, or whose cost is over
+    the asker's budget (the host's QueryBudget). The cost is worked out on the document as sent: an invalid one is
+    refused either way."""
 
-    def __init__(self, settings: Settings, budget: QueryBudget) -> None:
-        self.settings = settings
-        self.budget = budget
+    def __init__(self, limits: QueryLimits) -> None:
+        self.limits = limits
 
     async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -166,21 +228,12 @@ class QueryCost(SchemaExtension):
         if document is not None and not context.pre_execution_errors:
             problem = variables_problem(context.variables)
             if problem is None:
-                cost = query_cost(core_schema(context.schema), document, context.operation_name,
-                                  context.variables or {}, self.settings.default_page_size)
-                budget = await self.budget(context.context)
-                if cost > budget:
-                    problem = limit_error(
-                        "QUERY_TOO_COMPLEX",
-                        f"This query costs {cost:,} points, over your budget of {budget:,}: each list multiplies the "
-                        f"cost of what it selects by its size (first, at most {self.settings.max_page_size}). "
-                        "Ask for fewer items or fewer fields.",
-                        cost=cost, budget=budget,
-                    )
+                cost = self.limits.cost(core_schema(context.schema), document, context.operation_name,
+                                        context.variables or {})
+                problem = self.limits.problem(cost, await self.limits.budget(context.context), "this operation")
             if problem is not None:
                 refuse(context, problem)
         yield
-
 
 
 def _flat_budget(cost: int) -> QueryBudget:

@@ -3,6 +3,10 @@
 the answer is the error PersistedQueryNotFound, and the client sends the document again with its hash, which the server
 checks and keeps (in memory, or in Redis when UMKM_REDIS_URL is set) once the document has run.
 
+The store is bounded: a document longer than UMKM_PERSISTED_QUERY_MAX_CHARS runs but is not kept (its client goes on
+sending it whole), and at most UMKM_PERSISTED_QUERIES_MAX_ENTRIES documents are kept, the oldest dropped first; in
+Redis each also expires REDIS_TTL_SECONDS after it was last registered.
+
 UMKM_PERSISTED_QUERIES_ONLY (for production) runs only the documents of UMKM_PERSISTED_QUERIES_FILE, a JSON object
 {"<sha256 of the document>": "<document>"}, whether a client sends the hash or the whole document, over HTTP or a
 WebSocket; nothing is added at run time.
@@ -16,6 +20,7 @@ import hashlib
 import json
 import logging
 import re
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,7 +37,7 @@ log = logging.getLogger("umkm_graph.persisted")
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 NOT_FOUND = "PersistedQueryNotFound"  # the message Apollo clients look for
-REDIS_TTL_SECONDS = 30 * 24 * 3600
+REDIS_TTL_SECONDS = 7 * 24 * 3600
 
 
 def sha256(document: str) -> str:
@@ -46,9 +51,11 @@ class DocumentStore(Protocol):
 
 
 class MemoryDocuments:
-    """The most recently used documents, up to max_chars in all."""
+    """The most recently used documents, up to max_entries of at most max_document_chars each, and max_chars in all."""
 
-    def __init__(self, max_chars: int = 8_000_000) -> None:
+    def __init__(self, max_entries: int = 1_000, max_document_chars: int = 20_000, max_chars: int = 8_000_000) -> None:
+        self.max_entries = max_entries
+        self.max_document_chars = max_document_chars
         self.max_chars = max_chars
         self.chars = 0
         self.documents: OrderedDict[str, str] = OrderedDict()
@@ -60,21 +67,26 @@ class MemoryDocuments:
         return document
 
     async def put(self, sha: str, document: str) -> None:
-        if sha in self.documents or len(document) > self.max_chars:
+        if sha in self.documents or len(document) > min(self.max_document_chars, self.max_chars):
             return
         self.documents[sha] = document
         self.chars += len(document)
-        while self.chars > self.max_chars:
+        while self.chars > self.max_chars or len(self.documents) > self.max_entries:
             _, dropped = self.documents.popitem(last=False)
             self.chars -= len(dropped)
 
 
 class RedisDocuments:
-    """Documents shared by every server process; a Redis failure makes a hash unknown, so the client sends the document."""
+    """Documents shared by every server process, each under a key of its own with a TTL; a sorted set of their hashes
+    by registration time holds them to max_entries keys, dropping the oldest. A Redis failure makes a hash unknown, so
+    the client sends the document."""
 
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: Any, prefix: str, max_entries: int = 1_000, max_document_chars: int = 20_000) -> None:
         self.client = client
         self.prefix = f"{prefix}:apq:"
+        self.index = f"{prefix}:apq-index"
+        self.max_entries = max_entries
+        self.max_document_chars = max_document_chars
 
     async def get(self, sha: str) -> str | None:
         try:
@@ -85,10 +97,25 @@ class RedisDocuments:
         return value.decode() if isinstance(value, bytes) else value
 
     async def put(self, sha: str, document: str) -> None:
+        if len(document) > self.max_document_chars:
+            return
         try:
-            await self.client.set(self.prefix + sha, document, ex=REDIS_TTL_SECONDS)
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.set(self.prefix + sha, document, ex=REDIS_TTL_SECONDS)
+                pipe.zadd(self.index, {sha: time.time()})
+                pipe.expire(self.index, REDIS_TTL_SECONDS)
+                pipe.zcard(self.index)
+                *_, count = await pipe.execute()
+            if count > self.max_entries:
+                dropped = await self.client.zpopmin(self.index, count - self.max_entries)
+                if dropped:
+                    await self.client.delete(*(self.prefix + _text(member) for member, _ in dropped))
         except Exception as error:
             log.warning("persisted query not kept: %s", error)
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 class Safelist:
@@ -124,8 +151,9 @@ def document_store(settings: Settings, redis: Any | None) -> DocumentStore:
     if settings.persisted_queries_only and settings.persisted_queries_file:
         return Safelist(load_safelist(settings.persisted_queries_file))
     if redis is not None:
-        return RedisDocuments(redis, settings.redis_prefix)
-    return MemoryDocuments()
+        return RedisDocuments(redis, settings.redis_prefix, settings.persisted_queries_max_entries,
+                              settings.persisted_query_max_chars)
+    return MemoryDocuments(settings.persisted_queries_max_entries, settings.persisted_query_max_chars)
 
 
 def _error(code: str, message: str) -> GraphQLError:

@@ -11,10 +11,13 @@ An HTTP request (`run`):
   2. strawberry reads the request: the context (the host's context_getter), the body (parse_json and parse_http_body,
      checked by request_body: not UTF-8, nested too deeply, not an object or a non-empty array of objects, or an
      operation's field of the wrong type is a 400), at most limits.batching operations in a batch.
-  3. Each operation (`execute_single`; those of a batch concurrently):
+  3. A batch (`execute_operation`) is resolved (3a) and costed as a whole first: when its operations together are over
+     the asker's budget, or hold more than one rationed field (limits.QueryLimits.request_problem), each operation
+     gets that error as its answer and none runs.
+     Each operation (`execute_single`; those of a batch concurrently):
      a. persisted-query lookup (persisted.resolve): a hash becomes its document, or the APQ error is the answer;
      b. strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
-        metrics, readable errors, persisted-only (persisted.extensions), then limits.extensions: token limit, the
+        metrics, readable errors, persisted-only (persisted.extensions), then limits.QueryLimits.extensions: token limit, the
         guarded parser (length, nesting, fragments, depth, aliases), error codes, cost budget and variables,
         introspection switch, validation cache; then execution (fast_fields.PlainFieldsFirst when fast paths are on);
      c. a persisted document that ran is kept under its hash (APQ registration);
@@ -31,6 +34,7 @@ no cache), and each message is encoded by encode_json, as text.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -68,6 +72,7 @@ class GraphQLView(GraphQL[Any, None]):
                          allowed_origins=settings.allowed_origins)
         self.settings = settings
         self.persisted_queries = persisted_queries
+        self.query_limits = limits.of(schema, settings)
         self.context_getter = context_getter
         self.socket_gate = socket_gate
         self.public_answers = (PublicAnswers(settings, core_schema(schema))
@@ -87,8 +92,25 @@ class GraphQLView(GraphQL[Any, None]):
         except HTTPException as error:  # step 6
             return limits.refusal_response(error, self.settings)
 
+    async def execute_operation(self, *, request_data: GraphQLRequestData | list[GraphQLRequestData], context: Any,
+                                **kwargs: Any) -> Any:
+        if not isinstance(request_data, list):
+            return await super().execute_operation(request_data=request_data, context=context, **kwargs)
+        resolved = [await persisted.resolve(self.persisted_queries, data) for data in request_data]  # step 3a
+        ran = [r.data for r in resolved if isinstance(r, persisted.Resolved)]
+        problem = await self.query_limits.request_problem(
+            core_schema(self.schema), [(data.query, data.operation_name, data.variables) for data in ran], context)
+        if problem is not None:  # step 3
+            return [ExecutionResult(data=None, errors=[problem]) for _ in request_data]
+        return await asyncio.gather(*(self._execute_resolved(resolved=one, context=context, **kwargs)
+                                      for one in resolved))
+
     async def execute_single(self, *, request: Any, request_data: GraphQLRequestData, **kwargs: Any) -> ExecutionResult:
         resolved = await persisted.resolve(self.persisted_queries, request_data)  # step 3a
+        return await self._execute_resolved(request=request, resolved=resolved, **kwargs)
+
+    async def _execute_resolved(self, *, request: Any, resolved: persisted.Resolved | GraphQLError,
+                                **kwargs: Any) -> ExecutionResult:
         if isinstance(resolved, GraphQLError):
             return ExecutionResult(data=None, errors=[resolved])
         result: ExecutionResult = await super().execute_single(request=request, request_data=resolved.data,
