@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 from starlette.applications import Starlette
@@ -29,8 +30,11 @@ from umkm_graph.jobs import run_forever
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
+from umkm_graph.production_rules import acknowledged_unsafe
 from umkm_graph.settings import Settings
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
+
+log = logging.getLogger(__name__)
 
 
 async def graphql_context(connection: HTTPConnection) -> Context:
@@ -115,6 +119,8 @@ def _long_lived_heap() -> Iterator[None]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.check()  # unsafe settings (in production: the default secret key, ...) stop the start here
+    for warning in acknowledged_unsafe(settings):  # switched off on purpose: said at every start, not only once
+        log.warning("%s", warning)
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
     graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
