@@ -21,7 +21,14 @@ from tortoise.contrib.starlette import RegisterTortoise
 from umkm_graph import changes
 from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.core.errors import DomainError
-from umkm_graph.db import close_analytics, open_analytics, pending_migrations, prepare_schema, tortoise_config
+from umkm_graph.db import (
+    check_connection,
+    close_analytics,
+    open_analytics,
+    pending_migrations,
+    prepare_schema,
+    tortoise_config,
+)
 from umkm_graph.events_redis import create_event_bus
 from umkm_graph.graphql_common.context import Context, bearer_token
 from umkm_graph.graphql_engine.view import GraphQLView
@@ -32,6 +39,7 @@ from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
 from umkm_graph.settings import Settings
+from umkm_graph.serving import OneLineStartupFailures
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
 log = logging.getLogger(__name__)
@@ -130,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.providers = await collect_providers(plugins, settings)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url, settings.database_pool_size)):
+            await check_connection(settings.database_url)  # else "startup complete", then INTERNAL for every request
             app.state.pending_migrations = await prepare_schema(settings.database_url)
             if not app.state.pending_migrations:  # else the tables may be missing; `umkm-graph migrate` ensures them
                 await ensure_categories()
@@ -156,7 +165,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
         ],
-        middleware=[Middleware(RequestIdMiddleware), *protections.middleware()],
+        middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],
         lifespan=lifespan,
     )
     app.state.settings = settings
