@@ -17,7 +17,7 @@ from tortoise.context import TortoiseContext
 
 from tests.helpers.api import started_app
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
-from tests.helpers.live import free_port
+from tests.helpers.live import free_port, server_process
 from umkm_graph.db import DatabaseUnreachable, tortoise_config
 from umkm_graph.settings import Settings
 
@@ -103,3 +103,12 @@ def test_the_app_under_plain_uvicorn_says_an_unreachable_database_in_one_line_to
     errors = [line for line in run.stderr.splitlines() if "ERROR" in line]
     assert run.returncode != 0 and "Traceback" not in run.stderr and "startup complete" not in run.stderr, run.stderr
     assert len(errors) == 2 and "cannot reach the database UMKM_DATABASE_URL names" in errors[0], errors
+
+
+def test_serve_says_where_graphiql_is_only_once_it_has_started(tmp_path: Path) -> None:
+    port, output = free_port(), tmp_path / "serve.log"
+    with server_process({"UMKM_DATABASE_URL": f"sqlite://{tmp_path / 'ok.db'}"}, port, output):
+        pass
+    said = output.read_text()
+    banner = said.index(f"umkm-graph: GraphiQL at http://127.0.0.1:{port}/graphql")
+    assert said.index("Application startup complete") < banner, said
