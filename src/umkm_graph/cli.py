@@ -16,7 +16,6 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from umkm_graph import db, serving
-    from umkm_graph.app import create_app
     from umkm_graph.observability import configure_logging
 
     settings = Settings.from_env()
@@ -49,6 +48,8 @@ def _serve(args: argparse.Namespace) -> int:
         configure_logging(settings.log_format)
         where = db.redacted(settings.database_url)
         banner = f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {where})"
+        from umkm_graph.app import create_app  # the whole schema: imported once nothing can refuse the start any more
+
         # Several workers each build their own app from the environment; uvicorn needs an import string for that.
         app = "umkm_graph.app:create_app" if args.workers > 1 else create_app(settings)
         config = uvicorn.Config(app, host=args.host, port=args.port, factory=args.workers > 1, workers=args.workers,
@@ -211,7 +212,8 @@ def _report(args: argparse.Namespace) -> int:
     async def run() -> str:
         # The report only reads: with an analytics replica it reads nothing but the replica, which nobody migrates.
         replica = settings.analytics_database_url
-        await open_database(replica or settings.database_url, migrate=not replica)
+        await open_database(replica or settings.database_url, migrate=not replica,
+                            variable="UMKM_ANALYTICS_DATABASE_URL" if replica else "UMKM_DATABASE_URL")
         try:
             return await render(args.month, args.format, settings.min_group_size)
         finally:
