@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.helpers.api import Api, serve
+from tests.helpers.api import METRICS_TOKEN, Api, serve
 from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, ensure_postgres, redis_available
 from tests.helpers.payments import Live, serve_live
 from umkm_graph.settings import Settings
@@ -24,7 +24,8 @@ def fresh_postgres_schema() -> None:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(database_url=TEST_DATABASE_URL or "sqlite://:memory:", secret_key="test-secret-key-for-umkm-graph-tests-only")
+    return Settings(database_url=TEST_DATABASE_URL or "sqlite://:memory:", secret_key="test-secret-key-for-umkm-graph-tests-only",
+                    metrics_token=METRICS_TOKEN)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 from collections.abc import AsyncIterator, Iterator
 
 from starlette.applications import Starlette
@@ -20,7 +21,14 @@ from tortoise.contrib.starlette import RegisterTortoise
 from umkm_graph import changes
 from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.core.errors import DomainError
-from umkm_graph.db import close_analytics, open_analytics, pending_migrations, prepare_schema, tortoise_config
+from umkm_graph.db import (
+    check_connection,
+    close_analytics,
+    open_analytics,
+    pending_migrations,
+    prepare_schema,
+    tortoise_config,
+)
 from umkm_graph.events_redis import create_event_bus
 from umkm_graph.graphql_common.context import Context, bearer_token
 from umkm_graph.graphql_engine.view import GraphQLView
@@ -29,8 +37,12 @@ from umkm_graph.jobs import run_forever
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
+from umkm_graph.production_rules import acknowledged_unsafe
 from umkm_graph.settings import Settings
+from umkm_graph.serving import OneLineStartupFailures
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
+
+log = logging.getLogger(__name__)
 
 
 async def graphql_context(connection: HTTPConnection) -> Context:
@@ -115,6 +127,8 @@ def _long_lived_heap() -> Iterator[None]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.check()  # unsafe settings (in production: the default secret key, ...) stop the start here
+    for warning in acknowledged_unsafe(settings):  # switched off on purpose: said at every start, not only once
+        log.warning("%s", warning)
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
     graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
@@ -124,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.providers = await collect_providers(plugins, settings)
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url, settings.database_pool_size)):
+            await check_connection(settings.database_url)  # else "startup complete", then INTERNAL for every request
             app.state.pending_migrations = await prepare_schema(settings.database_url)
             if not app.state.pending_migrations:  # else the tables may be missing; `umkm-graph migrate` ensures them
                 await ensure_categories()
@@ -150,7 +165,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
         ],
-        middleware=[Middleware(RequestIdMiddleware), *protections.middleware()],
+        middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],
         lifespan=lifespan,
     )
     app.state.settings = settings

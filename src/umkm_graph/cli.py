@@ -9,46 +9,63 @@ from umkm_graph.settings import Settings
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """Each start that cannot work stops here with one line and a non-zero exit, before the banner: unsafe settings,
+    a worker count that would lose events, a port in use, a database that cannot serve."""
+    import asyncio
+
     import uvicorn
 
-    from umkm_graph.app import create_app
+    from umkm_graph import db, serving
     from umkm_graph.observability import configure_logging
 
     settings = Settings.from_env()
     if problems := settings.problems():  # create_app would refuse too; say why without a traceback
-        print("umkm-graph serve refuses to start:\n- " + "\n- ".join(problems), file=sys.stderr)
+        said = problems[0] if len(problems) == 1 else "\n- " + "\n- ".join(problems)
+        print(f"umkm-graph serve refuses to start:{' ' if len(problems) == 1 else ''}{said}", file=sys.stderr)
         return 1
-    if args.workers < 1:
-        print("umkm-graph serve: --workers must be at least 1", file=sys.stderr)
+    if refusal := _workers_refusal(args.workers, settings):
+        print(f"umkm-graph serve: {refusal}", file=sys.stderr)
         return 2
-    if args.workers > 1 and settings.database_url.startswith("sqlite"):
-        print("umkm-graph serve: several workers need PostgreSQL (set UMKM_DATABASE_URL); SQLite allows one writer",
-              file=sys.stderr)
-        return 2
-    if args.demo:
-        import asyncio
+    try:
+        sock = serving.listening_socket(args.host, args.port)
+    except serving.PortUnavailable as error:
+        print(f"umkm-graph serve: {error}", file=sys.stderr)
+        return 1
+    with sock:
+        asyncio.run(db.check_database(settings.database_url))  # a DatabaseNotReady is said in one line by main()
+        if args.demo:
+            from umkm_graph.demo.seed import SeedError, seed_demo_if_empty
 
-        from umkm_graph.demo.seed import SeedError, seed_demo_if_empty
+            try:
+                summary = asyncio.run(seed_demo_if_empty(settings.database_url))
+            except SeedError as error:
+                print(f"umkm-graph serve --demo: {error}", file=sys.stderr)
+                return 1
+            if summary is None:
+                print("umkm-graph: the database already has shops; not seeding demo data")
+            else:
+                print("\n".join(summary.lines()))
+        configure_logging(settings.log_format)
+        where = db.redacted(settings.database_url)
+        banner = f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {where})"
+        from umkm_graph.app import create_app  # the whole schema: imported once nothing can refuse the start any more
 
-        try:
-            summary = asyncio.run(seed_demo_if_empty(settings.database_url))
-        except SeedError as error:
-            print(f"umkm-graph serve --demo: {error}", file=sys.stderr)
-            return 1
-        if summary is None:
-            print("umkm-graph: the database already has shops; not seeding demo data")
-        else:
-            print("\n".join(summary.lines()))
-    print(f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {settings.database_url})")
-    configure_logging(settings.log_format)
-    if args.workers > 1:
-        # Each worker process builds its own app from the environment; uvicorn needs an import string for that.
-        uvicorn.run("umkm_graph.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                    log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30)
-    else:
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=settings.access_log,
-                    timeout_graceful_shutdown=30)
-    return 0
+        # Several workers each build their own app from the environment; uvicorn needs an import string for that.
+        app = "umkm_graph.app:create_app" if args.workers > 1 else create_app(settings)
+        config = uvicorn.Config(app, host=args.host, port=args.port, factory=args.workers > 1, workers=args.workers,
+                                log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30)
+        return 0 if serving.run(config, sock, banner) else 3  # 3: uvicorn's code for a start that failed
+
+
+def _workers_refusal(workers: int, settings: Settings) -> str | None:
+    if workers < 1:
+        return "--workers must be at least 1"
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        return "several workers need PostgreSQL (set UMKM_DATABASE_URL); SQLite allows one writer"
+    if workers > 1 and not settings.redis_url:
+        return (f"--workers {workers} needs UMKM_REDIS_URL: without Redis each worker hears only its own order and "
+                "payment events (a subscriber misses those handled by the others) and counts rate limits alone")
+    return None
 
 
 def _seed(args: argparse.Namespace) -> int:
@@ -76,6 +93,7 @@ def _migrate(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
 
     async def check() -> int:
+        await db.refuse_unmigrated_tables()  # else it would call the old tables' database merely behind
         pending, unwritten = await db.pending_migrations(), await db.unmigrated_model_changes()
         for name in pending:
             print(f"pending migration: {name}")
@@ -100,7 +118,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
     try:
         return asyncio.run(run())
-    except db.UnmigratedDatabase as error:
+    except db.DatabaseNotReady as error:
         print(f"umkm-graph migrate: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # a failed statement or an unreachable database: say which, without a traceback
@@ -217,7 +235,8 @@ def _report(args: argparse.Namespace) -> int:
     async def run() -> str:
         # The report only reads: with an analytics replica it reads nothing but the replica, which nobody migrates.
         replica = settings.analytics_database_url
-        await open_database(replica or settings.database_url, migrate=not replica)
+        await open_database(replica or settings.database_url, migrate=not replica,
+                            variable="UMKM_ANALYTICS_DATABASE_URL" if replica else "UMKM_DATABASE_URL")
         try:
             return await render(args.month, args.format, settings.min_group_size)
         finally:
@@ -273,8 +292,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from umkm_graph.db import DatabaseNotReady
+
     args = build_parser().parse_args(argv)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except DatabaseNotReady as error:  # said the same way by every command that opens the database
+        print(f"umkm-graph {args.command}: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

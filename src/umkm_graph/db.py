@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import os
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
@@ -17,6 +20,7 @@ from umkm_graph.core.orm_compat import forget_compiled_statements, table_of
 from umkm_graph.settings import Settings
 
 MIGRATIONS_MODULE = "umkm_graph.migrations"
+CONNECT_TIMEOUT_SECONDS = 10.0  # a firewalled host answers nothing: a start waits this long, then says so
 # Each domain's tortoise models, all in tortoise's one app "models" (foreign keys name them "models.Shop", ...).
 MODEL_MODULES = [f"umkm_graph.{domain}.models" for domain in (
     "people", "shops", "catalog", "payments", "orders", "delivery", "checkout", "reviews", "city")]
@@ -70,11 +74,70 @@ async def _keep_session(_connection: object) -> None:
 TORTOISE_ORM = tortoise_config(os.environ.get("UMKM_DATABASE_URL") or Settings.database_url)
 
 
-async def open_database(database_url: str, *, migrate: bool = True) -> None:
-    """Connect (for scripts and the CLI) and bring the schema up to date."""
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    if migrate:
-        await apply_migrations()
+class DatabaseNotReady(Exception):
+    """The database cannot serve as it is: a start stops here, saying why in one line."""
+
+
+class DatabaseUnreachable(DatabaseNotReady):
+    """The database URL names nothing that answers: no such server, file, database or driver, or wrong credentials."""
+
+
+def redacted(database_url: str) -> str:
+    """The URL without its password, to print."""
+    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", database_url)
+
+
+async def check_connection(database_url: str, variable: str = "UMKM_DATABASE_URL") -> None:
+    """Ask the open database for one row, so an unreachable one stops a start instead of failing every request."""
+    folder = _missing_sqlite_folder(database_url)
+    if folder is not None:  # aiosqlite's failed connect would also print its thread's traceback at exit
+        raise DatabaseUnreachable(f"cannot reach the database {variable} names ({database_url}): the folder {folder} "
+                                  "does not exist")
+    try:
+        await asyncio.wait_for(Tortoise.get_connection("default").execute_query("SELECT 1"), CONNECT_TIMEOUT_SECONDS)
+    except Exception as error:  # whatever the driver raises, it means the same to whoever starts the server
+        raise _unreachable(database_url, variable, error) from error
+
+
+def _missing_sqlite_folder(database_url: str) -> Path | None:
+    if not database_url.startswith("sqlite://") or database_url.startswith("sqlite://:memory:"):
+        return None
+    folder = Path(database_url.removeprefix("sqlite://").partition("?")[0]).parent
+    return None if folder.is_dir() else folder
+
+
+def _unreachable(database_url: str, variable: str, error: BaseException) -> DatabaseUnreachable:
+    reason = (str(error).strip().splitlines() or ["no answer"])[0][:200]
+    if isinstance(error, TimeoutError):
+        reason = f"no answer within {CONNECT_TIMEOUT_SECONDS:g} s"
+    return DatabaseUnreachable(f"cannot reach the database {variable} names ({redacted(database_url)}): "
+                               f"{type(error).__name__}: {reason}")
+
+
+async def open_database(database_url: str, *, migrate: bool = True, variable: str = "UMKM_DATABASE_URL") -> None:
+    """Connect (for scripts and the CLI) and bring the schema up to date. On failure the connections are closed again,
+    or aiosqlite's thread would keep the process from exiting."""
+    try:
+        try:
+            await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+        except Exception as error:  # an unknown scheme or a missing driver: nothing to connect with
+            raise _unreachable(database_url, variable, error) from error
+        await check_connection(database_url, variable)
+        if migrate:
+            await apply_migrations()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await close_database()
+        raise
+
+
+async def check_database(database_url: str) -> None:
+    """Whether a server could start on this database: it answers, and its tables came from the migrations."""
+    await open_database(database_url, migrate=False)
+    try:
+        await refuse_unmigrated_tables()
+    finally:
+        await close_database()
 
 
 def _executor() -> MigrationExecutor:
@@ -95,16 +158,17 @@ async def apply_migrations() -> list[str]:
             applied.append(name)
 
     async with _one_migrator_at_a_time():
-        await _refuse_tables_no_migration_made()
+        await refuse_unmigrated_tables()
         await _executor().migrate(progress=note)
     return applied
 
 
-class UnmigratedDatabase(Exception):
+class UnmigratedDatabase(DatabaseNotReady):
     """The database has the app's tables but no record of migrations: made by an older version's start-up."""
 
 
-async def _refuse_tables_no_migration_made() -> None:
+async def refuse_unmigrated_tables() -> None:
+    """Raise UnmigratedDatabase if the app's tables are there but no record of migrations is."""
     client = Tortoise.get_connection("default")
     if client.capabilities.dialect == "postgres":
         sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import hmac
 import json
 import logging
 import re
@@ -82,7 +83,16 @@ def _update_pool_gauges() -> None:
         DB_POOL_SIZE.labels("idle").set(idle)
 
 
-async def metrics(_: Request) -> Response:
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics, for the bearer of UMKM_METRICS_TOKEN only: they tell an outsider what runs and how busy it is.
+    Without a token set, there is nothing here (404)."""
+    expected = request.app.state.settings.metrics_token
+    if expected is None:
+        return Response("Not Found", status_code=404, media_type="text/plain")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return Response("a bearer token is needed", status_code=401, media_type="text/plain",
+                        headers={"WWW-Authenticate": "Bearer"})
     _update_pool_gauges()
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

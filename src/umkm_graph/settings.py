@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from umkm_graph import production_rules
+
 DEFAULT_SECRET_KEY = "umkm-graph-development-secret-key-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
 MAX_PRODUCTION_TOKEN_TTL_SECONDS = 30 * 24 * 3600
 MIN_PRODUCTION_PASSWORD_LENGTH = 10
+ENVIRONMENTS = ("development", "production")
+DATABASE_URL_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "postgresql+asyncpg://")
 
 
 class SettingsError(ValueError):
@@ -126,6 +130,10 @@ class Settings:
     # graphql-core's own path and nothing is cached. Settings built in code read UMKM_FAST_PATHS too (unlike the
     # others), so .ci/run can run the whole suite, whose tests build their settings in code, on the plain path.
     fast_paths: bool = field(default_factory=_fast_paths_from_environment)
+    # GET /metrics answers only with `Authorization: Bearer <metrics_token>`; unset, it answers 404.
+    metrics_token: str | None = None
+    # The protections production may run with switched off (production_rules.PROTECTIONS), said aloud at each start.
+    allow_unsafe_production: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -186,6 +194,8 @@ class Settings:
             response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
             fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
+            metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
+            allow_unsafe_production=_list(env, "UMKM_ALLOW_UNSAFE_PRODUCTION"),
         )
 
     @property
@@ -216,12 +226,14 @@ class Settings:
             found.append(f"UMKM_REQUEST_TIMEOUT_SECONDS must be above 0, got {self.request_timeout_seconds}")
         if self.persisted_queries_only and not self.persisted_queries_file:
             found.append("UMKM_PERSISTED_QUERIES_ONLY needs UMKM_PERSISTED_QUERIES_FILE, the documents to accept")
+        found += self._host_problems()
         if self.is_production:
-            if self.secret_key == DEFAULT_SECRET_KEY:
-                found.append("UMKM_SECRET_KEY is the development default; set a random key of at least "
-                             f"{MIN_SECRET_KEY_LENGTH} characters")
-            elif len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
-                found.append(f"UMKM_SECRET_KEY has {len(self.secret_key)} characters; use at least {MIN_SECRET_KEY_LENGTH}")
+            found += production_rules.secret_problems("UMKM_SECRET_KEY", self.secret_key, DEFAULT_SECRET_KEY,
+                                                      MIN_SECRET_KEY_LENGTH)
+            if self.metrics_token is not None:
+                found += production_rules.secret_problems("UMKM_METRICS_TOKEN", self.metrics_token, DEFAULT_SECRET_KEY,
+                                                          MIN_SECRET_KEY_LENGTH)
+            found += production_rules.unsafe_production_problems(self)
             if self.token_ttl_seconds > MAX_PRODUCTION_TOKEN_TTL_SECONDS:
                 found.append(f"UMKM_TOKEN_TTL_SECONDS is {self.token_ttl_seconds}; tokens must expire within "
                              f"{MAX_PRODUCTION_TOKEN_TTL_SECONDS} seconds (30 days)")
@@ -230,6 +242,21 @@ class Settings:
             if self.password_min_length < MIN_PRODUCTION_PASSWORD_LENGTH:
                 found.append(f"UMKM_PASSWORD_MIN_LENGTH is {self.password_min_length}; production needs at least "
                              f"{MIN_PRODUCTION_PASSWORD_LENGTH}")
+        return found
+
+    def _host_problems(self) -> list[str]:
+        """What would fail the start later with a traceback: an unknown environment or database URL."""
+        found = []
+        if self.env not in ENVIRONMENTS:
+            found.append(f"UMKM_ENV is {self.env!r}; use one of {', '.join(ENVIRONMENTS)} (anything else would run "
+                         "without production's rules)")
+        for variable, url in (("UMKM_DATABASE_URL", self.database_url),
+                              ("UMKM_ANALYTICS_DATABASE_URL", self.analytics_database_url)):
+            if url is not None and not url.startswith(DATABASE_URL_SCHEMES):
+                scheme = f"the scheme {url.partition('://')[0]!r}" if "://" in url else "no scheme"  # not the rest: a password
+                found.append(f"{variable} must start with sqlite:// or postgres:// (or postgresql://); it has {scheme}")
+        if self.metrics_token is not None and self.metrics_token == self.secret_key:
+            found.append("UMKM_METRICS_TOKEN must differ from UMKM_SECRET_KEY: whoever scrapes metrics could sign tokens")
         return found
 
     def check(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.helpers.api import Api
+from tests.helpers.api import Api, scrape_metrics
 from tests.helpers.catalog import add_product
 from tests.helpers.people import city_person, sign_up
 from tests.helpers.shops import verified_shop
@@ -57,10 +57,10 @@ async def test_a_listing_of_a_known_shape_reuses_its_statement_whatever_the_valu
         await add_product(api, seller, shop["id"], name=f"Minyak Goreng 1 L Rp{price}", price=price)
     query = "query($min: Rupiah!) { products(filter: {minPrice: $min}, sort: PRICE_DESC) { edges { node { name price } } } }"
 
-    before = _listing_statements((await api.client.get("/metrics")).text)
+    before = _listing_statements(await scrape_metrics(api))
     answers = [[node["node"]["price"] for node in (await api.gql(query, {"min": low}))["products"]["edges"]]
                for low in (15500, 16500, 14000)]
-    after = _listing_statements((await api.client.get("/metrics")).text)
+    after = _listing_statements(await scrape_metrics(api))
 
     assert answers == [[17000, 16000], [17000], [17000, 16000, 15000]]
     counted = {outcome: after.get(outcome, 0) - before.get(outcome, 0) for outcome in ("built", "reused")}

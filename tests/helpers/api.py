@@ -18,6 +18,8 @@ from umkm_graph.settings import Settings
 
 # A documentation address (RFC 5737): requests look like they come from a client on the internet.
 CLIENT_IP = "203.0.113.10"
+# The bearer token of the test settings' /metrics (UMKM_METRICS_TOKEN).
+METRICS_TOKEN = "test-metrics-token-Yh3KbMs7QpXe1Gd4UaR9fJ6n"
 
 
 class GraphQLErrors(AssertionError):
@@ -97,6 +99,13 @@ async def post(api: Api, body: Any, token: str | None = None, **kwargs: Any) -> 
     """POST any body to /graphql (a batch, a persisted query, something malformed) and get the raw response."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return await api.client.post("/graphql", json=body, headers=headers, **kwargs)
+
+
+async def scrape_metrics(api: Api) -> str:
+    """What Prometheus would scrape from /metrics, asking with the test settings' token."""
+    response = await api.client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert response.status_code == 200, response.text
+    return response.text
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:

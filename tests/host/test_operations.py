@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx2
 
-from tests.helpers.api import Api
+from tests.helpers.api import Api, scrape_metrics
 from tests.helpers.live import free_port, server_process
 from umkm_graph.observability import JsonFormatter, request_id
 
@@ -22,7 +22,7 @@ async def test_readyz_reports_the_database_ready(api: Api) -> None:
 async def test_metrics_count_operations_by_name_and_errors_by_code(api: Api) -> None:
     await api.gql("query Storefront { products(first: 1) { totalCount } }")
     await api.fails('mutation Login { login(email: "nobody@example.id", password: "salah-password") { errors { code } } }')
-    scraped = (await api.client.get("/metrics")).text
+    scraped = await scrape_metrics(api)
     assert 'umkm_graphql_operations_total{operation="Storefront"}' in scraped
     assert 'umkm_graphql_operation_seconds_bucket{le="0.005",operation="Storefront"}' in scraped
     assert 'umkm_errors_total{code="INVALID_CREDENTIALS"}' in scraped
