@@ -79,12 +79,12 @@ async def test_the_pages_after_a_cursor_reuse_their_statement_in_every_sort(api:
 
     for sort in ("NEWEST", "PRICE_ASC", "PRICE_DESC", "RATING"):
         after = (await api.gql(query, {"sort": sort}))["products"]["pageInfo"]["endCursor"]
-        before = _listing_statements((await api.client.get("/metrics")).text)
+        before = _listing_statements(await scrape_metrics(api))
         prices = []
         for _ in range(4):
             page = (await api.gql(query, {"sort": sort, "after": after}))["products"]
             prices += [edge["node"]["price"] for edge in page["edges"]]
             after = page["pageInfo"]["endCursor"]
-        counted = _listing_statements((await api.client.get("/metrics")).text)
+        counted = _listing_statements(await scrape_metrics(api))
         reused = counted.get("reused", 0) - before.get("reused", 0)
         assert len(prices) == 4 and reused >= 3, (sort, prices, counted, before)
