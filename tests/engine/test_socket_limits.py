@@ -3,7 +3,6 @@ queries on one socket with no refusal, and an 8.5 MB message was accepted where 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
@@ -13,51 +12,25 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
-import httpx2
 import pytest
-
 from umkm_biteship.fake import FakeBiteship
 
-from tests.helpers.api import Api
 from tests.helpers.delivery import courier_market, quote_input
-from tests.helpers.live import live_app
 from tests.helpers.people import Person, sign_up
-from tests.helpers.sockets import SocketClosed, code_of, open_socket
+from tests.helpers.sockets import LiveSockets, SocketClosed, code_of, live_sockets, open_socket
 from umkm_graph.settings import Settings
 
 HELLO = "{ __typename }"
 QUOTES = "query($input: DeliveryQuotesInput!) { deliveryQuotes(input: $input) { options { provider } } }"
 
 
-@dataclasses.dataclass
-class Live:
-    url: str
-    api: Api
-    session: aiohttp.ClientSession
-
-
 @pytest.fixture
-def socket_settings(settings: Settings) -> Settings:
-    if settings.database_url.startswith("postgres"):
-        pytest.skip("in-process server tests use SQLite")
-    return settings
-
-
-@contextlib.asynccontextmanager
-async def _live(settings: Settings) -> AsyncIterator[Live]:
-    async with live_app(settings) as url, httpx2.AsyncClient(base_url=url) as client, \
-            aiohttp.ClientSession() as session:
-        yield Live(url, Api(client), session)
-
-
-@pytest.fixture
-async def live(socket_settings: Settings) -> AsyncIterator[Live]:
-    async with _live(socket_settings) as running:
+async def live(settings: Settings) -> AsyncIterator[LiveSockets]:
+    async with live_sockets(settings) as running:
         yield running
 
 
-async def test_1500_queries_on_one_socket_meet_the_rate_limit_of_a_post(live: Live) -> None:
+async def test_1500_queries_on_one_socket_meet_the_rate_limit_of_a_post(live: LiveSockets) -> None:
     buyer = await sign_up(live.api)  # anonymous: counts against the address, not the account
     async with open_socket(live.session, live.url, buyer.token) as socket:
         answers = await socket.answers([HELLO] * 1500)
@@ -68,9 +41,9 @@ async def test_1500_queries_on_one_socket_meet_the_rate_limit_of_a_post(live: Li
     assert refused["payload"][0]["extensions"]["retryAfter"] >= 1
 
 
-async def test_a_sockets_operations_and_posts_share_one_budget(socket_settings: Settings) -> None:
-    settings = dataclasses.replace(socket_settings, rate_limit_per_user=10)
-    async with _live(settings) as live:
+async def test_a_sockets_operations_and_posts_share_one_budget(settings: Settings) -> None:
+    settings = dataclasses.replace(settings, rate_limit_per_user=10)
+    async with live_sockets(settings) as live:
         buyer = await sign_up(live.api)
         for _ in range(6):
             await live.api.gql(HELLO, token=buyer.token)
@@ -81,7 +54,16 @@ async def test_a_sockets_operations_and_posts_share_one_budget(socket_settings: 
         assert over.status_code == 429
 
 
-async def test_a_message_larger_than_a_post_body_closes_the_socket(live: Live) -> None:
+async def test_a_sockets_operations_count_in_redis_when_it_is_on(redis_settings: Settings) -> None:
+    """With Redis, every server process shares the budget: the socket's operations are counted there too."""
+    async with live_sockets(dataclasses.replace(redis_settings, rate_limit_per_user=5)) as live:
+        buyer = await sign_up(live.api)
+        async with open_socket(live.session, live.url, buyer.token) as socket:
+            answers = await socket.answers([HELLO] * 8)
+    assert Counter(code_of(answer) for answer in answers) == {None: 5, "RATE_LIMITED": 3}
+
+
+async def test_a_message_larger_than_a_post_body_closes_the_socket(live: LiveSockets) -> None:
     buyer = await sign_up(live.api)
     padding = "#" + "x" * (8_500_000) + "\n"  # 8.5 MB, as the attacker sent
     with pytest.raises(SocketClosed) as closed:
@@ -91,7 +73,7 @@ async def test_a_message_larger_than_a_post_body_closes_the_socket(live: Live) -
     assert closed.value.code == 1009 and "at most 262144 bytes" in closed.value.reason
 
 
-async def test_a_message_within_the_limit_still_runs(live: Live) -> None:
+async def test_a_message_within_the_limit_still_runs(live: LiveSockets) -> None:
     buyer = await sign_up(live.api)
     async with open_socket(live.session, live.url, buyer.token) as socket:
         operation = await socket.send("#" + "x" * 60_000 + "\n" + HELLO)
@@ -99,17 +81,17 @@ async def test_a_message_within_the_limit_still_runs(live: Live) -> None:
 
 
 async def test_a_slow_query_over_a_socket_is_stopped_at_the_request_timeout(
-    socket_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A courier that does not answer holds the quotes for the provider timeout; the request timeout stops the query
     first, as over HTTP, and the socket lives on."""
-    settings = dataclasses.replace(socket_settings, request_timeout_seconds=2, provider_timeout_seconds=20)
+    settings = dataclasses.replace(settings, request_timeout_seconds=2, provider_timeout_seconds=20)
     async with FakeBiteship() as fake:
         monkeypatch.setenv("UMKM_BITESHIP_API_KEY", fake.api_key)
         monkeypatch.setenv("UMKM_BITESHIP_BASE_URL", fake.base_url)
         monkeypatch.setenv("UMKM_BITESHIP_WEBHOOK_SECRET", fake.webhook_secret)
         monkeypatch.delenv("UMKM_BITESHIP_COURIERS", raising=False)
-        async with _live(settings) as live:
+        async with live_sockets(settings) as live:
             market = await courier_market(live.api)
             fake.delay("rates", 5)  # the quotes would take 5 s, the provider timeout allowing 20
             async with open_socket(live.session, live.url, market.buyer.token) as socket:
@@ -122,7 +104,7 @@ async def test_a_slow_query_over_a_socket_is_stopped_at_the_request_timeout(
                 assert (await socket.final(after))["payload"] == {"data": {"__typename": "Query"}}
 
 
-async def test_cost_depth_and_aliases_are_refused_over_a_socket_too(live: Live) -> None:
+async def test_cost_depth_and_aliases_are_refused_over_a_socket_too(live: LiveSockets) -> None:
     buyer = await sign_up(live.api)
     deep = "{ " + "categories { children { " * 7 + "id" + " } }" * 7 + " }"
     aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(40)) + " }"
@@ -132,18 +114,18 @@ async def test_cost_depth_and_aliases_are_refused_over_a_socket_too(live: Live) 
     assert [code_of(answer) for answer in answers] == ["QUERY_TOO_DEEP", "TOO_MANY_ALIASES", "QUERY_TOO_COMPLEX"]
 
 
-async def test_persisted_only_mode_holds_over_a_socket(socket_settings: Settings, tmp_path: Path) -> None:
+async def test_persisted_only_mode_holds_over_a_socket(settings: Settings, tmp_path: Path) -> None:
     listed = "query Listed { __typename }"
     path = tmp_path / "persisted.json"
     path.write_text(json.dumps({hashlib.sha256(listed.encode()).hexdigest(): listed}))
-    settings = dataclasses.replace(socket_settings, persisted_queries_only=True, persisted_queries_file=str(path))
-    async with _live(settings) as live, open_socket(live.session, live.url) as socket:  # nobody can sign up here
+    settings = dataclasses.replace(settings, persisted_queries_only=True, persisted_queries_file=str(path))
+    async with live_sockets(settings) as live, open_socket(live.session, live.url) as socket:  # nobody can sign up here
         answers = await socket.answers([listed, "{ categories { id } }"], window=1)
     assert [code_of(answer) for answer in answers] == [None, "PERSISTED_QUERY_REQUIRED"]
 
 
 async def test_a_query_over_the_legacy_graphql_ws_protocol_is_refused_as_the_clients_mistake(
-    live: Live, caplog: pytest.LogCaptureFixture
+    live: LiveSockets, caplog: pytest.LogCaptureFixture
 ) -> None:
     buyer: Person = await sign_up(live.api)
     with caplog.at_level(logging.INFO), pytest.raises(SocketClosed) as closed:

@@ -5,11 +5,36 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import httpx2
+import pytest
+
+from tests.helpers.api import Api
+from tests.helpers.live import live_app
+from umkm_graph.settings import Settings
 
 TRANSPORT_WS = "graphql-transport-ws"
+
+
+@dataclass
+class LiveSockets:
+    url: str
+    api: Api  # over HTTP, to the same server
+    session: aiohttp.ClientSession  # opens the sockets
+
+
+@contextlib.asynccontextmanager
+async def live_sockets(settings: Settings) -> AsyncIterator[LiveSockets]:
+    """The app served by uvicorn in this event loop (SQLite only: the test is skipped on PostgreSQL, whose
+    multi-process tests are elsewhere), with an HTTP client and a session for sockets."""
+    if settings.database_url.startswith("postgres"):
+        pytest.skip("in-process server tests use SQLite")
+    async with live_app(settings) as url, httpx2.AsyncClient(base_url=url) as client, \
+            aiohttp.ClientSession() as session:
+        yield LiveSockets(url, Api(client), session)
 
 
 class SocketClosed(Exception):
@@ -49,6 +74,13 @@ class Socket:
             message = await self.message(timeout)
             if message.get("id") == operation_id and message["type"] in ("next", "error"):
                 return message
+
+    async def nothing_within(self, seconds: float) -> bool:
+        try:
+            await self.message(timeout=seconds)
+        except TimeoutError:
+            return True
+        return False
 
     async def answers(self, queries: list[str], window: int = 5) -> list[dict[str, Any]]:
         """Each query's `next` or `error` message, at most `window` in flight at once."""
