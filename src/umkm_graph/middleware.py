@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from umkm_graph.graphql_engine.limits import error_body
 from umkm_graph.graphql_engine.sockets import SocketPolicy
 from umkm_graph.graphql_engine.persisted import DocumentStore, document_store
+from umkm_graph.graphql_engine.query_guard import limit_error
 from umkm_graph.people.service import LoginThrottle, token_subject
 from umkm_graph.settings import Settings
 
@@ -310,7 +311,7 @@ class Protections:
             refused = await rate_refusal(counters, settings, client_address(context.request.scope), user_id(context))
             if refused is None:
                 return None
-            return GraphQLError(refused.message, extensions={"code": "RATE_LIMITED", "retryAfter": refused.retry_after})
+            return limit_error("RATE_LIMITED", refused.message, retryAfter=refused.retry_after)
 
         return dataclasses.replace(SocketPolicy.from_settings(settings), owner=owner, admit=admit)
 

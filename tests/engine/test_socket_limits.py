@@ -136,6 +136,19 @@ async def test_a_query_over_the_legacy_graphql_ws_protocol_is_refused_as_the_cli
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
 
 
+async def test_malformed_subscribe_messages_are_the_clients_mistake(live: LiveSockets,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    payloads = [{"query": 123}, {"query": None}, {"query": ["x"]}, "hello", {"query": HELLO, "variables": [1]},
+                {"query": HELLO, "operationName": 5}]
+    with caplog.at_level(logging.INFO):
+        async with open_socket(live.session, live.url) as socket:
+            for n, payload in enumerate(payloads):
+                await socket.ws.send_str(json.dumps({"id": str(n), "type": "subscribe", "payload": payload}))
+                assert code_of(await socket.final(str(n))) == "BAD_REQUEST", payload
+            assert (await socket.final(await socket.send(HELLO)))["payload"] == {"data": {"__typename": "Query"}}
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]
+
+
 def test_the_strawberry_methods_the_socket_classes_override_still_exist() -> None:
     """sockets.py overrides undocumented methods of strawberry's socket handler and adapter: an upgrade that renames one
     would silently drop a limit."""

@@ -4,9 +4,9 @@ two classes below.
 - `LimitedSocket` reads messages: one larger than UMKM_MAX_BODY_BYTES closes the socket with 1009 (message too big)
   before it is decoded, as a body over the limit gets 413.
 - `LimitedTransportWS` runs the protocol: at connection_init it caps the sockets one owner (the host says who: a
-  signed-in user) holds open in this process (4429); each `subscribe` then asks the host's `admit` first (the rate
-  limits a POST counts against), is refused past the operations in flight a socket may hold, and a query or mutation
-  is stopped after UMKM_REQUEST_TIMEOUT_SECONDS. A refused operation gets an `error` message with a code, as a
+  signed-in user) holds open in this process (4429); each `subscribe` is checked for its shape (BAD_REQUEST, as a
+  malformed body gets 400), then asks the host's `admit` (the rate limits a POST counts against), is refused past the
+  operations in flight a socket may hold, and a query or mutation is stopped after UMKM_REQUEST_TIMEOUT_SECONDS. A refused operation gets an `error` message with a code, as a
   refused request gets a coded JSON body. Subscriptions are long-lived and get no timeout: they are bounded by the
   caps, and each event they hear is routed to them alone (events.py).
 
@@ -33,6 +33,7 @@ from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageRec
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message, SubscribeMessage
 
+from umkm_graph.graphql_engine.query_guard import limit_error
 from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.sockets")
@@ -90,15 +91,25 @@ class OpenSockets:
             del self.by_owner[owner]
 
 
-def refusal(code: str, message: str, **extra: object) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code, **extra})
-
-
 def utf8_size_over(text: str, most: int) -> bool:
     """Whether text takes more than `most` bytes in UTF-8, without encoding short texts (at most 4 bytes a character)."""
     if len(text) > most:
         return True
     return len(text) * 4 > most and len(text.encode("utf-8", "surrogatepass")) > most
+
+
+def subscribe_problem(message: dict[str, Any]) -> str | None:
+    """What is wrong with a `subscribe` message's payload, as strawberry would only find out with a traceback."""
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        return "The payload of a subscribe message must be an object"
+    if not isinstance(payload.get("query"), str):
+        return "The payload's query must be a string: the GraphQL document"
+    if not isinstance(payload.get("variables"), dict | None):
+        return "The payload's variables must be an object, or null"
+    if not isinstance(payload.get("operationName"), str | None):
+        return "The payload's operationName must be a string, or null"
+    return None
 
 
 _KINDS = frozenset({"query", "mutation", "subscription"})
@@ -109,6 +120,8 @@ _CLOSING = frozenset({TokenKind.BRACE_R, TokenKind.PAREN_R, TokenKind.BRACKET_R}
 def operation_kind(document: str, operation_name: str | None, max_tokens: int) -> str | None:
     """'query', 'mutation' or 'subscription': the kind of the operation that would run, read by the lexer alone (linear,
     at most max_tokens tokens); None when the document cannot tell (the schema then refuses it anyway)."""
+    if not isinstance(document, str):
+        return None
     lexer = Lexer(Source(document))
     depth, kind, previous = 0, None, TokenKind.SOF
     try:
@@ -201,11 +214,15 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
                 self.owner = None
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and message.get("id") not in self.operations:
-            problem = await self.policy.admit(self.context)
+        if not isinstance(message.get("id"), str) or not message["id"]:
+            await self.websocket.close(4400, "A subscribe message needs an id: a non-empty string")
+            return
+        if self.connection_acknowledged and message["id"] not in self.operations:
+            malformed = subscribe_problem(message)  # type: ignore[arg-type]
+            problem = limit_error("BAD_REQUEST", malformed) if malformed else await self.policy.admit(self.context)
             most = self.policy.max_operations_per_socket
             if problem is None and len(self.operations) >= most:
-                problem = refusal("TOO_MANY_SUBSCRIPTIONS", f"A socket may run at most {most} operations at once, "
+                problem = limit_error("TOO_MANY_SUBSCRIPTIONS", f"A socket may run at most {most} operations at once, "
                                   "subscriptions included; complete one first", maxOperations=most)
             if problem is not None:
                 await self.send_message({"id": message["id"], "type": "error", "payload": [problem.formatted]})
@@ -213,7 +230,7 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Any, Any]) -> None:
-        kind = operation_kind(operation.query or "", operation.operation_name, self.policy.max_tokens)
+        kind = operation_kind(operation.query, operation.operation_name, self.policy.max_tokens)
         if kind == "subscription":
             await super().run_operation(operation)
             return
@@ -223,5 +240,5 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Any, Any]):
                 await super().run_operation(operation)
         except TimeoutError:
             log.warning("operation %s on a socket stopped after %s seconds", operation.id, seconds)
-            error = refusal("TIMEOUT", f"The operation took longer than {seconds:g} seconds and was stopped")
+            error = limit_error("TIMEOUT", f"The operation took longer than {seconds:g} seconds and was stopped")
             await operation.send_operation_message({"id": operation.id, "type": "error", "payload": [error.formatted]})
