@@ -132,7 +132,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
     graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
-                          context_getter=graphql_context, socket_gate=sign_in_socket)
+                          context_getter=graphql_context, socket_gate=sign_in_socket,
+                          socket_policy=protections.socket_policy())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

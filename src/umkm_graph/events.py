@@ -1,7 +1,10 @@
-"""Order and payment events: publish after a change commits, subscribe by event type.
+"""Order and payment events: publish after a change commits, subscribe by event type, and optionally by what the
+event is about.
 
-`EventBus` is the interface; `LocalEventBus` delivers in-process. A Redis bus (a later issue) implements the same two
-methods, which is why events are flat, frozen dataclasses of plain values: they serialise as they are.
+`EventBus` is the interface; `LocalEventBus` delivers in-process, and events_redis.RedisEventBus across processes;
+events are flat, frozen dataclasses of plain values, so they serialise as they are. Each event names what it is
+about (`about()`: its order, its buyer, its shop); a subscriber that gives `about=` hears only the events about that,
+found by a dictionary lookup, so a thousand subscribers to other orders cost an event nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from typing import Protocol, TypeVar, Union
 
 log = logging.getLogger("umkm_graph.events")
 
+Topic = tuple[str, int]
+"""What an event is about: ("order", id), ("buyer", user id), ("shop", id)."""
+
 
 @dataclass(frozen=True)
 class OrderStatusChanged:
@@ -28,6 +34,9 @@ class OrderStatusChanged:
     reason: str | None
     at: dt.datetime
 
+    def about(self) -> tuple[Topic, ...]:
+        return ("order", self.order_id), ("buyer", self.buyer_id), ("shop", self.shop_id)
+
 
 @dataclass(frozen=True)
 class PaymentStatusChanged:
@@ -38,6 +47,9 @@ class PaymentStatusChanged:
     amount: int
     at: dt.datetime
 
+    def about(self) -> tuple[Topic, ...]:
+        return (("order", self.order_id),)
+
 
 @dataclass(frozen=True)
 class CatalogChanged:
@@ -45,6 +57,9 @@ class CatalogChanged:
 
     entities: str  # comma-separated: product, shop, review
     at: dt.datetime
+
+    def about(self) -> tuple[Topic, ...]:
+        return ()
 
 
 Event = Union[OrderStatusChanged, PaymentStatusChanged, CatalogChanged]
@@ -55,20 +70,28 @@ Handler = Callable[[E], Awaitable[None] | None]
 class EventBus(Protocol):
     async def publish(self, event: Event) -> None: ...
 
-    def subscribe(self, event_type: type[E], handler: Handler[E]) -> Callable[[], None]:
-        """Call handler with every event of this type; the returned function unsubscribes."""
+    def subscribe(self, event_type: type[E], handler: Handler[E], about: Topic | None = None) -> Callable[[], None]:
+        """Call handler with every event of this type (about one topic only, if given); the returned function
+        unsubscribes."""
         ...
 
 
 class LocalEventBus:
-    """Delivers each event to this process's subscribers, in subscription order. A failing subscriber is logged and
-    skipped: the change it reacts to has already committed."""
+    """Delivers each event to this process's subscribers: those of every event of its type, then those of each topic
+    it is about, each in subscription order. A failing subscriber is logged and skipped: the change it reacts to has
+    already committed."""
 
     def __init__(self) -> None:
-        self._handlers: dict[type, list[Callable[[Event], object]]] = defaultdict(list)
+        self._handlers: dict[type, dict[Topic | None, list[Callable[[Event], object]]]] = defaultdict(dict)
 
     async def publish(self, event: Event) -> None:
-        for handler in list(self._handlers[type(event)]):
+        by_topic = self._handlers.get(type(event))
+        if not by_topic:
+            return
+        handlers = list(by_topic.get(None, ()))
+        for topic in event.about():
+            handlers.extend(by_topic.get(topic, ()))
+        for handler in handlers:
             try:
                 result = handler(event)
                 if inspect.isawaitable(result):
@@ -76,7 +99,14 @@ class LocalEventBus:
             except Exception:
                 log.exception("event subscriber %r failed on %r", handler, event)
 
-    def subscribe(self, event_type: type[E], handler: Handler[E]) -> Callable[[], None]:
-        handlers = self._handlers[event_type]
+    def subscribe(self, event_type: type[E], handler: Handler[E], about: Topic | None = None) -> Callable[[], None]:
+        by_topic = self._handlers[event_type]
+        handlers = by_topic.setdefault(about, [])
         handlers.append(handler)  # type: ignore[arg-type]
-        return lambda: handlers.remove(handler)  # type: ignore[arg-type]
+
+        def unsubscribe() -> None:
+            handlers.remove(handler)  # type: ignore[arg-type]
+            if not handlers and by_topic.get(about) is handlers:
+                del by_topic[about]  # a topic nobody listens to any more takes no room
+
+        return unsubscribe

@@ -14,7 +14,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from umkm_graph.events import CatalogChanged, E, Event, Handler, LocalEventBus, OrderStatusChanged, PaymentStatusChanged
+from umkm_graph.events import (
+    CatalogChanged,
+    E,
+    Event,
+    Handler,
+    LocalEventBus,
+    OrderStatusChanged,
+    PaymentStatusChanged,
+    Topic,
+)
 from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.events")
@@ -68,8 +77,8 @@ class RedisEventBus:
     async def publish(self, event: Event) -> None:
         await self._redis.publish(self._channel, encode(event))
 
-    def subscribe(self, event_type: type[E], handler: Handler[E]) -> Callable[[], None]:
-        return self._local.subscribe(event_type, handler)
+    def subscribe(self, event_type: type[E], handler: Handler[E], about: Topic | None = None) -> Callable[[], None]:
+        return self._local.subscribe(event_type, handler, about)
 
     async def ping(self) -> bool:
         return bool(await self._redis.ping())

@@ -9,19 +9,24 @@ Refusals are GraphQL-shaped JSON bodies with `extensions.code`: RATE_LIMITED, TI
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from graphql import GraphQLError
 from starlette.middleware import Middleware
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from umkm_graph.core.network import client_address  # here too for those who import it from the middleware
 from umkm_graph.graphql_engine.limits import error_body
+from umkm_graph.graphql_engine.sockets import SocketPolicy
 from umkm_graph.graphql_engine.persisted import DocumentStore, document_store
+from umkm_graph.graphql_engine.query_guard import limit_error
 from umkm_graph.people.service import token_subject
 from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
 from umkm_graph.settings import Settings
@@ -132,6 +137,29 @@ async def send_refusal(scope: Scope, receive: Receive, send: Send, status: int, 
     await response(scope, receive, send)
 
 
+@dataclass(frozen=True)
+class RateRefusal:
+    message: str
+    retry_after: int
+
+
+async def rate_refusal(counters: Counters, settings: Settings, address: str, user_id: int | None) -> RateRefusal | None:
+    """Counts one request (or one operation over a WebSocket) from this address and user; a refusal past a limit."""
+    window = settings.rate_limit_window_seconds
+    checks = [("ip", address, settings.rate_limit_per_ip, "from your address")]
+    if user_id is not None:
+        checks.append(("user", str(user_id), settings.rate_limit_per_user, "for your account"))
+    for kind, who, limit, whose in checks:
+        if limit <= 0:
+            continue
+        count, left = await counters.hit(f"rate:{kind}:{who}", window)
+        if count > limit:
+            retry = max(1, math.ceil(left))
+            return RateRefusal(f"Too many requests {whose}: at most {limit} every {window} seconds. "
+                               f"Try again in {retry} seconds.", retry)
+    return None
+
+
 class RateLimit:
     """At most per_ip requests per window from one address and per_user from one signed-in user (0 turns either off)."""
 
@@ -144,27 +172,14 @@ class RateLimit:
         if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(RATE_LIMITED_PATHS):
             await self.app(scope, receive, send)
             return
-        settings = self.settings
-        window = settings.rate_limit_window_seconds
-        checks = [("ip", client_address(scope), settings.rate_limit_per_ip, "from your address")]
-        user_id = self._user_id(scope)
-        if user_id is not None:
-            checks.append(("user", str(user_id), settings.rate_limit_per_user, "for your account"))
-        for kind, who, limit, whose in checks:
-            if limit <= 0:
-                continue
-            count, left = await self.counters.hit(f"rate:{kind}:{who}", window)
-            if count > limit:
-                retry = max(1, math.ceil(left))
-                if scope["type"] == "websocket":
-                    await send({"type": "websocket.close", "code": 1008, "reason": "rate limited"})
-                    return
-                await send_refusal(
-                    scope, receive, send, 429, "RATE_LIMITED",
-                    f"Too many requests {whose}: at most {limit} every {window} seconds. Try again in {retry} seconds.",
-                    headers={"Retry-After": str(retry)}, retryAfter=retry,
-                )
+        refused = await rate_refusal(self.counters, self.settings, client_address(scope), self._user_id(scope))
+        if refused is not None:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008, "reason": "rate limited"})
                 return
+            await send_refusal(scope, receive, send, 429, "RATE_LIMITED", refused.message,
+                               headers={"Retry-After": str(refused.retry_after)}, retryAfter=refused.retry_after)
+            return
         await self.app(scope, receive, send)
 
     def _user_id(self, scope: Scope) -> int | None:
@@ -285,6 +300,27 @@ class Protections:
         self.registration_throttle = RegistrationThrottle(
             self.counters, settings.registrations_per_address, settings.login_lockout_seconds,
             asn_per_account=settings.asn_registrations_per_account)
+
+    def socket_policy(self) -> SocketPolicy:
+        """A socket's operations count against the same rate limits as POSTs, by its address and its signed-in user
+        (the token of its connection_init); the user owns the socket, for the cap on sockets per user."""
+        settings, counters = self.settings, self.counters
+
+        def user_id(context: Any) -> int | None:
+            token = getattr(context, "token", None)
+            return token_subject(token, settings.secret_key) if token else None
+
+        async def owner(context: Any) -> str | None:
+            found = user_id(context)
+            return None if found is None else f"user:{found}"
+
+        async def admit(context: Any) -> GraphQLError | None:
+            refused = await rate_refusal(counters, settings, client_address(context.request.scope), user_id(context))
+            if refused is None:
+                return None
+            return limit_error("RATE_LIMITED", refused.message, retryAfter=refused.retry_after)
+
+        return dataclasses.replace(SocketPolicy.from_settings(settings), owner=owner, admit=admit)
 
     def middleware(self) -> list[Middleware]:
         settings = self.settings

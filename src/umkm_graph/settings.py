@@ -83,6 +83,10 @@ class Settings:
     redis_url: str | None = None  # set it to fan events out across server processes (and share rate limits)
     redis_channel: str = "umkm_graph:events"  # pub/sub ignores Redis database numbers: deployments sharing a server differ here
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)  # browser origins allowed to open the WebSocket
+    # Per server process: sockets one signed-in user may hold open, and operations (subscriptions included) in flight
+    # on one socket (graphql_engine/sockets.py).
+    max_sockets_per_user: int = 5
+    max_subscriptions_per_socket: int = 10
     log_format: str = "text"  # or "json": one JSON object per line, with the request id
     # uvicorn's line per request (a reverse proxy usually keeps one already); with these log formats it costs a few
     # per cent of a small storefront page at most, within the noise of bench/run.py
@@ -156,6 +160,8 @@ class Settings:
             redis_url=env.get("UMKM_REDIS_URL") or None,
             redis_channel=env.get("UMKM_REDIS_CHANNEL") or cls.redis_channel,
             allowed_origins=_list(env, "UMKM_ALLOWED_ORIGINS"),
+            max_sockets_per_user=_int(env, "UMKM_MAX_SOCKETS_PER_USER", cls.max_sockets_per_user),
+            max_subscriptions_per_socket=_int(env, "UMKM_MAX_SUBSCRIPTIONS_PER_SOCKET", cls.max_subscriptions_per_socket),
             log_format=env.get("UMKM_LOG_FORMAT") or "text",
             access_log=_bool(env, "UMKM_ACCESS_LOG") is not False,
             env=env.get("UMKM_ENV") or "development",
@@ -215,7 +221,8 @@ class Settings:
         found = [f"UMKM_{name.upper()} must be at least 1, got {getattr(self, name)}" for name in (
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
-            "token_ttl_seconds", "password_min_length", "database_pool_size",
+            "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
+            "max_subscriptions_per_socket",
         ) if getattr(self, name) < 1]
         if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):
             found.append("UMKM_RESPONSE_CACHE_ENTRIES must be at least 1 and UMKM_RESPONSE_CACHE_TTL_SECONDS above 0 "

@@ -2,6 +2,7 @@
 a small object of its own module; this class only calls them in order. Every strawberry method the engine overrides
 is here: get_context, on_ws_connect, decode_json and encode_json (documented hooks), run, execute_single, parse_json
 and parse_http_body (undocumented: compat.VIEW_HOOKS names them, and tests/engine/test_compat.py checks them on each upgrade).
+The socket's adapter and protocol handler are sockets.py's (tests/engine/test_socket_limits.py checks what they override).
 
 In front of the view, middleware.py refuses by rate (429), size (413) and time (503).
 
@@ -27,9 +28,11 @@ An HTTP request (`run`):
   6. An HTTPException raised in 2-4 (bad JSON, a malformed body, too many operations, no query, a wrong method) becomes a
      GraphQL-shaped JSON body with a code (limits.refusal_response).
 
-A WebSocket (`run`, then strawberry's protocol handlers): the origin check (allowed_origins), the context, then at
-connection_init the host's socket_gate (sign-in), which may refuse; each operation then runs 3b (no persisted lookup,
-no cache), and each message is encoded by encode_json, as text.
+A WebSocket (`run`, then sockets.LimitedTransportWS, graphql-transport-ws only): the origin check (allowed_origins),
+the context, each message's size (sockets.LimitedSocket), then at connection_init the host's socket_gate (sign-in),
+which may refuse, and the cap on sockets per owner; each operation then passes the host's socket_policy.admit (the
+rate limits) and the cap on operations per socket, and runs 3b (no persisted lookup, no cache) within the request
+timeout (subscriptions excepted); each message is encoded by encode_json, as text.
 """
 
 from __future__ import annotations
@@ -46,10 +49,12 @@ from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from umkm_graph.graphql_engine import limits, persisted, request_body
+from umkm_graph.graphql_engine.sockets import LimitedSocket, LimitedTransportWS, OpenSockets, SocketPolicy
 from umkm_graph.graphql_engine.compat import core_schema
 from umkm_graph.graphql_engine.persisted import DocumentStore
 from umkm_graph.graphql_engine.response_cache import PublicAnswers
@@ -66,11 +71,19 @@ async def _open_socket(_: Any) -> None:
 
 
 class GraphQLView(GraphQL[Any, None]):
+    websocket_adapter_class = LimitedSocket  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = LimitedTransportWS
+
     def __init__(self, schema: Schema, settings: Settings, persisted_queries: DocumentStore, *,
-                 context_getter: ContextGetter, socket_gate: SocketGate = _open_socket) -> None:
+                 context_getter: ContextGetter, socket_gate: SocketGate = _open_socket,
+                 socket_policy: SocketPolicy | None = None) -> None:
         super().__init__(schema, graphql_ide="graphiql" if settings.introspection_enabled else None,
-                         allowed_origins=settings.allowed_origins)
+                         allowed_origins=settings.allowed_origins,
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                         max_subscriptions_per_connection=None)  # LimitedTransportWS counts them, with a code
         self.settings = settings
+        self.socket_policy = socket_policy or SocketPolicy.from_settings(settings)
+        self.open_sockets = OpenSockets()
         self.persisted_queries = persisted_queries
         self.query_limits = limits.of(schema, settings)
         self.context_getter = context_getter
