@@ -53,7 +53,8 @@ def _serve(args: argparse.Namespace) -> int:
         # Several workers each build their own app from the environment; uvicorn needs an import string for that.
         app = "umkm_graph.app:create_app" if args.workers > 1 else create_app(settings)
         config = uvicorn.Config(app, host=args.host, port=args.port, factory=args.workers > 1, workers=args.workers,
-                                log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30)
+                                log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30,
+                                ws_max_size=settings.max_body_bytes)  # a larger message is refused before it is read
         return 0 if serving.run(config, sock, banner) else 3  # 3: uvicorn's code for a start that failed
 
 

@@ -108,6 +108,12 @@ def _rate_limits(settings: Settings) -> list[str]:
     return found
 
 
+def _zero_or_over(settings: Settings, *fields: str) -> list[str]:
+    """0 switches these throttles off; far above the default, they no longer bound guessing."""
+    off = [f"UMKM_{name.upper()} is 0 (no limit)" for name in fields if getattr(settings, name) <= 0]
+    return off + _over(settings, *fields)
+
+
 def _forced_on(variable: str, value: bool | None) -> list[str]:
     return [f"{variable} is true"] if value else []
 
@@ -118,6 +124,9 @@ _SWITCHES = {
                                     "analyst_max_query_cost", "max_batch_operations"),
     "body_size": lambda s: _over(s, "max_body_bytes"),
     "request_timeout": lambda s: _over(s, "request_timeout_seconds"),
+    "socket_limits": lambda s: _over(s, "max_sockets_per_user", "max_subscriptions_per_socket"),
+    "login_throttle": lambda s: _zero_or_over(s, "login_max_failures_per_account", "login_max_attempts_per_address",
+                                              "registrations_per_address", "asn_registrations_per_account"),
     "introspection": lambda s: _forced_on("UMKM_INTROSPECTION", s.introspection),
     "field_suggestions": lambda s: _forced_on("UMKM_FIELD_SUGGESTIONS", s.field_suggestions),
 }
@@ -126,6 +135,8 @@ PROTECTIONS = (
     Protection("query_limits", "the document limits (depth, aliases, tokens, cost, batch size) in force"),
     Protection("body_size", "the request body limit in force"),
     Protection("request_timeout", "the request timeout in force"),
+    Protection("socket_limits", "the caps on sockets per user and operations per socket in force"),
+    Protection("login_throttle", "the sign-in and registration throttles per account and per address in force"),
     Protection("introspection", "introspection off"),
     Protection("field_suggestions", "field suggestions off"),
 )

@@ -240,6 +240,9 @@ class Settings:
             if self.metrics_token is not None:
                 found += production_rules.secret_problems("UMKM_METRICS_TOKEN", self.metrics_token, DEFAULT_SECRET_KEY,
                                                           MIN_SECRET_KEY_LENGTH)
+            if self.federation_secret is not None:  # it hands the whole schema to whoever holds it
+                found += production_rules.secret_problems("UMKM_FEDERATION_SECRET", self.federation_secret,
+                                                          DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH)
             found += production_rules.unsafe_production_problems(self)
             if self.token_ttl_seconds > MAX_PRODUCTION_TOKEN_TTL_SECONDS:
                 found.append(f"UMKM_TOKEN_TTL_SECONDS is {self.token_ttl_seconds}; tokens must expire within "

@@ -96,3 +96,19 @@ def test_the_serve_command_refuses_the_attackers_production_settings_in_one_line
     lines = run.stderr.splitlines()
     assert lines[0] == "umkm-graph serve refuses to start:" and len(lines) == 1 + 1 + len(WEAKENED), lines
     assert "Traceback" not in run.stderr and "UMKM_SECRET_KEY is too easy to guess" in run.stderr
+
+
+def test_socket_caps_and_sign_in_throttles_switched_off_need_the_acknowledgement_too() -> None:
+    said = refusal(UMKM_MAX_SOCKETS_PER_USER="1000", UMKM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS="0",
+                   UMKM_REGISTRATIONS_PER_ADDRESS="100000")
+    assert "UMKM_MAX_SOCKETS_PER_USER is 1000" in said and "UMKM_ALLOW_UNSAFE_PRODUCTION names socket_limits" in said
+    assert "UMKM_LOGIN_MAX_ATTEMPTS_PER_ADDRESS is 0 (no limit)" in said
+    assert "UMKM_REGISTRATIONS_PER_ADDRESS is 100000" in said
+    assert "UMKM_ALLOW_UNSAFE_PRODUCTION names login_throttle" in said
+    assert production(UMKM_MAX_SOCKETS_PER_USER="1000",
+                      UMKM_ALLOW_UNSAFE_PRODUCTION="socket_limits").problems() == []
+
+
+def test_production_refuses_a_guessable_federation_secret() -> None:
+    assert "UMKM_FEDERATION_SECRET" in refusal(UMKM_FEDERATION_SECRET="a" * 40)
+    assert production(UMKM_FEDERATION_SECRET=secrets.token_urlsafe(32)).problems() == []
