@@ -4,6 +4,7 @@ the whole schema whether introspection is on or not, is answered only to the fed
 from __future__ import annotations
 
 import dataclasses
+import secrets
 import time
 from typing import Any
 
@@ -68,7 +69,7 @@ async def test_production_without_a_federation_secret_answers_the_sdl_to_no_one(
 
 
 async def test_production_answers_the_sdl_only_to_the_gateway_with_the_secret(settings: Settings) -> None:
-    secret = "federation-secret-0123456789abcdef"
+    secret = secrets.token_urlsafe(32)  # production holds it to the secret key's rules
     async with serve(production(settings, federation_secret=secret)) as api:
         for headers in ({}, {FEDERATION_SECRET_HEADER: "wrong"}, {FEDERATION_SECRET_HEADER: secret[:-1]}):
             response = await api.client.post("/graphql", json={"query": SDL}, headers=headers)
