@@ -180,7 +180,8 @@ async def test_the_storefront_list_answers_every_field_as_the_single_product_doe
     seller, _, _, _, p = await _market(api)
     shop_fields = _every_field("Shop", {"deliveryFees": "deliveryFees { kecamatan fee }",
                                         "products": "products(first: 1) { totalCount }",
-                                        "reviews": "reviews(first: 1) { totalCount }"})
+                                        "reviews": "reviews(first: 1) { totalCount }",
+                                        "identityChange": "identityChange { status nib }"})
     product_fields = _every_field("Product", {
         "unitPrice": "unitPrice { price per }", "category": "category { slug parent { slug } }",
         "reviews": "reviews(first: 1) { totalCount }", "shop": f"shop {{ {shop_fields} }}"})

@@ -128,12 +128,17 @@ async def test_asn_who_registered_after_the_period_are_not_counted_in_it(api: Ap
     assert report["target"] is None, "no target was set"
 
 
-async def test_a_date_range_reports_no_target(api: Api) -> None:
+async def test_a_date_range_covers_the_whole_months_it_touches_and_several_months_have_no_target(api: Api) -> None:
     m = await market(api)
     await api.ok(SET_TARGET, {"month": "2026-09", "amount": 50_000}, m.officer.token)
-    period = {"from": "2026-10-01", "to": "2026-10-15"}
+    within = (await api.gql(PARTICIPATION, {"period": {"from": "2026-10-01", "to": "2026-10-15"}},
+                            m.analyst.token))["asnParticipation"]
+    assert (within["period"], within["target"]) == ({"first": "2026-10-01", "last": "2026-10-31", "month": "2026-10"},
+                                                    50_000)
+    period = {"from": "2026-09-20", "to": "2026-10-15"}
     report = (await api.gql(PARTICIPATION, {"period": period}, m.analyst.token))["asnParticipation"]
-    assert (report["period"]["month"], report["target"], report["city"]["compliantAsn"]) == (None, None, None)
+    assert report["period"] == {"first": "2026-09-01", "last": "2026-10-31", "month": None}
+    assert (report["target"], report["city"]["compliantAsn"]) == (None, None)
 
 
 @pytest.mark.parametrize(

@@ -104,9 +104,10 @@ async def test_sales_by_kecamatan_and_category_withhold_a_small_row_and_its_comp
     ]
 
 
-async def test_a_week_that_began_before_the_period_counts_only_the_periods_days(api: Api) -> None:
+async def test_a_week_that_began_before_the_period_counts_whole(api: Api) -> None:
     m = await sales_history(api)
     report = await _sales(api, m, "WEEK", [], {"from": "2026-10-06", "to": "2026-10-11"})
-    assert rows(report) == [("2026-10-05", 2, 50_000, 2)]  # 18,000 on the 6th and 32,000 on the 11th
+    assert report["period"] == {"first": "2026-10-05", "last": "2026-10-11"}
+    assert rows(report) == [("2026-10-05", 4, 133_500, 4)]  # Monday the 5th too (hardening II, item 5)
     report = await _sales(api, m, "WEEK", ["BUYER_TYPE"], {"from": "2026-10-05", "to": "2026-10-11"})
     assert [row["buyerType"] for row in report["rows"]] == ["ASN", "RESIDENT"]

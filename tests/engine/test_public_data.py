@@ -11,11 +11,12 @@ from umkm_graph.graphql_engine.response_cache import is_public_data, public_data
 from umkm_graph.graphql_schema import build_schema
 
 # What the cache's lists of names allowed before the declarations: these root fields, and the fields of these types
-# answering a leaf or one of these types, but for Shop.npwp (who asks) and Review.buyerName (not versioned).
+# answering a leaf or one of these types, but for Shop.npwp and Shop.identityChange (who asks) and Review.buyerName
+# (not versioned).
 _ROOT_FIELDS = {"product", "products", "shop", "shops", "categories", "review"}
 _TYPES = {"Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge",
           "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo"}
-_PRIVATE = {("Shop", "npwp"), ("Review", "buyerName")}
+_PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Review", "buyerName")}
 
 
 def _reachable_public() -> set[tuple[str, str]]:

@@ -136,6 +136,9 @@ async def test_a_new_review_is_visible_on_the_next_request(api: Api, market: Mar
 async def test_a_shop_change_is_visible_on_the_next_request(api: Api, market: Market) -> None:
     await ask(api)
     await api.ok(UPDATE_SHOP, {"id": market.shop["id"], "input": {"name": "Toko Berkah Jaya"}}, market.seller.token)
+    assert nodes(await ask(api))[0]["shop"]["name"] != "Toko Berkah Jaya", "a verified shop's new name waits for the city"
+    approve = "mutation($id: ID!) { approveShopIdentityChange(shopId: $id) { errors { code } } }"
+    await api.ok(approve, {"id": market.shop["id"]}, market.officer.token)
     assert nodes(await ask(api))[0]["shop"]["name"] == "Toko Berkah Jaya"
     await api.ok(SUSPEND_SHOP, {"id": market.shop["id"]}, market.officer.token)
     assert nodes(await ask(api)) == []

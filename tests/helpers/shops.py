@@ -22,7 +22,7 @@ def shop_input(**overrides: Any) -> dict[str, Any]:
         "kelurahan": "Kauman",
         "address": "Jl. Kauman No. 12",
         "phone": "081234567890",
-        "nib": "1234567890123",
+        "nib": f"9{next(serial):012d}",  # each shop its own: a NIB belongs to one seller
         "deliveryFees": [{"kecamatan": "Klojen", "fee": 5000}, {"kecamatan": "Lowokwaru", "fee": 10000}],
     }
     values.update(overrides)

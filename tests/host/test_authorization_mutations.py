@@ -85,6 +85,14 @@ async def _verified_shop(world: World) -> dict[str, Any]:
     return {"id": await world.new_shop(verified=True), "reason": "Harga di atas HET berulang kali"}
 
 
+async def _identity_change(world: World) -> dict[str, Any]:
+    """A verified shop whose owner asked for a new name, which waits for the city."""
+    shop = await world.new_shop(verified=True)
+    update = f"mutation($id: ID!) {{ updateShop(id: $id, input: {{name: \"Toko Ganti Nama\"}}) {{ {ERRORS} }} }}"
+    await world.api.ok(update, {"id": shop}, world.cast["seller"].token)
+    return {"id": shop, "reason": "NIB tidak cocok dengan OSS"}
+
+
 async def _line_of_delivered_order(world: World) -> dict[str, Any]:
     return {"line": (await world.delivered_order())["lines"][0]["id"], "rating": 4}
 
@@ -155,6 +163,8 @@ MUTATIONS = [
     m("verifyShop", "$id: ID!|id: $id", _pending_shop, OFFICER),
     m("rejectShop", "$id: ID!, $reason: String!|id: $id, reason: $reason", _pending_shop, OFFICER),
     m("suspendShop", "$id: ID!, $reason: String!|id: $id, reason: $reason", _verified_shop, OFFICER),
+    m("approveShopIdentityChange", "$id: ID!|shopId: $id", _identity_change, OFFICER),
+    m("rejectShopIdentityChange", "$id: ID!, $reason: String!|shopId: $id, reason: $reason", _identity_change, OFFICER),
     m("createProduct", "$shop: ID!, $input: ProductInput!|shopId: $shop, input: $input", _shop_for_product, SELLER),
     m("updateProduct", "$id: ID!, $input: ProductInput!|id: $id, input: $input", _product_edit, SELLER),
     m("setStock", "$id: ID!, $stock: Int!|id: $id, stock: $stock", _product_stock, SELLER),

@@ -3,7 +3,9 @@ how many reached the monthly spend target; and one ASN's own progress.
 
 A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
 fee). An ASN is an account with a NIP, in the OPD it names now; registered ASN are those whose account existed before the
-period ended. Every figure about people passes through disclosure.withheld, so no answer shows fewer than k of them.
+period ended. Every figure about people passes through disclosure.withheld, so no answer shows fewer than k of them;
+and the period snaps to whole calendar months, withheld whole until they have ended (buckets), so that no two answers
+differ by a day's purchases.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Period, month_key, parse_month, today_wib
+from umkm_graph.city.buckets import is_closed, whole_months
 from umkm_graph.city.disclosure import shown, withheld
 from umkm_graph.city.models import SpendTarget
 from umkm_graph.core.errors import DomainError, ErrorCode
@@ -92,7 +95,9 @@ async def target_for(month_first: dt.date) -> SpendTarget | None:
 
 
 async def participation(period: Period, k: int) -> Participation:
-    """Participation per OPD and for the city, with every group of fewer than k people withheld."""
+    """Participation per OPD and for the city over the whole months the period touches, with every group of fewer than
+    k people withheld, and every figure withheld while one of those months has not ended."""
+    period = whole_months(period)
     target = await target_for(period.first) if period.month else None
     amount = target.amount if target else None
     groups = [
@@ -105,6 +110,8 @@ async def participation(period: Period, k: int) -> Participation:
     cells = {by: await _cells(by, period) for by in ("kecamatan", "category")}
     city = _city(next((g for g in groups if g.opd == ""), _Group("")), cells, k, amount is not None)
     opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), cells, k, amount is not None)
+    if not is_closed(period):
+        city, opds = _hidden(None), [_hidden(row.opd) for row in opds]
     return Participation(period, k, amount, city, opds)
 
 

@@ -3,7 +3,9 @@ product's category, the payment method (or just cash on delivery versus cashless
 
 A sale is a COMPLETED order dated by when it was placed; GMV is its goods (subtotal), or, crossed with category, its lines.
 Each row counts the distinct buyers behind it, and disclosure.withheld hides rows of fewer than k of them within each
-bucket, so a bucket's total (asked without dimensions) minus its shown rows never reveals a small group.
+bucket, so a bucket's total (asked without dimensions) minus its shown rows never reveals a small group. The period
+snaps to whole buckets of the interval, and a bucket that has not ended is withheld whole (see buckets), so that two
+periods, or two moments, cannot be subtracted to reveal a day's purchases.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Interval, Period
+from umkm_graph.city.buckets import bucket_closed, whole_buckets
 from umkm_graph.city.disclosure import withheld
 from umkm_graph.core.errors import DomainError, ErrorCode
 
@@ -52,6 +55,7 @@ async def sales(
     period: Period, interval: Interval, dimensions: Sequence[SalesDimension], k: int, cash_methods: Collection[str]
 ) -> SalesReport:
     """Sales per bucket and dimension values; `cash_methods` are the payment method codes paid in cash on delivery."""
+    period = whole_buckets(period, interval)
     dims = tuple(dict.fromkeys(dimensions))  # each once, in the order asked
     names = [dim.value for dim in dims]
     statement = sql.sales(sql.dialect(), interval, names)
@@ -66,10 +70,10 @@ async def sales(
          for row in rows),
         key=lambda r: (r.start, [r.keys[name] for name in names]),
     )
-    return SalesReport(period, interval, dims, k, _suppress(found, k))
+    return SalesReport(period, interval, dims, k, _suppress(found, k, interval))
 
 
-def _suppress(rows: list[SalesRow], k: int) -> list[SalesRow]:
+def _suppress(rows: list[SalesRow], k: int, interval: Interval) -> list[SalesRow]:
     out: list[SalesRow] = []
     start = 0
     while start < len(rows):
@@ -77,7 +81,8 @@ def _suppress(rows: list[SalesRow], k: int) -> list[SalesRow]:
         while end < len(rows) and rows[end].start == rows[start].start:
             end += 1
         bucket = rows[start:end]
-        hidden = withheld([row.buyers or 0 for row in bucket], k)
+        hidden = (withheld([row.buyers or 0 for row in bucket], k) if bucket_closed(bucket[0].start, interval)
+                  else set(range(len(bucket))))
         out += [SalesRow(row.start, row.keys, None, None, None, True) if i in hidden else row
                 for i, row in enumerate(bucket)]
         start = end

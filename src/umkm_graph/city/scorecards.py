@@ -3,7 +3,8 @@
 Counted are the shop's orders placed in the period that reached PLACED (a cashless order never paid was never the
 shop's to serve). Of those:
 - GMV: the goods (subtotal) of the COMPLETED ones; completed orders; distinct buyers of those; the share of those buyers
-  who are ASN (withheld when they are 1 to k-1 people, as it describes them);
+  who are ASN (it describes people, so it is given only for whole calendar months that have ended, and withheld when
+  the buyers are 1 to k-1 people: see buckets);
 - decided orders: DELIVERED, COMPLETED or CANCELLED; the fulfilment rate is the delivered or completed share of them, the
   seller cancellation rate the share the shop's owner cancelled;
 - the median time to accept: from the first PLACED to the first ACCEPTED step, in whole seconds, shown in minutes;
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from umkm_graph.catalog.models import Category
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Period
+from umkm_graph.city.buckets import is_closed, whole_months
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.people.access import require_user
@@ -85,14 +87,24 @@ class LeaderboardQuery:
     descending: bool = True
 
 
+# No shop has this many buyers: the k that withholds the ASN share of every shop, in the leaderboard's SQL too.
+_NEVER_SHOWN = 2**62
+
+
+def share_k(period: Period, k: int) -> int:
+    """The smallest number of buyers whose ASN share may be shown: k over whole calendar months that have ended; over
+    any other period none, so that two periods differing by one buyer do not tell whether that buyer is an ASN."""
+    return k if whole_months(period) == period and is_closed(period) else _NEVER_SHOWN
+
+
 def _scorecard(row: dict[str, object], period: Period, k: int, rank: int | None) -> Scorecard:
     n = {key: int(value) for key, value in row.items() if value is not None}  # type: ignore[call-overload]
     buyers = n["buyers"]
-    shown = buyers >= k
+    shown = buyers >= share_k(period, k)
     return Scorecard(
         shop_id=n["shop_id"], period=period, gmv=n["gmv"], orders=n["orders"], completed_orders=n["completed"],
         buyers=buyers, asn_buyer_share=n["asn_buyers"] / buyers if shown else None,
-        asn_buyer_share_suppressed=0 < buyers < k, decided_orders=n["decided"], fulfilled_orders=n["fulfilled"],
+        asn_buyer_share_suppressed=buyers > 0 and not shown, decided_orders=n["decided"], fulfilled_orders=n["fulfilled"],
         seller_cancelled_orders=n["seller_cancelled"], median_seconds_to_accept=n.get("median_accept_s"),
         review_count=n["reviews"], rating_sum=n["rating_sum"], rank=rank,
     )
@@ -131,7 +143,8 @@ class Leaderboard:
         statement = sql.scorecards(
             sql.dialect(), self.where, sql.ScorecardSort.order_by(self.query.sort.value, self.query.descending)
         )
-        rows = await sql.fetch(statement, **self.params, limit=limit, offset=offset, k=self.k)
+        rows = await sql.fetch(statement, **self.params, limit=limit, offset=offset,
+                               k=share_k(self.query.period, self.k))
         return [_scorecard(row, self.query.period, self.k, offset + i + 1) for i, row in enumerate(rows)]
 
     async def count(self) -> int:

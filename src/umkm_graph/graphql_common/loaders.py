@@ -17,7 +17,7 @@ from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
 from umkm_graph.reviews.models import Review
-from umkm_graph.shops.models import Shop
+from umkm_graph.shops.models import Shop, ShopIdentityChange
 
 Row = TypeVar("Row")
 
@@ -108,6 +108,10 @@ class Loaders:
     @cached_property
     def payment_refunds(self) -> DataLoader[int, list[Any]]:
         return many_by(PaymentRefund, "payment_id", ("created_at", "id"))
+
+    @cached_property
+    def shop_identity_changes(self) -> DataLoader[int, list[Any]]:
+        return many_by(ShopIdentityChange, "shop_id", ("-id",))
 
     @cached_property
     def order_transitions(self) -> DataLoader[int, list[Any]]:

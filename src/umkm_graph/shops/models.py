@@ -1,4 +1,5 @@
-"""A UMKM shop: who owns it, where it is, the city's verification, and its delivery fees and rating."""
+"""A UMKM shop: who owns it, where it is, the city's verification, and its delivery fees and rating; and the changes to
+its verified identity that wait for the city."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ class Shop(Model):
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
     phone = fields.CharField(max_length=20)
-    nib = fields.CharField(max_length=13)
-    npwp = fields.CharField(max_length=16, null=True)
+    nib = fields.CharField(max_length=13)  # one seller's (see shops.identity), but not unique: old databases may
+    npwp = fields.CharField(max_length=16, null=True)  # hold duplicates
     status = fields.CharEnumField(ShopStatus, max_length=16, default=ShopStatus.PENDING, db_index=True)
     status_reason = fields.CharField(max_length=500, null=True)
     offers_pickup = fields.BooleanField(default=True)
@@ -42,3 +43,35 @@ class Shop(Model):
 
     class Meta:
         table = "shops"
+        indexes = (("nib",), ("npwp",))  # for the check that a number is one seller's
+
+
+class IdentityChangeStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class ShopIdentityChange(Model):
+    """A change to a verified shop's identity, waiting for the city.
+
+    It holds the whole proposed identity (name, NIB, NPWP, kecamatan, kelurahan), applied to the shop only when a city
+    officer approves it. At most one is PENDING per shop."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="identity_changes", db_index=True)
+    name = fields.CharField(max_length=120)
+    nib = fields.CharField(max_length=13, db_index=True)
+    npwp = fields.CharField(max_length=16, null=True)
+    kecamatan = fields.CharField(max_length=32)
+    kelurahan = fields.CharField(max_length=32)
+    status = fields.CharEnumField(IdentityChangeStatus, max_length=16, default=IdentityChangeStatus.PENDING,
+                                  db_index=True)
+    reason = fields.CharField(max_length=500, null=True)
+    requested_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+    decided_by = fields.ForeignKeyField("models.User", related_name="decided_identity_changes", null=True,
+                                        on_delete=fields.SET_NULL)
+
+    class Meta:
+        table = "shop_identity_changes"

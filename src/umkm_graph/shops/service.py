@@ -1,7 +1,9 @@
-"""Shops: registration by a seller, edits by the owner, and verification by the city."""
+"""Shops: registration by a seller, edits by the owner, and verification by the city; identity.py holds what the city
+verified (a verified shop's identity changes wait for an officer; a NIB or NPWP belongs to one seller)."""
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, fields
 
@@ -16,7 +18,8 @@ from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
 from umkm_graph.core.text import ascii_digits, clean_text
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
-from umkm_graph.shops.models import Shop, ShopStatus
+from umkm_graph.shops import identity
+from umkm_graph.shops.models import IdentityChangeStatus, Shop, ShopStatus
 
 MAX_DELIVERY_FEE = 500_000
 
@@ -140,7 +143,10 @@ async def create_shop(user: User | None, draft: ShopDraft) -> Shop:
     else:
         values["slug"] = await _free_slug(slugify(str(values["name"])))
     try:
-        shop = await Shop.create(owner=owner, status=ShopStatus.PENDING, **values)
+        async with in_transaction() as connection:
+            await identity.lock_numbers(connection, values)
+            await identity.check_numbers_free(owner.id, values, None)
+            shop = await Shop.create(owner=owner, status=ShopStatus.PENDING, **values)
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"]) from None
     await changes.changed(Entity.SHOP)
@@ -156,19 +162,44 @@ async def get_owned_shop(user: User | None, shop_id: int) -> Shop:
 
 
 async def update_shop(user: User | None, shop_id: int, draft: ShopDraft) -> Shop:
-    shop = await get_owned_shop(user, shop_id)
-    values = _clean(draft, shop)
-    if "slug" in values and values["slug"] != shop.slug:
-        if await Shop.filter(slug=values["slug"]).exists():
-            raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"])
-    if values:
-        shop.update_from_dict(values)
-        try:
-            await shop.save(update_fields=list(values))
-        except IntegrityError:
-            raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"]) from None
-        await changes.changed(Entity.SHOP)
+    """The owner's edit. Of a verified (or suspended) shop, a change to its identity waits for the city (identity.py),
+    checked against any change already waiting; the other fields change at once."""
+    await get_owned_shop(user, shop_id)
+    try:
+        async with in_transaction() as connection:
+            shop = await Shop.select_for_update().get(id=shop_id)
+            held = shop.status in identity.HOLDS_VERIFIED_IDENTITY
+            pending = await identity.pending_change(shop.id) if held else None
+            seen = identity.as_proposed(shop, pending)
+            values = _clean(draft, seen)
+            if "slug" in values and values["slug"] != shop.slug:
+                if await Shop.filter(slug=values["slug"]).exists():
+                    raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"])
+            await identity.lock_numbers(connection, values)
+            await identity.check_numbers_free(shop.owner_id, values, seen)  # type: ignore[attr-defined]
+            if held:
+                proposed = {key: value for key, value in values.items() if key in identity.IDENTITY_FIELDS}
+                values = {key: value for key, value in values.items() if key not in proposed}
+                if proposed:
+                    seen = copy.copy(seen)
+                    seen.update_from_dict(proposed)
+                    await identity.propose(shop, seen, pending)
+            if values:
+                shop.update_from_dict(values)
+                await shop.save(update_fields=list(values))
+    except IntegrityError:
+        raise DomainError(ErrorCode.ALREADY_EXISTS, "Another shop already uses this slug", ["input", "slug"]) from None
+    await changes.changed(Entity.SHOP)
     return shop
+
+
+async def decide_identity_change(user: User | None, shop_id: int, approve: bool, reason: str | None = None) -> Shop:
+    """A city officer approves or rejects the change to a shop's identity that waits for the city."""
+    async with in_transaction() as connection:
+        shop = await identity.decide(user, shop_id, approve, reason, connection)
+    await changes.changed(Entity.SHOP)
+    return shop
+
 
 
 # Which statuses a city officer may move a shop to, from which.
@@ -206,12 +237,19 @@ class ShopFilter:
     text: str | None = None
     status: ShopStatus | None = None
     mine: bool = False
+    identity_change_pending: bool = False  # the city's work list
 
 
 async def shop_page(user: User | None, flt: ShopFilter, window: Window) -> Page[Shop]:
-    """Verified shops for everyone; other statuses for the city, and a seller's own shops with mine=True; by name."""
+    """Verified shops for everyone; other statuses, and shops whose identity change waits, for the city; a seller's own
+    shops with mine=True; by name."""
     check = Validator(["filter"])
-    if flt.mine:
+    if flt.identity_change_pending:
+        require_role(user, Role.CITY_OFFICER, Role.ANALYST)
+        query = Shop.filter(identity_changes__status=IdentityChangeStatus.PENDING).distinct()
+        if flt.status is not None:
+            query = query.filter(status=flt.status)
+    elif flt.mine:
         seller = require_role(user, Role.SELLER)
         query = Shop.filter(owner_id=seller.id)
         if flt.status is not None:

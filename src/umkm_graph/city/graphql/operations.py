@@ -41,7 +41,11 @@ from umkm_graph.graphql_common.scalars import Rupiah
 T = TypeVar("T")
 
 
-@strawberry.input(description="A calendar month (YYYY-MM), or from and to dates (both included); days are WIB.")
+@strawberry.input(description=(
+    "A calendar month (YYYY-MM), or from and to dates (both included); days are WIB. Figures about people (ASN "
+    "participation, the ASN buyer share, sales) cover whole buckets only: from and to snap out to the whole months "
+    "(for sales, the interval's buckets) they touch, and a bucket that has not ended shows nothing about people."
+))
 class PeriodInput:
     month: str | None = None
     from_: dt.date | None = strawberry.field(default=None, name="from")

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from umkm_graph.catalog.graphql.types import ProductType, load_product
 from umkm_graph.catalog.models import PriceChange, PriceUnit
 from umkm_graph.city.analytics import Interval, Period, month_key
+from umkm_graph.city.buckets import is_closed
 from umkm_graph.city.models import ReferencePrice, SpendTarget
 from umkm_graph.city.participation import AsnProgress, OpdParticipation, Participation, SpendCell
 from umkm_graph.city.price_watch import PriceDistribution, PriceFlag, PricePoint, SembakoPrices
@@ -38,10 +39,12 @@ class PeriodType:
     first: dt.date
     last: dt.date
     month: str | None = strawberry.field(description="YYYY-MM when the period is exactly one calendar month.")
+    closed: bool = strawberry.field(description="True once the last day has ended; until then figures about people "
+                                                "are withheld.")
 
     @classmethod
     def from_period(cls, period: Period) -> PeriodType:
-        return cls(first=period.first, last=period.last, month=period.month)
+        return cls(first=period.first, last=period.last, month=period.month, closed=is_closed(period))
 
 
 # --- participation ---------------------------------------------------------------------------------------------------
@@ -144,8 +147,12 @@ class ShopScorecardType:
     orders: int = strawberry.field(description="Orders placed (cashless ones once paid).")
     completed_orders: int
     buyers: int = strawberry.field(description="Distinct buyers of the completed orders.")
-    asn_buyer_share: float | None = strawberry.field(description="Share of those buyers who are ASN, 0 to 1.")
-    asn_buyer_share_suppressed: bool = strawberry.field(description="True when the share is withheld: 1 to k-1 buyers.")
+    asn_buyer_share: float | None = strawberry.field(description=(
+        "Share of those buyers who are ASN, 0 to 1; only for whole calendar months that have ended."
+    ))
+    asn_buyer_share_suppressed: bool = strawberry.field(description=(
+        "True when the share is withheld: 1 to k-1 buyers, or a period that is not whole months that have ended."
+    ))
     decided_orders: int = strawberry.field(description="Orders now delivered, completed or cancelled.")
     fulfilment_rate: float | None = strawberry.field(description="Delivered or completed / decided orders.")
     seller_cancellation_rate: float | None = strawberry.field(description="Cancelled by the seller / decided orders.")

@@ -45,6 +45,9 @@ class ShopFilterInput:
         default=None, description="Other than VERIFIED: city officers and analysts only."
     )
     mine: bool = strawberry.field(default=False, description="Only the signed-in seller's own shops, any status.")
+    identity_change_pending: bool = strawberry.field(default=False, description=(
+        "Only shops whose identity change waits for the city, any status unless given: city officers and analysts only."
+    ))
 
 
 @strawberry.type
@@ -75,7 +78,8 @@ class ShopsQuery:
         self, info: Info[Context, None], filter: ShopFilterInput | None = None, first: int | None = None, after: str | None = None
     ) -> Connection[ShopType]:
         f = filter or ShopFilterInput()
-        flt = shops.ShopFilter(kecamatan=f.kecamatan, text=f.text, status=f.status, mine=f.mine)
+        flt = shops.ShopFilter(kecamatan=f.kecamatan, text=f.text, status=f.status, mine=f.mine,
+                               identity_change_pending=f.identity_change_pending)
         page = await shops.shop_page(await info.context.user(), flt, asked_window(info, first, after))
         return connection(page, ShopType.from_model)
 
@@ -86,9 +90,27 @@ class ShopsMutation:
     async def create_shop(self, info: Info[Context, None], input: ShopInput) -> ShopPayload:
         return await mutate(info, ShopPayload, lambda user: shops.create_shop(user, input.draft()), _shop)
 
-    @strawberry.mutation(description="The owner edits a shop.")
+    @strawberry.mutation(description=(
+        "The owner edits a shop. Once the city has verified it, a change to its name, NIB, NPWP, kecamatan or kelurahan "
+        "waits for a city officer (see Shop.identityChange) while the shop keeps its verified identity; the other "
+        "fields change at once."
+    ))
     async def update_shop(self, info: Info[Context, None], id: strawberry.ID, input: ShopInput) -> ShopPayload:
         return await mutate(info, ShopPayload, lambda user: shops.update_shop(user, parse_id(id, "id"), input.draft()), _shop)
+
+    @strawberry.mutation(description="A city officer approves the identity change waiting for the city: the shop takes "
+                                     "the new name, NIB, NPWP, kecamatan and kelurahan and keeps its status.")
+    async def approve_shop_identity_change(self, info: Info[Context, None], shop_id: strawberry.ID) -> ShopPayload:
+        return await mutate(info, ShopPayload, lambda user: shops.decide_identity_change(
+            user, parse_id(shop_id, "shopId"), approve=True), _shop)
+
+    @strawberry.mutation(description="A city officer rejects the identity change waiting for the city, with a reason; "
+                                     "the shop keeps its verified identity.")
+    async def reject_shop_identity_change(
+        self, info: Info[Context, None], shop_id: strawberry.ID, reason: str
+    ) -> ShopPayload:
+        return await mutate(info, ShopPayload, lambda user: shops.decide_identity_change(
+            user, parse_id(shop_id, "shopId"), approve=False, reason=reason), _shop)
 
     @strawberry.mutation(description="A city officer verifies a pending, rejected or suspended shop.")
     async def verify_shop(self, info: Info[Context, None], id: strawberry.ID) -> ShopPayload:

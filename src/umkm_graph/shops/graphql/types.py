@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -16,9 +17,10 @@ from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_common.stored import StoredFields, reads, stored
 from umkm_graph.graphql_engine.response_cache import public_data
 from umkm_graph.reviews import service as reviews
+from umkm_graph.shops import identity
 from umkm_graph.shops import service as shops
 from umkm_graph.shops.access import can_see_shop
-from umkm_graph.shops.models import Shop, ShopStatus
+from umkm_graph.shops.models import IdentityChangeStatus, Shop, ShopIdentityChange, ShopStatus
 
 if TYPE_CHECKING:
     from umkm_graph.catalog.graphql.types import ProductType
@@ -29,6 +31,7 @@ _CATALOG = "umkm_graph.catalog.graphql.types"
 _REVIEWS = "umkm_graph.reviews.graphql.types"
 
 ShopStatusEnum = strawberry.enum(ShopStatus, name="ShopStatus")
+IdentityChangeStatusEnum = strawberry.enum(IdentityChangeStatus, name="ShopIdentityChangeStatus")
 
 
 def average_rating(source: Any) -> float | None:
@@ -48,6 +51,28 @@ class DeliveryFee:
 
 def _delivery_fees(root: ShopType) -> list[DeliveryFee]:
     return [DeliveryFee(kecamatan=k, fee=Rupiah(v)) for k, v in sorted(root.model.delivery_fees.items())]
+
+
+@strawberry.type(name="ShopIdentityChange", description=(
+    "A change the owner asked for to a verified shop's name, NIB, NPWP, kecamatan or kelurahan: the whole identity "
+    "proposed. The shop keeps its verified identity until a city officer approves it."
+))
+class ShopIdentityChangeType:
+    status: IdentityChangeStatusEnum  # type: ignore[valid-type]
+    name: str
+    nib: str
+    npwp: str | None
+    kecamatan: str
+    kelurahan: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str | None = strawberry.field(description="The officer's reason, when rejected.")
+
+    @classmethod
+    def from_model(cls, change: ShopIdentityChange) -> ShopIdentityChangeType:
+        return cls(status=change.status, name=change.name, nib=change.nib, npwp=change.npwp,
+                   kecamatan=change.kecamatan, kelurahan=change.kelurahan, requested_at=change.requested_at,
+                   decided_at=change.decided_at, reason=change.reason)
 
 
 @strawberry.federation.type(keys=["id"], name="Shop", description="A UMKM shop in Kota Malang.")
@@ -87,6 +112,14 @@ class ShopType:
                       metadata=reads("npwp", "owner_id", public=False))
     async def npwp(self, info: Info[Context, None]) -> str | None:
         return shops.npwp_seen_by(await info.context.user(), self.model)
+
+    @strawberry.field(description="The latest change to the shop's verified identity the owner asked for, pending or "
+                                  "decided; only the owner and the city see it.",
+                      metadata=reads("owner_id", public=False))
+    async def identity_change(self, info: Info[Context, None]) -> ShopIdentityChangeType | None:
+        found = await info.context.loaders.shop_identity_changes.load(self.model.id)
+        change = identity.change_seen_by(await info.context.user(), self.model, found[0] if found else None)
+        return None if change is None else ShopIdentityChangeType.from_model(change)
 
     @strawberry.field(description="The shop's products that buyers can see, newest first.", metadata=reads(public=True))
     async def products(

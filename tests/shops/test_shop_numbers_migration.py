@@ -1,0 +1,36 @@
+"""A database from before hardening II may hold two sellers' shops under one NIB; migrating it must not fail on them,
+so the rule that a NIB belongs to one seller is the service's, not a unique index (hardening II, item 7). On SQLite in
+memory, and on PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+
+from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
+from umkm_graph.db import apply_migrations, tortoise_config
+from umkm_graph.people.models import Role, User
+from umkm_graph.shops.models import Shop, ShopStatus
+
+
+async def test_old_duplicate_nibs_survive_the_migration() -> None:
+    url = TEST_DATABASE_URL or "sqlite://:memory:"
+    if url.startswith("postgres"):
+        await empty_postgres(url)  # the next test's reset migrates it afresh
+    async with TortoiseContext() as context:
+        config = tortoise_config(url)
+        await context.init(config=config)
+        connection = context.connections.get("default")
+        await MigrationExecutor(connection, config["apps"]).migrate([MigrationTarget("models", "0001_initial")])
+        for n in (1, 2):  # the columns of 0001, written as the old version wrote them
+            owner = await User.create(email=f"seller{n}@example.id", password_hash="-", name="Penjual", role=Role.SELLER)
+            await connection.execute_query(
+                "INSERT INTO shops (owner_id, name, slug, description, kecamatan, kelurahan, address, phone, nib, "
+                "status, offers_pickup, delivery_fees, rating_sum, review_count, rating, created_at) VALUES "
+                f"({owner.id}, 'Toko {n}', 'toko-{n}', '', 'Klojen', 'Kauman', '-', '0341000000', '1234567890123', "
+                "'VERIFIED', TRUE, '{}', 0, 0, 0, CURRENT_TIMESTAMP)")
+        applied = await apply_migrations()
+        assert applied and "0002_shop_identity_changes" in applied
+        shops = await Shop.filter(nib="1234567890123").order_by("id")
+        assert [(shop.slug, shop.status) for shop in shops] == [("toko-1", ShopStatus.VERIFIED),
+                                                               ("toko-2", ShopStatus.VERIFIED)]
