@@ -73,6 +73,8 @@ class Settings:
     provider_timeout_seconds: float = 10.0
     provider_retries: int = 2  # extra attempts, with backoff, for provider calls that are safe to repeat
     payment_expiry_minutes: int = 60  # how long a cashless payment waits to be paid
+    # How long a client's idempotency key on checkout or a refund answers its first result (payments/idempotency.py).
+    idempotency_key_hours: int = 24
     # Expiry and reconciliation of cashless payments run this often in the server; 0 is off (the default when Settings
     # are built in code, as tests do; from_env switches it on).
     payment_jobs_interval_seconds: float = 0.0
@@ -134,6 +136,7 @@ class Settings:
             provider_timeout_seconds=float(env.get("UMKM_PROVIDER_TIMEOUT_SECONDS") or 10.0),
             provider_retries=_int(env, "UMKM_PROVIDER_RETRIES", cls.provider_retries),
             payment_expiry_minutes=_int(env, "UMKM_PAYMENT_EXPIRY_MINUTES", cls.payment_expiry_minutes),
+            idempotency_key_hours=_int(env, "UMKM_IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours),
             payment_jobs_interval_seconds=float(env.get("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS") or 60.0),
             redis_url=env.get("UMKM_REDIS_URL") or None,
             redis_channel=env.get("UMKM_REDIS_CHANNEL") or cls.redis_channel,
@@ -184,7 +187,7 @@ class Settings:
         found = [f"UMKM_{name.upper()} must be at least 1, got {getattr(self, name)}" for name in (
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
-            "token_ttl_seconds", "password_min_length", "database_pool_size",
+            "token_ttl_seconds", "password_min_length", "database_pool_size", "idempotency_key_hours",
         ) if getattr(self, name) < 1]
         if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):
             found.append("UMKM_RESPONSE_CACHE_ENTRIES must be at least 1 and UMKM_RESPONSE_CACHE_TTL_SECONDS above 0 "

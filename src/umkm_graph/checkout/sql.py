@@ -30,7 +30,7 @@ from umkm_graph.catalog.models import Product
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.core.orm_compat import attach_related, column_value, connection_of, from_row, loaded_columns, mark_saved
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
-from umkm_graph.payments.models import Payment
+from umkm_graph.payments.models import IdempotencyKey, Payment
 from umkm_graph.shops.models import Shop
 
 
@@ -112,9 +112,11 @@ PAYMENT_COLUMNS = (
 )
 TRANSITION_COLUMNS = (("from_status", "text"), ("to_status", "text"), ("actor_id", "int"), ("reason", "text"),
                       ("created_at", "timestamptz"))
+KEY_COLUMNS = (("user_id", "int"), ("key", "text"), ("operation", "text"), ("request_hash", "text"),
+               ("created_at", "timestamptz"))
 # What each table's statement writes besides CHECKOUT_COLUMNS etc.: the generated id, and the parent's id.
 PARENT_COLUMN = {"checkouts": None, "orders": "checkout_id", "order_lines": "order_id", "payments": "order_id",
-                 "order_transitions": "order_id"}
+                 "order_transitions": "order_id", "idempotency_keys": "result_id"}
 
 
 def _child_insert(table: str, columns: Sequence[tuple[str, str]], first: int) -> str:
@@ -139,6 +141,9 @@ def _write_postgres_sql() -> str:
     payments = _child_insert("payments", PAYMENT_COLUMNS, first)
     first += len(PAYMENT_COLUMNS) + 1
     transitions = _child_insert("order_transitions", TRANSITION_COLUMNS, first)
+    first += len(TRANSITION_COLUMNS) + 1
+    key = ", ".join(f"${first + i}::{kind}" for i, (_, kind) in enumerate(KEY_COLUMNS))
+    key_names = ", ".join(f'"{name}"' for name, _ in KEY_COLUMNS)
     # `wanted` locks the cart's rows as its sort emits them, in id order, and (READ COMMITTED) reads the stock of their
     # newest versions, so `enough` is exact; `taken` updates all of them or none, and every insert hangs on `c`, which
     # is written only when all lines were taken.
@@ -153,7 +158,10 @@ def _write_postgres_sql() -> str:
         f"o AS (INSERT INTO orders (checkout_id, {order_names}) SELECT c.id, {order_picked} FROM c, "
         f"unnest({order_arrays}) WITH ORDINALITY AS x({order_names}, position) ORDER BY x.position "
         "RETURNING id, reference),\n"
-        f"l AS ({lines}),\np AS ({payments}),\nt AS ({transitions})\n"
+        f"l AS ({lines}),\np AS ({payments}),\nt AS ({transitions}),\n"
+        # The client's idempotency key, if any: a second send of it fails here on the unique (user, key), undoing all.
+        f"k AS (INSERT INTO idempotency_keys (result_id, {key_names}) "
+        f"SELECT c.id, {key} FROM c WHERE ${first + 1}::text IS NOT NULL)\n"
         "SELECT c.id AS checkout_id, o.id, o.reference, NULL AS enough FROM c, o\n"
         "UNION ALL SELECT NULL, NULL, NULL, id FROM wanted WHERE stock >= quantity"
     )
@@ -173,11 +181,13 @@ def _arrays(rows: Sequence[tuple[str, Model]], columns: Sequence[tuple[str, str]
 
 
 async def write_postgres(
-    connection: BaseDBAsyncClient, wanted: Mapping[int, int], checkout: Checkout, orders: Sequence[NewOrder]
+    connection: BaseDBAsyncClient, wanted: Mapping[int, int], checkout: Checkout, orders: Sequence[NewOrder],
+    key: IdempotencyKey | None = None,
 ) -> set[int]:
-    """Take the stock of every line and write every row, in one statement, or nothing at all. The ids of the products
-    whose stock sufficed: when that is all of `wanted`, the checkout and the orders were written and got their ids,
-    as if tortoise had saved them; otherwise nothing was written."""
+    """Take the stock of every line and write every row (the key's too, with the checkout's id), in one statement, or
+    nothing at all. The ids of the products whose stock sufficed: when that is all of `wanted`, the checkout and the
+    orders were written and got their ids, as if tortoise had saved them; otherwise nothing was written. IntegrityError
+    when the key was written already."""
     ids = sorted(wanted)
     params: list[Any] = [ids, [wanted[i] for i in ids], len(ids)]
     params += [_value(checkout, name) for name, _ in CHECKOUT_COLUMNS]
@@ -185,6 +195,7 @@ async def write_postgres(
     params += _arrays([(new.order.reference, line) for new in orders for line in new.lines], LINE_COLUMNS)
     params += _arrays([(new.order.reference, new.payment) for new in orders], PAYMENT_COLUMNS)
     params += _arrays([(new.order.reference, new.transition) for new in orders], TRANSITION_COLUMNS)
+    params += [None if key is None else _value(key, name) for name, _ in KEY_COLUMNS]
     rows = await connection.execute_query_dict(WRITE_POSTGRES, params)
     enough = {row["enough"] for row in rows if row["enough"] is not None}
     written = {row["reference"]: row for row in rows if row["reference"] is not None}
