@@ -75,6 +75,10 @@ class Settings:
     payment_expiry_minutes: int = 60  # how long a cashless payment waits to be paid
     # How long a client's idempotency key on checkout or a refund answers its first result (payments/idempotency.py).
     idempotency_key_hours: int = 24
+    # What one buyer's open, unpaid orders may hold (checkout/holds.py); 0 is no cap.
+    max_unpaid_units_per_product: int = 20
+    max_unpaid_orders: int = 10
+    max_unpaid_rupiah: int = 5_000_000
     # Expiry and reconciliation of cashless payments run this often in the server; 0 is off (the default when Settings
     # are built in code, as tests do; from_env switches it on).
     payment_jobs_interval_seconds: float = 0.0
@@ -137,6 +141,9 @@ class Settings:
             provider_retries=_int(env, "UMKM_PROVIDER_RETRIES", cls.provider_retries),
             payment_expiry_minutes=_int(env, "UMKM_PAYMENT_EXPIRY_MINUTES", cls.payment_expiry_minutes),
             idempotency_key_hours=_int(env, "UMKM_IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours),
+            max_unpaid_units_per_product=_int(env, "UMKM_MAX_UNPAID_UNITS_PER_PRODUCT", cls.max_unpaid_units_per_product),
+            max_unpaid_orders=_int(env, "UMKM_MAX_UNPAID_ORDERS", cls.max_unpaid_orders),
+            max_unpaid_rupiah=_int(env, "UMKM_MAX_UNPAID_RUPIAH", cls.max_unpaid_rupiah),
             payment_jobs_interval_seconds=float(env.get("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS") or 60.0),
             redis_url=env.get("UMKM_REDIS_URL") or None,
             redis_channel=env.get("UMKM_REDIS_CHANNEL") or cls.redis_channel,
@@ -192,6 +199,8 @@ class Settings:
         if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):
             found.append("UMKM_RESPONSE_CACHE_ENTRIES must be at least 1 and UMKM_RESPONSE_CACHE_TTL_SECONDS above 0 "
                          "(or set UMKM_RESPONSE_CACHE=false)")
+        found += [f"UMKM_{name.upper()} must be 0 (no cap) or more, got {getattr(self, name)}" for name in (
+            "max_unpaid_units_per_product", "max_unpaid_orders", "max_unpaid_rupiah") if getattr(self, name) < 0]
         if self.min_group_size < 2:
             found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
         if self.request_timeout_seconds <= 0:

@@ -1,11 +1,12 @@
 """A checkout's rows: the stock of every line and every row of every order, written all or nothing, by one of three
-paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too;
-on SQLite a transaction of one statement per table."""
+paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too
+or the buyer's unpaid holdings are capped (checkout/holds.py); on SQLite a transaction of one statement per table."""
 
 from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from umkm_graph.checkout.holds import UnpaidCaps, check_unpaid_caps
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.checkout.sql import NewOrder, take_stocks, write_postgres
@@ -21,14 +22,17 @@ from umkm_graph.payments.models import Payment
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption
 
+NO_CAPS = UnpaidCaps()
+
 
 async def write_orders(
     buyer: User, plans: list[OrderPlan], destination: Destination | None, option: PaymentOption,
-    key: RequestKey | None = None,
+    key: RequestKey | None = None, caps: UnpaidCaps = NO_CAPS,
 ) -> tuple[Checkout, list[Order]]:
     """The checkout and its orders, written, with the stock taken, and the client's idempotency key with them;
-    OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; IntegrityError, and nothing
-    written, when another send of the key was written first."""
+    OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; LIMIT_REACHED when the
+    buyer would hold more unpaid than the caps allow; IntegrityError, and nothing written, when another send of the
+    key was written first."""
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
     wanted = {line.product.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
@@ -37,10 +41,11 @@ async def write_orders(
               if plan.provider is not None and plan.provider.books_when_ready]
     key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
     db = connection_of(Checkout)
-    if db.capabilities.dialect == "postgres" and not booked:
+    if db.capabilities.dialect == "postgres" and not booked and not caps.any:
         _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
+        await check_unpaid_caps(connection, buyer.id, plans, caps)
         if connection.capabilities.dialect == "postgres":
             _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders, key_row))
         else:

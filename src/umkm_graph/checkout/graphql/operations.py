@@ -90,6 +90,8 @@ class CheckoutMutation:
         return await mutate(
             info, CheckoutPayload,
             lambda user: checkout.checkout(user, input.draft(), context.providers, context.events, payment_expiry=expiry,
-                                           idempotency_key=idempotency_key, key_hours=settings.idempotency_key_hours),
+                                           idempotency_key=idempotency_key, key_hours=settings.idempotency_key_hours,
+                                           caps=checkout.UnpaidCaps(settings.max_unpaid_units_per_product,
+                                                                    settings.max_unpaid_orders, settings.max_unpaid_rupiah)),
             lambda result: {"checkout": CheckoutType.from_model(result)},
         )
