@@ -9,16 +9,14 @@ transaction at a time anyway.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.functions import Sum
 
 from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.core.errors import DomainError, ErrorCode
-from umkm_graph.orders.models import Order, OrderLine, OrderStatus
-from umkm_graph.payments.models import PaymentStatus
+from umkm_graph.checkout.sql import unpaid_holdings
+from umkm_graph.orders.models import OrderStatus
 
 # Open orders that hold their stock: before DELIVERED, the goods are still the shop's.
 HOLDING = (OrderStatus.AWAITING_PAYMENT, OrderStatus.PLACED, OrderStatus.ACCEPTED, OrderStatus.READY_FOR_PICKUP,
@@ -47,20 +45,14 @@ async def check_unpaid_caps(connection: BaseDBAsyncClient, buyer_id: int, plans:
         return
     if connection.capabilities.dialect == "postgres":
         await connection.execute_query("SELECT id FROM users WHERE id = $1 FOR UPDATE", [buyer_id])
-    unpaid = Order.filter(buyer_id=buyer_id, status__in=HOLDING, payment__status=PaymentStatus.PENDING)
-    if caps.orders or caps.rupiah:
-        totals = await unpaid.values_list("total", flat=True)  # few: the caps keep them so
-        _check_orders(len(totals), sum(totals), plans, caps)
+    lines = [line for plan in plans for line in plan.lines]
+    held = await unpaid_holdings(connection, buyer_id, [status.value for status in HOLDING],
+                                 [line.product.id for line in lines] if caps.units_per_product else [])
+    _check_orders(held.orders, held.rupiah, plans, caps)
     if caps.units_per_product:
-        lines = [line for plan in plans for line in plan.lines]
-        rows = await OrderLine.filter(
-            order__buyer_id=buyer_id, order__status__in=HOLDING, order__payment__status=PaymentStatus.PENDING,
-            product_id__in=[line.product.id for line in lines],
-        ).annotate(units=Sum("quantity")).group_by("product_id").values("product_id", "units")
-        held_units = Counter({row["product_id"]: int(row["units"]) for row in rows})
         for line in sorted(lines, key=lambda line: line.index):
-            if held_units[line.product.id] + line.quantity > caps.units_per_product:
-                already = held_units[line.product.id]
+            already = held.units.get(line.product.id, 0)
+            if already + line.quantity > caps.units_per_product:
                 raise DomainError(ErrorCode.LIMIT_REACHED, (
                     f"Your unpaid orders may hold at most {caps.units_per_product} units of {line.product.name}"
                     + (f"; they hold {already} already" if already else "") + f": {ADVICE}, or buy fewer"

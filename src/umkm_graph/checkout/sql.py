@@ -1,5 +1,6 @@
 """Every hand-written SQL statement of checkout, in one place: the stock of a whole cart in one conditional update
-(SQLite), and on PostgreSQL the stock and every row of a checkout in one statement, all or nothing.
+(SQLite), and on PostgreSQL the stock and every row of a checkout in one statement, all or nothing; and what a buyer's
+unpaid orders hold (checkout/holds.py), in one statement on either database.
 
 tortoise can neither update each row by its own quantity and say which rows it changed, nor insert rows that point at
 rows inserted in the same statement. On PostgreSQL each statement is a round trip, and round trips were most of a
@@ -30,7 +31,7 @@ from umkm_graph.catalog.models import Product
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.core.orm_compat import attach_related, column_value, connection_of, from_row, loaded_columns, mark_saved
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
-from umkm_graph.payments.models import IdempotencyKey, Payment
+from umkm_graph.payments.models import IdempotencyKey, Payment, PaymentStatus
 from umkm_graph.shops.models import Shop
 
 
@@ -80,6 +81,45 @@ async def cart_products(ids: Sequence[int]) -> dict[int, Product]:
         attach_related(product, "shop", from_row(Shop, {c: row[f"shop.{c}"] for c in shops}))
         found[product.id] = product
     return found
+
+
+@dataclass(frozen=True)
+class UnpaidHoldings:
+    """What a buyer's open, unpaid orders hold: how many orders, their rupiah, and units of some products."""
+
+    orders: int
+    rupiah: int
+    units: dict[int, int]
+
+
+def _holdings_sql(dialect: str, statuses: int, products: int) -> str:
+    if dialect == "postgres":
+        buyer, status_in, product_in = "$1", "= ANY($2::text[])", "= ANY($3::int[])"
+    else:
+        buyer = "?"
+        status_in = f"IN ({', '.join(['?'] * statuses)})"
+        product_in = f"IN ({', '.join(['?'] * products)})" if products else "IN (NULL)"
+    # From the buyer's orders (few, by the buyer index) to their lines, never from a product's lines (many).
+    unpaid = ("SELECT o.id, o.total FROM orders o JOIN payments p ON p.order_id = o.id "
+              f"WHERE o.buyer_id = {buyer} AND o.status {status_in} AND p.status = '{PaymentStatus.PENDING.value}'")
+    return (f"WITH unpaid AS ({unpaid}) "
+            "SELECT NULL AS product_id, COUNT(*) AS units, COALESCE(SUM(total), 0) AS rupiah FROM unpaid "
+            "UNION ALL SELECT l.product_id, SUM(l.quantity), NULL FROM order_lines l JOIN unpaid u ON u.id = l.order_id "
+            f"WHERE l.product_id {product_in} GROUP BY l.product_id")
+
+
+async def unpaid_holdings(
+    connection: BaseDBAsyncClient, buyer_id: int, statuses: Sequence[str], product_ids: Sequence[int]
+) -> UnpaidHoldings:
+    """What the buyer's orders in these statuses, with a pending payment, hold (of these products), in one
+    statement."""
+    dialect = connection.capabilities.dialect
+    params: list[Any] = ([buyer_id, list(statuses), list(product_ids)] if dialect == "postgres"
+                         else [buyer_id, *statuses, *product_ids])
+    rows = await connection.execute_query_dict(_holdings_sql(dialect, len(statuses), len(product_ids)), params)
+    (totals,) = [row for row in rows if row["product_id"] is None]
+    units = {row["product_id"]: int(row["units"]) for row in rows if row["product_id"] is not None}
+    return UnpaidHoldings(orders=int(totals["units"]), rupiah=int(totals["rupiah"]), units=units)
 
 
 @dataclass
