@@ -121,3 +121,10 @@ async def test_caps_set_to_zero_are_off(settings: Settings) -> None:
         for quantity in (25, 25, 25, 25, 27):
             await check_out(api, m.buyer, cart([(gula, quantity)], [(m.shop, "pickup")]))
         assert await stock(api, gula, m.seller) == 0
+
+
+def test_a_negative_cap_is_refused_at_start() -> None:
+    problems = Settings(max_unpaid_units_per_product=-1, max_unpaid_rupiah=-5).problems()
+    assert "UMKM_MAX_UNPAID_UNITS_PER_PRODUCT must be 0 (no cap) or more, got -1" in problems
+    assert "UMKM_MAX_UNPAID_RUPIAH must be 0 (no cap) or more, got -5" in problems
+    assert Settings.from_env({"UMKM_MAX_UNPAID_ORDERS": "0"}).max_unpaid_orders == 0
