@@ -5,13 +5,25 @@ error naming the key. Over real HTTP, on SQLite and on PostgreSQL (UMKM_TEST_DAT
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from typing import Any
+
+import pytest
 
 from tests.helpers.checkout import CHECKOUT_WITH_KEY, cart, market, order_count, stock
 from tests.helpers.payments import Live
 from tests.helpers.people import sign_up
 from umkm_graph.payments.models import IdempotencyKey
+from umkm_graph.settings import UNPAID_CAPS, Settings
+
+
+@pytest.fixture(params=["unpaid caps on", "unpaid caps off"])
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """Both ways a checkout is written on PostgreSQL: in a transaction that counts the buyer's unpaid orders first,
+    or (no caps) in one statement."""
+    return dataclasses.replace(settings, **UNPAID_CAPS) if request.param == "unpaid caps on" else settings
+
 
 KEY = "5b3f0a52-8d1e-4f55-9c1a-0d3c2f6e7a10"
 

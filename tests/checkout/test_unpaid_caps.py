@@ -9,11 +9,21 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
+import pytest
+
 from tests.helpers.api import Api, serve
 from tests.helpers.catalog import add_product
 from tests.helpers.checkout import CHECKOUT, cart, check_out, market, order_count, stock
 from tests.helpers.people import sign_up
-from umkm_graph.settings import Settings
+from umkm_graph.settings import UNPAID_CAPS, Settings
+
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The caps a deployment gets by default (Settings built in code, as the other tests' are, have none)."""
+    return dataclasses.replace(settings, **UNPAID_CAPS)
+
 
 CANCEL = "mutation($id: ID!) { cancelOrder(id: $id, reason: \"Salah pesan\") { order { status } errors { code } } }"
 
@@ -127,4 +137,6 @@ def test_a_negative_cap_is_refused_at_start() -> None:
     problems = Settings(max_unpaid_units_per_product=-1, max_unpaid_rupiah=-5).problems()
     assert "UMKM_MAX_UNPAID_UNITS_PER_PRODUCT must be 0 (no cap) or more, got -1" in problems
     assert "UMKM_MAX_UNPAID_RUPIAH must be 0 (no cap) or more, got -5" in problems
-    assert Settings.from_env({"UMKM_MAX_UNPAID_ORDERS": "0"}).max_unpaid_orders == 0
+    deployed = Settings.from_env({"UMKM_MAX_UNPAID_ORDERS": "0"})
+    assert (deployed.max_unpaid_units_per_product, deployed.max_unpaid_orders, deployed.max_unpaid_rupiah) == (
+        20, 0, 5_000_000)
