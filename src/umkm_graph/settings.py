@@ -58,6 +58,10 @@ def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
+# What a deployment caps by default (from_env): units of one product, orders and rupiah a buyer may hold unpaid.
+UNPAID_CAPS = {"max_unpaid_units_per_product": 20, "max_unpaid_orders": 10, "max_unpaid_rupiah": 5_000_000}
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite://umkm_graph.db"
@@ -77,6 +81,13 @@ class Settings:
     provider_timeout_seconds: float = 10.0
     provider_retries: int = 2  # extra attempts, with backoff, for provider calls that are safe to repeat
     payment_expiry_minutes: int = 60  # how long a cashless payment waits to be paid
+    # How long a client's idempotency key on checkout or a refund answers its first result (payments/idempotency.py).
+    idempotency_key_hours: int = 24
+    # What one buyer's open, unpaid orders may hold (checkout/holds.py); 0 is no cap. Off when Settings are built in
+    # code, as tests do (many of them give one buyer many open orders); from_env switches them on (UNPAID_CAPS).
+    max_unpaid_units_per_product: int = 0
+    max_unpaid_orders: int = 0
+    max_unpaid_rupiah: int = 0
     # Expiry and reconciliation of cashless payments run this often in the server; 0 is off (the default when Settings
     # are built in code, as tests do; from_env switches it on).
     payment_jobs_interval_seconds: float = 0.0
@@ -156,6 +167,8 @@ class Settings:
             provider_timeout_seconds=float(env.get("UMKM_PROVIDER_TIMEOUT_SECONDS") or 10.0),
             provider_retries=_int(env, "UMKM_PROVIDER_RETRIES", cls.provider_retries),
             payment_expiry_minutes=_int(env, "UMKM_PAYMENT_EXPIRY_MINUTES", cls.payment_expiry_minutes),
+            idempotency_key_hours=_int(env, "UMKM_IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours),
+            **{name: _int(env, f"UMKM_{name.upper()}", default) for name, default in UNPAID_CAPS.items()},
             payment_jobs_interval_seconds=float(env.get("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS") or 60.0),
             redis_url=env.get("UMKM_REDIS_URL") or None,
             redis_channel=env.get("UMKM_REDIS_CHANNEL") or cls.redis_channel,
@@ -222,11 +235,13 @@ class Settings:
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
-            "max_subscriptions_per_socket",
+            "max_subscriptions_per_socket", "idempotency_key_hours",
         ) if getattr(self, name) < 1]
         if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):
             found.append("UMKM_RESPONSE_CACHE_ENTRIES must be at least 1 and UMKM_RESPONSE_CACHE_TTL_SECONDS above 0 "
                          "(or set UMKM_RESPONSE_CACHE=false)")
+        found += [f"UMKM_{name.upper()} must be 0 (no cap) or more, got {getattr(self, name)}" for name in (
+            "max_unpaid_units_per_product", "max_unpaid_orders", "max_unpaid_rupiah") if getattr(self, name) < 0]
         if self.min_group_size < 2:
             found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
         if self.request_timeout_seconds <= 0:

@@ -11,7 +11,7 @@ from tests.helpers.api import Api
 from umkm_graph.checkout import sql as checkout_sql
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
-from umkm_graph.payments.models import Payment
+from umkm_graph.payments.models import IdempotencyKey, Payment
 
 
 def _columns(model: type[Model]) -> set[str]:
@@ -27,6 +27,7 @@ def _columns(model: type[Model]) -> set[str]:
     (OrderLine, checkout_sql.LINE_COLUMNS),
     (Payment, checkout_sql.PAYMENT_COLUMNS),
     (OrderTransition, checkout_sql.TRANSITION_COLUMNS),
+    (IdempotencyKey, checkout_sql.KEY_COLUMNS),
 ])
 async def test_the_checkout_statement_writes_every_column_of_the_tables_it_fills(
     api: Api, model: type[Model], written: tuple[tuple[str, str], ...]

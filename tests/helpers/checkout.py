@@ -25,6 +25,12 @@ mutation($input: CheckoutInput!) {{
   checkout(input: $input) {{ checkout {{ id total orders {{ {ORDER_FIELDS} }} }} {ERRORS} }}
 }}
 """
+# The same, with an idempotency key ($key may be null): a retry answers the first checkout.
+CHECKOUT_WITH_KEY = f"""
+mutation($input: CheckoutInput!, $key: String) {{
+  checkout(input: $input, idempotencyKey: $key) {{ checkout {{ id total orders {{ {ORDER_FIELDS} }} }} {ERRORS} }}
+}}
+"""
 PRODUCT = "query($id: ID!) { product(id: $id) { stock price } }"
 MY_ORDERS = "{ myOrders { totalCount edges { node { id status } } } }"
 ADDRESS = {"kecamatan": "lowokwaru", "kelurahan": "dinoyo", "street": "Jl. MT Haryono No. 5"}

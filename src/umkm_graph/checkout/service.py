@@ -11,29 +11,44 @@ from __future__ import annotations
 
 import datetime as dt
 
+from umkm_graph.checkout.holds import UnpaidCaps
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.checkout.plan import CheckoutDraft, ShopChoice, plan_orders
 from umkm_graph.checkout.providers import create_at_providers, run_undo
 from umkm_graph.checkout.quotes import quote_plans
 from umkm_graph.checkout.validation import check_lines
-from umkm_graph.checkout.write import write_orders
+from umkm_graph.checkout.write import NO_CAPS, write_orders
 from umkm_graph.events import EventBus, OrderStatusChanged
+from umkm_graph.payments.idempotency import RequestKey, once, request_key
 from umkm_graph.people.access import require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
 
-__all__ = ["DEFAULT_PAYMENT_EXPIRY", "CheckoutDraft", "ShopChoice", "checkout"]
+__all__ = ["DEFAULT_PAYMENT_EXPIRY", "CheckoutDraft", "ShopChoice", "UnpaidCaps", "checkout"]
 
 DEFAULT_PAYMENT_EXPIRY = dt.timedelta(minutes=60)
+DEFAULT_KEY_HOURS = 24
 
 
 async def checkout(
     user: User | None, draft: CheckoutDraft, providers: Providers, events: EventBus,
-    *, payment_expiry: dt.timedelta = DEFAULT_PAYMENT_EXPIRY,
+    *, payment_expiry: dt.timedelta = DEFAULT_PAYMENT_EXPIRY, idempotency_key: str | None = None,
+    key_hours: int = DEFAULT_KEY_HOURS, caps: UnpaidCaps = NO_CAPS,
 ) -> Checkout:
     """Cash on delivery places the orders at once; a cashless method leaves them AWAITING_PAYMENT until the gateway
-    says they are paid, or until payment_expiry passes."""
+    says they are paid, or until payment_expiry passes. The buyer's open unpaid orders, this checkout's included, stay
+    within `caps` (checkout/holds.py). With an idempotency key, a repeat of the same checkout answers
+    the checkout the key first made (payments/idempotency.py)."""
     buyer = require_role(user, Role.BUYER)
+    key = request_key(buyer.id, idempotency_key, "checkout", draft, key_hours)
+    return await once(key, lambda: _check_out(buyer, draft, providers, events, payment_expiry, key, caps),
+                      lambda made: Checkout.get(id=made))
+
+
+async def _check_out(
+    buyer: User, draft: CheckoutDraft, providers: Providers, events: EventBus, payment_expiry: dt.timedelta,
+    key: RequestKey | None, caps: UnpaidCaps,
+) -> Checkout:
     lines = await check_lines(buyer, draft.lines)
     plans, destination, option = plan_orders(draft, lines, providers)
     if not option.method.cash_on_delivery:
@@ -42,7 +57,7 @@ async def checkout(
     await quote_plans(plans, destination, option, providers)
     undo = await create_at_providers(plans, buyer, destination, option, providers)
     try:
-        made, orders = await write_orders(buyer, plans, destination, option)
+        made, orders = await write_orders(buyer, plans, destination, option, key, caps)
     except BaseException:
         await run_undo(undo)
         raise

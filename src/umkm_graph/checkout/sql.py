@@ -1,5 +1,6 @@
 """Every hand-written SQL statement of checkout, in one place: the stock of a whole cart in one conditional update
-(SQLite), and on PostgreSQL the stock and every row of a checkout in one statement, all or nothing.
+(SQLite), and on PostgreSQL the stock and every row of a checkout in one statement, all or nothing; and what a buyer's
+unpaid orders hold (checkout/holds.py), in one statement on either database.
 
 tortoise can neither update each row by its own quantity and say which rows it changed, nor insert rows that point at
 rows inserted in the same statement. On PostgreSQL each statement is a round trip, and round trips were most of a
@@ -30,7 +31,7 @@ from umkm_graph.catalog.models import Product
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.core.orm_compat import attach_related, column_value, connection_of, from_row, loaded_columns, mark_saved
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
-from umkm_graph.payments.models import Payment
+from umkm_graph.payments.models import IdempotencyKey, Payment, PaymentStatus
 from umkm_graph.shops.models import Shop
 
 
@@ -82,6 +83,45 @@ async def cart_products(ids: Sequence[int]) -> dict[int, Product]:
     return found
 
 
+@dataclass(frozen=True)
+class UnpaidHoldings:
+    """What a buyer's open, unpaid orders hold: how many orders, their rupiah, and units of some products."""
+
+    orders: int
+    rupiah: int
+    units: dict[int, int]
+
+
+def _holdings_sql(dialect: str, statuses: int, products: int) -> str:
+    if dialect == "postgres":
+        buyer, status_in, product_in = "$1", "= ANY($2::text[])", "= ANY($3::int[])"
+    else:
+        buyer = "?"
+        status_in = f"IN ({', '.join(['?'] * statuses)})"
+        product_in = f"IN ({', '.join(['?'] * products)})" if products else "IN (NULL)"
+    # From the buyer's orders (few, by the buyer index) to their lines, never from a product's lines (many).
+    unpaid = ("SELECT o.id, o.total FROM orders o JOIN payments p ON p.order_id = o.id "
+              f"WHERE o.buyer_id = {buyer} AND o.status {status_in} AND p.status = '{PaymentStatus.PENDING.value}'")
+    return (f"WITH unpaid AS ({unpaid}) "
+            "SELECT NULL AS product_id, COUNT(*) AS units, COALESCE(SUM(total), 0) AS rupiah FROM unpaid "
+            "UNION ALL SELECT l.product_id, SUM(l.quantity), NULL FROM order_lines l JOIN unpaid u ON u.id = l.order_id "
+            f"WHERE l.product_id {product_in} GROUP BY l.product_id")
+
+
+async def unpaid_holdings(
+    connection: BaseDBAsyncClient, buyer_id: int, statuses: Sequence[str], product_ids: Sequence[int]
+) -> UnpaidHoldings:
+    """What the buyer's orders in these statuses, with a pending payment, hold (of these products), in one
+    statement."""
+    dialect = connection.capabilities.dialect
+    params: list[Any] = ([buyer_id, list(statuses), list(product_ids)] if dialect == "postgres"
+                         else [buyer_id, *statuses, *product_ids])
+    rows = await connection.execute_query_dict(_holdings_sql(dialect, len(statuses), len(product_ids)), params)
+    (totals,) = [row for row in rows if row["product_id"] is None]
+    units = {row["product_id"]: int(row["units"]) for row in rows if row["product_id"] is not None}
+    return UnpaidHoldings(orders=int(totals["units"]), rupiah=int(totals["rupiah"]), units=units)
+
+
 @dataclass
 class NewOrder:
     """An order to write, with the rows that hang on it; none saved yet, none pointing at its parent yet."""
@@ -112,9 +152,11 @@ PAYMENT_COLUMNS = (
 )
 TRANSITION_COLUMNS = (("from_status", "text"), ("to_status", "text"), ("actor_id", "int"), ("reason", "text"),
                       ("created_at", "timestamptz"))
+KEY_COLUMNS = (("user_id", "int"), ("key", "text"), ("operation", "text"), ("request_hash", "text"),
+               ("created_at", "timestamptz"))
 # What each table's statement writes besides CHECKOUT_COLUMNS etc.: the generated id, and the parent's id.
 PARENT_COLUMN = {"checkouts": None, "orders": "checkout_id", "order_lines": "order_id", "payments": "order_id",
-                 "order_transitions": "order_id"}
+                 "order_transitions": "order_id", "idempotency_keys": "result_id"}
 
 
 def _child_insert(table: str, columns: Sequence[tuple[str, str]], first: int) -> str:
@@ -139,6 +181,9 @@ def _write_postgres_sql() -> str:
     payments = _child_insert("payments", PAYMENT_COLUMNS, first)
     first += len(PAYMENT_COLUMNS) + 1
     transitions = _child_insert("order_transitions", TRANSITION_COLUMNS, first)
+    first += len(TRANSITION_COLUMNS) + 1
+    key = ", ".join(f"${first + i}::{kind}" for i, (_, kind) in enumerate(KEY_COLUMNS))
+    key_names = ", ".join(f'"{name}"' for name, _ in KEY_COLUMNS)
     # `wanted` locks the cart's rows as its sort emits them, in id order, and (READ COMMITTED) reads the stock of their
     # newest versions, so `enough` is exact; `taken` updates all of them or none, and every insert hangs on `c`, which
     # is written only when all lines were taken.
@@ -153,7 +198,10 @@ def _write_postgres_sql() -> str:
         f"o AS (INSERT INTO orders (checkout_id, {order_names}) SELECT c.id, {order_picked} FROM c, "
         f"unnest({order_arrays}) WITH ORDINALITY AS x({order_names}, position) ORDER BY x.position "
         "RETURNING id, reference),\n"
-        f"l AS ({lines}),\np AS ({payments}),\nt AS ({transitions})\n"
+        f"l AS ({lines}),\np AS ({payments}),\nt AS ({transitions}),\n"
+        # The client's idempotency key, if any: a second send of it fails here on the unique (user, key), undoing all.
+        f"k AS (INSERT INTO idempotency_keys (result_id, {key_names}) "
+        f"SELECT c.id, {key} FROM c WHERE ${first + 1}::text IS NOT NULL)\n"
         "SELECT c.id AS checkout_id, o.id, o.reference, NULL AS enough FROM c, o\n"
         "UNION ALL SELECT NULL, NULL, NULL, id FROM wanted WHERE stock >= quantity"
     )
@@ -173,11 +221,13 @@ def _arrays(rows: Sequence[tuple[str, Model]], columns: Sequence[tuple[str, str]
 
 
 async def write_postgres(
-    connection: BaseDBAsyncClient, wanted: Mapping[int, int], checkout: Checkout, orders: Sequence[NewOrder]
+    connection: BaseDBAsyncClient, wanted: Mapping[int, int], checkout: Checkout, orders: Sequence[NewOrder],
+    key: IdempotencyKey | None = None,
 ) -> set[int]:
-    """Take the stock of every line and write every row, in one statement, or nothing at all. The ids of the products
-    whose stock sufficed: when that is all of `wanted`, the checkout and the orders were written and got their ids,
-    as if tortoise had saved them; otherwise nothing was written."""
+    """Take the stock of every line and write every row (the key's too, with the checkout's id), in one statement, or
+    nothing at all. The ids of the products whose stock sufficed: when that is all of `wanted`, the checkout and the
+    orders were written and got their ids, as if tortoise had saved them; otherwise nothing was written. IntegrityError
+    when the key was written already."""
     ids = sorted(wanted)
     params: list[Any] = [ids, [wanted[i] for i in ids], len(ids)]
     params += [_value(checkout, name) for name, _ in CHECKOUT_COLUMNS]
@@ -185,6 +235,7 @@ async def write_postgres(
     params += _arrays([(new.order.reference, line) for new in orders for line in new.lines], LINE_COLUMNS)
     params += _arrays([(new.order.reference, new.payment) for new in orders], PAYMENT_COLUMNS)
     params += _arrays([(new.order.reference, new.transition) for new in orders], TRANSITION_COLUMNS)
+    params += [None if key is None else _value(key, name) for name, _ in KEY_COLUMNS]
     rows = await connection.execute_query_dict(WRITE_POSTGRES, params)
     enough = {row["enough"] for row in rows if row["enough"] is not None}
     written = {row["reference"]: row for row in rows if row["reference"] is not None}

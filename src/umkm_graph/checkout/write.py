@@ -1,11 +1,12 @@
 """A checkout's rows: the stock of every line and every row of every order, written all or nothing, by one of three
-paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too;
-on SQLite a transaction of one statement per table."""
+paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too
+or the buyer's unpaid holdings are capped (checkout/holds.py); on SQLite a transaction of one statement per table."""
 
 from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
+from umkm_graph.checkout.holds import UnpaidCaps, check_unpaid_caps
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.checkout.sql import NewOrder, take_stocks, write_postgres
@@ -16,32 +17,43 @@ from umkm_graph.delivery.models import CourierShipment
 from umkm_graph.hookspecs import DeliveryKind, Destination
 from umkm_graph.orders.contract import delivery_method
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.payments.idempotency import RequestKey
 from umkm_graph.payments.models import Payment
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption
 
+NO_CAPS = UnpaidCaps()
+
 
 async def write_orders(
-    buyer: User, plans: list[OrderPlan], destination: Destination | None, option: PaymentOption
+    buyer: User, plans: list[OrderPlan], destination: Destination | None, option: PaymentOption,
+    key: RequestKey | None = None, caps: UnpaidCaps = NO_CAPS,
 ) -> tuple[Checkout, list[Order]]:
-    """The checkout and its orders, written, with the stock taken; OUT_OF_STOCK, and nothing written, when a line's
-    stock ran out since it was checked."""
+    """The checkout and its orders, written, with the stock taken, and the client's idempotency key with them;
+    OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; LIMIT_REACHED when the
+    buyer would hold more unpaid than the caps allow; IntegrityError, and nothing written, when another send of the
+    key was written first."""
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
     wanted = {line.product.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
     orders = [_new_order(buyer, plan, destination, option) for plan in plans]
     booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
               if plan.provider is not None and plan.provider.books_when_ready]
+    key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
     db = connection_of(Checkout)
-    if db.capabilities.dialect == "postgres" and not booked:
-        _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders))
+    if db.capabilities.dialect == "postgres" and not booked and not caps.any:
+        _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
+        await check_unpaid_caps(connection, buyer.id, plans, caps)
         if connection.capabilities.dialect == "postgres":
-            _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders))
+            _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders, key_row))
         else:
             _raise_if_short(lines, await take_stocks(connection, wanted))
             await _write_with_tortoise(checkout, orders)
+            if key_row is not None:
+                key_row.result_id = checkout.id
+                await key_row.save()
         if booked:
             await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
     return checkout, [new.order for new in orders]

@@ -24,6 +24,7 @@ class ErrorCode(enum.Enum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PROVIDER_ERROR = "PROVIDER_ERROR"
     RATE_LIMITED = "RATE_LIMITED"
+    LIMIT_REACHED = "LIMIT_REACHED"  # a cap on what one person may hold or have open, e.g. unpaid orders
 
 
 class DomainError(Exception):

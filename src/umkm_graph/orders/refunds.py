@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import EventBus
 from umkm_graph.orders.models import Order, OrderStatus
+from umkm_graph.payments.idempotency import RequestKey, once, request_key
 from umkm_graph.payments.models import Payment, PaymentRefund
 from umkm_graph.payments.service import MAX_REASON, REFUNDABLE, refund
 from umkm_graph.people.access import require_user
@@ -15,11 +18,24 @@ from umkm_graph.plugin_host import Providers
 
 
 async def refund_part(
-    user: User | None, order_id: int, amount: int, reason: str, providers: Providers, events: EventBus
+    user: User | None, order_id: int, amount: int, reason: str, providers: Providers, events: EventBus,
+    *, idempotency_key: str | None = None, key_hours: int = 24,
 ) -> Order:
     """The seller gives part (or all) of a paid order's money back without cancelling it, e.g. for a missing item.
-    The refund key is the payment's n-th refund of this amount: a retry after a failure sends the same key."""
+    Without an idempotency key, the refund key is the payment's n-th refund of this amount: a retry after a failure
+    sends the same key, but a retry after a lost answer is a new refund. With one, a repeat answers the order as it is
+    and refunds nothing more, and the gateway's refund key comes from it."""
     seller = require_user(user)
+    key = request_key(seller.id, idempotency_key, "refundPayment",
+                      {"order": order_id, "amount": amount, "reason": reason}, key_hours)
+    return await once(key, lambda: _refund_part(seller, order_id, amount, reason, providers, events, key),
+                      lambda made: Order.get(id=made))
+
+
+async def _refund_part(
+    seller: User, order_id: int, amount: int, reason: str, providers: Providers, events: EventBus,
+    key: RequestKey | None,
+) -> Order:
     order = await Order.get_or_none(id=order_id).select_related("shop")
     if order is None or order.shop.owner_id != seller.id:  # type: ignore[attr-defined]
         raise DomainError(ErrorCode.NOT_FOUND, "No order of your shop has this id", "orderId")
@@ -34,8 +50,13 @@ async def refund_part(
     if not 0 < amount <= left:
         raise DomainError(ErrorCode.INVALID, f"Refund 1 to {left} rupiah: what is left of the payment", "amount")
     async with in_transaction():
-        count = await PaymentRefund.filter(payment_id=payment.id).count()
-        key = f"{payment.reference}-R{count + 1}-{amount}"
-        event = await refund(payment, providers, amount, text, seller, key, ["amount"])
+        if key is None:
+            count = await PaymentRefund.filter(payment_id=payment.id).count()
+            refund_key = f"{payment.reference}-R{count + 1}-{amount}"
+        else:
+            # First, so that a concurrent send of the key waits here for this one, then fails on it (IntegrityError).
+            await key.row(result_id=order.id).save()
+            refund_key = f"{payment.reference}-K{hashlib.sha256(key.key.encode()).hexdigest()[:32]}"
+        event = await refund(payment, providers, amount, text, seller, refund_key, ["amount"])
     await events.publish(event)
     return order

@@ -99,3 +99,21 @@ class PaymentRefund(Model):
 
     class Meta:
         table = "payment_refunds"
+
+
+class IdempotencyKey(Model):
+    """A client's key for one mutation that takes money or stock (checkout, a refund), written in the same transaction
+    as what it made. The unique (user, key) is what lets only one of many concurrent sends write; the others find this
+    row and answer what it made. A row older than the kept hours no longer counts and is replaced."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="idempotency_keys")
+    key = fields.CharField(max_length=100)
+    operation = fields.CharField(max_length=32)  # the mutation: a key names one request of one mutation
+    request_hash = fields.CharField(max_length=64)  # sha256 of the request's input, to refuse the key on another one
+    result_id = fields.IntField()  # what the first request made: the checkout's id, or the refunded order's
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "idempotency_keys"
+        unique_together = (("user", "key"),)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +17,13 @@ from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.payments import service as payments
+
+
+IDEMPOTENCY_KEY = (
+    "A key of yours for this checkout (a UUID; 1 to 100 printable ASCII characters): sending the same checkout again "
+    "with it, at once or after a lost answer, answers the first checkout instead of making another. The same key on "
+    "another cart is refused. Kept for UMKM_IDEMPOTENCY_KEY_HOURS (24 by default); a failed checkout keeps no key."
+)
 
 
 @strawberry.input(description="How one shop in the cart delivers its part; give one per shop.")
@@ -72,11 +80,18 @@ class CheckoutQuery:
 @strawberry.type
 class CheckoutMutation:
     @strawberry.mutation(description="A buyer checks out a cart: one order per shop, all placed or none.")
-    async def checkout(self, info: Info[Context, None], input: CheckoutInput) -> CheckoutPayload:
+    async def checkout(
+        self, info: Info[Context, None], input: CheckoutInput,
+        idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
+    ) -> CheckoutPayload:
         context = info.context
-        expiry = dt.timedelta(minutes=context.settings.payment_expiry_minutes)
+        settings = context.settings
+        expiry = dt.timedelta(minutes=settings.payment_expiry_minutes)
         return await mutate(
             info, CheckoutPayload,
-            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events, payment_expiry=expiry),
+            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events, payment_expiry=expiry,
+                                           idempotency_key=idempotency_key, key_hours=settings.idempotency_key_hours,
+                                           caps=checkout.UnpaidCaps(settings.max_unpaid_units_per_product,
+                                                                    settings.max_unpaid_orders, settings.max_unpaid_rupiah)),
             lambda result: {"checkout": CheckoutType.from_model(result)},
         )

@@ -4,6 +4,7 @@ confirmed or refunded); each mutation answers with the order, through one helper
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -125,9 +126,16 @@ class OrdersMutation:
         "it (e.g. an item ran out). Where the method allows it: see paymentMethods' refundable and partialRefunds."
     )
     async def refund_payment(
-        self, info: Info[Context, None], order_id: strawberry.ID, amount: Rupiah, reason: str
+        self, info: Info[Context, None], order_id: strawberry.ID, amount: Rupiah, reason: str,
+        idempotency_key: Annotated[str | None, strawberry.argument(description=(
+            "A key of yours for this refund (a UUID): sending it again, at once or after a lost answer, answers the "
+            "order and refunds nothing more. The same key with another amount or reason is refused. Kept for "
+            "UMKM_IDEMPOTENCY_KEY_HOURS; a failed refund keeps no key."))] = None,
     ) -> OrderPayload:
+        hours = info.context.settings.idempotency_key_hours
+
         def refund(user: User | None, order: int, providers: Providers, events: EventBus) -> Awaitable[Order]:
-            return refunds.refund_part(user, order, amount, reason, providers, events)
+            return refunds.refund_part(user, order, amount, reason, providers, events,
+                                       idempotency_key=idempotency_key, key_hours=hours)
 
         return await change_order(info, order_id, refund, "orderId")
