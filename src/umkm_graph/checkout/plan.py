@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from umkm_graph.checkout.validation import CheckedLine
 from umkm_graph.core.errors import ErrorCode, Validator
+from umkm_graph.core.text import clean_text
 from umkm_graph.delivery.parcels import Address, CartLine, destination_of, item, parcel_weight
 from umkm_graph.hookspecs import (
     DeliveryKind,
@@ -116,8 +117,9 @@ def plan_orders(
         if plan.provider is None:
             check.add(f"shops.{j}.deliveryProvider",
                       f"No delivery provider is coded {choice.delivery_provider!r}; deliveryOptions lists them")
-        if choice.note is not None and len(choice.note.strip()) > MAX_NOTE:
-            check.add(f"shops.{j}.note", f"A note has at most {MAX_NOTE} characters")
+        if choice.note is not None:  # read by the seller: no invisible or direction-changing characters
+            choice.note = clean_text(check, f"shops.{j}.note", choice.note, label="A note", max_length=MAX_NOTE,
+                                     required=False, multiline=True)
     for plan in plans.values():
         if plan.choice is None:
             check.add("shops", f"Choose how {plan.shop.name} (shop {plan.shop.id}) delivers its part of the cart",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from umkm_graph.catalog.models import Product, ProductUnit
 from umkm_graph.core.errors import Validator
 from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
+from umkm_graph.core.text import clean_text
 from umkm_graph.hookspecs import BuyerInfo, Destination, Item, ShopInfo
 from umkm_graph.people.models import User
 from umkm_graph.shops.models import Shop
@@ -38,12 +39,11 @@ def destination_of(address: Address | None, check: Validator) -> Destination | N
         return None
     kecamatan = canonical_kecamatan(address.kecamatan)
     kelurahan = canonical_kelurahan(kecamatan, address.kelurahan) if kecamatan else None
-    street = " ".join(address.street.split())
+    street = clean_text(check, "address.street", address.street, label="Street address", max_length=255)
     if kecamatan is None:
         check.add("address.kecamatan", f"{address.kecamatan!r} is not a kecamatan of Kota Malang")
     elif kelurahan is None:
         check.add("address.kelurahan", f"{address.kelurahan!r} is not a kelurahan of Kecamatan {kecamatan}")
-    check.check(0 < len(street) <= 255, "address.street", "Street address must have 1 to 255 characters")
     lat, lon = address.latitude, address.longitude
     if (lat is None) != (lon is None):
         check.add("address.latitude", "Give latitude and longitude together")

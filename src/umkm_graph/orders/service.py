@@ -12,8 +12,9 @@ import hmac
 from tortoise.transactions import in_transaction
 
 from umkm_graph.catalog.service import return_stock
-from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.paging import Page, Window, page_of
+from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.hookspecs import ShipmentCancelRequest
 from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStatus, OrderTransition
@@ -140,11 +141,11 @@ def _booked_courier(order: Order, providers: Providers) -> bool:
 
 
 def _reason(reason: str | None) -> str:
-    text = " ".join((reason or "").split())
-    if not text:
+    if not (reason or "").strip():
         raise DomainError(ErrorCode.REQUIRED, "Give a reason for cancelling", "reason")
-    if len(text) > MAX_REASON:
-        raise DomainError(ErrorCode.INVALID, f"A reason has at most {MAX_REASON} characters", "reason")
+    check = Validator()  # the other party reads it: no invisible or direction-changing characters
+    text = clean_text(check, "reason", reason or "", label="A reason", max_length=MAX_REASON)
+    check.raise_if_any()
     return text
 
 

@@ -214,8 +214,10 @@ async def set_shop_status(user: User | None, shop_id: int, status: ShopStatus, r
     require_role(user, Role.CITY_OFFICER)
     if status in (ShopStatus.REJECTED, ShopStatus.SUSPENDED) and not (reason and reason.strip()):
         raise DomainError(ErrorCode.REQUIRED, f"Give a reason when the shop is {status.value.lower()}", "reason")
-    if reason is not None and len(reason) > 500:
-        raise DomainError(ErrorCode.INVALID, "Reason must have at most 500 characters", "reason")
+    if reason is not None:  # the seller reads it: no invisible or direction-changing characters
+        check = Validator()
+        reason = clean_text(check, "reason", reason, label="Reason", max_length=500, required=False) or None
+        check.raise_if_any()
     async with in_transaction():
         shop = await Shop.select_for_update().get_or_none(id=shop_id)
         if shop is None:
