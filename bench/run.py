@@ -142,10 +142,13 @@ def cache_switch_exists() -> bool:
 
 
 def api_environment(database_url: str, cache: bool | None) -> dict[str, str]:
-    """`umkm-graph serve`'s environment: the defaults (UMKM_ENV unset), this database, no rate limits, no jobs."""
+    """`umkm-graph serve`'s environment: the defaults (UMKM_ENV unset), this database, no rate limits, no jobs, and no
+    caps on what a buyer holds unpaid (each of the bench's buyers checks out hundreds of times, unpaid, in a minute;
+    with a cap on, a PostgreSQL checkout is a transaction of four more round trips, which the floor does not make)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("UMKM_")}
     env.update(UMKM_DATABASE_URL=database_url, UMKM_RATE_LIMIT_PER_IP="0", UMKM_RATE_LIMIT_PER_USER="0",
-               UMKM_PAYMENT_JOBS_INTERVAL_SECONDS="0")
+               UMKM_PAYMENT_JOBS_INTERVAL_SECONDS="0", UMKM_MAX_UNPAID_UNITS_PER_PRODUCT="0",
+               UMKM_MAX_UNPAID_ORDERS="0", UMKM_MAX_UNPAID_RUPIAH="0")
     if cache is not None:
         env[CACHE_SWITCH] = CACHE_ON if cache else CACHE_OFF
     return env
