@@ -163,6 +163,7 @@ async def test_sales_of_today_show_nothing_until_the_day_has_ended(api: Api) -> 
 
 CASH_COLLECTED = "mutation($id: ID!) { confirmCashCollected(id: $id) { errors { code } } }"
 COMPLETE = "mutation($id: ID!) { completeOrder(id: $id) { errors { code } } }"
+SIGN_IN = 'mutation($e: String!) { login(email: $e, password: "rahasia-123") { token errors { code } } }'
 REGISTER_ASN = """
 mutation($nip: String!) { registerAsn(nip: $nip, opd: "Diskominfo") { user { isAsn } errors { code field } } }
 """
@@ -253,3 +254,13 @@ async def test_a_week_minus_its_days_reveals_nothing_about_people(api: Api) -> N
     month = (await api.gql(SALES, {"period": period, "interval": "MONTH", "by": []}, m.analyst.token))["salesAggregates"]
     assert month["peopleWithheld"] is False
     assert [(row["start"], row["buyers"]) for row in month["rows"]] == [("2026-09-01", 5)], "by month, people count"
+
+
+async def test_an_asn_correcting_their_nip_later_stays_in_the_months_closed(api: Api) -> None:
+    m, _ = await _september(api)
+    before = await _participation(api, m, {"month": "2026-09"})
+    first_asn = await User.filter(nip__not_isnull=True).order_by("id").first()
+    assert first_asn is not None
+    login = await api.ok(SIGN_IN, {"e": first_asn.email})
+    await api.ok(REGISTER_ASN, {"nip": "198501012010011998"}, login["token"])
+    assert await _participation(api, m, {"month": "2026-09"}) == before, "a new date would drop them from September"
