@@ -151,7 +151,9 @@ class ShopScorecardType:
     completed_orders: int
     buyers: int = strawberry.field(description="Distinct buyers of the completed orders.")
     asn_buyer_share: float | None = strawberry.field(description=(
-        "Share of those buyers who are ASN, 0 to 1; only for whole calendar months that have ended."
+        "Share of those buyers who are ASN, 0 to 1; only for whole calendar months that have settled "
+        "(UMKM_ANALYTICS_SETTLE_DAYS after they end), over the orders completed by then and the NIPs registered "
+        "before the period ended, so that it never changes once shown."
     ))
     asn_buyer_share_suppressed: bool = strawberry.field(description=(
         "True when the share is withheld: 1 to k-1 buyers, or a period that is not whole months that have ended."
