@@ -239,7 +239,7 @@ def _report(args: argparse.Namespace) -> int:
         await open_database(replica or settings.database_url, migrate=not replica,
                             variable="UMKM_ANALYTICS_DATABASE_URL" if replica else "UMKM_DATABASE_URL")
         try:
-            return await render(args.month, args.format, settings.min_group_size)
+            return await render(args.month, args.format, settings.min_group_size, settings.analytics_settle_days)
         finally:
             await close_database()
 

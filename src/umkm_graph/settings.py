@@ -136,6 +136,9 @@ class Settings:
     password_min_length: int = MIN_PRODUCTION_PASSWORD_LENGTH
     # k-anonymity: analytics withhold any figure about fewer than this many people (see city/disclosure.py).
     min_group_size: int = 5
+    # Days after a month ends during which late completions still count in it; its figures about people are withheld
+    # until then, and frozen after (see city/buckets.py).
+    analytics_settle_days: int = 7  # buckets.DEFAULT_SETTLE_DAYS
     # The public response cache (graphql_engine/response_cache.py): anonymous storefront answers, dropped when the catalog changes.
     # Off when Settings are built in code, as tests do (they turn it on where they test it); from_env switches it on.
     response_cache: bool = False
@@ -209,6 +212,7 @@ class Settings:
                                                cls.asn_registrations_per_account),
             password_min_length=_int(env, "UMKM_PASSWORD_MIN_LENGTH", cls.password_min_length),
             min_group_size=_int(env, "UMKM_MIN_GROUP_SIZE", cls.min_group_size),
+            analytics_settle_days=_int(env, "UMKM_ANALYTICS_SETTLE_DAYS", cls.analytics_settle_days),
             response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,
             response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
@@ -242,6 +246,8 @@ class Settings:
                          "(or set UMKM_RESPONSE_CACHE=false)")
         found += [f"UMKM_{name.upper()} must be 0 (no cap) or more, got {getattr(self, name)}" for name in (
             "max_unpaid_units_per_product", "max_unpaid_orders", "max_unpaid_rupiah") if getattr(self, name) < 0]
+        if not 0 <= self.analytics_settle_days <= 60:
+            found.append(f"UMKM_ANALYTICS_SETTLE_DAYS must be 0 to 60, got {self.analytics_settle_days}")
         if self.min_group_size < 2:
             found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
         if self.request_timeout_seconds <= 0:

@@ -20,7 +20,7 @@ TESTED = {
     "participation_by_opd", "asn_spend_by_kecamatan_and_category", "set_spend_target", "my_spend_progress",
     "top_umkm_by_gmv", "slowest_to_accept_in_kecamatan", "best_rated_sembako_sellers", "shop_scorecard",
     "sembako_prices", "listings_above_ceiling", "reference_prices", "set_reference_price", "commodity_price_weekly",
-    "product_price_history", "cod_vs_cashless_by_month", "asn_vs_residents_weekly", "sales_by_kecamatan_and_category",
+    "product_price_history", "cod_vs_cashless_by_month", "asn_vs_residents_by_month", "sales_by_kecamatan_and_category",
 }
 LOGIN = "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }"
 WHO = {"analyst": "analyst@malangkota.go.id", "officer": "officer@malangkota.go.id", "asn": "asn@example.id",
@@ -159,9 +159,9 @@ async def test_sales_examples(demo: Demo) -> None:
     cod = (await demo.run("cod_vs_cashless_by_month"))["salesAggregates"]
     assert [row["start"] for row in cod["rows"]] == ["2026-08-01", "2026-09-01", "2026-10-01"]
     assert "COD" in {row["paymentKind"] for row in cod["rows"]}, "the demo orders are paid cash on delivery"
-    weekly = (await demo.run("asn_vs_residents_weekly"))["salesAggregates"]["rows"]
-    assert {row["buyerType"] for row in weekly} == {"ASN", "RESIDENT"}
-    for row in weekly:
+    by_month = (await demo.run("asn_vs_residents_by_month"))["salesAggregates"]["rows"]
+    assert {row["buyerType"] for row in by_month} == {"ASN", "RESIDENT"}
+    for row in by_month:
         assert row["suppressed"] == (row["gmv"] is None) and (row["buyers"] is None or row["buyers"] >= 2)
     crossed = (await demo.run("sales_by_kecamatan_and_category"))["salesAggregates"]["rows"]
     keys = [(row["start"], row["kecamatan"], row["category"]) for row in crossed]

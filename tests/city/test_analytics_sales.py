@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.api import Api
-from tests.helpers.city import Market, asn, market, purchase, wib
+from tests.helpers.api import Api, error_codes
+from tests.helpers.city import Market, asn, back_date_people, market, move_order, purchase, wib
 from tests.helpers.people import sign_up
 from umkm_graph.orders.models import Order
 from umkm_graph.settings import Settings
@@ -47,7 +47,8 @@ async def sales_history(api: Api) -> Market:
         (await purchase(api, r1, m.seller, m.klojen, [(m.beras, 1)], "CANCELLED_BY_BUYER"), (2026, 10, 7, 9, 0), "COD"),
     ]
     for order_id, moment, method in placed:
-        await Order.filter(id=int(order_id)).update(created_at=wib(*moment), payment_method=method)
+        await move_order(order_id, wib(*moment), payment_method=method)
+    await back_date_people(wib(2026, 9, 1, 10, 0))
     return m
 
 
@@ -67,22 +68,25 @@ async def test_sales_per_wib_day(api: Api) -> None:
     report = await _sales(api, m, "DAY", [])
     assert (report["interval"], report["by"], report["minGroupSize"]) == ("DAY", [], 2)
     # 00:30 WIB on 6 October is still 5 October in UTC; in WIB it is the next day, with one buyer: withheld.
-    assert rows(report) == [
-        ("2026-10-05", 2, 83_500, 2), ("2026-10-06", None, None, None), ("2026-10-11", None, None, None),
+    assert rows(report) == [  # people are counted by month only: no buyers per day
+        ("2026-10-05", 2, 83_500, None), ("2026-10-06", None, None, None), ("2026-10-11", None, None, None),
         ("2026-10-12", None, None, None),
     ]
     assert [row["suppressed"] for row in report["rows"]] == [False, True, True, True]
 
 
-async def test_sales_per_week_by_buyer_type(api: Api) -> None:
+async def test_sales_by_buyer_type_come_by_month_only(api: Api) -> None:
     m = await sales_history(api)
-    report = await _sales(api, m, "WEEK", ["BUYER_TYPE", "BUYER_TYPE"])
+    report = await _sales(api, m, "MONTH", ["BUYER_TYPE", "BUYER_TYPE"])
     assert report["by"] == ["BUYER_TYPE"]
+    assert rows(report, "buyerType") == [("2026-10-01", "ASN", 3, 121_500, 2), ("2026-10-01", "RESIDENT", 2, 48_000, 2)]
+    for interval in ("DAY", "WEEK"):
+        refused = await api.post(SALES, {"period": {"month": "2026-10"}, "interval": interval, "by": ["BUYER_TYPE"]},
+                                 m.analyst.token)
+        assert error_codes(refused) == ["INVALID"], interval
+    weeks = await _sales(api, m, "WEEK", [])
     # 23:59 WIB on Sunday 11 October belongs to the week of 5 October; 00:00 WIB on Monday 12 October to the next.
-    assert rows(report, "buyerType") == [
-        ("2026-10-05", "ASN", 2, 85_500, 2), ("2026-10-05", "RESIDENT", 2, 48_000, 2),
-        ("2026-10-12", "ASN", None, None, None),
-    ]
+    assert rows(weeks) == [("2026-10-05", 4, 133_500, None), ("2026-10-12", None, None, None)]
 
 
 async def test_cash_on_delivery_against_cashless_per_month(api: Api) -> None:
@@ -108,6 +112,4 @@ async def test_a_week_that_began_before_the_period_counts_whole(api: Api) -> Non
     m = await sales_history(api)
     report = await _sales(api, m, "WEEK", [], {"from": "2026-10-06", "to": "2026-10-11"})
     assert report["period"] == {"first": "2026-10-05", "last": "2026-10-11"}
-    assert rows(report) == [("2026-10-05", 4, 133_500, 4)]  # Monday the 5th too (hardening II, item 5)
-    report = await _sales(api, m, "WEEK", ["BUYER_TYPE"], {"from": "2026-10-05", "to": "2026-10-11"})
-    assert [row["buyerType"] for row in report["rows"]] == ["ASN", "RESIDENT"]
+    assert rows(report) == [("2026-10-05", 4, 133_500, None)]  # Monday the 5th too (hardening II, item 5)

@@ -276,18 +276,21 @@ async def _sales(interval: Interval, dims: list[D], k: int = 1, period: Period =
 async def test_sales_by_wib_day_week_and_month(city: City) -> None:
     d = dt.date
     # O9 was placed at 06:00 WIB on Monday 12 October: Sunday 11 October in UTC.
+    # Per day and week, people are not counted (hardening II, item 5): buyers are None.
     assert await _sales(Interval.DAY, []) == [
-        (d(2026, 10, 1), 1, 67_500, 1), (d(2026, 10, 5), 1, 15_000, 1), (d(2026, 10, 11), 1, 76_000, 1),
-        (d(2026, 10, 12), 1, 135_000, 1), (d(2026, 10, 15), 1, 85_500, 1), (d(2026, 10, 20), 1, 16_000, 1),
-        (d(2026, 10, 22), 1, 18_000, 1), (d(2026, 10, 23), 1, 16_000, 1), (d(2026, 10, 31), 1, 330_000, 1),
+        (d(2026, 10, 1), 1, 67_500, None), (d(2026, 10, 5), 1, 15_000, None), (d(2026, 10, 11), 1, 76_000, None),
+        (d(2026, 10, 12), 1, 135_000, None), (d(2026, 10, 15), 1, 85_500, None), (d(2026, 10, 20), 1, 16_000, None),
+        (d(2026, 10, 22), 1, 18_000, None), (d(2026, 10, 23), 1, 16_000, None), (d(2026, 10, 31), 1, 330_000, None),
     ]
-    assert await _sales(Interval.WEEK, [D.BUYER_TYPE]) == [
-        (d(2026, 9, 28), "ASN", 1, 67_500, 1),  # weeks are whole: this one began in September
-        (d(2026, 10, 5), "RESIDENT", 2, 91_000, 2),
-        (d(2026, 10, 12), "ASN", 2, 220_500, 2),
-        (d(2026, 10, 19), "ASN", 3, 50_000, 3),
-        (d(2026, 10, 26), "ASN", 2, 348_000, 2),  # and this one ends in November, with O3 on the 1st
+    assert await _sales(Interval.WEEK, []) == [
+        (d(2026, 9, 28), 1, 67_500, None),  # weeks are whole: this one began in September
+        (d(2026, 10, 5), 2, 91_000, None),
+        (d(2026, 10, 12), 2, 220_500, None),
+        (d(2026, 10, 19), 3, 50_000, None),
+        (d(2026, 10, 26), 2, 348_000, None),  # and this one ends in November, with O3 on the 1st
     ]
+    with pytest.raises(DomainError, match="by MONTH only"):
+        await _sales(Interval.WEEK, [D.BUYER_TYPE])
     assert await _sales(Interval.MONTH, [D.PAYMENT_KIND]) == [
         (d(2026, 10, 1), "CASHLESS", 2, 161_500, 2), (d(2026, 10, 1), "COD", 7, 597_500, 6),
     ]
@@ -306,10 +309,10 @@ async def test_sales_by_category_split_orders_into_lines(city: City) -> None:
 
 
 async def test_sales_rows_of_fewer_than_k_buyers_are_withheld_within_their_bucket(city: City) -> None:
-    report = await sales.sales(OCTOBER, Interval.WEEK, [D.BUYER_TYPE], 2, {"COD"})
-    assert [(row.start.day, row.keys["buyer_type"], row.suppressed, row.gmv) for row in report.rows] == [
-        (28, "ASN", True, None), (5, "RESIDENT", False, 91_000), (12, "ASN", False, 220_500),
-        (19, "ASN", False, 50_000), (26, "ASN", False, 348_000),
+    # The week of 28 September had one buyer: withheld, though the week shows no buyers.
+    report = await sales.sales(OCTOBER, Interval.WEEK, [], 2, {"COD"})
+    assert [(row.start.day, row.suppressed, row.gmv) for row in report.rows] == [
+        (28, True, None), (5, False, 91_000), (12, False, 220_500), (19, False, 50_000), (26, False, 348_000),
     ]
     month = await sales.sales(OCTOBER, Interval.MONTH, [D.PAYMENT_KIND], 3, {"COD"})
     assert [(row.keys["payment_kind"], row.suppressed) for row in month.rows] == [("CASHLESS", True), ("COD", True)]

@@ -79,10 +79,26 @@ def wib(*parts: int) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=WIB).astimezone(dt.UTC)
 
 
+async def move_order(order_id: int | str, moment: dt.datetime, **changes: Any) -> None:
+    """The order placed at this moment, and each of its steps moved by as much (a completion stays as long after)."""
+    order = await Order.get(id=int(order_id))
+    shift = moment - order.created_at
+    await Order.filter(id=order.id).update(created_at=moment, **changes)
+    for step in await OrderTransition.filter(order_id=order.id):
+        await OrderTransition.filter(id=step.id).update(created_at=step.created_at + shift)
+
+
 async def to_october() -> None:
-    """Every order to 15 October 2026, 10:00 WIB; every account to 1 September."""
-    await Order.all().update(created_at=wib(2026, 10, 15, 10, 0))
-    await User.all().update(created_at=wib(2026, 9, 1, 10, 0))
+    """Every order to 15 October 2026, 10:00 WIB, its steps with it; every account to 1 September."""
+    for order_id in await Order.all().values_list("id", flat=True):
+        await move_order(order_id, wib(2026, 10, 15, 10, 0))
+    await back_date_people(wib(2026, 9, 1, 10, 0))
+
+
+async def back_date_people(moment: dt.datetime) -> None:
+    """Every account made, and every NIP registered, at this moment."""
+    await User.all().update(created_at=moment)
+    await User.filter(nip__not_isnull=True).update(asn_since=moment)
 
 
 @dataclass
@@ -134,8 +150,8 @@ class City:
         for name in ("S1", "S2"):
             await self._user(name, Role.SELLER)
         await self._user("officer", Role.CITY_OFFICER)
-        await User.filter().update(created_at=september)
-        await _stamp(User, self.ids["A5"], created_at=wib(2026, 11, 15, 9, 0))  # registered after October
+        await back_date_people(september)
+        await _stamp(User, self.ids["A5"], created_at=wib(2026, 11, 15, 9, 0), asn_since=wib(2026, 11, 15, 9, 0))
 
         await self._shop("X", "S1", "Klojen", ShopStatus.VERIFIED)
         await self._shop("Y", "S2", "Sukun", ShopStatus.VERIFIED)

@@ -2,10 +2,10 @@
 how many reached the monthly spend target; and one ASN's own progress.
 
 A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
-fee). An ASN is an account with a NIP, in the OPD it names now; registered ASN are those whose account existed before the
-period ended. Every figure about people passes through disclosure.withheld, so no answer shows fewer than k of them;
-and the period snaps to whole calendar months, withheld whole until they have ended (buckets), so that no two answers
-differ by a day's purchases.
+fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it names now; registered ASN
+are those whose NIP was registered before the period ended. Every figure about people passes through
+disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole calendar months, withheld whole until they have settled (buckets), so that no two answers
+differ by a day's purchases, nor by a completion or a registration made after the month.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Period, month_key, parse_month, today_wib
-from umkm_graph.city.buckets import is_closed, whole_months
+from umkm_graph.city.buckets import DEFAULT_SETTLE_DAYS, is_settled, whole_months
 from umkm_graph.city.disclosure import shown, withheld
 from umkm_graph.city.models import SpendTarget
 from umkm_graph.core.errors import DomainError, ErrorCode
@@ -71,6 +71,7 @@ class Participation:
     target: int | None  # the month's spend target; None for a date range or when the city has set none
     city: OpdParticipation
     opds: list[OpdParticipation]
+    closed: bool = False  # settled: every month ended UMKM_ANALYTICS_SETTLE_DAYS ago or more; until then withheld
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,9 @@ async def target_for(month_first: dt.date) -> SpendTarget | None:
     return await SpendTarget.filter(effective_from__lte=month_first).order_by("-effective_from").first()
 
 
-async def participation(period: Period, k: int) -> Participation:
+async def participation(period: Period, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> Participation:
     """Participation per OPD and for the city over the whole months the period touches, with every group of fewer than
-    k people withheld, and every figure withheld while one of those months has not ended."""
+    k people withheld, and every figure withheld while one of those months has not settled."""
     period = whole_months(period)
     target = await target_for(period.first) if period.month else None
     amount = target.amount if target else None
@@ -105,23 +106,24 @@ async def participation(period: Period, k: int) -> Participation:
                spend=int(row["spend"]), compliant=int(row["compliant"]),
                median_spend=None if row["median_spend"] is None else int(row["median_spend"]))
         for row in await sql.fetch(sql.participation(sql.dialect()), start=period.start, end=period.end,
-                                   target=amount)
+                                   target=amount, settle_seconds=settle_days * 86_400)
     ]
-    cells = {by: await _cells(by, period) for by in ("kecamatan", "category")}
+    cells = {by: await _cells(by, period, settle_days) for by in ("kecamatan", "category")}
     city = _city(next((g for g in groups if g.opd == ""), _Group("")), cells, k, amount is not None)
     opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), cells, k, amount is not None)
-    if not is_closed(period):
+    closed = is_settled(period, settle_days)
+    if not closed:
         city, opds = _hidden(None), [_hidden(row.opd) for row in opds]
-    return Participation(period, k, amount, city, opds)
+    return Participation(period, k, amount, city, opds, closed)
 
 
 Cells = dict[str, dict[str, list[SpendCell]]]  # by breakdown, then by group ('' for all ASN)
 
 
-async def _cells(by: str, period: Period) -> dict[str, list[SpendCell]]:
+async def _cells(by: str, period: Period, settle_days: int) -> dict[str, list[SpendCell]]:
     grouped: dict[str, list[SpendCell]] = {}
     statement = sql.participation_breakdown(sql.dialect(), by)  # type: ignore[arg-type]
-    for row in await sql.fetch(statement, start=period.start, end=period.end):
+    for row in await sql.fetch(statement, start=period.start, end=period.end, settle_seconds=settle_days * 86_400):
         grouped.setdefault(row["opd"], []).append(SpendCell(str(row["key"]), int(row["people"]), int(row["spend"])))
     return {key: sorted(found, key=lambda cell: cell.key) for key, found in grouped.items()}
 

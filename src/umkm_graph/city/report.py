@@ -13,6 +13,7 @@ from typing import Any
 
 from umkm_graph.city import participation, price_watch, scorecards
 from umkm_graph.city.analytics import Interval, parse_month
+from umkm_graph.city.buckets import DEFAULT_SETTLE_DAYS
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.shops.models import Shop
 
@@ -45,9 +46,10 @@ def _share(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-async def monthly_report(month: str, k: int, top: int = TOP_UMKM) -> MonthlyReport:
+async def monthly_report(month: str, k: int, top: int = TOP_UMKM,
+                         settle_days: int = DEFAULT_SETTLE_DAYS) -> MonthlyReport:
     period = parse_month(month, "month")
-    found = await participation.participation(period, k)
+    found = await participation.participation(period, k, settle_days)
     rows = [found.city, *found.opds]
     table = [
         {"opd": row.opd or "(all ASN)", "suppressed": row.suppressed, "registered_asn": row.registered,
@@ -56,7 +58,7 @@ async def monthly_report(month: str, k: int, top: int = TOP_UMKM) -> MonthlyRepo
          "compliance_share": _share(row.compliance_share)}
         for row in rows
     ]
-    board = await scorecards.leaderboard(scorecards.LeaderboardQuery(period), k)
+    board = await scorecards.leaderboard(scorecards.LeaderboardQuery(period), k, settle_days)
     leaders = [card for card in await board.page(0, top) if card.gmv > 0]
     shops = {shop.id: shop for shop in await Shop.filter(id__in=[card.shop_id for card in leaders])}
     top_umkm = [
@@ -109,8 +111,8 @@ def _cell(value: object) -> object:
     return value
 
 
-async def render(month: str, fmt: str, k: int) -> str:
+async def render(month: str, fmt: str, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> str:
     if fmt not in FORMATS:
         raise DomainError(ErrorCode.INVALID, f"--format is one of {', '.join(FORMATS)}", "format")
-    report = await monthly_report(month, k)
+    report = await monthly_report(month, k, settle_days=settle_days)
     return to_json(report) if fmt == "json" else to_csv(report)

@@ -4,8 +4,11 @@ product's category, the payment method (or just cash on delivery versus cashless
 A sale is a COMPLETED order dated by when it was placed; GMV is its goods (subtotal), or, crossed with category, its lines.
 Each row counts the distinct buyers behind it, and disclosure.withheld hides rows of fewer than k of them within each
 bucket, so a bucket's total (asked without dimensions) minus its shown rows never reveals a small group. The period
-snaps to whole buckets of the interval, and a bucket that has not ended is withheld whole (see buckets), so that two
-periods, or two moments, cannot be subtracted to reveal a day's purchases.
+snaps to whole buckets of the interval, and a bucket that has not ended (a month: settled) is withheld whole (see
+buckets), so that two periods, or two moments, cannot be subtracted to reveal a day's purchases.
+
+People are counted by month only: per day or week, buyers are withheld from every row and the buyer type is refused,
+since a week's row minus its shown days would reveal a day's withheld row.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Interval, Period
-from umkm_graph.city.buckets import bucket_closed, whole_buckets
+from umkm_graph.city.buckets import DEFAULT_SETTLE_DAYS, bucket_closed, whole_buckets
 from umkm_graph.city.disclosure import withheld
 from umkm_graph.core.errors import DomainError, ErrorCode
 
@@ -49,18 +52,27 @@ class SalesReport:
     dimensions: tuple[SalesDimension, ...]
     min_group_size: int
     rows: list[SalesRow]
+    closed: bool = False  # every bucket has ended (a month: settled)
+
+    @property
+    def people_withheld(self) -> bool:
+        """Figures about people come by month only."""
+        return self.interval is not Interval.MONTH
 
 
 async def sales(
-    period: Period, interval: Interval, dimensions: Sequence[SalesDimension], k: int, cash_methods: Collection[str]
+    period: Period, interval: Interval, dimensions: Sequence[SalesDimension], k: int, cash_methods: Collection[str],
+    settle_days: int = DEFAULT_SETTLE_DAYS,
 ) -> SalesReport:
     """Sales per bucket and dimension values; `cash_methods` are the payment method codes paid in cash on delivery."""
     period = whole_buckets(period, interval)
     dims = tuple(dict.fromkeys(dimensions))  # each once, in the order asked
+    if SalesDimension.BUYER_TYPE in dims and interval is not Interval.MONTH:
+        raise DomainError(ErrorCode.INVALID, "The buyer type is a figure about people, given by MONTH only", "by")
     names = [dim.value for dim in dims]
     statement = sql.sales(sql.dialect(), interval, names)
     rows = await sql.fetch(statement, start=period.start, end=period.end, cash_methods=sorted(cash_methods),
-                           limit=MAX_ROWS + 1)
+                           settle_seconds=settle_days * 86_400, limit=MAX_ROWS + 1)
     if len(rows) > MAX_ROWS:
         raise DomainError(ErrorCode.INVALID, f"More than {MAX_ROWS} rows: ask for a longer interval, a shorter period "
                                              "or fewer dimensions", "by")
@@ -70,10 +82,17 @@ async def sales(
          for row in rows),
         key=lambda r: (r.start, [r.keys[name] for name in names]),
     )
-    return SalesReport(period, interval, dims, k, _suppress(found, k, interval))
+    closed = bucket_closed(_last_bucket(period, interval), interval, settle_days)
+    return SalesReport(period, interval, dims, k, _suppress(found, k, interval, settle_days), closed)
 
 
-def _suppress(rows: list[SalesRow], k: int, interval: Interval) -> list[SalesRow]:
+def _last_bucket(period: Period, interval: Interval) -> dt.date:
+    if interval is Interval.MONTH:
+        return period.last.replace(day=1)
+    return period.last - dt.timedelta(days=6 if interval is Interval.WEEK else 0)
+
+
+def _suppress(rows: list[SalesRow], k: int, interval: Interval, settle_days: int) -> list[SalesRow]:
     out: list[SalesRow] = []
     start = 0
     while start < len(rows):
@@ -81,9 +100,11 @@ def _suppress(rows: list[SalesRow], k: int, interval: Interval) -> list[SalesRow
         while end < len(rows) and rows[end].start == rows[start].start:
             end += 1
         bucket = rows[start:end]
-        hidden = (withheld([row.buyers or 0 for row in bucket], k) if bucket_closed(bucket[0].start, interval)
-                  else set(range(len(bucket))))
-        out += [SalesRow(row.start, row.keys, None, None, None, True) if i in hidden else row
+        closed = bucket_closed(bucket[0].start, interval, settle_days)
+        hidden = withheld([row.buyers or 0 for row in bucket], k) if closed else set(range(len(bucket)))
+        buyers_shown = interval is Interval.MONTH
+        out += [SalesRow(row.start, row.keys, None, None, None, True) if i in hidden
+                else SalesRow(row.start, row.keys, row.orders, row.gmv, row.buyers if buyers_shown else None)
                 for i, row in enumerate(bucket)]
         start = end
     return out

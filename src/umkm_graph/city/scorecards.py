@@ -3,8 +3,9 @@
 Counted are the shop's orders placed in the period that reached PLACED (a cashless order never paid was never the
 shop's to serve). Of those:
 - GMV: the goods (subtotal) of the COMPLETED ones; completed orders; distinct buyers of those; the share of those buyers
-  who are ASN (it describes people, so it is given only for whole calendar months that have ended, and withheld when
-  the buyers are 1 to k-1 people: see buckets);
+  who are ASN (it describes people, so it is given only for whole calendar months that have settled, over the orders
+  completed before their month settled and the NIPs registered before the period ended, and withheld when those buyers
+  are 1 to k-1 people: see buckets);
 - decided orders: DELIVERED, COMPLETED or CANCELLED; the fulfilment rate is the delivered or completed share of them, the
   seller cancellation rate the share the shop's owner cancelled;
 - the median time to accept: from the first PLACED to the first ACCEPTED step, in whole seconds, shown in minutes;
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from umkm_graph.catalog.models import Category
 from umkm_graph.city import analytics_sql as sql
 from umkm_graph.city.analytics import Period
-from umkm_graph.city.buckets import is_closed, whole_months
+from umkm_graph.city.buckets import DEFAULT_SETTLE_DAYS, is_settled, whole_months
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.regions import canonical_kecamatan
 from umkm_graph.people.access import require_user
@@ -91,26 +92,27 @@ class LeaderboardQuery:
 _NEVER_SHOWN = 2**62
 
 
-def share_k(period: Period, k: int) -> int:
-    """The smallest number of buyers whose ASN share may be shown: k over whole calendar months that have ended; over
+def share_k(period: Period, k: int, settle_days: int) -> int:
+    """The smallest number of buyers whose ASN share may be shown: k over whole calendar months that have settled; over
     any other period none, so that two periods differing by one buyer do not tell whether that buyer is an ASN."""
-    return k if whole_months(period) == period and is_closed(period) else _NEVER_SHOWN
+    return k if whole_months(period) == period and is_settled(period, settle_days) else _NEVER_SHOWN
 
 
-def _scorecard(row: dict[str, object], period: Period, k: int, rank: int | None) -> Scorecard:
+def _scorecard(row: dict[str, object], period: Period, k: int, settle_days: int, rank: int | None) -> Scorecard:
     n = {key: int(value) for key, value in row.items() if value is not None}  # type: ignore[call-overload]
-    buyers = n["buyers"]
-    shown = buyers >= share_k(period, k)
+    buyers, settled = n["buyers"], n["settled_buyers"]
+    shown = settled >= share_k(period, k, settle_days)
     return Scorecard(
         shop_id=n["shop_id"], period=period, gmv=n["gmv"], orders=n["orders"], completed_orders=n["completed"],
-        buyers=buyers, asn_buyer_share=n["asn_buyers"] / buyers if shown else None,
+        buyers=buyers, asn_buyer_share=n["asn_buyers"] / settled if shown else None,
         asn_buyer_share_suppressed=buyers > 0 and not shown, decided_orders=n["decided"], fulfilled_orders=n["fulfilled"],
         seller_cancelled_orders=n["seller_cancelled"], median_seconds_to_accept=n.get("median_accept_s"),
         review_count=n["reviews"], rating_sum=n["rating_sum"], rank=rank,
     )
 
 
-async def shop_scorecard(user: User | None, shop_id: int, period: Period, k: int) -> Scorecard:
+async def shop_scorecard(user: User | None, shop_id: int, period: Period, k: int,
+                         settle_days: int = DEFAULT_SETTLE_DAYS) -> Scorecard:
     """A shop's scorecard: analysts and city officers see any shop's, a seller only their own shop's."""
     viewer = require_user(user)
     shop = await Shop.get_or_none(id=shop_id)
@@ -121,15 +123,16 @@ async def shop_scorecard(user: User | None, shop_id: int, period: Period, k: int
         raise DomainError(ErrorCode.FORBIDDEN, "This needs the ANALYST, CITY_OFFICER or the shop's SELLER role")
     if shop is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
-    return await scorecard_of(shop.id, period, k)
+    return await scorecard_of(shop.id, period, k, settle_days)
 
 
-async def scorecard_of(shop_id: int, period: Period, k: int) -> Scorecard:
+async def scorecard_of(shop_id: int, period: Period, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> Scorecard:
     d = sql.dialect()
     statement = sql.scorecards(d, sql.shop_filter(one_shop=True, kecamatan=False, category=False),
                                "shop_id", one_shop=True)
-    (row,) = await sql.fetch(statement, start=period.start, end=period.end, shop_id=shop_id, limit=1, offset=0)
-    return _scorecard(row, period, k, None)
+    (row,) = await sql.fetch(statement, start=period.start, end=period.end, shop_id=shop_id, limit=1, offset=0,
+                             settle_seconds=settle_days * 86_400)
+    return _scorecard(row, period, k, settle_days, None)
 
 
 @dataclass(frozen=True)
@@ -138,14 +141,17 @@ class Leaderboard:
     k: int
     where: str
     params: dict[str, object]
+    settle_days: int = DEFAULT_SETTLE_DAYS
 
     async def page(self, offset: int, limit: int) -> list[Scorecard]:
         statement = sql.scorecards(
             sql.dialect(), self.where, sql.ScorecardSort.order_by(self.query.sort.value, self.query.descending)
         )
         rows = await sql.fetch(statement, **self.params, limit=limit, offset=offset,
-                               k=share_k(self.query.period, self.k))
-        return [_scorecard(row, self.query.period, self.k, offset + i + 1) for i, row in enumerate(rows)]
+                               k=share_k(self.query.period, self.k, self.settle_days),
+                               settle_seconds=self.settle_days * 86_400)
+        return [_scorecard(row, self.query.period, self.k, self.settle_days, offset + i + 1)
+                for i, row in enumerate(rows)]
 
     async def count(self) -> int:
         params = {key: value for key, value in self.params.items() if key in ("kecamatan", "categories")}
@@ -153,7 +159,7 @@ class Leaderboard:
         return int(row["n"])
 
 
-async def leaderboard(query: LeaderboardQuery, k: int) -> Leaderboard:
+async def leaderboard(query: LeaderboardQuery, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> Leaderboard:
     """Shops ranked by one figure, those without it last, ties by shop id; page through it with Leaderboard.page."""
     params: dict[str, object] = {"start": query.period.start, "end": query.period.end}
     if query.kecamatan is not None:
@@ -164,7 +170,7 @@ async def leaderboard(query: LeaderboardQuery, k: int) -> Leaderboard:
     if query.category is not None:
         params["categories"] = await category_ids(query.category, "category")
     where = sql.shop_filter(one_shop=False, kecamatan="kecamatan" in params, category="categories" in params)
-    return Leaderboard(query, k, where, params)
+    return Leaderboard(query, k, where, params, settle_days)
 
 
 async def category_ids(slug: str, field: str) -> list[int]:

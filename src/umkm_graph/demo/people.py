@@ -117,6 +117,8 @@ async def add_buyer(run: SeedRun, index: int, *, asn: bool) -> None:
         # The first ASN is the documented Diskominfo login; the rest spread over every OPD.
         opd = OPDS[index % len(OPDS)]
         await people_service.register_asn(user, nip=_nip(run, gender), opd=opd)
+        made = (await User.get(id=user.id)).created_at  # registered with the account, in the history
+        await User.filter(id=user.id).update(asn_since=made)
         run.summary.asn_buyers += 1
     kecamatan = rng.choice(list(KELURAHAN))
     kelurahan = rng.choice(KELURAHAN[kecamatan])

@@ -25,6 +25,8 @@ class User(Model):
     role = fields.CharEnumField(Role, max_length=16, default=Role.BUYER)
     nip = fields.CharField(max_length=18, unique=True, null=True)
     opd = fields.CharField(max_length=120, null=True, db_index=True)
+    # When the NIP was first registered: the city counts someone as ASN only in months that ended after it.
+    asn_since = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

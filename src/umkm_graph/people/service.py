@@ -198,10 +198,12 @@ async def register_asn(user: User, *, nip: str, opd: str, throttle: Registration
     holder = await User.filter(nip=digits).exclude(id=user.id).first()
     if holder is not None:
         raise _nip_taken(user, holder.id)
+    if user.nip is None:  # a changed NIP or OPD keeps the first registration's date
+        user.asn_since = dt.datetime.now(dt.UTC)
     user.nip = digits
     user.opd = opd
     try:
-        await user.save(update_fields=["nip", "opd"])
+        await user.save(update_fields=["nip", "opd", "asn_since"])
     except IntegrityError:
         raise _nip_taken(user, None) from None
     return user

@@ -38,12 +38,13 @@ from umkm_graph.city.analytics_sql.base import (
     fetch,
     grouping_total,
     median,
+    month_end_epoch,
     percentile_median,
     render,
     timestamp_param,
     wib_bucket,
 )
-from umkm_graph.city.analytics_sql.participation import ASN_PROGRESS, SALE, participation, participation_breakdown
+from umkm_graph.city.analytics_sql.participation import ASN_PROGRESS, participation, participation_breakdown, sale
 from umkm_graph.city.analytics_sql.prices import (
     price_distribution,
     price_flag_count,
@@ -56,8 +57,8 @@ from umkm_graph.city.analytics_sql.sales import sales
 from umkm_graph.city.analytics_sql.scorecards import ScorecardSort, scorecards, shop_count, shop_filter
 
 __all__ = [
-    "ASN_PROGRESS", "PER", "SALE", "UNIT_PRICE", "Dialect", "ScorecardSort", "connection", "dialect", "epoch_seconds",
-    "fetch", "grouping_total", "median", "participation", "participation_breakdown", "percentile_median",
+    "ASN_PROGRESS", "PER", "UNIT_PRICE", "Dialect", "ScorecardSort", "connection", "dialect", "epoch_seconds",
+    "fetch", "grouping_total", "median", "month_end_epoch", "participation", "participation_breakdown", "percentile_median",
     "price_distribution", "price_flag_count", "price_flags", "price_series", "priced_listings", "references_in_effect",
-    "render", "sales", "scorecards", "shop_count", "shop_filter", "timestamp_param", "wib_bucket",
+    "render", "sale", "sales", "scorecards", "shop_count", "shop_filter", "timestamp_param", "wib_bucket",
 ]

@@ -107,6 +107,14 @@ def epoch_seconds(d: Dialect, column: str) -> str:
     return f"CAST(strftime('%s', {column}) AS INTEGER)"
 
 
+def month_end_epoch(d: Dialect, column: str) -> str:
+    """The epoch second at which the WIB calendar month of a UTC timestamp ends (00:00 WIB of the next month's first)."""
+    if d == "postgres":
+        month = f"date_trunc('month', {column} AT TIME ZONE 'Asia/Jakarta') + interval '1 month'"
+        return f"CAST(EXTRACT(EPOCH FROM ({month}) AT TIME ZONE 'Asia/Jakarta') AS BIGINT)"
+    return f"(CAST(strftime('%s', {column}, '+7 hours', 'start of month', '+1 month') AS INTEGER) - 25200)"
+
+
 def timestamp_param(d: Dialect, name: str) -> str:
     """A timestamp parameter where nothing around it tells PostgreSQL its type (a VALUES list)."""
     return f"CAST(:{name} AS TIMESTAMPTZ)" if d == "postgres" else f":{name}"

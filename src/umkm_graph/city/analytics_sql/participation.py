@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from typing import Literal
 
-from umkm_graph.city.analytics_sql.base import Dialect, grouping_total, median, percentile_median
+from umkm_graph.city.analytics_sql.base import (
+    Dialect,
+    epoch_seconds,
+    grouping_total,
+    median,
+    month_end_epoch,
+    percentile_median,
+)
 
-# Registered ASN: accounts with a NIP, made before the period ended; each twice, under its OPD and under '' (all ASN),
+# Registered ASN: accounts whose NIP was registered before the period ended; each twice, under its OPD and under '' (all ASN),
 # so one statement answers for every OPD and for the city. (An OPD is never '': registerAsn requires a name.)
 _ASN = """asn AS (
-  SELECT id, opd AS grp FROM users WHERE nip IS NOT NULL AND created_at < :end
+  SELECT id, opd AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
   UNION ALL
-  SELECT id, '' AS grp FROM users WHERE nip IS NOT NULL AND created_at < :end
+  SELECT id, '' AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
 )"""
-SALE = "o.status = 'COMPLETED' AND o.created_at >= :start AND o.created_at < :end"
+
+
+def sale(d: Dialect) -> str:
+    """A COMPLETED order placed in [:start, :end), completed before its month settled (the month's end plus
+    :settle_seconds): a later completion would change a month already shown."""
+    completed = epoch_seconds(d, "ct.created_at")
+    return ("o.status = 'COMPLETED' AND o.created_at >= :start AND o.created_at < :end AND EXISTS (SELECT 1 FROM "
+            "order_transitions ct WHERE ct.order_id = o.id AND ct.to_status = 'COMPLETED' AND "
+            f"{completed} < {month_end_epoch(d, 'o.created_at')} + :settle_seconds)")
 
 
 def participation(d: Dialect) -> str:
@@ -21,11 +36,11 @@ def participation(d: Dialect) -> str:
     :target."""
     if d == "postgres":  # no total row for no ASN, as the UNION ALL form has none
         return f"""
-WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND created_at < :end),
+WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND asn_since < :end),
 spend AS (
   SELECT o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
   FROM orders o JOIN asn a ON a.id = o.buyer_id
-  WHERE {SALE}
+  WHERE {sale(d)}
   GROUP BY o.buyer_id
 )
 SELECT {grouping_total('a.opd')} AS opd, COUNT(*) AS registered, COUNT(s.buyer_id) AS buyers,
@@ -41,7 +56,7 @@ registered AS (SELECT grp, COUNT(*) AS registered FROM asn GROUP BY grp),
 spend AS (
   SELECT a.grp, o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
   FROM orders o JOIN asn a ON a.id = o.buyer_id
-  WHERE {SALE}
+  WHERE {sale(d)}
   GROUP BY a.grp, o.buyer_id
 ),
 ranked AS (
@@ -74,15 +89,15 @@ def participation_breakdown(d: Dialect, by: Literal["kecamatan", "category"]) ->
         return f"""
 SELECT {grouping_total('u.opd')} AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people,
        CAST(SUM({amount}) AS BIGINT) AS spend
-FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.created_at < :end {joins}
-WHERE {SALE}
+FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.asn_since < :end {joins}
+WHERE {sale(d)}
 GROUP BY GROUPING SETS ((u.opd, {key}), ({key}))
 """
     return f"""
 WITH {_ASN}
 SELECT a.grp AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people, CAST(SUM({amount}) AS BIGINT) AS spend
 FROM orders o JOIN asn a ON a.id = o.buyer_id {joins}
-WHERE {SALE}
+WHERE {sale(d)}
 GROUP BY 1, 2
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from umkm_graph.city.analytics import Interval
-from umkm_graph.city.analytics_sql.base import Dialect, wib_bucket
-from umkm_graph.city.analytics_sql.participation import SALE
+from umkm_graph.city.analytics_sql.base import Dialect, epoch_seconds, month_end_epoch, wib_bucket
+from umkm_graph.city.analytics_sql.participation import sale
 
 # Each dimension's column, and the join it needs.
 SALES_DIMENSIONS: dict[str, tuple[str, str]] = {
@@ -15,15 +15,23 @@ SALES_DIMENSIONS: dict[str, tuple[str, str]] = {
                            "JOIN categories c ON c.id = p.category_id"),
     "payment_method": ("o.payment_method", ""),
     "payment_kind": ("CASE WHEN o.payment_method IN :cash_methods THEN 'COD' ELSE 'CASHLESS' END", ""),
-    "buyer_type": ("CASE WHEN u.nip IS NULL THEN 'RESIDENT' ELSE 'ASN' END", ""),
+    "buyer_type": ("", ""),  # per dialect: buyer_type()
 }
+
+
+def buyer_type(d: Dialect) -> str:
+    """ASN when the buyer's NIP was registered before the month of the order ended (the buyer type is given by month
+    only), so that a NIP registered later leaves the month as it was shown."""
+    registered = f"{epoch_seconds(d, 'u.asn_since')} < {month_end_epoch(d, 'o.created_at')}"
+    return f"CASE WHEN u.nip IS NOT NULL AND {registered} THEN 'ASN' ELSE 'RESIDENT' END"
 
 
 def sales(d: Dialect, interval: Interval, dimensions: Sequence[str]) -> str:
     """Completed orders placed in [:start, :end): orders, GMV (goods, in rupiah) and distinct buyers per WIB bucket and
     per value of each dimension; at most :limit rows. With the category dimension a sale splits into its lines."""
     columns = [f"{wib_bucket(d, 'o.created_at', interval)} AS start_day"]
-    columns += [f"{SALES_DIMENSIONS[name][0]} AS {name}" for name in dimensions]
+    columns += [f"{buyer_type(d) if name == 'buyer_type' else SALES_DIMENSIONS[name][0]} AS {name}"
+                for name in dimensions]
     joins = " ".join(SALES_DIMENSIONS[name][1] for name in dimensions if SALES_DIMENSIONS[name][1])
     amount = "l.line_total" if "category" in dimensions else "o.subtotal"
     groups = ", ".join(str(i) for i in range(1, len(columns) + 1))
@@ -31,7 +39,7 @@ def sales(d: Dialect, interval: Interval, dimensions: Sequence[str]) -> str:
 SELECT {', '.join(columns)},
        COUNT(DISTINCT o.id) AS orders, CAST(SUM({amount}) AS BIGINT) AS gmv, COUNT(DISTINCT o.buyer_id) AS buyers
 FROM orders o JOIN users u ON u.id = o.buyer_id {joins}
-WHERE {SALE}
+WHERE {sale(d)}
 GROUP BY {groups}
 """
     if d == "postgres":

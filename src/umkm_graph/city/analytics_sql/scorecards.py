@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from umkm_graph.city.analytics_sql.base import Dialect, epoch_seconds, median
+from umkm_graph.city.analytics_sql.base import Dialect, epoch_seconds, median, month_end_epoch
 
 
 class ScorecardSort:
@@ -14,7 +14,8 @@ class ScorecardSort:
         "ORDERS": "orders",
         "COMPLETED_ORDERS": "completed",
         "BUYERS": "buyers",
-        "ASN_BUYER_SHARE": "CASE WHEN buyers >= :k THEN CAST(asn_buyers AS DOUBLE PRECISION) / buyers END",
+        "ASN_BUYER_SHARE": ("CASE WHEN settled_buyers >= :k THEN CAST(asn_buyers AS DOUBLE PRECISION) / settled_buyers "
+                            "END"),
         "FULFILMENT_RATE": "CAST(fulfilled AS DOUBLE PRECISION) / NULLIF(decided, 0)",
         "SELLER_CANCELLATION_RATE": "CAST(seller_cancelled AS DOUBLE PRECISION) / NULLIF(decided, 0)",
         "MEDIAN_MINUTES_TO_ACCEPT": "median_accept_s",
@@ -50,7 +51,10 @@ def scorecards(d: Dialect, where: str, order_by: str, *, one_shop: bool = False)
     narrow_reviews = "AND shop_id = :shop_id" if one_shop else ""
     return f"""
 WITH steps AS (
-  SELECT o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, CASE WHEN u.nip IS NULL THEN 0 ELSE 1 END AS is_asn,
+  SELECT o.id, o.shop_id, o.buyer_id, o.status, o.subtotal,
+         CASE WHEN u.nip IS NOT NULL AND u.asn_since < :end THEN 1 ELSE 0 END AS is_asn,
+         CASE WHEN MAX(CASE WHEN t.to_status = 'COMPLETED' THEN {epoch_seconds(d, 't.created_at')} END)
+                   < {month_end_epoch(d, 'o.created_at')} + :settle_seconds THEN 1 ELSE 0 END AS settled,
          MIN(CASE WHEN t.to_status = 'PLACED' THEN {epoch_seconds(d, 't.created_at')} END) AS placed_s,
          MIN(CASE WHEN t.to_status = 'ACCEPTED' THEN {epoch_seconds(d, 't.created_at')} END) AS accepted_s,
          MAX(CASE WHEN t.to_status = 'CANCELLED' AND t.actor_id = s.owner_id THEN 1 ELSE 0 END) AS by_seller
@@ -59,10 +63,10 @@ WITH steps AS (
   JOIN users u ON u.id = o.buyer_id
   JOIN order_transitions t ON t.order_id = o.id
   WHERE o.created_at >= :start AND o.created_at < :end {narrow}
-  GROUP BY o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, u.nip
+  GROUP BY o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, o.created_at, u.nip, u.asn_since
 ),
 ranked AS (
-  SELECT shop_id, buyer_id, status, subtotal, is_asn, by_seller, accepted_s - placed_s AS accept_s,
+  SELECT shop_id, buyer_id, status, subtotal, is_asn, settled, by_seller, accepted_s - placed_s AS accept_s,
          ROW_NUMBER() OVER (PARTITION BY shop_id
                             ORDER BY CASE WHEN accepted_s IS NULL THEN 1 ELSE 0 END, accepted_s - placed_s) AS rn,
          COUNT(accepted_s) OVER (PARTITION BY shop_id) AS n
@@ -74,7 +78,8 @@ figures AS (
          SUM(CASE WHEN status = 'COMPLETED' THEN 1 ELSE 0 END) AS completed,
          CAST(SUM(CASE WHEN status = 'COMPLETED' THEN subtotal ELSE 0 END) AS BIGINT) AS gmv,
          COUNT(DISTINCT CASE WHEN status = 'COMPLETED' THEN buyer_id END) AS buyers,
-         COUNT(DISTINCT CASE WHEN status = 'COMPLETED' AND is_asn = 1 THEN buyer_id END) AS asn_buyers,
+         COUNT(DISTINCT CASE WHEN status = 'COMPLETED' AND settled = 1 THEN buyer_id END) AS settled_buyers,
+         COUNT(DISTINCT CASE WHEN status = 'COMPLETED' AND settled = 1 AND is_asn = 1 THEN buyer_id END) AS asn_buyers,
          SUM(CASE WHEN status IN ('DELIVERED', 'COMPLETED') THEN 1 ELSE 0 END) AS fulfilled,
          SUM(CASE WHEN status IN ('DELIVERED', 'COMPLETED', 'CANCELLED') THEN 1 ELSE 0 END) AS decided,
          SUM(CASE WHEN status = 'CANCELLED' THEN by_seller ELSE 0 END) AS seller_cancelled,
@@ -89,7 +94,8 @@ rated AS (
 board AS (
   SELECT s.id AS shop_id,
          COALESCE(f.orders, 0) AS orders, COALESCE(f.completed, 0) AS completed, COALESCE(f.gmv, 0) AS gmv,
-         COALESCE(f.buyers, 0) AS buyers, COALESCE(f.asn_buyers, 0) AS asn_buyers,
+         COALESCE(f.buyers, 0) AS buyers, COALESCE(f.settled_buyers, 0) AS settled_buyers,
+         COALESCE(f.asn_buyers, 0) AS asn_buyers,
          COALESCE(f.fulfilled, 0) AS fulfilled, COALESCE(f.decided, 0) AS decided,
          COALESCE(f.seller_cancelled, 0) AS seller_cancelled, f.median_accept_s,
          COALESCE(r.reviews, 0) AS reviews, COALESCE(r.rating_sum, 0) AS rating_sum

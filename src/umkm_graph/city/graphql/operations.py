@@ -113,7 +113,8 @@ class AnalyticsQuery:
                                   "and what, and against the month's spend target. Aggregates only.")
     async def asn_participation(self, info: Info[Context, None], period: PeriodInput) -> AsnParticipationType:
         k = await _reader(info)
-        return AsnParticipationType.from_participation(await participation.participation(period.period(), k))
+        settle = info.context.settings.analytics_settle_days
+        return AsnParticipationType.from_participation(await participation.participation(period.period(), k, settle))
 
     @strawberry.field(description="The monthly spend targets set so far, newest first.")
     async def spend_targets(self, info: Info[Context, None]) -> list[SpendTargetType]:
@@ -125,7 +126,8 @@ class AnalyticsQuery:
         self, info: Info[Context, None], shop_id: strawberry.ID, period: PeriodInput
     ) -> ShopScorecardType:
         card = await scorecards.shop_scorecard(
-            await info.context.user(), parse_id(shop_id, "shopId"), period.period(), info.context.settings.min_group_size
+            await info.context.user(), parse_id(shop_id, "shopId"), period.period(), info.context.settings.min_group_size,
+            info.context.settings.analytics_settle_days,
         )
         return ShopScorecardType.from_scorecard(card)
 
@@ -146,7 +148,7 @@ class AnalyticsQuery:
     ) -> Connection[ShopScorecardType]:
         k = await _reader(info)
         query = scorecards.LeaderboardQuery(period.period(), kecamatan, category, sort, descending)
-        board = await scorecards.leaderboard(query, k)
+        board = await scorecards.leaderboard(query, k, info.context.settings.analytics_settle_days)
         return await _connection(info, board, first, after, ShopScorecardType.from_scorecard)
 
     @strawberry.field(description="Reference prices (ceilings), all of them or those in effect on a day.")
@@ -194,7 +196,8 @@ class AnalyticsQuery:
         return [PricePointType.from_point(p) for p in points]
 
     @strawberry.field(description="GMV, orders and buyers of completed orders per day, week or month, crossed with "
-                                  "the dimensions asked for.")
+                                  "the dimensions asked for. People are counted by MONTH only: per DAY or WEEK, "
+                                  "buyers are null (peopleWithheld) and the BUYER_TYPE dimension is refused.")
     async def sales_aggregates(
         self, info: Info[Context, None], period: PeriodInput, interval: IntervalEnum,  # type: ignore[valid-type]
         by: list[SalesDimensionEnum] | None = None,  # type: ignore[valid-type]
@@ -202,7 +205,8 @@ class AnalyticsQuery:
         k = await _reader(info)
         options = info.context.providers.payment_options.values()
         cash = {option.method.code for option in options if option.method.cash_on_delivery}
-        report = await sales.sales(period.period(), interval, by or [], k, cash)
+        report = await sales.sales(period.period(), interval, by or [], k, cash,
+                                   info.context.settings.analytics_settle_days)
         return SalesReportType.from_report(report)
 
 

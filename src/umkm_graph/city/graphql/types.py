@@ -39,12 +39,15 @@ class PeriodType:
     first: dt.date
     last: dt.date
     month: str | None = strawberry.field(description="YYYY-MM when the period is exactly one calendar month.")
-    closed: bool = strawberry.field(description="True once the last day has ended; until then figures about people "
-                                                "are withheld.")
+    closed: bool = strawberry.field(description="True once the last day has ended; for figures about people by month "
+                                                "(asnParticipation, salesAggregates by MONTH), once the month has "
+                                                "settled: UMKM_ANALYTICS_SETTLE_DAYS after its end, so that an order "
+                                                "completed late cannot change it. Until then they are withheld.")
 
     @classmethod
-    def from_period(cls, period: Period) -> PeriodType:
-        return cls(first=period.first, last=period.last, month=period.month, closed=is_closed(period))
+    def from_period(cls, period: Period, closed: bool | None = None) -> PeriodType:
+        return cls(first=period.first, last=period.last, month=period.month,
+                   closed=is_closed(period) if closed is None else closed)
 
 
 # --- participation ---------------------------------------------------------------------------------------------------
@@ -104,7 +107,7 @@ class AsnParticipationType:
 
     @classmethod
     def from_participation(cls, p: Participation) -> AsnParticipationType:
-        return cls(period=PeriodType.from_period(p.period), min_group_size=p.min_group_size,
+        return cls(period=PeriodType.from_period(p.period, p.closed), min_group_size=p.min_group_size,
                    target=_rupiah(p.target), city=OpdParticipationType.from_row(p.city),
                    opds=[OpdParticipationType.from_row(row) for row in p.opds])
 
@@ -148,7 +151,9 @@ class ShopScorecardType:
     completed_orders: int
     buyers: int = strawberry.field(description="Distinct buyers of the completed orders.")
     asn_buyer_share: float | None = strawberry.field(description=(
-        "Share of those buyers who are ASN, 0 to 1; only for whole calendar months that have ended."
+        "Share of those buyers who are ASN, 0 to 1; only for whole calendar months that have settled "
+        "(UMKM_ANALYTICS_SETTLE_DAYS after they end), over the orders completed by then and the NIPs registered "
+        "before the period ended, so that it never changes once shown."
     ))
     asn_buyer_share_suppressed: bool = strawberry.field(description=(
         "True when the share is withheld: 1 to k-1 buyers, or a period that is not whole months that have ended."
@@ -293,11 +298,14 @@ class SalesRowType:
     category: str | None
     payment_method: str | None
     payment_kind: str | None = strawberry.field(description="COD or CASHLESS.")
-    buyer_type: str | None = strawberry.field(description="ASN or RESIDENT.")
+    buyer_type: str | None = strawberry.field(description="ASN or RESIDENT, by MONTH only: ASN when the NIP was "
+                                                          "registered before the month ended.")
     suppressed: bool
     orders: int | None
     gmv: Rupiah | None
-    buyers: int | None
+    buyers: int | None = strawberry.field(description="Distinct buyers, by MONTH only: null per DAY or WEEK "
+                                                      "(the report's peopleWithheld), so that a week minus its days "
+                                                      "cannot reveal a day's withheld row.")
 
     @classmethod
     def from_row(cls, r: SalesRow) -> SalesRowType:
@@ -315,8 +323,12 @@ class SalesReportType:
     by: list[SalesDimensionEnum]  # type: ignore[valid-type]
     min_group_size: int
     rows: list[SalesRowType] = strawberry.field(description="By bucket, then by the dimensions' values.")
+    people_withheld: bool = strawberry.field(description=(
+        "True per DAY and WEEK: figures about people (buyers, the buyer type) are given by MONTH only, so rows carry "
+        "orders and GMV and null buyers."))
 
     @classmethod
     def from_report(cls, r: SalesReport) -> SalesReportType:
-        return cls(period=PeriodType.from_period(r.period), interval=r.interval, by=list(r.dimensions),
-                   min_group_size=r.min_group_size, rows=[SalesRowType.from_row(row) for row in r.rows])
+        return cls(period=PeriodType.from_period(r.period, r.closed), interval=r.interval, by=list(r.dimensions),
+                   min_group_size=r.min_group_size, rows=[SalesRowType.from_row(row) for row in r.rows],
+                   people_withheld=r.people_withheld)
