@@ -9,7 +9,7 @@ from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
 from umkm_graph.db import apply_migrations, tortoise_config
-from umkm_graph.people.models import Role, User
+from umkm_graph.people.models import Role
 from umkm_graph.shops.models import Shop, ShopStatus
 
 
@@ -22,13 +22,16 @@ async def test_old_duplicate_nibs_survive_the_migration() -> None:
         await context.init(config=config)
         connection = context.connections.get("default")
         await MigrationExecutor(connection, config["apps"]).migrate([MigrationTarget("models", "0001_initial")])
-        for n in (1, 2):  # the columns of 0001, written as the old version wrote them
-            owner = await User.create(email=f"seller{n}@example.id", password_hash="-", name="Penjual", role=Role.SELLER)
+        for n in (1, 2):  # the columns of 0001, written as the old version wrote them (later ones add columns)
+            await connection.execute_query(
+                "INSERT INTO users (email, password_hash, name, role, created_at) VALUES "
+                f"('seller{n}@example.id', '-', 'Penjual', '{Role.SELLER.value}', CURRENT_TIMESTAMP)")
+            _, rows = await connection.execute_query(f"SELECT id FROM users WHERE email = 'seller{n}@example.id'")
             await connection.execute_query(
                 "INSERT INTO shops (owner_id, name, slug, description, kecamatan, kelurahan, address, phone, nib, "
                 "status, offers_pickup, delivery_fees, rating_sum, review_count, rating, created_at) VALUES "
-                f"({owner.id}, 'Toko {n}', 'toko-{n}', '', 'Klojen', 'Kauman', '-', '0341000000', '1234567890123', "
-                "'VERIFIED', TRUE, '{}', 0, 0, 0, CURRENT_TIMESTAMP)")
+                f"({rows[0]['id']}, 'Toko {n}', 'toko-{n}', '', 'Klojen', 'Kauman', '-', '0341000000', "
+                "'1234567890123', 'VERIFIED', TRUE, '{}', 0, 0, 0, CURRENT_TIMESTAMP)")
         applied = await apply_migrations()
         assert applied and "0002_shop_identity_changes" in applied
         shops = await Shop.filter(nib="1234567890123").order_by("id")
