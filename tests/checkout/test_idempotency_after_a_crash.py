@@ -12,8 +12,6 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -24,7 +22,7 @@ import httpx2
 from tests.helpers.api import Api
 from tests.helpers.live import free_port, server_process
 from tests.helpers.people import Person, sign_up
-from tests.helpers.processes import DEMO_SHOP, shared_database
+from tests.helpers.processes import demo_shop_in_stock, seeded_shared_database
 
 BUYERS = 12
 CHECKOUT = """
@@ -47,12 +45,8 @@ async def _buy_until_killed(url: str, buyer: Person, cart: Any, answered: list[s
 
 
 async def test_buyers_retrying_with_their_keys_after_a_kill_know_every_checkout_written(tmp_path: Path) -> None:
-    database_url, query = await shared_database(tmp_path)
-    env = {"UMKM_DATABASE_URL": database_url, "UMKM_SECRET_KEY": "crash-test-secret-key-0123456789abcdef",
-           "UMKM_RATE_LIMIT_PER_IP": "0", "UMKM_RATE_LIMIT_PER_USER": "0", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0",
-           "UMKM_MAX_UNPAID_ORDERS": "0", "UMKM_MAX_UNPAID_UNITS_PER_PRODUCT": "0", "UMKM_MAX_UNPAID_RUPIAH": "0"}
-    subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
-                   capture_output=True)
+    env, query = await seeded_shared_database(tmp_path, UMKM_MAX_UNPAID_ORDERS="0",
+                                              UMKM_MAX_UNPAID_UNITS_PER_PRODUCT="0", UMKM_MAX_UNPAID_RUPIAH="0")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     answered: list[str] = []
@@ -60,13 +54,12 @@ async def test_buyers_retrying_with_their_keys_after_a_kill_know_every_checkout_
         async with httpx2.AsyncClient(base_url=url, timeout=10) as client:
             api = Api(client)
             buyers = [await sign_up(api, name=f"Pembeli {i}") for i in range(BUYERS)]
-            shop = (await api.gql(DEMO_SHOP))["shop"]
-        products = [edge["node"]["id"] for edge in shop["products"]["edges"] if edge["node"]["stock"] > 0]
+            shop_id, products = await demo_shop_in_stock(api)
         first_checkout = (await query("SELECT COALESCE(MAX(id), 0) FROM checkouts"))[0][0]
 
         def cart() -> dict[str, Any]:
             return {"lines": [{"productId": p, "quantity": 1} for p in random.sample(products, random.randint(1, 3))],
-                    "shops": [{"shopId": shop["id"], "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
+                    "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
 
         load = asyncio.gather(*(_buy_until_killed(url, buyer, cart, answered) for buyer in buyers))
         deadline = time.monotonic() + 15

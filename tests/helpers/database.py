@@ -3,11 +3,14 @@ emptying it; and the Redis that the tests needing one use when it answers."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-from umkm_graph.db import apply_migrations
+from umkm_graph.db import apply_migrations, tortoise_config
 
 
 
@@ -87,3 +90,21 @@ async def redis_available(url: str = REDIS_URL) -> bool:
         return False
     finally:
         await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def database_at(migration: str) -> AsyncIterator[BaseDBAsyncClient]:
+    """The test database migrated only up to `migration`, as an older version left it, for a test that writes old rows
+    and then migrates the rest of the way (with apply_migrations). The next test's reset migrates it afresh."""
+    from tortoise.context import TortoiseContext
+    from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+
+    url = TEST_DATABASE_URL or "sqlite://:memory:"
+    if url.startswith("postgres"):
+        await empty_postgres(url)
+    async with TortoiseContext() as context:
+        config = tortoise_config(url)
+        await context.init(config=config)
+        connection = context.connections.get("default")
+        await MigrationExecutor(connection, config["apps"]).migrate([MigrationTarget("models", migration)])
+        yield connection

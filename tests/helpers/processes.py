@@ -89,3 +89,23 @@ async def shared_database(tmp_path: Path) -> tuple[str, Query]:
 
 async def stock_by_product(query: Query) -> dict[int, int]:
     return {row[0]: row[1] for row in await query("SELECT id, stock FROM products")}
+
+
+CRASH_ENV = {"UMKM_SECRET_KEY": "crash-test-secret-key-0123456789abcdef", "UMKM_RATE_LIMIT_PER_IP": "0",
+             "UMKM_RATE_LIMIT_PER_USER": "0", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
+
+
+async def seeded_shared_database(tmp_path: Path, **settings: str) -> tuple[dict[str, str], Query]:
+    """The environment of servers to kill mid-load (no rate limits, no payment jobs, plus `settings`) on a shared
+    database seeded with the demo, and a way to read that database from here."""
+    database_url, query = await shared_database(tmp_path)
+    env = {"UMKM_DATABASE_URL": database_url, **CRASH_ENV, **settings}
+    subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
+                   capture_output=True)
+    return env, query
+
+
+async def demo_shop_in_stock(api: Any) -> tuple[str, list[str]]:
+    """The demo shop's id and the ids of its products in stock, as a buyer sees them."""
+    shop = (await api.gql(DEMO_SHOP))["shop"]
+    return shop["id"], [edge["node"]["id"] for edge in shop["products"]["edges"] if edge["node"]["stock"] > 0]

@@ -11,8 +11,6 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import httpx2
 from tests.helpers.api import Api
 from tests.helpers.live import free_port, server_process
 from tests.helpers.people import Person, sign_up
-from tests.helpers.processes import BROKEN, CHECKOUT, DEMO_SHOP, shared_database, stock_by_product
+from tests.helpers.processes import BROKEN, CHECKOUT, demo_shop_in_stock, seeded_shared_database, stock_by_product
 
 ROUNDS = 2
 WORKERS = 12
@@ -51,11 +49,7 @@ async def _load(url: str, buyers: list[Person], shop_id: str, product_ids: list[
 
 
 async def test_a_server_killed_mid_checkout_leaves_no_half_written_order(tmp_path: Path) -> None:
-    database_url, query = await shared_database(tmp_path)
-    env = {"UMKM_DATABASE_URL": database_url, "UMKM_SECRET_KEY": "crash-test-secret-key-0123456789abcdef",
-           "UMKM_RATE_LIMIT_PER_IP": "0", "UMKM_RATE_LIMIT_PER_USER": "0", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
-    subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
-                   capture_output=True)
+    env, query = await seeded_shared_database(tmp_path)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     for round_number in range(1, ROUNDS + 1):
@@ -63,12 +57,11 @@ async def test_a_server_killed_mid_checkout_leaves_no_half_written_order(tmp_pat
             async with httpx2.AsyncClient(base_url=url, timeout=10) as client:
                 api = Api(client)
                 buyers = [await sign_up(api, name=f"Pembeli {i}") for i in range(WORKERS)]
-                shop = (await api.gql(DEMO_SHOP))["shop"]
-                product_ids = [edge["node"]["id"] for edge in shop["products"]["edges"] if edge["node"]["stock"] > 0]
+                shop_id, product_ids = await demo_shop_in_stock(api)
             stock_before = await stock_by_product(query)
             last_order = (await query("SELECT COALESCE(MAX(id), 0) FROM orders"))[0][0]
             placed: list[str] = []
-            load = asyncio.create_task(_load(url, buyers, shop["id"], product_ids, placed))
+            load = asyncio.create_task(_load(url, buyers, shop_id, product_ids, placed))
             deadline = time.monotonic() + 15
             while len(placed) < 20 and time.monotonic() < deadline and not load.done():
                 await asyncio.sleep(0.01)
@@ -91,5 +84,5 @@ async def test_a_server_killed_mid_checkout_leaves_no_half_written_order(tmp_pat
             assert orders_written >= len(placed) > 0
             async with httpx2.AsyncClient(base_url=url, timeout=10) as client:  # and it serves checkouts again
                 cart = {"lines": [{"productId": product_ids[0], "quantity": 1}],
-                        "shops": [{"shopId": shop["id"], "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
+                        "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
                 await Api(client).ok(CHECKOUT, {"input": cart}, buyers[0].token)
