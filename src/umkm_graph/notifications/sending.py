@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from umkm_graph.core.claims import claim, unclaimed
@@ -22,7 +23,7 @@ from umkm_graph.plugin_host.notifiers import DeliveryFailed, send_once
 from umkm_graph.settings import Settings
 
 BATCH = 100  # messages per run, the oldest due first
-CONCURRENT_SENDS = 8  # so one hanging gateway holds up at most this many sends at a time, each for one timeout
+CONCURRENT_SENDS = 8  # people sent to at once: a hanging gateway holds up at most this many, each for one timeout
 
 
 @dataclass(frozen=True)
@@ -57,15 +58,21 @@ async def deliver_due(
     lease = max(lease, dt.timedelta(seconds=policy.timeout * 2))  # outlasts the send, so nobody else starts it
     due = await OutboxMessage.filter(unclaimed(now), status=OutboxStatus.PENDING, next_attempt_at__lte=now) \
         .order_by("next_attempt_at", "id").limit(limit)
+    # One person's messages on one channel go one after another, in the order of their changes; people in parallel.
+    queues: dict[tuple[int, str], list[OutboxMessage]] = defaultdict(list)
+    for row in due:
+        queues[(row.user_id, row.channel)].append(row)  # type: ignore[attr-defined]
     slots = asyncio.Semaphore(CONCURRENT_SENDS)
 
-    async def one(row: OutboxMessage) -> str | None:
+    async def in_turn(rows: list[OutboxMessage]) -> list[str]:
+        outcomes = []
         async with slots:
-            if not await claim(OutboxMessage, row.id, now, lease, status=OutboxStatus.PENDING):
-                return None
-            return await _send(row, providers, policy, now)
+            for row in rows:
+                if await claim(OutboxMessage, row.id, now, lease, status=OutboxStatus.PENDING):
+                    outcomes.append(await _send(row, providers, policy, now))
+        return outcomes
 
-    outcomes = await asyncio.gather(*(one(row) for row in due))
+    outcomes = [outcome for done in await asyncio.gather(*map(in_turn, queues.values())) for outcome in done]
     return SendReport(sent=outcomes.count("sent"), retrying=outcomes.count("retrying"),
                       failed=outcomes.count("failed"))
 
