@@ -112,3 +112,13 @@ async def test_wrong_preferences_are_refused_naming_the_field_and_nothing_change
 async def test_preferences_need_a_signed_in_person(mail_world: Any) -> None:
     errors = await mail_world[0].fails(PREFERENCES, {"input": {"language": "en"}})
     assert errors[0]["code"] == "UNAUTHENTICATED"
+
+
+async def test_the_demo_seed_tells_nobody_of_its_history(api: Api) -> None:
+    from umkm_graph.demo.seed import seed_open_database
+
+    summary = await seed_open_database()
+    assert summary.orders > 0
+    officer = await city_person(api)
+    counts = (await api.gql("{ notificationOutboxCounts { pending sent failed } }", token=officer.token))
+    assert counts["notificationOutboxCounts"] == {"pending": 0, "sent": 0, "failed": 0}
