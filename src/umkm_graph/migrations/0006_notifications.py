@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_index=True, db_constraint=True, to_field='id', related_name='outbox_messages', on_delete=OnDelete.CASCADE)),
                 ('kind', fields.CharField(max_length=40)),
                 ('parameters', fields.JSONField(default=dict, encoder=JSON_DUMPS, decoder=loads)),
-                ('channel', fields.CharField(max_length=32)),
+                ('channel', fields.CharField(max_length=64)),
                 ('address', fields.CharField(max_length=254)),
                 ('language', fields.CharField(max_length=5)),
                 ('status', fields.CharEnumField(default=OutboxStatus.PENDING, db_index=True, description='PENDING: PENDING\nSENT: SENT\nFAILED: FAILED', enum_type=OutboxStatus, max_length=10)),

@@ -22,7 +22,7 @@ class OutboxMessage(Model):
     user = fields.ForeignKeyField("models.User", related_name="outbox_messages", db_index=True)
     kind = fields.CharField(max_length=40)
     parameters = fields.JSONField(default=dict)  # the kind's values, as given; the text is written when it is sent
-    channel = fields.CharField(max_length=32)
+    channel = fields.CharField(max_length=64)
     address = fields.CharField(max_length=254)
     language = fields.CharField(max_length=5)
     status = fields.CharEnumField(OutboxStatus, max_length=10, default=OutboxStatus.PENDING, db_index=True)

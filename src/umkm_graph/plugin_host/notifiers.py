@@ -6,14 +6,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-import re
 from collections.abc import Sequence
 
 from umkm_graph.hookspecs import Message, Notifier, ProviderRefused
-from umkm_graph.plugin_host.checks import PluginError
+from umkm_graph.plugin_host.checks import unique_providers
 
 log = logging.getLogger("umkm_graph.plugin_host")
-_CHANNEL = re.compile(r"[a-z][a-z0-9_]{0,31}")
 MAX_REASON = 500  # what the outbox keeps of a failure's reason
 
 
@@ -28,17 +26,7 @@ class DeliveryFailed(Exception):
 
 def unique_notifiers(notifiers: Sequence[Notifier]) -> dict[str, Notifier]:
     """The notifiers by channel, each with a valid channel no other has and a display name; else PluginError."""
-    found: dict[str, Notifier] = {}
-    for notifier in notifiers:
-        channel = getattr(notifier, "channel", None)
-        if not isinstance(channel, str) or not _CHANNEL.fullmatch(channel):
-            raise PluginError(f"{type(notifier).__name__} needs a channel of lowercase letters, digits and underscores")
-        if not isinstance(getattr(notifier, "display_name", None), str) or not notifier.display_name.strip():
-            raise PluginError(f"The notifier {channel!r} needs a display_name")
-        if channel in found:
-            raise PluginError(f"Two notifiers deliver on {channel!r}; block one with UMKM_BLOCKED_PLUGINS")
-        found[channel] = notifier
-    return found
+    return {n.channel: n for n in unique_providers(notifiers, "notifier", key="channel")}
 
 
 async def send_once(notifier: Notifier | None, message: Message, timeout: float) -> None:
