@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tortoise.exceptions import IntegrityError
+
 from umkm_graph.core.errors import ErrorCode, Validator
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.notifications.kinds import Kind, Parameters, check_parameters
@@ -119,7 +121,10 @@ async def update_preferences(
                       ErrorCode.REQUIRED)
         cleaned[choice.channel] = {"enabled": choice.enabled, "address": address}
     check.raise_if_any()
-    preference, _ = await NotificationPreference.get_or_create(user_id=person.id)
+    try:
+        preference, _ = await NotificationPreference.get_or_create(user_id=person.id)
+    except IntegrityError:  # a concurrent first change made the row meanwhile: change that one
+        preference = await NotificationPreference.get(user_id=person.id)
     if language is not None:
         preference.language = language
     preference.channels = {**preference.channels, **cleaned}
