@@ -3,7 +3,9 @@
 Starts the fake Biteship (couriers) and, when the midtrans plugin is installed, the fake Midtrans (QRIS and virtual
 accounts) on 127.0.0.1, points the plugins at them, seeds Kota Malang demo data into `umkm_demo.db` (once), and serves the
 API with GraphiQL at http://127.0.0.1:8000/graphql. A simulated driver then moves every booked parcel along every few
-seconds, and the fake pushes each status to the API's tracking webhook, as Biteship would. Stop it with Ctrl-C.
+seconds, and the fake pushes each status to the API's tracking webhook, as Biteship would. Notifications arrive at a
+local mail server (aiosmtpd, from the dev extra) and, with the whatsapp plugin installed, at the fake WhatsApp Cloud
+API; both print each message as it comes, a few seconds after the change that caused it. Stop it with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import email
+import email.policy
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import uvicorn
 from umkm_biteship.fake import FakeBiteship
@@ -50,13 +55,69 @@ async def fake_midtrans(port: int) -> AsyncIterator[None]:
         yield
 
 
+class PrintedMail:
+    """aiosmtpd's handler: prints each notification email."""
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        print(f"  email to {mail['To']}: {mail['Subject']}")
+        return "250 OK"
+
+
+@contextlib.contextmanager
+def mail_server(port: int = 8025) -> Iterator[None]:
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:
+        print("(aiosmtpd is not installed: no email channel)")
+        yield
+        return
+    controller = Controller(PrintedMail(), hostname="127.0.0.1", port=port)
+    controller.start()
+    os.environ.update(UMKM_SMTP_HOST="127.0.0.1", UMKM_SMTP_PORT=str(port), UMKM_SMTP_SECURITY="none")
+    print(f"mail server at 127.0.0.1:{port}: notification emails are printed here")
+    try:
+        yield
+    finally:
+        controller.stop()
+
+
+@contextlib.asynccontextmanager
+async def fake_whatsapp() -> AsyncIterator[None]:
+    try:
+        from umkm_whatsapp.fake import FakeWhatsApp
+    except ImportError:
+        print("(the whatsapp plugin is not installed: no WhatsApp channel)")
+        yield
+        return
+    async with FakeWhatsApp() as whatsapp:
+        os.environ.update(UMKM_WHATSAPP_ACCESS_TOKEN=whatsapp.access_token,
+                          UMKM_WHATSAPP_PHONE_NUMBER_ID=whatsapp.phone_number_id, UMKM_WHATSAPP_BASE_URL=whatsapp.base_url)
+        print(f"fake WhatsApp at {whatsapp.base_url}: switch it on in updateNotificationPreferences")
+        printed = asyncio.create_task(_print_whatsapp(whatsapp))
+        try:
+            yield
+        finally:
+            printed.cancel()
+
+
+async def _print_whatsapp(whatsapp: Any) -> None:
+    seen = 0
+    while True:
+        await asyncio.sleep(1)
+        for message in whatsapp.messages[seen:]:
+            print(f"  WhatsApp to +{message.to}: {message.template} {list(message.parameters)}")
+        seen = len(whatsapp.messages)
+
+
 async def main(port: int, every: float) -> None:
     os.environ.setdefault("UMKM_DATABASE_URL", "sqlite://umkm_demo.db")
+    os.environ.setdefault("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS", "5")  # the jobs send notifications: soon, in a demo
     async with FakeBiteship(webhook_url=f"http://127.0.0.1:{port}/webhooks/delivery/biteship") as biteship:
         os.environ.update(UMKM_BITESHIP_API_KEY=biteship.api_key, UMKM_BITESHIP_BASE_URL=biteship.base_url,
                           UMKM_BITESHIP_WEBHOOK_SECRET=biteship.webhook_secret)
         print(f"fake Biteship at {biteship.base_url}")
-        async with fake_midtrans(port):
+        async with fake_midtrans(port), fake_whatsapp():
             settings = Settings.from_env()
             summary = await seed_demo_if_empty(settings.database_url)
             print("\n".join(summary.lines()) if summary else f"(using the demo data already in {settings.database_url})")
@@ -81,5 +142,5 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--every", type=float, default=5.0, help="seconds between the simulated driver's steps")
     arguments = parser.parse_args()
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt), mail_server():
         asyncio.run(main(arguments.port, arguments.every))

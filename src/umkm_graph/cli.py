@@ -189,7 +189,8 @@ def _plugins(args: argparse.Namespace) -> int:
 
 
 def _jobs(args: argparse.Namespace) -> int:
-    """Reconcile and expire cashless payments once, as the server's periodic task does; for cron or by hand."""
+    """Reconcile and expire cashless payments once and send the notification outbox, as the server's periodic task
+    does; for cron or by hand."""
     import asyncio
 
     from umkm_graph import jobs
@@ -213,7 +214,11 @@ def _jobs(args: argparse.Namespace) -> int:
                 return f"reconciled {checked} pending payment(s), {settled} settled"
             if args.only == "expire":
                 return f"expired {await jobs.expire(providers, events, lease=lease)}"
-            return (await jobs.run_once(providers, events, lease=lease)).line()
+            if args.only == "notify":
+                sent = await jobs.deliver_due(providers, jobs.OutboxPolicy.from_settings(settings), lease=lease)
+                return f"sent {sent.sent} message(s), {sent.retrying} to retry, {sent.failed} given up"
+            outbox = jobs.OutboxPolicy.from_settings(settings)
+            return (await jobs.run_once(providers, events, lease=lease, outbox=outbox)).line()
         finally:
             await events.close()
             await close_database()
@@ -281,8 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
     plugins = commands.add_parser("plugins", help="list the loaded plugins, their hooks and what they offer")
     plugins.add_argument("--json", action="store_true", help="print JSON instead of text")
     plugins.set_defaults(run=_plugins)
-    jobs = commands.add_parser("jobs", help="reconcile pending cashless payments with their gateways, and expire unpaid ones")
-    jobs.add_argument("--only", choices=("reconcile", "expire"), help="run one of the two (default: reconcile, then expire)")
+    jobs = commands.add_parser("jobs", help="reconcile pending cashless payments with their gateways, expire unpaid ones, "
+                               "and send the notification outbox")
+    jobs.add_argument("--only", choices=("reconcile", "expire", "notify"),
+                      help="run one of the three (default: reconcile, then expire, then notify)")
     jobs.set_defaults(run=_jobs)
     report = commands.add_parser("report", help="the city's monthly report: ASN participation, top UMKM, sembako prices")
     report.add_argument("--month", required=True, help="the month, YYYY-MM (WIB)")

@@ -351,6 +351,36 @@ class PaymentProvider(abc.ABC):
         raise NotImplementedError(f"{self.display_name} takes no webhooks")
 
 
+# -- Notifications ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one person on one channel, already written in their language. The host decides who hears what;
+    a notifier only delivers."""
+
+    id: int  # the outbox row's id: the same id sent again is a retry, so use it as the idempotency key
+    channel: str  # the notifier's channel, e.g. "email"
+    address: str  # where on that channel: an email address, or a phone number as digits with the country code (62...)
+    kind: str  # what it is about, e.g. "ORDER_ACCEPTED"; a template channel picks its template by it
+    language: str  # "id" (Bahasa Indonesia) or "en"
+    subject: str
+    body: str
+    parameters: tuple[str, ...] = ()  # the kind's values in their documented order, for a template's placeholders
+
+
+class Notifier(abc.ABC):
+    """Delivers messages on one channel (email, WhatsApp, web push, ...)."""
+
+    channel: str  # lowercase letters, digits and underscores; unique among notifiers
+    display_name: str
+
+    @abc.abstractmethod
+    def send(self, message: Message) -> MaybeAwaitable[None]:
+        """Deliver one message. Raise to have it tried again later, with backoff, up to the host's bound; raise
+        ProviderRefused when trying again cannot help (e.g. the address does not exist)."""
+
+
 # -- Hooks: each asked once, at start-up; each may answer a list or an awaitable of one (not firstresult) ---------------
 
 
@@ -362,3 +392,8 @@ def register_payment_providers(settings: PluginSettings) -> MaybeAwaitable[list[
 @hookspec
 def register_delivery_providers(settings: PluginSettings) -> MaybeAwaitable[list[DeliveryProvider]]:  # type: ignore[empty-body]
     """Return the delivery providers this plugin offers; an empty list when it is not configured."""
+
+
+@hookspec
+def register_notifiers(settings: PluginSettings) -> MaybeAwaitable[list[Notifier]]:  # type: ignore[empty-body]
+    """Return the notifiers this plugin offers; an empty list when it is not configured."""

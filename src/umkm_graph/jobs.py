@@ -1,5 +1,6 @@
 """Background work on cashless payments: reconciliation (ask the gateway about payments still pending, so a missed
-webhook is recovered) and expiry (cancel what was not paid in time), and polling couriers that went quiet. The
+webhook is recovered) and expiry (cancel what was not paid in time), polling couriers that went quiet, and sending
+the notification outbox (notifications/sending.py). The
 `umkm-graph jobs` command runs them once; the server runs them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its
 lifespan.
 
@@ -19,6 +20,7 @@ from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError
 from umkm_graph.delivery import service as delivery
 from umkm_graph.events import EventBus
+from umkm_graph.notifications.sending import OutboxPolicy, SendReport, deliver_due
 from umkm_graph.orders import payment_events
 from umkm_graph.payments import service as payments
 from umkm_graph.payments.models import Payment, PaymentStatus
@@ -35,9 +37,12 @@ class JobReport:
     checked: int  # pending payments asked about
     settled: int  # ...of which the gateway said were paid
     expired: int  # unpaid payments expired here and cancelled at the gateway
+    messages: SendReport = SendReport()  # the outbox's messages this process sent, will retry, or gave up
 
     def line(self) -> str:
-        return f"reconciled {self.checked} pending payment(s), {self.settled} settled; expired {self.expired}"
+        sent = self.messages
+        return (f"reconciled {self.checked} pending payment(s), {self.settled} settled; expired {self.expired}; "
+                f"sent {sent.sent} message(s), {sent.retrying} to retry, {sent.failed} given up")
 
 
 def _cashless_pending(providers: Providers, now: dt.datetime):  # type: ignore[no-untyped-def]
@@ -97,27 +102,32 @@ async def expire(
 
 
 async def run_once(
-    providers: Providers, events: EventBus, now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE
+    providers: Providers, events: EventBus, now: dt.datetime | None = None, *, lease: dt.timedelta = LEASE,
+    outbox: OutboxPolicy | None = None,
 ) -> JobReport:
     """Reconcile first, so a payment paid without its webhook is settled rather than expired; what is due and was not
-    reconciled in this run (beyond the batch) is expired after."""
+    reconciled in this run (beyond the batch) is expired after. Then the outbox is sent (with this policy, when given),
+    the messages these changes caused among them."""
     now = now or dt.datetime.now(dt.UTC)
     checked, settled, expired = await _reconcile(providers, events, now, BATCH, lease, expire_due=True)
     expired += await expire(providers, events, now, lease=lease)
-    return JobReport(checked=checked, settled=settled, expired=expired)
+    # Sent by a clock no earlier than the wall's, so the messages this run's changes caused go out in this run too.
+    later = max(now, dt.datetime.now(dt.UTC))
+    messages = await deliver_due(providers, outbox, later, lease=lease) if outbox is not None else SendReport()
+    return JobReport(checked=checked, settled=settled, expired=expired, messages=messages)
 
 
-async def run_forever(providers: Providers, events: EventBus, interval: float) -> None:
+async def run_forever(providers: Providers, events: EventBus, interval: float, outbox: OutboxPolicy | None = None) -> None:
     """The server's periodic task: a failing run is logged and the next one comes anyway. A claim lasts one interval."""
     lease = dt.timedelta(seconds=interval)
     while True:
         await asyncio.sleep(interval)
         try:
-            report = await run_once(providers, events, lease=lease)
+            report = await run_once(providers, events, lease=lease, outbox=outbox)
         except Exception:
             log.exception("payment jobs failed; trying again in %ss", interval)
             continue
-        if report.checked or report.expired:
+        if report.checked or report.expired or report.messages != SendReport():
             log.info("payment jobs: %s", report.line())
         try:
             # Couriers silent for a while: a webhook may be lost.

@@ -12,6 +12,7 @@ MIN_SECRET_KEY_LENGTH = 32
 MAX_PRODUCTION_TOKEN_TTL_SECONDS = 30 * 24 * 3600
 MIN_PRODUCTION_PASSWORD_LENGTH = 10
 ENVIRONMENTS = ("development", "production")
+SMTP_SECURITY = ("starttls", "tls", "none")
 DATABASE_URL_SCHEMES = ("sqlite://", "postgres://", "postgresql://", "postgresql+asyncpg://")
 
 
@@ -152,6 +153,17 @@ class Settings:
     metrics_token: str | None = None
     # The protections production may run with switched off (production_rules.PROTECTIONS), said aloud at each start.
     allow_unsafe_production: tuple[str, ...] = field(default_factory=tuple)
+    # Email notifications (providers/smtp.py): unset host, there is no email channel. security: starttls, tls or none.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_from: str = "UMKM Kota Malang <noreply@localhost>"
+    smtp_security: str = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    # The outbox (notifications/sending.py): a message is tried this many times, waiting retry_seconds, then twice as
+    # long before each next try, and then given up with its last reason kept.
+    notification_max_attempts: int = 6
+    notification_retry_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -219,6 +231,14 @@ class Settings:
             fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
             metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
             allow_unsafe_production=_list(env, "UMKM_ALLOW_UNSAFE_PRODUCTION"),
+            smtp_host=env.get("UMKM_SMTP_HOST") or None,
+            smtp_port=_int(env, "UMKM_SMTP_PORT", cls.smtp_port),
+            smtp_from=env.get("UMKM_SMTP_FROM") or cls.smtp_from,
+            smtp_security=env.get("UMKM_SMTP_SECURITY") or cls.smtp_security,
+            smtp_username=env.get("UMKM_SMTP_USERNAME") or None,
+            smtp_password=env.get("UMKM_SMTP_PASSWORD") or None,
+            notification_max_attempts=_int(env, "UMKM_NOTIFICATION_MAX_ATTEMPTS", cls.notification_max_attempts),
+            notification_retry_seconds=_float(env, "UMKM_NOTIFICATION_RETRY_SECONDS", cls.notification_retry_seconds),
         )
 
     @property
@@ -239,8 +259,12 @@ class Settings:
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
-            "max_subscriptions_per_socket", "idempotency_key_hours",
+            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts",
         ) if getattr(self, name) < 1]
+        if self.smtp_security not in SMTP_SECURITY:
+            found.append(f"UMKM_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {self.smtp_security!r}")
+        if self.notification_retry_seconds <= 0:
+            found.append(f"UMKM_NOTIFICATION_RETRY_SECONDS must be above 0, got {self.notification_retry_seconds}")
         if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):
             found.append("UMKM_RESPONSE_CACHE_ENTRIES must be at least 1 and UMKM_RESPONSE_CACHE_TTL_SECONDS above 0 "
                          "(or set UMKM_RESPONSE_CACHE=false)")

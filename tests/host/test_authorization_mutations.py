@@ -16,6 +16,7 @@ from tests.helpers.authorization import (
     ACTORS,
     ERRORS,
     REFUSALS,
+    SIGNED_IN,
     SIGN_IN,
     World,
     build_world,
@@ -144,6 +145,10 @@ async def _reference_price(_: World) -> dict[str, Any]:
                       "note": "HET beras medium"}}
 
 
+async def _english(_: World) -> dict[str, Any]:
+    return {"input": {"language": "en"}}
+
+
 SELLER = {"seller"}
 
 
@@ -188,6 +193,7 @@ MUTATIONS = [
       succeeds=False),
     m("setSpendTarget", "$month: String!, $amount: Rupiah!|month: $month, amount: $amount", _spend_target, OFFICER),
     m("setReferencePrice", "$input: ReferencePriceInput!|input: $input", _reference_price, OFFICER),
+    m("updateNotificationPreferences", "$input: NotificationPreferencesInput!|input: $input", _english, set(SIGNED_IN)),
 ]
 
 

@@ -122,6 +122,12 @@ READS = [
       lambda w: {"input": {"shopId": w.shop["id"], "lines": [{"productId": w.product["id"], "quantity": 1}]}},
       SIGNED_IN, _data("deliveryQuotes")),
     r("plugins", "{ plugins { name } }", lambda w: {}, CITY, _data("plugins")),
+    r("myNotificationPreferences", "{ myNotificationPreferences { language } }", lambda w: {}, SIGNED_IN,
+      _data("myNotificationPreferences")),
+    r("notificationOutbox", "{ notificationOutbox { totalCount } }", lambda w: {}, {"officer"},
+      _data("notificationOutbox")),
+    r("notificationOutboxCounts", "{ notificationOutboxCounts { pending } }", lambda w: {}, CITY,
+      _data("notificationOutboxCounts")),
     r("shopScorecard", "query($shop: ID!, $period: PeriodInput!) { shopScorecard(shopId: $shop, period: $period) "
       "{ __typename } }", lambda w: {"shop": w.shop["id"], **PERIOD}, {"seller"} | CITY, _data("shopScorecard")),
     r("priceHistory", "query($id: ID!) { priceHistory(productId: $id) { totalCount } }",

@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.api import Api
+from tests.helpers.api import Api, serve
+from tests.helpers.mail import mailing, smtp_server
 from tests.helpers.paths import REPO
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
+from umkm_graph.settings import Settings
 
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
-          "accept_order"}
+          "accept_order", "notification_preferences"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -151,3 +153,22 @@ async def test_seller_queue_example_lists_placed_orders_the_seller_can_accept(de
     assert again["errors"][0]["code"] == "INVALID_TRANSITION"
     left = (await run(demo, "seller_order_queue", token))["shopOrders"]["totalCount"]
     assert left == len(queue) - 1
+
+
+async def test_notification_preferences_example_sets_english_and_another_email(settings: Settings) -> None:
+    with smtp_server() as (_, port):
+        async with serve(mailing(settings, port)) as api:
+            await seed_open_database()
+            await _notification_preferences(api)
+
+
+async def _notification_preferences(demo: Api) -> None:
+    token = await sign_in(demo, "warga@example.id")
+    result = (await run(demo, "notification_preferences", token))["updateNotificationPreferences"]
+    assert result["errors"] == []
+    assert result["preferences"]["language"] == "en"
+    assert {"channel": "email", "displayName": "Email", "enabled": True, "address": "warga.kerja@example.id"} in \
+        result["preferences"]["channels"]
+    wrong = {"input": {"channels": [{"channel": "email", "enabled": True, "address": "bukan alamat"}]}}
+    refused = (await run(demo, "notification_preferences", token, **wrong))["updateNotificationPreferences"]
+    assert [e["field"] for e in refused["errors"]] == [["input", "channels", "0", "address"]]

@@ -25,7 +25,7 @@ from umkm_graph.settings import Settings
 GUIDE = REPO / "docs" / "plugins.md"
 HOOK_HEADING = re.compile(r"^### `(\w+)\((.*)\) -> (.+)`$", re.MULTILINE)
 METHOD_HEADING = re.compile(r"^#### `(\w+)\.(\w+)\((.*)\) -> (.+)`$", re.MULTILINE)
-BLOCK = re.compile(r"^```python( example-plugin)?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+BLOCK = re.compile(r"^```python( example-[a-z]+)?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 def guide() -> str:
@@ -79,7 +79,7 @@ def test_each_hook_section_gives_every_parameter_the_return_how_it_answers_first
 def test_every_provider_method_is_in_the_guide_with_its_exact_signature() -> None:
     documented = {(m.group(1), m.group(2)): m.group(0).strip("#` \n") for m in METHOD_HEADING.finditer(guide())}
     expected = {}
-    for base in (hookspecs.DeliveryProvider, hookspecs.PaymentProvider):
+    for base in (hookspecs.DeliveryProvider, hookspecs.PaymentProvider, hookspecs.Notifier):
         for name, member in vars(base).items():
             if inspect.isfunction(member) and not name.startswith("_"):
                 expected[(base.__name__, name)] = f"{base.__name__}.{signature(member)}"
@@ -95,8 +95,9 @@ def test_every_example_in_the_guide_compiles() -> None:
         compile(code, f"docs/plugins.md example {i + 1}", "exec")
 
 
-def example_plugin() -> str:
-    (code,) = [code for tag, code in BLOCK.findall(guide()) if tag]
+def example_plugin(tag: str = "example-plugin") -> str:
+    """The guide's complete example of this tag: `example-plugin` (a courier) or `example-notifier`."""
+    (code,) = [code for found, code in BLOCK.findall(guide()) if found.strip() == tag]
     return code
 
 
@@ -132,3 +133,46 @@ async def test_the_complete_example_plugin_books_a_trip_and_follows_its_signed_w
         final = (await api.gql(ORDER, {"id": order["id"]}, m.buyer.token))["order"]
         assert final["status"] == "DELIVERED"
         assert [e["status"] for e in final["shipment"]["events"]] == ["PICKED", "DELIVERED"]
+
+
+async def test_the_guides_example_notifier_delivers_a_buyers_messages_on_its_channel(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiohttp import web
+
+    from tests.helpers.api import Api, asgi_client, started_app
+    from tests.helpers.checkout import check_out
+    from tests.helpers.live import free_port
+    from tests.helpers.mail import PREFERENCES, run_jobs
+
+    received: list[dict[str, Any]] = []
+
+    async def announce(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response({"ok": True})
+
+    service = web.Application()
+    service.add_routes([web.post("/umumkan", announce)])
+    runner = web.AppRunner(service, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    (tmp_path / "kentongan.py").write_text(example_plugin("example-notifier"))
+    monkeypatch.setenv("UMKM_KENTONGAN_URL", f"http://127.0.0.1:{port}/umumkan")
+    configured = dataclasses.replace(settings, plugins_dir=str(tmp_path))
+    try:
+        async with started_app(configured) as app:
+            client = asgi_client(app)
+            api = Api(client)
+            m = await market(api)
+            on = {"channels": [{"channel": "kentongan", "enabled": True, "address": "081234567890"}]}
+            await api.ok(PREFERENCES, {"input": on}, m.buyer.token)
+            order = (await check_out(api, m.buyer, cart([(m.beras, 1)], [(m.shop, "pickup")])))["orders"][0]
+            assert (await attempt(api, "acceptOrder", order, m.seller))["errors"] == []
+            await run_jobs(app, configured)
+            await client.aclose()
+    finally:
+        await runner.cleanup()
+    (message,) = received
+    assert message["to"] == "6281234567890"
+    assert message["text"].startswith(f"Pesanan {order['reference']} diterima\n")

@@ -67,3 +67,29 @@ def test_the_template_imports_only_the_public_hook_types() -> None:
     source = (TEMPLATE / "src" / "umkm_plugin_template" / "__init__.py").read_text()
     imported = {line.split()[1] for line in source.splitlines() if line.startswith(("from umkm_graph", "import umkm_graph"))}
     assert imported == {"umkm_graph.hookspecs", "umkm_graph.settings"}
+
+
+async def test_the_templates_notifier_spools_a_buyers_messages_for_the_sms_channel(
+    settings: Settings, template_site: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    from tests.helpers.api import Api, asgi_client, started_app
+    from tests.helpers.checkout import check_out
+    from tests.helpers.mail import PREFERENCES, run_jobs
+
+    monkeypatch.syspath_prepend(str(template_site))
+    spool = tmp_path / "sms.jsonl"
+    monkeypatch.setenv("UMKM_PLUGIN_TEMPLATE_SMS_SPOOL", str(spool))
+    async with started_app(settings) as app:
+        client = asgi_client(app)
+        api = Api(client)
+        m = await market(api)
+        on = {"channels": [{"channel": "sms", "enabled": True, "address": "+62 812-3456-7890"}]}
+        await api.ok(PREFERENCES, {"input": on}, m.buyer.token)
+        order = (await check_out(api, m.buyer, cart([(m.beras, 1)], [(m.shop, "pickup")])))["orders"][0]
+        assert (await attempt(api, "acceptOrder", order, m.seller))["errors"] == []
+        await run_jobs(app, settings)
+        await client.aclose()
+    (line,) = [json.loads(text) for text in spool.read_text().splitlines()]
+    assert line["to"] == "6281234567890" and line["text"].startswith(f"Pesanan {order['reference']} diterima: ")

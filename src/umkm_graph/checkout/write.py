@@ -1,6 +1,7 @@
 """A checkout's rows: the stock of every line and every row of every order, written all or nothing, by one of three
-paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too
-or the buyer's unpaid holdings are capped (checkout/holds.py); on SQLite a transaction of one statement per table."""
+paths. On PostgreSQL one statement (checkout/sql.py), inside a transaction only when courier shipments are written too,
+an order is placed at once (cash on delivery: its seller's message goes in the outbox with it) or the buyer's unpaid
+holdings are capped (checkout/holds.py); on SQLite a transaction of one statement per table."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.orm_compat import connection_of
 from umkm_graph.delivery.models import CourierShipment
 from umkm_graph.hookspecs import DeliveryKind, Destination
+from umkm_graph.orders import announcements
 from umkm_graph.orders.contract import delivery_method
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
 from umkm_graph.payments.idempotency import RequestKey
@@ -40,8 +42,9 @@ async def write_orders(
     booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
               if plan.provider is not None and plan.provider.books_when_ready]
     key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
+    placed = [new.order for new in orders if new.order.status == OrderStatus.PLACED]  # each tells its seller
     db = connection_of(Checkout)
-    if db.capabilities.dialect == "postgres" and not booked and not caps.any:
+    if db.capabilities.dialect == "postgres" and not booked and not caps.any and not placed:
         _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
@@ -56,6 +59,8 @@ async def write_orders(
                 await key_row.save()
         if booked:
             await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
+        for order in placed:
+            await announcements.new_order(order)
     return checkout, [new.order for new in orders]
 
 

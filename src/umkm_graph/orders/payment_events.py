@@ -32,6 +32,7 @@ from umkm_graph.hookspecs import (
     PaymentStatusRequest,
     ShipmentCancelRequest,
 )
+from umkm_graph.orders import announcements
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus
 from umkm_graph.orders.service import move_by_system
 from umkm_graph.orders.states import PAYMENT_LAPSED, PAYMENT_SETTLED
@@ -137,6 +138,7 @@ async def _settle(payment: Payment, event: PaymentEvent) -> tuple[str, list[Even
     order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
     if order.status == OrderStatus.AWAITING_PAYMENT:
         published.append(await move_by_system(order, PAYMENT_SETTLED, f"Paid ({event.raw_status or 'settled'})"))
+        await announcements.payment_received(order, payment.amount)
     published.append(payments.status_event(payment, paid_at))
     return "PAID", published
 
@@ -154,6 +156,7 @@ async def _lapse(
     if order.status == OrderStatus.AWAITING_PAYMENT:
         why = "Not paid in time" if to == PaymentStatus.EXPIRED else f"Payment failed ({event.raw_status or 'failed'})"
         published.append(await move_by_system(order, PAYMENT_LAPSED, why))
+        await announcements.payment_lapsed(order, payment.amount, to == PaymentStatus.EXPIRED, why)
         await _return_goods(order, providers)
     published.append(payments.status_event(payment, dt.datetime.now(dt.UTC)))
     return to.value, published

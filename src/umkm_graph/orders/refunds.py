@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import EventBus
+from umkm_graph.orders import announcements
 from umkm_graph.orders.models import Order, OrderStatus
 from umkm_graph.payments.idempotency import RequestKey, once, request_key
 from umkm_graph.payments.models import Payment, PaymentRefund
@@ -58,5 +59,6 @@ async def _refund_part(
             await key.row(result_id=order.id).save()
             refund_key = f"{payment.reference}-K{hashlib.sha256(key.key.encode()).hexdigest()[:32]}"
         event = await refund(payment, providers, amount, text, seller, refund_key, ["amount"])
+        await announcements.refund_made(order, amount, text)
     await events.publish(event)
     return order

@@ -17,6 +17,7 @@ from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.hookspecs import ShipmentCancelRequest
+from umkm_graph.orders import announcements
 from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStatus, OrderTransition
 from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
 from umkm_graph.orders.visibility import party_of
@@ -109,6 +110,7 @@ async def move(order: Order, to: OrderStatus, actor: User | None, reason: str | 
     if not changed:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The order changed meanwhile; reload it and try again", "id")
     await OrderTransition.create(order_id=order.id, from_status=order.status, to_status=to, actor=actor, reason=reason)
+    await announcements.status_changed(order, order.status, to, actor, reason)
     event = OrderStatusChanged(
         order_id=order.id, shop_id=order.shop_id, buyer_id=order.buyer_id,  # type: ignore[attr-defined]
         from_status=order.status.value, to_status=to.value, actor_id=actor.id if actor else None, reason=reason, at=now,
@@ -125,7 +127,10 @@ async def _release(
     part; a refund is safe to repeat, as it keeps its refund key.)"""
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+    refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0
     event = await payments.release(payment, providers, reason, actor) if payment is not None else None
+    if refunded:
+        await announcements.refund_made(order, refunded, reason)
     provider = providers.delivery.get(order.delivery_provider)
     if provider is not None and not (provider.books_when_ready and order.delivery_reference is None):  # nothing booked
         request = ShipmentCancelRequest(

@@ -103,6 +103,16 @@ def _valid_phone(phone: str) -> bool:
     return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
 
 
+def is_valid_phone(phone: str) -> bool:
+    """8 to 15 digits, optionally after +, once normalised (as accounts take them)."""
+    return _valid_phone(phone)
+
+
+def is_valid_email(email: str) -> bool:
+    """An address as accounts take them (normalise it first)."""
+    return len(email) <= MAX_EMAIL_LENGTH and bool(_EMAIL.match(email))
+
+
 def password_weakness(password: str, email: str = "", *, min_length: int = MIN_PASSWORD_LENGTH) -> str | None:
     """Why a password is too weak to accept, or None when it is strong enough."""
     if len(password) < min_length:

@@ -19,6 +19,7 @@ from umkm_graph.hookspecs import (
     DeliveryKind,
     DeliveryProvider,
     DeliveryQuote,
+    Notifier,
     PaymentCancelRequest,
     PaymentEvent,
     PaymentMethodInfo,
@@ -46,6 +47,7 @@ from umkm_graph.plugin_host.checks import (
     usable_quote,
     usable_shipment_event,
 )
+from umkm_graph.plugin_host.notifiers import unique_notifiers
 
 log = logging.getLogger("umkm_graph.plugin_host")
 
@@ -57,7 +59,8 @@ class PaymentOption:
 
 
 class Providers:
-    """The payment and delivery providers of one app, and the one way to call them."""
+    """The payment and delivery providers and the notifiers of one app, and the one way to call providers (notifiers
+    are called through notifiers.send_once, by the outbox)."""
 
     def __init__(
         self,
@@ -67,12 +70,14 @@ class Providers:
         *,
         retries: int = 0,
         backoff: float = 0.1,
+        notifiers: Sequence[Notifier] = (),
     ) -> None:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff  # seconds before the first retry; doubled before each next one
         self.payment = {p.code: p for p in unique_providers(payment, "payment")}
         self.delivery = {p.code: p for p in unique_providers(delivery, "delivery")}
+        self.notifiers = unique_notifiers(notifiers)
         self.payment_options: dict[str, PaymentOption] = {}
         self.plugin_of: dict[int, str] = {}  # id(provider) -> the name of the plugin that offered it
         for provider in self.payment.values():

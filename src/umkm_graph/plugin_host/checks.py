@@ -29,13 +29,14 @@ class PluginError(Exception):
     """A plugin cannot be loaded, or offers providers the app cannot use: the app refuses to start."""
 
 
-def unique_providers(providers: Sequence[P], kind: str) -> list[P]:
-    """The providers, each with a valid code no other has and a display name; else PluginError."""
+def unique_providers(providers: Sequence[P], kind: str, key: str = "code") -> list[P]:
+    """The providers, each with a valid code (a notifier's: its channel) no other has and a display name; else
+    PluginError."""
     seen: set[str] = set()
     for provider in providers:
-        code = getattr(provider, "code", None)
+        code = getattr(provider, key, None)
         if not isinstance(code, str) or not _PROVIDER_CODE.fullmatch(code):
-            raise PluginError(f"{type(provider).__name__} needs a code of lowercase letters, digits and underscores")
+            raise PluginError(f"{type(provider).__name__} needs a {key} of lowercase letters, digits and underscores")
         if not isinstance(getattr(provider, "display_name", None), str) or not provider.display_name.strip():
             raise PluginError(f"The {kind} provider {code!r} needs a display_name")
         if code in seen:

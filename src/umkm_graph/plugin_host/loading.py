@@ -15,10 +15,11 @@ from typing import Any
 import pluggy
 
 from umkm_graph import hookspecs
-from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider
+from umkm_graph.hookspecs import DeliveryProvider, Notifier, PaymentProvider
 from umkm_graph.plugin_host.calls import Providers
 from umkm_graph.plugin_host.checks import P, PluginError
 from umkm_graph.providers import BUILTIN_PLUGINS
+from umkm_graph.providers.smtp import SmtpConfig, SmtpNotifier
 from umkm_graph.settings import PluginSettings, Settings
 
 
@@ -68,9 +69,22 @@ async def collect_providers(pm: pluggy.PluginManager, settings: Settings) -> Pro
     timeout = settings.provider_timeout_seconds
     payment = await _gather(_answers(pm.hook.register_payment_providers, told), PaymentProvider, timeout)
     delivery = await _gather(_answers(pm.hook.register_delivery_providers, told), DeliveryProvider, timeout)
-    providers = Providers([p for _, p in payment], [p for _, p in delivery], timeout, retries=settings.provider_retries)
-    providers.plugin_of = {id(p): name for name, p in [*payment, *delivery]}
+    notifiers = await _gather(_answers(pm.hook.register_notifiers, told), Notifier, timeout)
+    if settings.smtp_host:
+        notifiers.insert(0, ("smtp", _smtp(settings)))
+    providers = Providers([p for _, p in payment], [p for _, p in delivery], timeout, retries=settings.provider_retries,
+                          notifiers=[n for _, n in notifiers])
+    providers.plugin_of = {id(p): name for name, p in [*payment, *delivery, *notifiers]}
     return providers
+
+
+def _smtp(settings: Settings) -> SmtpNotifier:
+    """The built-in email notifier, built from the host's own settings: it holds the SMTP password."""
+    return SmtpNotifier(SmtpConfig(
+        host=settings.smtp_host or "", port=settings.smtp_port, sender=settings.smtp_from,
+        security=settings.smtp_security, username=settings.smtp_username, password=settings.smtp_password,
+        timeout=settings.provider_timeout_seconds,
+    ))
 
 
 def _answers(caller: pluggy.HookCaller, settings: PluginSettings) -> list[tuple[str, Any]]:
