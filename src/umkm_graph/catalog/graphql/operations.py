@@ -7,6 +7,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.catalog import listing
 from umkm_graph.catalog import service as catalog
 from umkm_graph.catalog.graphql.types import CategoryType, ProductType, ProductUnitEnum, load_product, storefront_page
 from umkm_graph.graphql_common.context import Context
@@ -16,7 +17,7 @@ from umkm_graph.graphql_common.pagination import Connection, asked_window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_engine.response_cache import public_data
 
-ProductSortEnum = strawberry.enum(catalog.ProductSort, name="ProductSort")
+ProductSortEnum = strawberry.enum(listing.ProductSort, name="ProductSort")
 
 
 @strawberry.input(description="Product fields; on update, omitted fields stay as they are.")
@@ -75,12 +76,12 @@ class ProductsQuery:
         self,
         info: Info[Context, None],
         filter: ProductFilterInput | None = None,
-        sort: ProductSortEnum = catalog.ProductSort.NEWEST,  # type: ignore[valid-type]
+        sort: ProductSortEnum = listing.ProductSort.NEWEST,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ProductType]:
         f = filter or ProductFilterInput()
-        flt = catalog.ProductFilter(
+        flt = listing.ProductFilter(
             category=f.category, shop_id=None if f.shop_id is None else parse_id(f.shop_id, "filter.shopId"),
             kecamatan=f.kecamatan, min_price=f.min_price, max_price=f.max_price, text=f.text, in_stock=f.in_stock,
         )
