@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph import changes
 from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
+from umkm_graph.catalog.search_index import index_product
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import clean_text
@@ -64,6 +65,8 @@ class ProductDraft:
 
 
 REQUIRED_ON_CREATE = ("category", "name", "unit", "price")
+# What a product's search document is made of (catalog/search_index.py): changing one of these rewrites it.
+SEARCHED_FIELDS = frozenset({"category", "name", "description", "unit", "pack_size", "net_weight_grams"})
 
 
 async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
@@ -121,8 +124,11 @@ async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
 async def create_product(user: User | None, shop_id: int, draft: ProductDraft) -> Product:
     shop = await get_owned_shop(user, shop_id)
     values = await _clean(draft, creating=True)
+    product = Product(shop=shop, **values)
+    _keep_unit_price(product)
     async with in_transaction():
-        product = await Product.create(shop=shop, **values)
+        await product.save()
+        await index_product(product)
         await _record_price(product, user)
     await changes.changed(Entity.PRODUCT)
     return product
@@ -142,8 +148,11 @@ async def update_product(user: User | None, product_id: int, draft: ProductDraft
     if values:
         before = _price_of(product)
         product.update_from_dict(values)
+        _keep_unit_price(product)
         async with in_transaction():
             await product.save()
+            if values.keys() & SEARCHED_FIELDS:
+                await index_product(product)
             if _price_of(product) != before:
                 await _record_price(product, user)
         await changes.changed(Entity.PRODUCT)
@@ -174,13 +183,23 @@ async def set_stock(user: User | None, product_id: int, stock: int) -> Product:
 def price_per_base_unit(product: Product) -> tuple[int, str] | None:
     """Price per kg or per litre in whole rupiah, rounded half up (as the analytics SQL does), so packs of different
     sizes compare; None when unknowable."""
-    if product.unit == ProductUnit.LITRE:
-        return _half_up(Decimal(product.price) / Decimal(product.pack_size)), "LITRE"
-    if product.unit == ProductUnit.KG:
-        return _half_up(Decimal(product.price) / Decimal(product.pack_size)), "KG"
-    if product.net_weight_grams:
-        return _half_up(Decimal(product.price) * 1000 / product.net_weight_grams), "KG"
+    return unit_price_of(product.price, product.unit, product.pack_size, product.net_weight_grams)
+
+
+def unit_price_of(price: int, unit: str, pack_size: Decimal | str | float, net_weight_grams: int | None
+                  ) -> tuple[int, str] | None:
+    if unit == ProductUnit.LITRE:
+        return _half_up(Decimal(price) / Decimal(str(pack_size))), "LITRE"
+    if unit == ProductUnit.KG:
+        return _half_up(Decimal(price) / Decimal(str(pack_size))), "KG"
+    if net_weight_grams:
+        return _half_up(Decimal(price) * 1000 / net_weight_grams), "KG"
     return None
+
+
+def _keep_unit_price(product: Product) -> None:
+    per = price_per_base_unit(product)
+    product.unit_price, product.unit_price_per = (per[0], PriceUnit(per[1])) if per else (None, None)
 
 
 def _half_up(value: Decimal) -> int:
