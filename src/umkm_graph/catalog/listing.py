@@ -12,8 +12,8 @@ from prometheus_client import Counter
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from umkm_graph.catalog.models import Category, Product
-from umkm_graph.catalog.service import CATEGORY_SLUGS
+from umkm_graph.catalog.models import Category, PriceUnit, Product
+from umkm_graph.catalog.service import CATEGORY_SLUGS, MAX_PRICE
 from umkm_graph.core.errors import Validator
 from umkm_graph.core.keyset import Key, after_key, key_of, key_params
 from umkm_graph.core.orm_compat import connection_of, natively_typed_fields
@@ -27,6 +27,8 @@ class ProductSort(enum.Enum):
     PRICE_ASC = "PRICE_ASC"
     PRICE_DESC = "PRICE_DESC"
     RATING = "RATING"
+    UNIT_PRICE_ASC = "UNIT_PRICE_ASC"  # the best value per kg or litre first; listings without a unit price left out
+    RELEVANCE = "RELEVANCE"  # a search's best matches first; without search text, as NEWEST
 
 
 _ORDERING = {
@@ -34,6 +36,8 @@ _ORDERING = {
     ProductSort.PRICE_ASC: ("price", "id"),
     ProductSort.PRICE_DESC: ("-price", "id"),
     ProductSort.RATING: ("-rating", "-review_count", "id"),
+    ProductSort.UNIT_PRICE_ASC: ("unit_price", "id"),
+    ProductSort.RELEVANCE: ("-created_at", "-id"),
 }
 
 
@@ -46,9 +50,17 @@ class ProductFilter:
     max_price: int | None = None
     text: str | None = None
     in_stock: bool | None = None
+    min_unit_price: int | None = None  # rupiah per kg or litre
+    max_unit_price: int | None = None
+    unit_price_per: PriceUnit | None = None
 
 
-def _listing_query(flt: ProductFilter) -> QuerySet[Product]:
+def check_filter(flt: ProductFilter) -> None:
+    """Raise the filter's faults (DomainError naming each field), as a listing would."""
+    _listing_query(flt)
+
+
+def _listing_query(flt: ProductFilter, sort: ProductSort | None = None) -> QuerySet[Product]:
     """The storefront: active products of verified shops, filtered (the filter checked); _ORDERING gives its orders."""
     check = Validator(["filter"])
     query = Product.filter(is_active=True, shop__status=ShopStatus.VERIFIED)
@@ -71,15 +83,24 @@ def _listing_query(flt: ProductFilter) -> QuerySet[Product]:
         query = query.filter(price__lte=flt.max_price)
     if flt.min_price is not None and flt.max_price is not None and flt.min_price > flt.max_price:
         check.add("minPrice", "minPrice must not exceed maxPrice")
-    if flt.text is not None:
-        text = flt.text.strip()
-        check.check(len(text) <= 100, "text", "Search text must have at most 100 characters")
-        if text:
-            query = query.filter(Q(name__icontains=text) | Q(description__icontains=text))
+    if flt.text is not None:  # a search is catalog.search's; here it is only checked
+        check.check(len(flt.text.strip()) <= 100, "text", "Search text must have at most 100 characters")
     if flt.in_stock is True:
         query = query.filter(stock__gt=0)
     elif flt.in_stock is False:
         query = query.filter(stock=0)
+    for name, value in (("minUnitPrice", flt.min_unit_price), ("maxUnitPrice", flt.max_unit_price)):
+        check.check(value is None or 0 <= value <= MAX_PRICE, name, f"{name} must be 0 to {MAX_PRICE} rupiah")
+    if flt.min_unit_price is not None and flt.max_unit_price is not None and flt.min_unit_price > flt.max_unit_price:
+        check.add("minUnitPrice", "minUnitPrice must not exceed maxUnitPrice")
+    if flt.min_unit_price is not None:
+        query = query.filter(unit_price__gte=flt.min_unit_price)
+    if flt.max_unit_price is not None:
+        query = query.filter(unit_price__lte=flt.max_unit_price)
+    if flt.unit_price_per is not None:
+        query = query.filter(unit_price_per=flt.unit_price_per)
+    if sort is ProductSort.UNIT_PRICE_ASC:
+        query = query.filter(unit_price__not_isnull=True)
     check.raise_if_any()
     return query
 
@@ -98,15 +119,15 @@ async def product_page(flt: ProductFilter, sort: ProductSort, window: Window, *,
     as `row.shop`; see listing_rows); otherwise whole Products, each with its Shop as `product.shop` when with_shop."""
     order = _ORDERING[sort]
     if columns is None:
-        return await page_of(_listing_query(flt), window, order, _with_shop if with_shop else None)
+        return await page_of(_listing_query(flt, sort), window, order, _with_shop if with_shop else None)
     if window.size == 0:
-        _listing_query(flt)  # the filter is checked all the same
+        _listing_query(flt, sort)  # the filter is checked all the same
         rows: list[ListingRow] = []
     else:
         rows = await listing_rows(flt, sort, window, columns, shop_columns)
     kept = rows[:window.size]
     return Page(window=window, rows=kept, has_more=len(rows) > window.size,
-                count_total=lambda: _listing_query(flt).count(), keys=[key_of(row, order) for row in kept])
+                count_total=lambda: _listing_query(flt, sort).count(), keys=[key_of(row, order) for row in kept])
 
 
 async def _with_shop(query: QuerySet[Product], offset: int, limit: int) -> list[Product]:
@@ -133,7 +154,7 @@ async def listing_rows(flt: ProductFilter, sort: ProductSort, window: Window,
     with these product columns (and the sort key's) and, given, these of its shop, read in the listing's one statement
     (its text kept per shape, the shape being the filter's, the sort's and the window's kind alone)."""
     order = _ORDERING[sort]
-    query = _listing_query(flt).order_by(*order)
+    query = _listing_query(flt, sort).order_by(*order)
     if window.after is not None:
         query = query.filter(after_key(Product, order, window.after))
     offset, limit = (window.offset if window.after is None else 0), window.size + 1
@@ -182,9 +203,7 @@ def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
 
 
 def _listing_params(flt: ProductFilter, after: Key | None, offset: int, limit: int) -> list[object] | None:
-    """The statement's parameters, in _listing_query's order; None for a search (its pattern is the ORM's to escape)."""
-    if flt.text is not None:
-        return None
+    """The statement's parameters, in _listing_query's order."""
     params: list[object] = [True, ShopStatus.VERIFIED.value]
     if flt.category is not None:
         params += [flt.category, flt.category]
@@ -195,6 +214,9 @@ def _listing_params(flt: ProductFilter, after: Key | None, offset: int, limit: i
     params += [value for value in (flt.min_price, flt.max_price) if value is not None]
     if flt.in_stock is not None:
         params.append(0)
+    params += [value for value in (flt.min_unit_price, flt.max_unit_price) if value is not None]
+    if flt.unit_price_per is not None:
+        params.append(flt.unit_price_per.value)
     if after is not None:
         params += key_params(after)
     params.append(limit)

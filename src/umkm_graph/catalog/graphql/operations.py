@@ -9,7 +9,8 @@ from strawberry.types import Info
 
 from umkm_graph.catalog import listing
 from umkm_graph.catalog import service as catalog
-from umkm_graph.catalog.graphql.types import CategoryType, ProductType, ProductUnitEnum, load_product, storefront_page
+from umkm_graph.catalog.graphql.types import (CategoryType, PriceUnitEnum, ProductType, ProductUnitEnum, load_product,
+                                              storefront_page)
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
@@ -49,8 +50,22 @@ class ProductFilterInput:
     kecamatan: str | None = None
     min_price: Rupiah | None = None
     max_price: Rupiah | None = None
-    text: str | None = None
+    text: str | None = strawberry.field(default=None, description=(
+        "Search: words in any order, prefixes, typos, Indonesian affixes, colloquial words (telor, migor) and sizes "
+        "(5kg, 1 L). Sort by RELEVANCE for the best matches first."))
     in_stock: bool | None = None
+    min_unit_price: Rupiah | None = strawberry.field(default=None, description="Rupiah per kg or litre, at least.")
+    max_unit_price: Rupiah | None = strawberry.field(default=None, description="Rupiah per kg or litre, at most.")
+    unit_price_per: PriceUnitEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only listings priced per this unit (KG or LITRE).")
+
+    def product_filter(self) -> listing.ProductFilter:
+        return listing.ProductFilter(
+            category=self.category, shop_id=None if self.shop_id is None else parse_id(self.shop_id, "filter.shopId"),
+            kecamatan=self.kecamatan, min_price=self.min_price, max_price=self.max_price, text=self.text,
+            in_stock=self.in_stock, min_unit_price=self.min_unit_price, max_unit_price=self.max_unit_price,
+            unit_price_per=self.unit_price_per,
+        )
 
 
 @strawberry.type
@@ -80,11 +95,7 @@ class ProductsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ProductType]:
-        f = filter or ProductFilterInput()
-        flt = listing.ProductFilter(
-            category=f.category, shop_id=None if f.shop_id is None else parse_id(f.shop_id, "filter.shopId"),
-            kecamatan=f.kecamatan, min_price=f.min_price, max_price=f.max_price, text=f.text, in_stock=f.in_stock,
-        )
+        flt = (filter or ProductFilterInput()).product_filter()
         return await storefront_page(info, flt, sort, asked_window(info, first, after))
 
 

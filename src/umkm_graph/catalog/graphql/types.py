@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog import listing
+from umkm_graph.catalog import listing, search
 from umkm_graph.catalog import service as catalog
-from umkm_graph.catalog.models import Category, Product, ProductUnit
+from umkm_graph.catalog.models import Category, PriceUnit, Product, ProductUnit
 from umkm_graph.core.paging import Window
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.later import later_class
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 _REVIEWS = "umkm_graph.reviews.graphql.types"
 
 ProductUnitEnum = strawberry.enum(ProductUnit, name="ProductUnit")
+PriceUnitEnum = strawberry.enum(PriceUnit, name="PriceUnit", description="What a normalised price is per.")
 
 
 @strawberry.type(name="Category")
@@ -154,6 +155,8 @@ async def storefront_page(info: Info[Context, None], flt: listing.ProductFilter,
     """A page of the storefront, read for this selection (edges.node, and its shop): the selected fields' columns (the
     shop's in the same statement) into rows, or, when a selected field has no declared columns, whole models."""
     product = PRODUCT_FIELDS.columns_for(selected_names(info, "edges", "node") or (), ("id", "shop_id"))
+    if search.is_search(flt):  # matched and ranked by catalog.search, as whole products with their shops
+        return connection(await search.search_page(flt, sort, window), _product)
     shop_selection = selected_names(info, "edges", "node", "shop")
     shop = None if shop_selection is None else SHOP_FIELDS.columns_for(shop_selection, ("id",))
     if product is None or (shop_selection is not None and shop is None):
