@@ -128,3 +128,42 @@ async def test_the_index_follows_a_renamed_product_at_once(api: Api, catalog: di
 async def test_search_text_is_checked(api: Api, catalog: dict[str, Any]) -> None:
     result = await api.post(SEARCH, {"text": "beras " * 30})
     assert result["data"] is None or result["errors"]
+
+
+PRODUCT_SEARCH = """
+query($text: String!, $filter: ProductFilterInput) {
+  productSearch(text: $text, filter: $filter, first: 2) {
+    products { edges { node { name } } totalCount }
+    facets { categories { value count } kecamatan { value count } priceBands { value count } }
+    didYouMean
+  }
+}
+"""
+
+
+async def test_facets_count_every_match_by_category_kecamatan_and_price_band(api: Api, catalog: dict[str, Any]) -> None:
+    officer = await city_person(api)
+    other = await verified_shop(api, catalog["seller"], officer, kecamatan="Sukun", kelurahan="Gadang")
+    await add_product(api, catalog["seller"], other["id"], category="telur", name="Telur Bebek isi 10", unit="PACK",
+                      packSize=1, price=30000, stock=5)
+    found = (await api.gql(PRODUCT_SEARCH, {"text": "sembako"}))["productSearch"]
+    assert len(found["products"]["edges"]) == 2 and found["products"]["totalCount"] == 8
+    facets = found["facets"]
+    assert facets["categories"] == [{"value": "beras", "count": 3}, {"value": "minyak-goreng", "count": 2},
+                                    {"value": "telur", "count": 2}, {"value": "gula", "count": 1}]
+    assert facets["kecamatan"] == [{"value": "Klojen", "count": 7}, {"value": "Sukun", "count": 1}]
+    assert facets["priceBands"] == [{"value": "10000", "count": 2}, {"value": "25000", "count": 3},
+                                    {"value": "50000", "count": 2}, {"value": "250000", "count": 1}]
+    assert found["didYouMean"] is None
+    narrowed = (await api.gql(PRODUCT_SEARCH, {"text": "telur", "filter": {"kecamatan": "Sukun"}}))["productSearch"]
+    assert narrowed["facets"]["kecamatan"] == [{"value": "Sukun", "count": 1}]
+
+
+async def test_a_search_that_finds_nothing_suggests_the_words_listings_use(api: Api, catalog: dict[str, Any]) -> None:
+    # "pasri" is too far from "pasir" to be corrected unasked (pg_trgm similarity 0.33), near enough to suggest
+    nothing = (await api.gql(PRODUCT_SEARCH, {"text": "gula pasri"}))["productSearch"]
+    assert nothing["products"]["edges"] == []
+    assert nothing["didYouMean"] == "gula pasir"
+    assert (await api.gql(PRODUCT_SEARCH, {"text": nothing["didYouMean"]}))["productSearch"]["products"]["edges"] == [
+        {"node": {"name": "Gula Pasir 1 kg"}}]
+    assert (await api.gql(PRODUCT_SEARCH, {"text": "qwxz"}))["productSearch"]["didYouMean"] is None

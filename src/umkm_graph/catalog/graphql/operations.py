@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from umkm_graph.catalog import listing
 from umkm_graph.catalog import service as catalog
+from umkm_graph.catalog.graphql.search import ProductSearch, product_search
 from umkm_graph.catalog.graphql.types import (CategoryType, PriceUnitEnum, ProductType, ProductUnitEnum, load_product,
                                               storefront_page)
 from umkm_graph.graphql_common.context import Context
@@ -97,6 +98,21 @@ class ProductsQuery:
     ) -> Connection[ProductType]:
         flt = (filter or ProductFilterInput()).product_filter()
         return await storefront_page(info, flt, sort, asked_window(info, first, after))
+
+    @strawberry.field(description="The storefront searched (as products with filter.text), with facets and 'did you mean'.",
+                      metadata=public_data())
+    def product_search(
+        self,
+        info: Info[Context, None],
+        text: str,
+        filter: ProductFilterInput | None = None,
+        sort: ProductSortEnum = listing.ProductSort.RELEVANCE,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProductSearch:
+        flt = (filter or ProductFilterInput()).product_filter()
+        flt.text = text
+        return product_search(info, flt, sort, first, after)
 
 
 @strawberry.type
