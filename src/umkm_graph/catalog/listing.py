@@ -29,6 +29,7 @@ class ProductSort(enum.Enum):
     RATING = "RATING"
     UNIT_PRICE_ASC = "UNIT_PRICE_ASC"  # the best value per kg or litre first; listings without a unit price left out
     RELEVANCE = "RELEVANCE"  # a search's best matches first; without search text, as NEWEST
+    DISTANCE = "DISTANCE"  # the nearest shop first; needs filter.near
 
 
 _ORDERING = {
@@ -38,7 +39,20 @@ _ORDERING = {
     ProductSort.RATING: ("-rating", "-review_count", "id"),
     ProductSort.UNIT_PRICE_ASC: ("unit_price", "id"),
     ProductSort.RELEVANCE: ("-created_at", "-id"),
+    ProductSort.DISTANCE: ("-created_at", "-id"),  # never used: a DISTANCE listing is catalog.search's
 }
+MAX_NEAR_KM = 30.0  # Kota Malang is some 15 km across
+
+
+@dataclass(frozen=True)
+class Near:
+    """Listings of shops within `within_km` of a point; given deliver_to (a kecamatan), only shops whose own delivery
+    goes there, with their fee."""
+
+    latitude: float
+    longitude: float
+    within_km: float = 5.0
+    deliver_to: str | None = None
 
 
 @dataclass
@@ -53,11 +67,23 @@ class ProductFilter:
     min_unit_price: int | None = None  # rupiah per kg or litre
     max_unit_price: int | None = None
     unit_price_per: PriceUnit | None = None
+    near: Near | None = None
 
 
-def check_filter(flt: ProductFilter) -> None:
+def check_filter(flt: ProductFilter, sort: ProductSort | None = None) -> None:
     """Raise the filter's faults (DomainError naming each field), as a listing would."""
-    _listing_query(flt)
+    _listing_query(flt, sort)
+
+
+def _check_near(check: Validator, near: Near | None, sort: ProductSort | None) -> None:
+    if near is None:
+        check.check(sort is not ProductSort.DISTANCE, "near", "Sorting by DISTANCE needs a point: give filter.near")
+        return
+    check.check(-90 <= near.latitude <= 90, "near.latitude", "Latitude must be -90 to 90")
+    check.check(-180 <= near.longitude <= 180, "near.longitude", "Longitude must be -180 to 180")
+    check.check(0 < near.within_km <= MAX_NEAR_KM, "near.withinKm", f"withinKm must be above 0 and at most {MAX_NEAR_KM:g}")
+    if near.deliver_to is not None and canonical_kecamatan(near.deliver_to) is None:
+        check.add("near.deliverTo", f"{near.deliver_to!r} is not a kecamatan of Kota Malang")
 
 
 def _listing_query(flt: ProductFilter, sort: ProductSort | None = None) -> QuerySet[Product]:
@@ -101,6 +127,7 @@ def _listing_query(flt: ProductFilter, sort: ProductSort | None = None) -> Query
         query = query.filter(unit_price_per=flt.unit_price_per)
     if sort is ProductSort.UNIT_PRICE_ASC:
         query = query.filter(unit_price__not_isnull=True)
+    _check_near(check, flt.near, sort)
     check.raise_if_any()
     return query
 

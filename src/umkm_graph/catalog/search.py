@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from umkm_graph.catalog.listing import ProductFilter, ProductSort, check_filter
 from umkm_graph.catalog.models import Product
+from umkm_graph.catalog.nearby import located, near_conditions, squared_km
 from umkm_graph.catalog.search_query import Query, Sql, match_condition, relevance, understand
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.orm_compat import connection_of
@@ -24,6 +25,7 @@ _ORDER = {
     ProductSort.RATING: "p.rating DESC, p.review_count DESC, p.id ASC",
     ProductSort.UNIT_PRICE_ASC: "p.unit_price ASC, p.id ASC",
     ProductSort.RELEVANCE: "relevance DESC, p.id ASC",
+    ProductSort.DISTANCE: "distance ASC, p.id ASC",
 }
 _FROM = " FROM products p JOIN shops s ON s.id = p.shop_id JOIN product_search ps ON ps.product_id = p.id"
 
@@ -42,7 +44,8 @@ class Facets:
 
 
 def is_search(flt: ProductFilter) -> bool:
-    return bool(flt.text and flt.text.strip())
+    """Whether this listing is this module's to answer: it has search text, or a point to be near."""
+    return bool(flt.text and flt.text.strip()) or flt.near is not None
 
 
 def _where(sql: Sql, flt: ProductFilter, query: Query, sort: ProductSort | None = None) -> str:
@@ -67,12 +70,14 @@ def _where(sql: Sql, flt: ProductFilter, query: Query, sort: ProductSort | None 
         conditions.append("p.stock = 0")
     if sort is ProductSort.UNIT_PRICE_ASC or flt.min_unit_price is not None or flt.max_unit_price is not None:
         conditions.append("p.unit_price IS NOT NULL")
+    if flt.near is not None:
+        conditions += near_conditions(sql, flt.near)
     conditions += match_condition(sql, query)
     return " WHERE " + " AND ".join(conditions)
 
 
-async def _understood(flt: ProductFilter) -> tuple[Sql, Query]:
-    check_filter(flt)
+async def _understood(flt: ProductFilter, sort: ProductSort | None = None) -> tuple[Sql, Query]:
+    check_filter(flt, sort)
     client = connection_of(Product)
     return Sql(client), await understand(client, (flt.text or "").strip())
 
@@ -82,7 +87,7 @@ async def search_page(flt: ProductFilter, sort: ProductSort, window: Window) -> 
     by id). Paged by offset: a relevance is no column a keyset cursor could hold."""
     if window.after is not None:
         raise DomainError(ErrorCode.INVALID, "This cursor belongs to a listing without search text", "after")
-    sql, query = await _understood(flt)
+    sql, query = await _understood(flt, sort)
     client = connection_of(Product)
 
     async def count() -> int:
@@ -90,16 +95,20 @@ async def search_page(flt: ProductFilter, sort: ProductSort, window: Window) -> 
         _, rows = await client.execute_query(f"SELECT COUNT(*){_FROM}{_where(counting, flt, query)}", counting.params)
         return int(tuple(rows[0])[0])
 
-    if window.size == 0 or query.empty:
+    if window.size == 0 or (query.empty and flt.near is None):
         return Page(window=window, rows=[], has_more=False, count_total=count, keys=None)
-    score = relevance(sql, query)  # its parameters come first, as the expression does in the statement
+    score = relevance(sql, query)  # its parameters come first, as the expressions do in the statement
+    distance = "0" if flt.near is None else squared_km(sql, flt.near)
     where = _where(sql, flt, query, sort)
-    statement = (f"SELECT p.id, {score} AS relevance{_FROM}{where} ORDER BY {_ORDER[sort]}"
+    statement = (f"SELECT p.id, {score} AS relevance, {distance} AS distance{_FROM}{where} ORDER BY {_ORDER[sort]}"
                  f" LIMIT {sql.param(window.size + 1)} OFFSET {sql.param(window.offset)}")
     _, rows = await client.execute_query(statement, sql.params)
     ids = [tuple(row)[0] for row in rows]
     found = {p.id: p for p in await Product.filter(id__in=ids[:window.size]).select_related("shop")}
     products = [found[i] for i in ids[:window.size] if i in found]
+    if flt.near is not None:
+        for product in products:
+            located(product, flt.near)
     return Page(window=window, rows=products, has_more=len(ids) > window.size, count_total=count, keys=None)
 
 
@@ -107,7 +116,7 @@ async def search_facets(flt: ProductFilter) -> Facets:
     """Counts over every listing the search matches (all pages): by category, by the shop's kecamatan, by price band;
     one statement."""
     sql, query = await _understood(flt)
-    if query.empty:
+    if query.empty and flt.near is None:
         return Facets([], [], [])
     band = "CASE " + " ".join(f"WHEN p.price < {upper} THEN {lower}"  # constants of ours, written in the text
                               for lower, upper in zip((0, *PRICE_BANDS), PRICE_BANDS)) + f" ELSE {PRICE_BANDS[-1]} END"

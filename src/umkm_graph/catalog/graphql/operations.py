@@ -44,6 +44,15 @@ class ProductInput:
         )
 
 
+@strawberry.input(description="Listings of shops near a point (the buyer's address's or the phone's coordinates).")
+class NearInput:
+    latitude: float
+    longitude: float
+    within_km: float = strawberry.field(default=5.0, description="At most 30 km.")
+    deliver_to: str | None = strawberry.field(default=None, description=(
+        "A kecamatan: only shops whose own delivery goes there, with its fee as deliveryFee."))
+
+
 @strawberry.input
 class ProductFilterInput:
     category: str | None = strawberry.field(default=None, description="Category slug; a parent includes its children.")
@@ -59,6 +68,7 @@ class ProductFilterInput:
     max_unit_price: Rupiah | None = strawberry.field(default=None, description="Rupiah per kg or litre, at most.")
     unit_price_per: PriceUnitEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only listings priced per this unit (KG or LITRE).")
+    near: NearInput | None = strawberry.field(default=None, description="Sort by DISTANCE for the nearest first.")
 
     def product_filter(self) -> listing.ProductFilter:
         return listing.ProductFilter(
@@ -66,6 +76,8 @@ class ProductFilterInput:
             kecamatan=self.kecamatan, min_price=self.min_price, max_price=self.max_price, text=self.text,
             in_stock=self.in_stock, min_unit_price=self.min_unit_price, max_unit_price=self.max_unit_price,
             unit_price_per=self.unit_price_per,
+            near=None if self.near is None else listing.Near(self.near.latitude, self.near.longitude,
+                                                             self.near.within_km, self.near.deliver_to),
         )
 
 

@@ -123,6 +123,17 @@ class ProductType:
         shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
         return ShopType.from_model(shop)
 
+    @strawberry.field(description="Km from the point of filter.near to the shop (a flat-map estimate); null otherwise.",
+                      metadata=reads(public=True))
+    def distance_km(self) -> float | None:
+        return getattr(self.model, "distance_km", None)
+
+    @strawberry.field(description="The shop's own delivery fee to filter.near.deliverTo; null otherwise.",
+                      metadata=reads(public=True))
+    def delivery_fee(self) -> Rupiah | None:
+        fee = getattr(self.model, "delivery_fee", None)
+        return None if fee is None else Rupiah(fee)
+
     @strawberry.field(metadata=reads("category_id", public=True))
     async def category(self, info: Info[Context, None]) -> CategoryType:
         categories = await info.context.loaders.all_categories()
