@@ -87,7 +87,9 @@ async def _candidates(client: BaseDBAsyncClient, words: list[str]) -> set[str]:
         text = f"SELECT word FROM search_words WHERE word IN ({', '.join(sql.param(w) for w in words)}) OR {alike}"
     else:
         grams = sorted({gram for w in words for gram in trigrams(w) if " " not in gram})
-        text = f"SELECT word FROM search_words WHERE word IN ({', '.join(sql.param(w) for w in words)})"
+        # pg_trgm's padded trigrams are a word's first two letters and its last two: the same words by LIKE
+        ends = " OR ".join(f"word LIKE {sql.param(w[:2] + '%')} OR word LIKE {sql.param('%' + w[-2:])}" for w in words)
+        text = f"SELECT word FROM search_words WHERE word IN ({', '.join(sql.param(w) for w in words)}) OR {ends}"
         if grams:
             match = " OR ".join(f'"{gram}"' for gram in grams)
             text += f" UNION SELECT word FROM search_words_trigrams WHERE search_words_trigrams MATCH {sql.param(match)}"
