@@ -13,7 +13,7 @@ from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_databa
 
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
-          "accept_order"}
+          "accept_order", "search", "near_me"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -151,3 +151,20 @@ async def test_seller_queue_example_lists_placed_orders_the_seller_can_accept(de
     assert again["errors"][0]["code"] == "INVALID_TRANSITION"
     left = (await run(demo, "seller_order_queue", token))["shopOrders"]["totalCount"]
     assert left == len(queue) - 1
+
+
+async def test_search_example_finds_premium_beras_in_5_kg_sacks_despite_the_typo(demo: Api) -> None:
+    found = (await run(demo, "search"))["productSearch"]
+    nodes = [edge["node"] for edge in found["products"]["edges"]]
+    assert nodes and all(node["name"].startswith("Beras Premium") and "5 kg" in node["name"] for node in nodes)
+    assert found["facets"]["categories"][0]["value"] == "beras" and found["didYouMean"] is None
+    nothing = (await run(demo, "search", text="gula pasri"))["productSearch"]
+    assert nothing["products"]["edges"] == [] and nothing["didYouMean"] == "gula pasir"
+
+
+async def test_near_me_example_lists_beras_nearest_first_from_shops_delivering_to_klojen(demo: Api) -> None:
+    nodes = [edge["node"] for edge in (await run(demo, "near_me"))["products"]["edges"]]
+    assert nodes and all(node["name"].startswith("Beras") for node in nodes)
+    distances = [node["distanceKm"] for node in nodes]
+    assert distances == sorted(distances) and distances[-1] <= 10
+    assert all(isinstance(node["deliveryFee"], int) for node in nodes)
