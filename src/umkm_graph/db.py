@@ -16,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
 
+from umkm_graph.catalog.search_schema import create_search_indexes
 from umkm_graph.core.orm_compat import forget_compiled_statements, table_of
 from umkm_graph.settings import Settings
 
@@ -219,6 +220,7 @@ async def prepare_schema(database_url: str) -> list[str]:
     about fifty times faster, which the test suite needs."""
     if database_url == "sqlite://:memory:":
         await Tortoise.generate_schemas()
+        await create_search_indexes(Tortoise.get_connection("default"))  # what migration 0009 adds beside its tables
         return []
     if database_url.startswith("sqlite"):
         await apply_migrations()

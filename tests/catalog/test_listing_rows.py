@@ -13,8 +13,8 @@ from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
 from tests.helpers.people import city_person, sign_up
 from tests.helpers.shops import verified_shop
-from umkm_graph.catalog import service as catalog
-from umkm_graph.catalog.service import ProductFilter, ProductSort
+from umkm_graph.catalog import listing as catalog
+from umkm_graph.catalog.listing import ProductFilter, ProductSort
 from umkm_graph.core.errors import DomainError
 from umkm_graph.core.paging import Window
 

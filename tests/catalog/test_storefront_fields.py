@@ -12,7 +12,7 @@ from tests.helpers.people import city_person, sign_up
 from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.graphql.types import PRODUCT_COLUMNS, PRODUCT_FIELDS, ProductType
 from umkm_graph.catalog.models import Product
-from umkm_graph.catalog.service import ListingRow
+from umkm_graph.catalog.listing import ListingRow
 from umkm_graph.graphql_common.stored import StoredFields, reads, stored
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.shops.graphql.types import SHOP_COLUMNS, SHOP_FIELDS, ShopType

@@ -15,7 +15,7 @@ from umkm_graph.settings import Settings
 
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
-          "accept_order", "notification_preferences"}
+          "accept_order", "notification_preferences", "search", "near_me"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -172,3 +172,20 @@ async def _notification_preferences(demo: Api) -> None:
     wrong = {"input": {"channels": [{"channel": "email", "enabled": True, "address": "bukan alamat"}]}}
     refused = (await run(demo, "notification_preferences", token, **wrong))["updateNotificationPreferences"]
     assert [e["field"] for e in refused["errors"]] == [["input", "channels", "0", "address"]]
+
+
+async def test_search_example_finds_premium_beras_in_5_kg_sacks_despite_the_typo(demo: Api) -> None:
+    found = (await run(demo, "search"))["productSearch"]
+    nodes = [edge["node"] for edge in found["products"]["edges"]]
+    assert nodes and all(node["name"].startswith("Beras Premium") and "5 kg" in node["name"] for node in nodes)
+    assert found["facets"]["categories"][0]["value"] == "beras" and found["didYouMean"] is None
+    nothing = (await run(demo, "search", text="gula pasri"))["productSearch"]
+    assert nothing["products"]["edges"] == [] and nothing["didYouMean"] == "gula pasir"
+
+
+async def test_near_me_example_lists_beras_nearest_first_from_shops_delivering_to_klojen(demo: Api) -> None:
+    nodes = [edge["node"] for edge in (await run(demo, "near_me"))["products"]["edges"]]
+    assert nodes and all(node["name"].startswith("Beras") for node in nodes)
+    distances = [node["distanceKm"] for node in nodes]
+    assert distances == sorted(distances) and distances[-1] <= 10
+    assert all(isinstance(node["deliveryFee"], int) for node in nodes)

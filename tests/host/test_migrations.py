@@ -19,11 +19,13 @@ from tortoise.context import TortoiseContext
 import umkm_graph.migrations
 from tests.helpers.api import asgi_client, started_app
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
+from umkm_graph.catalog.search_schema import SQLITE_INDEX_TABLES, create_search_indexes
 from umkm_graph.cli import main
 from umkm_graph.db import apply_migrations, pending_migrations, tortoise_config, unmigrated_model_changes
 from umkm_graph.settings import Settings
 
 MIGRATIONS_TABLE = "tortoise_migrations"
+SEARCH_INDEX_TABLES = set() if TEST_DATABASE_URL else set(SQLITE_INDEX_TABLES)  # SQLite's FTS5 tables
 MIGRATIONS = sorted(name for _, name, package in pkgutil.iter_modules(umkm_graph.migrations.__path__) if not package)
 
 
@@ -58,7 +60,7 @@ async def test_migrating_an_empty_database_creates_every_table_and_migrating_aga
         assert await pending_migrations() == []
         assert await schema_of(connection) == first
         model_tables = {model._meta.db_table for model in Tortoise.apps["models"].values()}
-    assert {row[1] for row in first if row[0] == "table"} == model_tables | {MIGRATIONS_TABLE}
+    assert {row[1] for row in first if row[0] == "table"} == model_tables | {MIGRATIONS_TABLE} | SEARCH_INDEX_TABLES
 
 
 async def test_migrations_build_the_schema_the_models_describe() -> None:
@@ -69,6 +71,7 @@ async def test_migrations_build_the_schema_the_models_describe() -> None:
         migrated = {row for row in await schema_of(connection) if row[1] != MIGRATIONS_TABLE}
     async with empty_database() as connection:
         await Tortoise.generate_schemas()
+        await create_search_indexes(connection)  # as db.prepare_schema does beside generate_schemas
         generated = await schema_of(connection)
     assert migrated == generated
     # what the tests of repeated webhooks and racing buyers rely on

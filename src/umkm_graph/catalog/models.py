@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 
 from tortoise import fields
+from tortoise.indexes import Index
 
 from umkm_graph.core.models import Model
 
@@ -54,9 +55,37 @@ class Product(Model):
     rating = fields.FloatField(default=0.0)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Price per kg or litre (catalog.service.price_per_base_unit), kept with the price, so listings sort and filter by it.
+    unit_price = fields.BigIntField(null=True)
+    unit_price_per = fields.CharEnumField(PriceUnit, max_length=8, null=True)
 
     class Meta:
         table = "products"
+        indexes = (Index(fields=("unit_price",)),)
+
+
+class ProductSearch(Model):
+    """A product's words as search reads them (catalog/search_text.py), written in the product's own transaction.
+
+    The databases index them: PostgreSQL a tsvector column, SQLite an FTS5 table (catalog/search_schema.py)."""
+
+    product_id = fields.IntField(primary_key=True, generated=False)
+    name_words = fields.TextField()  # the name's, which rank above the rest
+    words = fields.TextField()  # name, description and category
+    grams = fields.IntField(null=True)  # the pack's weight or volume, for "5kg" and "1L"
+    millilitres = fields.IntField(null=True)
+
+    class Meta:
+        table = "product_search"
+
+
+class SearchWord(Model):
+    """Every word listings have used: the vocabulary that typos are corrected against (through trigram indexes)."""
+
+    word = fields.CharField(max_length=64, primary_key=True)
+
+    class Meta:
+        table = "search_words"
 
 
 class PriceChange(Model):

@@ -7,8 +7,11 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.catalog import listing
 from umkm_graph.catalog import service as catalog
-from umkm_graph.catalog.graphql.types import CategoryType, ProductType, ProductUnitEnum, load_product, storefront_page
+from umkm_graph.catalog.graphql.search import ProductSearch, product_search
+from umkm_graph.catalog.graphql.types import (CategoryType, PriceUnitEnum, ProductType, ProductUnitEnum, load_product,
+                                              storefront_page)
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
@@ -16,7 +19,7 @@ from umkm_graph.graphql_common.pagination import Connection, asked_window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_engine.response_cache import public_data
 
-ProductSortEnum = strawberry.enum(catalog.ProductSort, name="ProductSort")
+ProductSortEnum = strawberry.enum(listing.ProductSort, name="ProductSort")
 
 
 @strawberry.input(description="Product fields; on update, omitted fields stay as they are.")
@@ -41,6 +44,15 @@ class ProductInput:
         )
 
 
+@strawberry.input(description="Listings of shops near a point (the buyer's address's or the phone's coordinates).")
+class NearInput:
+    latitude: float
+    longitude: float
+    within_km: float = strawberry.field(default=5.0, description="At most 30 km.")
+    deliver_to: str | None = strawberry.field(default=None, description=(
+        "A kecamatan: only shops whose own delivery goes there, with its fee as deliveryFee."))
+
+
 @strawberry.input
 class ProductFilterInput:
     category: str | None = strawberry.field(default=None, description="Category slug; a parent includes its children.")
@@ -48,8 +60,25 @@ class ProductFilterInput:
     kecamatan: str | None = None
     min_price: Rupiah | None = None
     max_price: Rupiah | None = None
-    text: str | None = None
+    text: str | None = strawberry.field(default=None, description=(
+        "Search: words in any order, prefixes, typos, Indonesian affixes, colloquial words (telor, migor) and sizes "
+        "(5kg, 1 L). Sort by RELEVANCE for the best matches first."))
     in_stock: bool | None = None
+    min_unit_price: Rupiah | None = strawberry.field(default=None, description="Rupiah per kg or litre, at least.")
+    max_unit_price: Rupiah | None = strawberry.field(default=None, description="Rupiah per kg or litre, at most.")
+    unit_price_per: PriceUnitEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only listings priced per this unit (KG or LITRE).")
+    near: NearInput | None = strawberry.field(default=None, description="Sort by DISTANCE for the nearest first.")
+
+    def product_filter(self) -> listing.ProductFilter:
+        return listing.ProductFilter(
+            category=self.category, shop_id=None if self.shop_id is None else parse_id(self.shop_id, "filter.shopId"),
+            kecamatan=self.kecamatan, min_price=self.min_price, max_price=self.max_price, text=self.text,
+            in_stock=self.in_stock, min_unit_price=self.min_unit_price, max_unit_price=self.max_unit_price,
+            unit_price_per=self.unit_price_per,
+            near=None if self.near is None else listing.Near(self.near.latitude, self.near.longitude,
+                                                             self.near.within_km, self.near.deliver_to),
+        )
 
 
 @strawberry.type
@@ -75,16 +104,27 @@ class ProductsQuery:
         self,
         info: Info[Context, None],
         filter: ProductFilterInput | None = None,
-        sort: ProductSortEnum = catalog.ProductSort.NEWEST,  # type: ignore[valid-type]
+        sort: ProductSortEnum = listing.ProductSort.NEWEST,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ProductType]:
-        f = filter or ProductFilterInput()
-        flt = catalog.ProductFilter(
-            category=f.category, shop_id=None if f.shop_id is None else parse_id(f.shop_id, "filter.shopId"),
-            kecamatan=f.kecamatan, min_price=f.min_price, max_price=f.max_price, text=f.text, in_stock=f.in_stock,
-        )
+        flt = (filter or ProductFilterInput()).product_filter()
         return await storefront_page(info, flt, sort, asked_window(info, first, after))
+
+    @strawberry.field(description="The storefront searched (as products with filter.text), with facets and 'did you mean'.",
+                      metadata=public_data())
+    def product_search(
+        self,
+        info: Info[Context, None],
+        text: str,
+        filter: ProductFilterInput | None = None,
+        sort: ProductSortEnum = listing.ProductSort.RELEVANCE,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ProductSearch:
+        flt = (filter or ProductFilterInput()).product_filter()
+        flt.text = text
+        return product_search(info, flt, sort, first, after)
 
 
 @strawberry.type

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.catalog import listing, search
 from umkm_graph.catalog import service as catalog
-from umkm_graph.catalog.models import Category, Product, ProductUnit
+from umkm_graph.catalog.models import Category, PriceUnit, Product, ProductUnit
 from umkm_graph.core.paging import Window
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.later import later_class
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 _REVIEWS = "umkm_graph.reviews.graphql.types"
 
 ProductUnitEnum = strawberry.enum(ProductUnit, name="ProductUnit")
+PriceUnitEnum = strawberry.enum(PriceUnit, name="PriceUnit", description="What a normalised price is per.")
 
 
 @strawberry.type(name="Category")
@@ -74,7 +76,7 @@ def _fetched_shop(root: ProductType) -> ShopType:
     shop = getattr(root.model, "shop", None)
     if isinstance(shop, Shop):
         return ShopType.from_model(shop)
-    return SHOP_FIELDS.from_row(shop) if isinstance(shop, catalog.ListingRow) else NOT_IN_MEMORY  # type: ignore[no-any-return]
+    return SHOP_FIELDS.from_row(shop) if isinstance(shop, listing.ListingRow) else NOT_IN_MEMORY  # type: ignore[no-any-return]
 
 
 @strawberry.federation.type(keys=["id"], name="Product", description="Something a shop sells.")
@@ -106,7 +108,7 @@ class ProductType:
         return PRODUCT_FIELDS.from_model(product)  # type: ignore[no-any-return]
 
     @classmethod
-    def from_row(cls, row: catalog.ListingRow) -> ProductType:
+    def from_row(cls, row: listing.ListingRow) -> ProductType:
         """From a row holding some columns (PRODUCT_COLUMNS of the fields selected); the others stay None, unread."""
         return PRODUCT_FIELDS.from_row(row)  # type: ignore[no-any-return]
 
@@ -120,6 +122,17 @@ class ProductType:
     async def _load_shop(self, info: Info[Context, None]) -> ShopType:
         shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
         return ShopType.from_model(shop)
+
+    @strawberry.field(description="Km from the point of filter.near to the shop (a flat-map estimate); null otherwise.",
+                      metadata=reads(public=True))
+    def distance_km(self) -> float | None:
+        return getattr(self.model, "distance_km", None)
+
+    @strawberry.field(description="The shop's own delivery fee to filter.near.deliverTo; null otherwise.",
+                      metadata=reads(public=True))
+    def delivery_fee(self) -> Rupiah | None:
+        fee = getattr(self.model, "delivery_fee", None)
+        return None if fee is None else Rupiah(fee)
 
     @strawberry.field(metadata=reads("category_id", public=True))
     async def category(self, info: Info[Context, None]) -> CategoryType:
@@ -144,21 +157,23 @@ PRODUCT_FIELDS = StoredFields(ProductType)
 PRODUCT_COLUMNS = PRODUCT_FIELDS.columns
 
 
-def _product(item: Product | catalog.ListingRow) -> ProductType:
-    return PRODUCT_FIELDS.from_row(item) if isinstance(item, catalog.ListingRow) else ProductType.from_model(item)  # type: ignore[no-any-return]
+def _product(item: Product | listing.ListingRow) -> ProductType:
+    return PRODUCT_FIELDS.from_row(item) if isinstance(item, listing.ListingRow) else ProductType.from_model(item)  # type: ignore[no-any-return]
 
 
-async def storefront_page(info: Info[Context, None], flt: catalog.ProductFilter, sort: catalog.ProductSort,
+async def storefront_page(info: Info[Context, None], flt: listing.ProductFilter, sort: listing.ProductSort,
                           window: Window) -> Connection[ProductType]:
     """A page of the storefront, read for this selection (edges.node, and its shop): the selected fields' columns (the
     shop's in the same statement) into rows, or, when a selected field has no declared columns, whole models."""
     product = PRODUCT_FIELDS.columns_for(selected_names(info, "edges", "node") or (), ("id", "shop_id"))
+    if search.is_search(flt):  # matched and ranked by catalog.search, as whole products with their shops
+        return connection(await search.search_page(flt, sort, window), _product)
     shop_selection = selected_names(info, "edges", "node", "shop")
     shop = None if shop_selection is None else SHOP_FIELDS.columns_for(shop_selection, ("id",))
     if product is None or (shop_selection is not None and shop is None):
-        page = await catalog.product_page(flt, sort, window, with_shop=shop_selection is not None)
+        page = await listing.product_page(flt, sort, window, with_shop=shop_selection is not None)
     else:
-        page = await catalog.product_page(flt, sort, window, columns=product, shop_columns=shop)
+        page = await listing.product_page(flt, sort, window, columns=product, shop_columns=shop)
     return connection(page, _product)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog.graphql.types import ProductType, load_product
+from umkm_graph.catalog.graphql.types import PriceUnitEnum, ProductType, load_product
 from umkm_graph.catalog.models import PriceChange, PriceUnit
 from umkm_graph.city.analytics import Interval, Period, month_key
 from umkm_graph.city.buckets import is_closed
@@ -21,7 +21,6 @@ from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.shops.graphql.types import ShopType, load_shop
 
 IntervalEnum = strawberry.enum(Interval, name="Interval", description="Days, weeks (Monday to Sunday) or months, in WIB.")
-PriceUnitEnum = strawberry.enum(PriceUnit, name="PriceUnit", description="What a normalised price is per.")
 ScorecardFigureEnum = strawberry.enum(ScorecardFigure, name="ScorecardFigure",
                                       description="A scorecard figure a leaderboard ranks by.")
 SalesDimensionEnum = strawberry.enum(SalesDimension, name="SalesDimension", description=(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog import service as catalog
+from umkm_graph.catalog import listing
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.later import later_class
 from umkm_graph.graphql_common.loaders import load_visible
@@ -103,7 +103,7 @@ class ShopType:
         return SHOP_FIELDS.from_model(shop)  # type: ignore[no-any-return]
 
     @classmethod
-    def from_row(cls, row: catalog.ListingRow) -> ShopType:
+    def from_row(cls, row: listing.ListingRow) -> ShopType:
         """From a row holding some columns (SHOP_COLUMNS of the fields selected); the others stay None, unread."""
         return SHOP_FIELDS.from_row(row)  # type: ignore[no-any-return]
 
@@ -125,7 +125,7 @@ class ShopType:
     async def products(
         self, info: Info[Context, None], first: int | None = None, after: str | None = None
     ) -> Connection[Annotated[ProductType, strawberry.lazy(_CATALOG)]]:
-        page = await catalog.product_page(catalog.ProductFilter(shop_id=self.model.id), catalog.ProductSort.NEWEST,
+        page = await listing.product_page(listing.ProductFilter(shop_id=self.model.id), listing.ProductSort.NEWEST,
                                           asked_window(info, first, after))
         return connection(page, later_class(_CATALOG, "ProductType").from_model)
 
