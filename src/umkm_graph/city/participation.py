@@ -2,10 +2,11 @@
 monthly spend target; and one ASN's own progress.
 
 A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
-fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it names now; registered ASN
-are those whose NIP was registered before the period ended. Every figure about people passes through
-disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole calendar months, withheld whole until they have settled (buckets), so that no two answers
-differ by a day's purchases, nor by a completion or a registration made after the month.
+fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it was in when the period
+ended (opd_memberships); registered ASN are those whose NIP was registered before the period ended. Every figure about
+people passes through disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole
+calendar months, withheld whole until they have settled (buckets), so that no two answers differ by a day's purchases,
+nor by a completion or a registration made after the month.
 
 Across tables (hardening II, item 5): the month's sales (salesAggregates, with no dimension) are all ASN plus the
 residents, so the residents are one more cell of the OPD table. When 1 to k-1 residents bought, the city's row is

@@ -11,10 +11,14 @@ from umkm_graph.city.analytics_sql.base import (
     percentile_median,
 )
 
+# An ASN's OPD in a period: the one in force when it ended (opd_memberships), so a later move leaves closed months as
+# they were. An account without a history row (none once migration 0005 ran) counts in the OPD it names now.
+OPD_AT_END = ("COALESCE((SELECT m.opd FROM opd_memberships m WHERE m.user_id = users.id AND m.since < :end "
+              "ORDER BY m.since DESC, m.id DESC LIMIT 1), users.opd)")
 # Registered ASN: accounts whose NIP was registered before the period ended; each twice, under its OPD and under '' (all ASN),
 # so one statement answers for every OPD and for the city. (An OPD is never '': registerAsn requires a name.)
-_ASN = """asn AS (
-  SELECT id, opd AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
+_ASN = f"""asn AS (
+  SELECT id, {OPD_AT_END} AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
   UNION ALL
   SELECT id, '' AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
 )"""
@@ -34,7 +38,7 @@ def participation(d: Dialect) -> str:
     :target."""
     if d == "postgres":  # no total row for no ASN, as the UNION ALL form has none
         return f"""
-WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND asn_since < :end),
+WITH asn AS (SELECT id, {OPD_AT_END} AS opd FROM users WHERE nip IS NOT NULL AND asn_since < :end),
 spend AS (
   SELECT o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
   FROM orders o JOIN asn a ON a.id = o.buyer_id
