@@ -3,11 +3,16 @@ emptying it; and the Redis that the tests needing one use when it answers."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
-from umkm_graph.db import apply_migrations
+from umkm_graph.db import apply_migrations, tortoise_config
 
 
 
@@ -87,3 +92,18 @@ async def redis_available(url: str = REDIS_URL) -> bool:
         return False
     finally:
         await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def migrated_up_to(migration: str) -> AsyncIterator[BaseDBAsyncClient]:
+    """The test database (SQLite in memory, or PostgreSQL emptied) migrated up to this migration only, open in a
+    tortoise context of its own: a test writes rows as that version did, then applies the rest."""
+    url = TEST_DATABASE_URL or "sqlite://:memory:"
+    if url.startswith("postgres"):
+        await empty_postgres(url)  # the next test's reset migrates it afresh
+    async with TortoiseContext() as context:
+        config = tortoise_config(url)
+        await context.init(config=config)
+        connection = context.connections.get("default")
+        await MigrationExecutor(connection, config["apps"]).migrate([MigrationTarget("models", migration)])
+        yield connection

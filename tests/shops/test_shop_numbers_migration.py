@@ -4,24 +4,14 @@ memory, and on PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-from tortoise.context import TortoiseContext
-from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
-
-from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
-from umkm_graph.db import apply_migrations, tortoise_config
+from tests.helpers.database import migrated_up_to
+from umkm_graph.db import apply_migrations
 from umkm_graph.people.models import Role
 from umkm_graph.shops.models import Shop, ShopStatus
 
 
 async def test_old_duplicate_nibs_survive_the_migration() -> None:
-    url = TEST_DATABASE_URL or "sqlite://:memory:"
-    if url.startswith("postgres"):
-        await empty_postgres(url)  # the next test's reset migrates it afresh
-    async with TortoiseContext() as context:
-        config = tortoise_config(url)
-        await context.init(config=config)
-        connection = context.connections.get("default")
-        await MigrationExecutor(connection, config["apps"]).migrate([MigrationTarget("models", "0001_initial")])
+    async with migrated_up_to("0001_initial") as connection:
         for n in (1, 2):  # the columns of 0001, written as the old version wrote them (later ones add columns)
             await connection.execute_query(
                 "INSERT INTO users (email, password_hash, name, role, created_at) VALUES "
