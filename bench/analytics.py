@@ -53,12 +53,6 @@ SELECT a.opd, GROUPING(a.opd) AS city, COUNT(*) AS registered, COUNT(s.buyer_id)
 FROM asn a LEFT JOIN spend s ON s.buyer_id = a.id
 GROUP BY GROUPING SETS ((a.opd), ())
 """
-HAND_BREAKDOWN = """
-SELECT u.opd, GROUPING(u.opd) AS city, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people, SUM({amount}) AS spend
-FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.created_at < $2 {joins}
-WHERE o.status = 'COMPLETED' AND o.created_at >= $1 AND o.created_at < $2
-GROUP BY GROUPING SETS ((u.opd, {key}), ({key}))
-"""
 HAND_SCORECARDS = """
 WITH steps AS (
   SELECT o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, u.nip IS NOT NULL AS is_asn,
@@ -210,16 +204,9 @@ def questions(hand: Hand, k: int, cash: set[str]) -> list[Question]:
 
     async def participation_hand() -> Any:
         if hand.postgres:
-            rows = await hand.rows(HAND_PARTICIPATION, *span, 200_000)
-            cells = [await hand.rows(HAND_BREAKDOWN.format(key=key, amount=amount, joins=joins), *span)
-                     for key, amount, joins in (("s.kecamatan", "o.subtotal", KECAMATAN_JOIN),
-                                                ("c.slug", "l.line_total", CATEGORY_JOIN))]
-            return rows, cells
+            return await hand.rows(HAND_PARTICIPATION, *span, 200_000), None
         params = {"start": month.start, "end": month.end, "target": 200_000}
-        rows = hand.portable(analytics_sql.participation("sqlite"), **params)
-        cells = [hand.portable(analytics_sql.participation_breakdown("sqlite", by), start=month.start, end=month.end)
-                 for by in ("kecamatan", "category")]
-        return rows, cells
+        return hand.portable(analytics_sql.participation("sqlite"), **params), None
 
     def participation_same(service: participation.Participation, answer: Any) -> bool:
         rows = answer[0]

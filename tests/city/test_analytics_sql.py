@@ -132,8 +132,6 @@ async def test_participation_by_opd_for_october(city: City) -> None:
     # A1 and A3 reached Rp100,000. A5 registered in November; A4's delivered order of 50,000 is not completed.
     assert plain(found.city) == {
         "opd": None, "registered": 6, "buyers": 6, "spend": 668_000, "median_spend": 51_750, "compliant": 2,
-        "by_kecamatan": [cell("Klojen", 4, 306_000), cell("Sukun", 3, 362_000)],
-        "by_category": [cell("beras", 3, 600_000), cell("gula", 2, 36_000), cell("minyak-goreng", 2, 32_000)],
         "suppressed": False,
     }
     bappeda, dinkes, diskominfo = found.opds
@@ -142,23 +140,21 @@ async def test_participation_by_opd_for_october(city: City) -> None:
     assert (bappeda.opd, bappeda.suppressed, bappeda.registered) == ("Bappeda", True, None)
     assert (dinkes.opd, dinkes.suppressed, dinkes.spend) == ("Dinas Kesehatan", True, None)
     # Diskominfo: A1, A2, A3 bought 618,000; median 135,000. Its compliance count (2) would tell the city's (2) minus
-    # it: the withheld rows' count, so it is withheld too. By kecamatan, Sukun (A1 alone) goes, and Klojen with it;
-    # by category, gula (A2 alone), and beras with it.
+    # it: the withheld rows' count, so it is withheld too.
     assert plain(diskominfo) == {
         "opd": "Diskominfo", "registered": 3, "buyers": 3, "spend": 618_000, "median_spend": 135_000,
-        "compliant": None,
-        "by_kecamatan": [cell("Klojen", 3, 288_000, True), cell("Sukun", 1, 330_000, True)],
-        "by_category": [cell("beras", 3, 600_000, True), cell("gula", 1, 18_000, True)],
-        "suppressed": True,
+        "compliant": None, "suppressed": True,
     }
     assert diskominfo.buying_share == 1.0 and found.city.compliance_share == pytest.approx(2 / 6)
 
 
-async def test_participation_with_a_larger_k_withholds_every_opd_but_not_the_city(city: City) -> None:
+async def test_participation_with_a_larger_k_withholds_every_opd_and_the_city_of_fewer_residents(city: City) -> None:
     found = await participation.participation(OCTOBER, 4)
     assert [row.suppressed for row in found.opds] == [True, True, True]
-    assert (found.city.registered, found.city.buyers, found.city.compliant) == (6, 6, None)  # 2 reached it: < 4
-    assert [c.key for c in found.city.by_kecamatan if not c.suppressed] == []  # 4 and 3 people: Sukun, then Klojen
+    # R1 and R2 bought in October: fewer than 4, so October's sales minus the city's ASN spend would be theirs.
+    assert (found.city.suppressed, found.city.registered, found.city.buyers, found.city.spend) == (True, None, None, None)
+    found = await participation.participation(OCTOBER, 2)
+    assert (found.city.registered, found.city.buyers, found.city.compliant) == (6, 6, 2)
 
 
 async def test_scorecards_for_october(city: City) -> None:

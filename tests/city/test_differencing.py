@@ -71,7 +71,8 @@ async def _september(api: Api) -> tuple[Market, dict[str, str]]:
 
 
 async def _september_with_resident(api: Api) -> tuple[Market, dict[str, str], Person]:
-    """Three Diskominfo ASN and a resident buy at the Klojen shop on 10, 17, 24 and 25 September 2026 (WIB)."""
+    """Three Diskominfo ASN and a resident buy at the Klojen shop on 10, 17, 24 and 25 September 2026 (WIB); another
+    resident at the Lowokwaru shop on the 10th."""
     m = await market(api)
     buyers = [await asn(api, "Diskominfo") for _ in range(3)] + [await sign_up(api)]
     days = (10, 17, 24, 25)
@@ -80,6 +81,10 @@ async def _september_with_resident(api: Api) -> tuple[Market, dict[str, str], Pe
         order = await purchase(api, buyer, m.seller, m.klojen, [(m.beras, quantity)])
         await move_order(order, wib(2026, 9, day, 10, 0))
         orders[f"09-{day}"] = order
+    # A second resident, at the other shop: with one, September's sales minus the city's ASN row would be that
+    # resident's, so the city's row would be withheld (test_differencing_across_tables).
+    neighbour = await purchase(api, await sign_up(api), m.lowokwaru_seller, m.lowokwaru, [(m.minyak, 1)])
+    await move_order(neighbour, wib(2026, 9, 10, 12, 0))
     await back_date_people(wib(2026, 8, 1, 10, 0))
     return m, orders, buyers[-1]
 
@@ -253,7 +258,7 @@ async def test_a_week_minus_its_days_reveals_nothing_about_people(api: Api) -> N
         assert error_codes(refused) == ["INVALID"], "the buyer type is about people: by month only"
     month = (await api.gql(SALES, {"period": period, "interval": "MONTH", "by": []}, m.analyst.token))["salesAggregates"]
     assert month["peopleWithheld"] is False
-    assert [(row["start"], row["buyers"]) for row in month["rows"]] == [("2026-09-01", 5)], "by month, people count"
+    assert [(row["start"], row["buyers"]) for row in month["rows"]] == [("2026-09-01", 6)], "by month, people count"
 
 
 async def test_an_asn_correcting_their_nip_later_stays_in_the_months_closed(api: Api) -> None:

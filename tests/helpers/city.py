@@ -18,7 +18,7 @@ from umkm_graph.checkout.models import Checkout
 from umkm_graph.city.analytics import WIB
 from umkm_graph.city.models import ReferencePrice, SpendTarget
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
-from umkm_graph.people.models import Role, User
+from umkm_graph.people.models import OpdMembership, Role, User
 from umkm_graph.reviews.models import Review
 from umkm_graph.shops.models import Shop, ShopStatus
 
@@ -96,9 +96,10 @@ async def to_october() -> None:
 
 
 async def back_date_people(moment: dt.datetime) -> None:
-    """Every account made, and every NIP registered, at this moment."""
+    """Every account made, every NIP registered, and every OPD joined, at this moment."""
     await User.all().update(created_at=moment)
     await User.filter(nip__not_isnull=True).update(asn_since=moment)
+    await OpdMembership.all().update(since=moment)
 
 
 @dataclass
@@ -231,6 +232,8 @@ class City:
     async def _user(self, name: str, role: Role, nip: str | None = None, opd: str | None = None) -> None:
         user = await User.create(email=f"{name.lower()}@example.id", password_hash="-", name=name, role=role, nip=nip,
                                  opd=opd)
+        if opd is not None:
+            await OpdMembership.create(user=user, opd=opd, since=user.created_at)
         self.ids[name] = user.id
 
     async def _shop(self, name: str, owner: str, kecamatan: str, status: ShopStatus) -> None:

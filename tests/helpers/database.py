@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from umkm_graph.db import apply_migrations, tortoise_config
 
@@ -93,15 +95,12 @@ async def redis_available(url: str = REDIS_URL) -> bool:
 
 
 @contextlib.asynccontextmanager
-async def database_at(migration: str) -> AsyncIterator[BaseDBAsyncClient]:
-    """The test database migrated only up to `migration`, as an older version left it, for a test that writes old rows
-    and then migrates the rest of the way (with apply_migrations). The next test's reset migrates it afresh."""
-    from tortoise.context import TortoiseContext
-    from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
-
+async def migrated_up_to(migration: str) -> AsyncIterator[BaseDBAsyncClient]:
+    """The test database (SQLite in memory, or PostgreSQL emptied) migrated up to this migration only, open in a
+    tortoise context of its own: a test writes rows as that version did, then applies the rest."""
     url = TEST_DATABASE_URL or "sqlite://:memory:"
     if url.startswith("postgres"):
-        await empty_postgres(url)
+        await empty_postgres(url)  # the next test's reset migrates it afresh
     async with TortoiseContext() as context:
         config = tortoise_config(url)
         await context.init(config=config)

@@ -4,13 +4,13 @@ PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-from tests.helpers.database import database_at
+from tests.helpers.database import migrated_up_to
 from umkm_graph.db import apply_migrations
 from umkm_graph.people.models import User
 
 
 async def test_old_asn_count_from_when_their_account_was_made() -> None:
-    async with database_at("0003_checkout_idempotency_keys") as connection:
+    async with migrated_up_to("0003_checkout_idempotency_keys") as connection:
         for email, nip in (("asn@example.id", "'198501012010011001'"), ("warga@example.id", "NULL")):
             await connection.execute_query(  # the columns of 0001, written as the old version wrote them
                 "INSERT INTO users (email, password_hash, name, role, nip, opd, created_at) VALUES "

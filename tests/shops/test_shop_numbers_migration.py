@@ -4,14 +4,14 @@ memory, and on PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-from tests.helpers.database import database_at
+from tests.helpers.database import migrated_up_to
 from umkm_graph.db import apply_migrations
 from umkm_graph.people.models import Role
 from umkm_graph.shops.models import Shop, ShopStatus
 
 
 async def test_old_duplicate_nibs_survive_the_migration() -> None:
-    async with database_at("0001_initial") as connection:
+    async with migrated_up_to("0001_initial") as connection:
         for n in (1, 2):  # the columns of 0001, written as the old version wrote them (later ones add columns)
             await connection.execute_query(
                 "INSERT INTO users (email, password_hash, name, role, created_at) VALUES "

@@ -1,18 +1,24 @@
-"""ASN participation: per OPD, how many registered ASN bought from UMKM in a period, how much, where and what, and
-how many reached the monthly spend target; and one ASN's own progress.
+"""ASN participation: per OPD, how many registered ASN bought from UMKM in a period, how much, and how many reached the
+monthly spend target; and one ASN's own progress.
 
 A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
-fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it names now; registered ASN
-are those whose NIP was registered before the period ended. Every figure about people passes through
-disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole calendar months, withheld whole until they have settled (buckets), so that no two answers
-differ by a day's purchases, nor by a completion or a registration made after the month.
+fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it was in when the period
+ended (opd_memberships); registered ASN are those whose NIP was registered before the period ended. Every figure about
+people passes through disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole
+calendar months, withheld whole until they have settled (buckets), so that no two answers differ by a day's purchases,
+nor by a completion or a registration made after the month.
+
+Across tables (hardening II, item 5): the month's sales (salesAggregates, with no dimension) are all ASN plus the
+residents, so the residents are one more cell of the OPD table. When 1 to k-1 residents bought, the city's row is
+withheld, and with it at least one OPD of k or more buyers, so that neither the month's total minus the city's spend nor
+minus the shown OPDs reveals them. Spend by kecamatan and by category is no longer given: crossed with the sales of the
+same kecamatan or category it revealed the residents who bought there (docs/security.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
@@ -28,22 +34,9 @@ MAX_TARGET = 100_000_000
 
 
 @dataclass(frozen=True)
-class SpendCell:
-    """ASN spend in one kecamatan or category; figures are None when withheld."""
-
-    key: str
-    people: int  # how many distinct ASN bought here; never shown when withheld
-    spend: int
-    suppressed: bool = False
-
-    def hide(self) -> SpendCell:
-        return replace(self, suppressed=True)
-
-
-@dataclass(frozen=True)
 class OpdParticipation:
     """One OPD's row, or all ASN's (opd None). Withheld figures are None, and suppressed says that some are; a row
-    withheld whole has no figures and no breakdowns."""
+    withheld whole has no figures."""
 
     opd: str | None
     registered: int | None
@@ -51,8 +44,6 @@ class OpdParticipation:
     spend: int | None
     median_spend: int | None
     compliant: int | None  # buyers whose spend reached the target; None without a target, or withheld
-    by_kecamatan: list[SpendCell] = field(default_factory=list)
-    by_category: list[SpendCell] = field(default_factory=list)
     suppressed: bool = False
 
     @property
@@ -108,39 +99,23 @@ async def participation(period: Period, k: int, settle_days: int = DEFAULT_SETTL
         for row in await sql.fetch(sql.participation(sql.dialect()), start=period.start, end=period.end,
                                    target=amount, settle_seconds=settle_days * 86_400)
     ]
-    cells = {by: await _cells(by, period, settle_days) for by in ("kecamatan", "category")}
-    city = _city(next((g for g in groups if g.opd == ""), _Group("")), cells, k, amount is not None)
-    opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), cells, k, amount is not None)
+    (row,) = await sql.fetch(sql.resident_buyers(sql.dialect()), start=period.start, end=period.end,
+                             settle_seconds=settle_days * 86_400)
+    residents_few = not shown(int(row["residents"]), k)
+    city = _city(next((g for g in groups if g.opd == ""), _Group("")), k, amount is not None, residents_few)
+    opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), k, amount is not None,
+                 residents_few)
     closed = is_settled(period, settle_days)
     if not closed:
         city, opds = _hidden(None), [_hidden(row.opd) for row in opds]
     return Participation(period, k, amount, city, opds, closed)
 
 
-Cells = dict[str, dict[str, list[SpendCell]]]  # by breakdown, then by group ('' for all ASN)
-
-
-async def _cells(by: str, period: Period, settle_days: int) -> dict[str, list[SpendCell]]:
-    grouped: dict[str, list[SpendCell]] = {}
-    statement = sql.participation_breakdown(sql.dialect(), by)  # type: ignore[arg-type]
-    for row in await sql.fetch(statement, start=period.start, end=period.end, settle_seconds=settle_days * 86_400):
-        grouped.setdefault(row["opd"], []).append(SpendCell(str(row["key"]), int(row["people"]), int(row["spend"])))
-    return {key: sorted(found, key=lambda cell: cell.key) for key, found in grouped.items()}
-
-
-def _breakdown(found: Sequence[SpendCell], k: int) -> list[SpendCell]:
-    hidden = withheld([cell.people for cell in found], k)
-    return [cell.hide() if i in hidden else cell for i, cell in enumerate(found)]
-
-
-def _row(group: _Group, cells: Cells, k: int, has_target: bool, compliance_hidden: bool) -> OpdParticipation:
+def _row(group: _Group, has_target: bool, compliance_hidden: bool) -> OpdParticipation:
     compliant = None if not has_target or compliance_hidden else group.compliant
     return OpdParticipation(
         opd=group.opd or None, registered=group.registered, buyers=group.buyers, spend=group.spend,
-        median_spend=group.median_spend, compliant=compliant,
-        by_kecamatan=_breakdown(cells["kecamatan"].get(group.opd, []), k),
-        by_category=_breakdown(cells["category"].get(group.opd, []), k),
-        suppressed=compliant is None and has_target,
+        median_spend=group.median_spend, compliant=compliant, suppressed=compliant is None and has_target,
     )
 
 
@@ -148,20 +123,22 @@ def _hidden(opd: str | None) -> OpdParticipation:
     return OpdParticipation(opd, None, None, None, None, None, suppressed=True)
 
 
-def _city(group: _Group, cells: Cells, k: int, has_target: bool) -> OpdParticipation:
-    if group.registered < k or not shown(group.buyers, k):
+def _city(group: _Group, k: int, has_target: bool, residents_few: bool) -> OpdParticipation:
+    if group.registered < k or not shown(group.buyers, k) or residents_few:
         return _hidden(None)
-    return _row(group, cells, k, has_target, not shown(group.compliant, k))
+    return _row(group, has_target, not shown(group.compliant, k))
 
 
-def _opds(groups: list[_Group], cells: Cells, k: int, has_target: bool) -> list[OpdParticipation]:
+def _opds(groups: list[_Group], k: int, has_target: bool, residents_few: bool) -> list[OpdParticipation]:
     """Rows of OPDs with fewer than k registered ASN are withheld whole; so is a row whose buyers number 1 to k-1, and
-    its complement, so the city's row minus the shown ones never reveals a small group. Compliance counts are withheld
-    the same way among the rows left."""
+    its complement, so the city's row minus the shown ones never reveals a small group. The residents are the last
+    cell when they are few (withheld with the city's row), so that an OPD of k or more is withheld with them. Compliance
+    counts are withheld the same way among the rows left."""
     small = {i for i, group in enumerate(groups) if group.registered < k}
-    hidden = withheld([group.buyers for group in groups], k, forced=small)
+    residents = [1] if residents_few else []  # 1 stands for 1 to k-1: only whether it is small matters
+    hidden = withheld([group.buyers for group in groups] + residents, k, forced=small) - {len(groups)}
     compliance_hidden = withheld([group.compliant for group in groups], k, forced=hidden)
-    return [_hidden(group.opd) if i in hidden else _row(group, cells, k, has_target, i in compliance_hidden)
+    return [_hidden(group.opd) if i in hidden else _row(group, has_target, i in compliance_hidden)
             for i, group in enumerate(groups)]
 
 

@@ -7,6 +7,10 @@ bucket, so a bucket's total (asked without dimensions) minus its shown rows neve
 snaps to whole buckets of the interval, and a bucket that has not ended (a month: settled) is withheld whole (see
 buckets), so that two periods, or two moments, cannot be subtracted to reveal a day's purchases.
 
+The buyer type is crossed with no other dimension (hardening II, item 5): a kecamatan's row without it minus its shown
+RESIDENT row would be its withheld ASN row, as complementary suppression holds within one table only. Alone, its two rows
+per month are shown or withheld together (a small one takes the other as its complement).
+
 People are counted by month only: per day or week, buyers are withheld from every row and the buyer type is refused,
 since a week's row minus its shown days would reveal a day's withheld row.
 """
@@ -69,6 +73,10 @@ async def sales(
     dims = tuple(dict.fromkeys(dimensions))  # each once, in the order asked
     if SalesDimension.BUYER_TYPE in dims and interval is not Interval.MONTH:
         raise DomainError(ErrorCode.INVALID, "The buyer type is a figure about people, given by MONTH only", "by")
+    if SalesDimension.BUYER_TYPE in dims and len(dims) > 1:
+        raise DomainError(ErrorCode.INVALID, "The buyer type is given alone: crossed with another dimension, the "
+                                             "dimension's totals minus its RESIDENT rows would reveal withheld ASN rows",
+                          "by")
     names = [dim.value for dim in dims]
     statement = sql.sales(sql.dialect(), interval, names)
     rows = await sql.fetch(statement, start=period.start, end=period.end, cash_methods=sorted(cash_methods),

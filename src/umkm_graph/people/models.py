@@ -35,3 +35,17 @@ class User(Model):
     @property
     def is_asn(self) -> bool:
         return self.nip is not None
+
+
+class OpdMembership(Model):
+    """An ASN's OPD from a moment on, until their next row: the city counts a person in a month under the OPD in force
+    when the month ended, so a later move leaves closed months as they were."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="opd_memberships", on_delete=fields.CASCADE)
+    opd = fields.CharField(max_length=120)
+    since = fields.DatetimeField(db_index=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "opd_memberships"

@@ -15,10 +15,11 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import ascii_digits, clean_text
-from umkm_graph.people.models import Role, User
+from umkm_graph.people.models import OpdMembership, Role, User
 from umkm_graph.people.nip import parse_nip
 from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
 
@@ -208,12 +209,17 @@ async def register_asn(user: User, *, nip: str, opd: str, throttle: Registration
     holder = await User.filter(nip=digits).exclude(id=user.id).first()
     if holder is not None:
         raise _nip_taken(user, holder.id)
-    if user.nip is None:  # a changed NIP or OPD keeps the first registration's date
-        user.asn_since = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    first, moved = user.nip is None, user.nip is None or user.opd != opd
+    if first:  # a changed NIP or OPD keeps the first registration's date
+        user.asn_since = now
     user.nip = digits
     user.opd = opd
     try:
-        await user.save(update_fields=["nip", "opd", "asn_since"])
+        async with in_transaction():
+            await user.save(update_fields=["nip", "opd", "asn_since"])
+            if moved:  # from now on: the months already ended keep the OPD they had
+                await OpdMembership.create(user=user, opd=opd, since=now)
     except IntegrityError:
         raise _nip_taken(user, None) from None
     return user

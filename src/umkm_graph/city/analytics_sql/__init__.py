@@ -44,7 +44,7 @@ from umkm_graph.city.analytics_sql.base import (
     timestamp_param,
     wib_bucket,
 )
-from umkm_graph.city.analytics_sql.participation import ASN_PROGRESS, participation, participation_breakdown, sale
+from umkm_graph.city.analytics_sql.participation import ASN_PROGRESS, participation, resident_buyers, sale
 from umkm_graph.city.analytics_sql.prices import (
     price_distribution,
     price_flag_count,
@@ -58,7 +58,7 @@ from umkm_graph.city.analytics_sql.scorecards import ScorecardSort, scorecards, 
 
 __all__ = [
     "ASN_PROGRESS", "PER", "UNIT_PRICE", "Dialect", "ScorecardSort", "connection", "dialect", "epoch_seconds",
-    "fetch", "grouping_total", "median", "month_end_epoch", "participation", "participation_breakdown", "percentile_median",
+    "fetch", "grouping_total", "median", "month_end_epoch", "participation", "percentile_median",
     "price_distribution", "price_flag_count", "price_flags", "price_series", "priced_listings", "references_in_effect",
-    "render", "sale", "sales", "scorecards", "shop_count", "shop_filter", "timestamp_param", "wib_bucket",
+    "render", "resident_buyers", "sale", "sales", "scorecards", "shop_count", "shop_filter", "timestamp_param", "wib_bucket",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from umkm_graph.city.analytics_sql.base import (
     Dialect,
     epoch_seconds,
@@ -13,10 +11,14 @@ from umkm_graph.city.analytics_sql.base import (
     percentile_median,
 )
 
+# An ASN's OPD in a period: the one in force when it ended (opd_memberships), so a later move leaves closed months as
+# they were. An account without a history row (none once migration 0005 ran) counts in the OPD it names now.
+OPD_AT_END = ("COALESCE((SELECT m.opd FROM opd_memberships m WHERE m.user_id = users.id AND m.since < :end "
+              "ORDER BY m.since DESC, m.id DESC LIMIT 1), users.opd)")
 # Registered ASN: accounts whose NIP was registered before the period ended; each twice, under its OPD and under '' (all ASN),
 # so one statement answers for every OPD and for the city. (An OPD is never '': registerAsn requires a name.)
-_ASN = """asn AS (
-  SELECT id, opd AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
+_ASN = f"""asn AS (
+  SELECT id, {OPD_AT_END} AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
   UNION ALL
   SELECT id, '' AS grp FROM users WHERE nip IS NOT NULL AND asn_since < :end
 )"""
@@ -36,7 +38,7 @@ def participation(d: Dialect) -> str:
     :target."""
     if d == "postgres":  # no total row for no ASN, as the UNION ALL form has none
         return f"""
-WITH asn AS (SELECT id, opd FROM users WHERE nip IS NOT NULL AND asn_since < :end),
+WITH asn AS (SELECT id, {OPD_AT_END} AS opd FROM users WHERE nip IS NOT NULL AND asn_since < :end),
 spend AS (
   SELECT o.buyer_id, CAST(SUM(o.subtotal) AS BIGINT) AS spend
   FROM orders o JOIN asn a ON a.id = o.buyer_id
@@ -76,29 +78,12 @@ FROM registered r LEFT JOIN bought b ON b.grp = r.grp
 """
 
 
-def participation_breakdown(d: Dialect, by: Literal["kecamatan", "category"]) -> str:
-    """ASN spend and distinct buyers per OPD and for all ASN (''), per the shop's kecamatan or the product's
-    category."""
-    if by == "kecamatan":
-        key, amount, joins = "s.kecamatan", "o.subtotal", "JOIN shops s ON s.id = o.shop_id"
-    else:
-        key, amount = "c.slug", "l.line_total"
-        joins = ("JOIN order_lines l ON l.order_id = o.id JOIN products p ON p.id = l.product_id "
-                 "JOIN categories c ON c.id = p.category_id")
-    if d == "postgres":
-        return f"""
-SELECT {grouping_total('u.opd')} AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people,
-       CAST(SUM({amount}) AS BIGINT) AS spend
-FROM orders o JOIN users u ON u.id = o.buyer_id AND u.nip IS NOT NULL AND u.asn_since < :end {joins}
-WHERE {sale(d)}
-GROUP BY GROUPING SETS ((u.opd, {key}), ({key}))
-"""
+def resident_buyers(d: Dialect) -> str:
+    """The buyers of the period who are not registered ASN in it: with all ASN, they make the period's sales."""
     return f"""
-WITH {_ASN}
-SELECT a.grp AS opd, {key} AS key, COUNT(DISTINCT o.buyer_id) AS people, CAST(SUM({amount}) AS BIGINT) AS spend
-FROM orders o JOIN asn a ON a.id = o.buyer_id {joins}
-WHERE {sale(d)}
-GROUP BY 1, 2
+SELECT COUNT(DISTINCT o.buyer_id) AS residents
+FROM orders o JOIN users u ON u.id = o.buyer_id
+WHERE NOT (u.nip IS NOT NULL AND u.asn_since < :end) AND {sale(d)}
 """
 
 

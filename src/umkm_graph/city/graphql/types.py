@@ -12,7 +12,7 @@ from umkm_graph.catalog.models import PriceChange, PriceUnit
 from umkm_graph.city.analytics import Interval, Period, month_key
 from umkm_graph.city.buckets import is_closed
 from umkm_graph.city.models import ReferencePrice, SpendTarget
-from umkm_graph.city.participation import AsnProgress, OpdParticipation, Participation, SpendCell
+from umkm_graph.city.participation import AsnProgress, OpdParticipation, Participation
 from umkm_graph.city.price_watch import PriceDistribution, PriceFlag, PricePoint, SembakoPrices
 from umkm_graph.city.sales import SalesDimension, SalesReport, SalesRow
 from umkm_graph.city.scorecards import Scorecard, ScorecardFigure
@@ -25,7 +25,7 @@ ScorecardFigureEnum = strawberry.enum(ScorecardFigure, name="ScorecardFigure",
                                       description="A scorecard figure a leaderboard ranks by.")
 SalesDimensionEnum = strawberry.enum(SalesDimension, name="SalesDimension", description=(
     "What sales are crossed with: the shop's KECAMATAN, the product's CATEGORY, the PAYMENT_METHOD code, the "
-    "PAYMENT_KIND (COD or CASHLESS) or the BUYER_TYPE (ASN or RESIDENT)."
+    "PAYMENT_KIND (COD or CASHLESS) or the BUYER_TYPE (ASN or RESIDENT; alone, with no other dimension)."
 ))
 
 
@@ -60,11 +60,10 @@ class SpendCellType:
     buying_asn: int | None
     spend: Rupiah | None
 
-    @classmethod
-    def from_cell(cls, cell: SpendCell) -> SpendCellType:
-        if cell.suppressed:
-            return cls(key=cell.key, suppressed=True, buying_asn=None, spend=None)
-        return cls(key=cell.key, suppressed=False, buying_asn=cell.people, spend=Rupiah(cell.spend))
+
+
+_NO_BREAKDOWNS = ("Always empty: ASN spend by kecamatan or category, against salesAggregates of the same kecamatan or "
+                  "category, revealed the few residents who bought there (docs/security.md, item 5).")
 
 
 @strawberry.type(name="OpdParticipation", description=(
@@ -81,18 +80,16 @@ class OpdParticipationType:
     median_spend: Rupiah | None = strawberry.field(description="Median spend per buying ASN, rounded half up.")
     compliant_asn: int | None = strawberry.field(description="ASN whose spend reached the month's target.")
     compliance_share: float | None = strawberry.field(description="compliantAsn / registeredAsn, 0 to 1.")
-    spend_by_kecamatan: list[SpendCellType]
-    spend_by_category: list[SpendCellType]
+    spend_by_kecamatan: list[SpendCellType] = strawberry.field(deprecation_reason=_NO_BREAKDOWNS)
+    spend_by_category: list[SpendCellType] = strawberry.field(deprecation_reason=_NO_BREAKDOWNS)
 
     @classmethod
     def from_row(cls, row: OpdParticipation) -> OpdParticipationType:
         return cls(
-            opd=row.opd, suppressed=row.suppressed or any(c.suppressed for c in row.by_kecamatan + row.by_category),
+            opd=row.opd, suppressed=row.suppressed,
             registered_asn=row.registered, buying_asn=row.buyers, buying_share=row.buying_share,
             total_spend=_rupiah(row.spend), median_spend=_rupiah(row.median_spend), compliant_asn=row.compliant,
-            compliance_share=row.compliance_share,
-            spend_by_kecamatan=[SpendCellType.from_cell(c) for c in row.by_kecamatan],
-            spend_by_category=[SpendCellType.from_cell(c) for c in row.by_category],
+            compliance_share=row.compliance_share, spend_by_kecamatan=[], spend_by_category=[],
         )
 
 
