@@ -21,7 +21,7 @@ from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStat
 from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
 from umkm_graph.orders.visibility import party_of
 from umkm_graph.payments import service as payments
-from umkm_graph.payments.models import Payment
+from umkm_graph.payments.models import CashCollector, Payment
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
@@ -158,8 +158,11 @@ def _check_pickup_code(order: Order, pickup_code: str | None) -> None:
         raise DomainError(ErrorCode.INVALID, "This is not the order's pickup code", "pickupCode")
 
 
-async def confirm_cash_collected(user: User | None, order_id: int, providers: Providers, events: EventBus) -> Order:
-    """The seller confirms the cash of a cash-on-delivery order; only then is its payment PAID."""
+async def confirm_cash_collected(
+    user: User | None, order_id: int, providers: Providers, events: EventBus, amount: int | None = None
+) -> Order:
+    """The seller confirms the cash of a cash-on-delivery order (`amount`: what was collected, when not the total);
+    only then is its payment PAID. The cash ledger keeps who collected it: a booked courier, or the seller."""
     seller = require_user(user)
     order, party = await order_of_party(seller, order_id)
     if party != Party.SELLER:
@@ -171,5 +174,7 @@ async def confirm_cash_collected(user: User | None, order_id: int, providers: Pr
         raise DomainError(
             ErrorCode.INVALID_TRANSITION, f"Cash is collected on handover; this order is {order.status.value}", "id"
         )
-    await events.publish(await payments.record_cash(payment, seller))
+    collector = CashCollector.COURIER if _booked_courier(order, providers) else CashCollector.SELLER
+    shop_id: int = order.shop_id  # type: ignore[attr-defined]
+    await events.publish(await payments.record_cash(payment, seller, shop_id, amount, collector))
     return order

@@ -123,3 +123,26 @@ class IdempotencyKey(Model):
     class Meta:
         table = "idempotency_keys"
         unique_together = (("user", "key"),)
+
+
+class CashCollector(str, enum.Enum):
+    SELLER = "SELLER"  # the seller took the cash at handover (pickup, or the shop's own delivery)
+    COURIER = "COURIER"  # a courier took it, and owes it to the shop until remitted
+
+
+class CashCollection(Model):
+    """The cash ledger of cash on delivery: one row when an order's cash is collected, written with the payment's move
+    to PAID and never changed. What was expected is kept beside what was collected, so a difference is a discrepancy
+    on record, not absorbed."""
+
+    id = fields.IntField(primary_key=True)
+    payment = fields.OneToOneField("models.Payment", related_name="cash_collection")
+    shop = fields.ForeignKeyField("models.Shop", related_name="cash_collections", db_index=True)
+    expected = fields.BigIntField()
+    collected = fields.BigIntField()
+    collector = fields.CharEnumField(CashCollector, max_length=8)
+    recorded_by = fields.ForeignKeyField("models.User", related_name="cash_recorded", null=True)
+    collected_at = fields.DatetimeField()
+
+    class Meta:
+        table = "cash_collections"

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import PaymentStatusChanged
 from umkm_graph.hookspecs import PaymentCancelRequest, PaymentProvider, RefundRequest
-from umkm_graph.payments.models import Payment, PaymentRefund, PaymentStatus
+from umkm_graph.payments.models import CashCollection, CashCollector, Payment, PaymentRefund, PaymentStatus
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption, Providers
 
 MAX_REASON = 500
+MAX_CASH_FACTOR = 2  # more cash than twice the total is a typing mistake, not a tip
 REFUNDABLE = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
 
 
@@ -65,16 +67,27 @@ def is_cash_on_delivery(payment: Payment, providers: Providers) -> bool:
     return option is not None and option.method.cash_on_delivery
 
 
-async def record_cash(payment: Payment, seller: User) -> PaymentStatusChanged:
-    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller."""
+async def record_cash(
+    payment: Payment, seller: User, shop_id: int, collected: int | None, collector: CashCollector
+) -> PaymentStatusChanged:
+    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller, and write its row of the cash ledger:
+    `collected` rupiah (None: exactly what was expected) by `collector`. A difference stays on the ledger."""
     if payment.status != PaymentStatus.PENDING:
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is already {payment.status.value}", "id")
+    amount = payment.amount if collected is None else collected
+    if not 0 <= amount <= MAX_CASH_FACTOR * payment.amount:
+        raise DomainError(ErrorCode.INVALID, f"Cash collected is 0 to {MAX_CASH_FACTOR} times the order's total "
+                          f"(Rp{payment.amount:,}); a difference from the total is kept as a discrepancy"
+                          .replace(",", "."), "amount")
     paid_at = dt.datetime.now(dt.UTC)
-    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id
-    )
-    if not changed:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
+    async with in_transaction():
+        changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id
+        )
+        if not changed:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
+        await CashCollection.create(payment_id=payment.id, shop_id=shop_id, expected=payment.amount, collected=amount,
+                                    collector=collector, recorded_by=seller, collected_at=paid_at)
     payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at, "confirmed_by_id": seller.id})
     return status_event(payment, paid_at)
 

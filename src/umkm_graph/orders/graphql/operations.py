@@ -99,9 +99,14 @@ class OrdersMutation:
     ) -> OrderPayload:
         return await change_order(info, id, _transition(Action.MARK_DELIVERED, pickup_code=pickup_code))
 
-    @strawberry.mutation(description="The seller confirms the cash of a cash-on-delivery order; its payment becomes PAID.")
-    async def confirm_cash_collected(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
-        return await change_order(info, id, orders.confirm_cash_collected)
+    @strawberry.mutation(description=(
+        "The seller confirms the cash of a cash-on-delivery order; its payment becomes PAID. `amount`: the cash "
+        "collected, when it is not the order's total; the difference is kept on the cash ledger as a discrepancy."))
+    async def confirm_cash_collected(
+        self, info: Info[Context, None], id: strawberry.ID, amount: Rupiah | None = None
+    ) -> OrderPayload:
+        return await change_order(info, id, lambda user, order, providers, events: orders.confirm_cash_collected(
+            user, order, providers, events, amount))
 
     @strawberry.mutation(description="The buyer confirms receipt of a DELIVERED, paid order.")
     async def complete_order(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
