@@ -89,3 +89,32 @@ async def test_cash_amounts_and_statement_ranges_are_checked(api: Api) -> None:
         assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID"]
     other = await api.post(STATEMENT, {"shop": m.shop["id"], "from": today().isoformat()}, m.other_seller.token)
     assert [e["extensions"]["code"] for e in other["errors"]] == ["NOT_FOUND"]
+
+
+CITY_CASH = """
+{ cityCashOnDelivery {
+    byShop { shopId shopName kecamatan orders rupiah } byKecamatan { kecamatan orders rupiah }
+    handedOver handedOverUnconfirmed unconfirmedShare
+} }"""
+
+
+async def test_the_city_sees_cash_outstanding_per_shop_and_kecamatan_and_the_share_never_confirmed(api: Api) -> None:
+    m = await market(api)
+    handed = await cod_pickup(api, m, 2)
+    waiting = await cod_pickup(api, m, 1)
+    assert (await attempt(api, "markDelivered", handed, m.seller))["errors"] == []  # handed over, cash not confirmed
+
+    view = (await api.gql(CITY_CASH, token=m.officer.token))["cityCashOnDelivery"]
+
+    kecamatan = view["byShop"][0]["kecamatan"]
+    assert view["byShop"] == [{"shopId": m.shop["id"], "shopName": "Toko Bu Endang", "kecamatan": kecamatan,
+                               "orders": 2, "rupiah": handed["total"] + waiting["total"]}]
+    assert view["byKecamatan"] == [{"kecamatan": kecamatan, "orders": 2, "rupiah": handed["total"] + waiting["total"]}]
+    assert (view["handedOver"], view["handedOverUnconfirmed"], view["unconfirmedShare"]) == (1, 1, 1.0)
+
+    await api.ok(CONFIRM_CASH, {"id": handed["id"]}, m.seller.token)
+    view = (await api.gql(CITY_CASH, token=m.officer.token))["cityCashOnDelivery"]
+    assert [(s["orders"], s["rupiah"]) for s in view["byShop"]] == [(1, waiting["total"])]
+    assert (view["handedOver"], view["handedOverUnconfirmed"], view["unconfirmedShare"]) == (1, 0, 0.0)
+    denied = await api.post(CITY_CASH, token=m.seller.token)
+    assert [e["extensions"]["code"] for e in denied["errors"]] == ["FORBIDDEN"]
