@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,7 +15,7 @@ from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_databa
 
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
-          "accept_order"}
+          "accept_order", "seller_cash_statement", "city_cash_on_delivery"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -151,3 +153,20 @@ async def test_seller_queue_example_lists_placed_orders_the_seller_can_accept(de
     assert again["errors"][0]["code"] == "INVALID_TRANSITION"
     left = (await run(demo, "seller_order_queue", token))["shopOrders"]["totalCount"]
     assert left == len(queue) - 1
+
+
+async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_the_demo_shop_is_owed(demo: Api) -> None:
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    seller = await sign_in(demo, "penjual@example.id")
+    days = (await run(demo, "seller_cash_statement", seller, **{"from": (today - dt.timedelta(days=6)).isoformat(),
+                                                                  "to": today.isoformat()}))["shopCashStatement"]
+    assert [day["day"] for day in days] == [(today - dt.timedelta(days=6 - i)).isoformat() for i in range(7)]
+
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    city = (await run(demo, "city_cash_on_delivery", officer))["cityCashOnDelivery"]
+
+    shop = json.loads((EXAMPLES / "seller_cash_statement.variables.json").read_text())["shopId"]
+    owed = sum(row["rupiah"] for row in city["byShop"] if row["shopId"] == shop)
+    assert owed == days[-1]["outstanding"]
+    assert sum(row["rupiah"] for row in city["byKecamatan"]) == sum(row["rupiah"] for row in city["byShop"])
+    assert 0 <= city["handedOverUnconfirmed"] <= city["handedOver"]

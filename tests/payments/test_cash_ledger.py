@@ -118,3 +118,20 @@ async def test_the_city_sees_cash_outstanding_per_shop_and_kecamatan_and_the_sha
     assert (view["handedOver"], view["handedOverUnconfirmed"], view["unconfirmedShare"]) == (1, 0, 0.0)
     denied = await api.post(CITY_CASH, token=m.seller.token)
     assert [e["extensions"]["code"] for e in denied["errors"]] == ["FORBIDDEN"]
+
+
+SHOP_ORDERS = """
+query($shop: ID!, $payment: PaymentStatus) {
+  shopOrders(shopId: $shop, paymentStatus: $payment) { totalCount edges { node { id payment { status } } } }
+}"""
+
+
+async def test_shop_orders_filter_by_payment_status(api: Api) -> None:
+    m = await market(api)
+    paid, waiting = await cod_pickup(api, m, 1), await cod_pickup(api, m, 1)
+    await api.ok(CONFIRM_CASH, {"id": paid["id"]}, m.seller.token)
+
+    for status, expected in (("PAID", [paid]), ("PENDING", [waiting]), (None, [waiting, paid])):
+        found = (await api.gql(SHOP_ORDERS, {"shop": m.shop["id"], "payment": status}, m.seller.token))["shopOrders"]
+        assert [edge["node"]["id"] for edge in found["edges"]] == [order["id"] for order in expected]
+        assert found["totalCount"] == len(expected)

@@ -21,7 +21,7 @@ from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStat
 from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
 from umkm_graph.orders.visibility import party_of
 from umkm_graph.payments import service as payments
-from umkm_graph.payments.models import CashCollector, Payment
+from umkm_graph.payments.models import CashCollector, Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
@@ -38,15 +38,22 @@ async def my_orders(user: User | None, status: OrderStatus | None, window: Windo
     return await page_of(query if status is None else query.filter(status=status), window, NEWEST_FIRST)
 
 
-async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | None, window: Window) -> Page[Order]:
-    """A shop's orders, newest first, for its seller (and city officers)."""
+async def shop_orders(
+    user: User | None, shop_id: int, status: OrderStatus | None, window: Window,
+    payment_status: PaymentStatus | None = None,
+) -> Page[Order]:
+    """A shop's orders, newest first, for its seller (and city officers); of one order status, or payment status."""
     if require_user(user).role == Role.CITY_OFFICER:
         if not await Shop.exists(id=shop_id):
             raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
     else:
         await get_owned_shop(user, shop_id)
     query = Order.filter(shop_id=shop_id)
-    return await page_of(query if status is None else query.filter(status=status), window, NEWEST_FIRST)
+    if status is not None:
+        query = query.filter(status=status)
+    if payment_status is not None:
+        query = query.filter(payment__status=payment_status)
+    return await page_of(query, window, NEWEST_FIRST)
 
 
 NEWEST_FIRST = ("-created_at", "-id")

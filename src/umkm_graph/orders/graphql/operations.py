@@ -17,7 +17,7 @@ from umkm_graph.graphql_common.pagination import Connection, connection, window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.orders import payment_events, refunds
 from umkm_graph.orders import service as orders
-from umkm_graph.orders.graphql.types import OrderStatusEnum, OrderType, load_order
+from umkm_graph.orders.graphql.types import OrderStatusEnum, OrderType, PaymentStatusEnum, load_order
 from umkm_graph.orders.models import Order
 from umkm_graph.orders.states import Action
 from umkm_graph.people.models import User
@@ -72,10 +72,11 @@ class OrdersQuery:
         self, info: Info[Context, None], shop_id: strawberry.ID,
         status: OrderStatusEnum | None = None,  # type: ignore[valid-type]
         first: int | None = None, after: str | None = None,
+        payment_status: PaymentStatusEnum | None = None,  # type: ignore[valid-type]
     ) -> Connection[OrderType]:
         settings = info.context.settings
         page = await orders.shop_orders(await info.context.user(), parse_id(shop_id, "shopId"), status, window(
-            first, after, default=settings.default_page_size, cap=settings.max_page_size))
+            first, after, default=settings.default_page_size, cap=settings.max_page_size), payment_status)
         return connection(page, OrderType.from_model)
 
 
