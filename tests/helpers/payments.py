@@ -38,6 +38,12 @@ query($id: ID!) {{
   }}
 }}"""
 CONFIRM = f"mutation($id: ID!) {{ confirmPayment(id: $id) {{ order {{ id status }} {ERRORS} }} }}"
+# The buyer cancels (a paid order is refunded in full); the seller refunds part of a paid order.
+CANCEL = f"mutation($id: ID!) {{ cancelOrder(id: $id, reason: \"Tidak jadi\") {{ order {{ id status }} {ERRORS} }} }}"
+REFUND = f"""
+mutation($id: ID!, $amount: Rupiah!) {{
+  refundPayment(orderId: $id, amount: $amount, reason: "Telur pecah dua butir") {{ order {{ id status }} {ERRORS} }}
+}}"""
 
 
 @dataclass

@@ -8,15 +8,11 @@ import asyncio
 import datetime as dt
 import random
 
-from tests.helpers.checkout import CHECKOUT, CHECKOUT_WITH_KEY, ERRORS, cart, market, order_count, stock, third_shop, with_payment
-from tests.helpers.payments import CONFIRM, Live, charge_of, order_of, pay_two_shops
+from tests.helpers.checkout import (
+    CHECKOUT, CHECKOUT_WITH_KEY, cart, market, order_count, stock, third_shop, with_payment,
+)
+from tests.helpers.payments import CANCEL, CONFIRM, REFUND, Live, charge_of, order_of, pay_two_shops
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
-
-CANCEL = f"mutation($id: ID!) {{ cancelOrder(id: $id, reason: \"Tidak jadi\") {{ order {{ id status }} {ERRORS} }} }}"
-REFUND = f"""
-mutation($id: ID!, $amount: Rupiah!) {{
-  refundPayment(orderId: $id, amount: $amount, reason: "Telur pecah dua butir") {{ order {{ id status }} {ERRORS} }}
-}}"""
 
 
 async def test_a_cart_from_two_shops_is_one_qris_payment_and_settling_it_places_both_orders(live: Live) -> None:

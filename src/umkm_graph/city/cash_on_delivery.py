@@ -48,9 +48,10 @@ async def city_cash(user: User | None, providers: Providers) -> CityCash:
         orders=Count("id"), rupiah=Sum("amount"),
     ).group_by("order__shop_id", "order__shop__name", "order__shop__kecamatan").values(
         "order__shop_id", "order__shop__name", "order__shop__kecamatan", "orders", "rupiah")
-    by_shop = sorted((CashOutstanding(shop_id=r["order__shop_id"], shop_name=r["order__shop__name"],
-                                      kecamatan=r["order__shop__kecamatan"], orders=r["orders"], rupiah=int(r["rupiah"]))
-                      for r in rows), key=lambda s: (-s.rupiah, s.shop_id or 0))
+    shops = (CashOutstanding(shop_id=r["order__shop_id"], shop_name=r["order__shop__name"],
+                             kecamatan=r["order__shop__kecamatan"], orders=r["orders"], rupiah=int(r["rupiah"]))
+             for r in rows)
+    by_shop = sorted(shops, key=lambda s: (-s.rupiah, s.shop_id or 0))
     kecamatan: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for shop in by_shop:
         kecamatan[shop.kecamatan][0] += shop.orders
