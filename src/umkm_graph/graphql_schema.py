@@ -32,6 +32,7 @@ from umkm_graph.observability import OperationMetrics
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
+from umkm_graph.payments.graphql.operations import PaymentsQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
 from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
@@ -76,7 +77,7 @@ class FederationQuery:
 
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
-                             CheckoutQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery,
+                             PaymentsQuery, CheckoutQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
                                OrdersMutation, DeliveryMutation, NotificationsMutation, AnalyticsMutation)

@@ -236,15 +236,26 @@ class PaymentMethodInfo:
 
 
 @dataclass(frozen=True)
+class PaymentPart:
+    """One order's share of a payment that covers several orders of a checkout."""
+
+    reference: str  # the order's reference
+    shop: ShopInfo
+    amount: int  # the order's total, delivery fee included
+    delivery_fee: int
+
+
+@dataclass(frozen=True)
 class PaymentRequest:
     reference: str  # unique per payment; the gateway's order id and idempotency key (at most 50 characters)
     method: str
-    amount: int  # the order's total, delivery fee included
+    amount: int  # the order's total, delivery fee included; a payment for several orders: their sum
     delivery_fee: int
     items: tuple[Item, ...]
     buyer: BuyerInfo
-    shop: ShopInfo
+    shop: ShopInfo  # a payment for several orders: the first order's shop (every shop is in parts)
     expires_at: dt.datetime | None = None  # cashless only: when the host will expire an unpaid payment
+    parts: tuple[PaymentPart, ...] = ()  # a cashless checkout from several shops: each order's share, else empty
 
 
 @dataclass(frozen=True)

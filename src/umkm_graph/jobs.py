@@ -53,9 +53,13 @@ def _cashless_pending(providers: Providers, now: dt.datetime):  # type: ignore[n
 
 async def _claimed(candidates: list[Payment], now: dt.datetime, lease: dt.timedelta):  # type: ignore[no-untyped-def]
     """The candidates this process wins, one at a time, each just before its work: a claim never waits on others'
-    gateway calls, and a slow gateway cannot outlast the claims of payments not yet reached."""
+    gateway calls, and a slow gateway cannot outlast the claims of payments not yet reached. A charge shared by
+    several orders is asked about once: its first payment stands for all (its answer settles or lapses every one)."""
+    charges: set[str] = set()
     for payment in candidates:
-        if await claim(Payment, payment.id, now, lease, status=PaymentStatus.PENDING):
+        charge = payments.gateway_reference(payment)
+        if charge not in charges and await claim(Payment, payment.id, now, lease, status=PaymentStatus.PENDING):
+            charges.add(charge)
             yield payment
 
 

@@ -103,3 +103,25 @@ query($shop: ID!, $kecamatan: String) {
   deliveryOptions(shopId: $shop, kecamatan: $kecamatan) { provider service kind displayName fee cashOnDelivery }
 }
 """
+
+
+@dataclass
+class ThirdShop:
+    seller: Person
+    shop: dict[str, Any]
+    gula: dict[str, Any]
+
+
+async def third_shop(api: Api, m: Market) -> ThirdShop:
+    """A third verified shop, selling gula, for carts from three shops."""
+    seller = await sign_up(api, "SELLER", "Bu Sri")
+    shop = await verified_shop(api, seller, m.officer, name="Toko Bu Sri")
+    gula = await add_product(api, seller, shop["id"], category="gula", name="Gula Pasir 1 kg", unit="KG", packSize=1,
+                             price=17500, stock=15)
+    return ThirdShop(seller, shop, gula)
+
+
+def with_payment(variables: dict[str, Any], shop_index: int, payment: str) -> dict[str, Any]:
+    """The checkout input with one shop paying by its own method."""
+    variables["input"]["shops"][shop_index]["paymentMethod"] = payment
+    return variables

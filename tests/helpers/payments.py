@@ -25,7 +25,7 @@ from umkm_graph.settings import Settings
 
 SERVER_KEY = "SB-Mid-server-umkm-tests"
 PAYMENT_FIELDS = """
-  method provider status amount paidAt refundedAmount expiresAt
+  method provider status amount gatewayAmount paidAt refundedAmount expiresAt
   action { kind qrString vaNumber bank redirectUrl expiresAt }
   history { status gatewayStatus amount source outcome }
   refunds { amount reason }
@@ -38,6 +38,12 @@ query($id: ID!) {{
   }}
 }}"""
 CONFIRM = f"mutation($id: ID!) {{ confirmPayment(id: $id) {{ order {{ id status }} {ERRORS} }} }}"
+# The buyer cancels (a paid order is refunded in full); the seller refunds part of a paid order.
+CANCEL = f"mutation($id: ID!) {{ cancelOrder(id: $id, reason: \"Tidak jadi\") {{ order {{ id status }} {ERRORS} }} }}"
+REFUND = f"""
+mutation($id: ID!, $amount: Rupiah!) {{
+  refundPayment(orderId: $id, amount: $amount, reason: "Telur pecah dua butir") {{ order {{ id status }} {ERRORS} }}
+}}"""
 
 
 @dataclass
@@ -96,3 +102,17 @@ async def pay_by_qris(live: Live, m: Market, quantity: int = 2, payment: str = "
     result = await live.api.ok(CHECKOUT, cart([(m.beras, quantity)], [(m.shop, "pickup")], payment=payment), m.buyer.token)
     (order,) = result["checkout"]["orders"]
     return order
+
+
+async def pay_two_shops(live: Live, m: Market, payment: str = "MIDTRANS_QRIS") -> list[dict[str, Any]]:
+    """A cashless checkout of 2 beras from one shop and 1 telur from the other, both for pickup: its orders, as the
+    buyer sees them, in the cart's order. One payment at the gateway pays both."""
+    variables = cart([(m.beras, 2), (m.telur, 1)], [(m.shop, "pickup"), (m.other_shop, "pickup")], payment=payment)
+    result = await live.api.ok(CHECKOUT, variables, m.buyer.token)
+    return [await order_of(live, order, m.buyer) for order in result["checkout"]["orders"]]
+
+
+def charge_of(live: Live, orders: list[dict[str, Any]]) -> str:
+    """The gateway's order id of the one payment these orders share: the fake's only charge not named after an order."""
+    (reference,) = set(live.fake.transactions) - {order["reference"] for order in orders}
+    return reference

@@ -91,6 +91,7 @@ READER_QUERIES = {
     "salesAggregates": "query($period: PeriodInput!) { salesAggregates(period: $period, interval: MONTH) { __typename } }",
     "commodityPriceSeries": "query($period: PeriodInput!) { commodityPriceSeries(commodity: \"beras\", period: $period, "
                             "interval: MONTH) { __typename } }",
+    "cityCashOnDelivery": "{ cityCashOnDelivery { __typename } }",
 }
 
 
@@ -105,6 +106,8 @@ READS = [
     r("myOrders", "{ myOrders { edges { node { id } } } }", lambda w: {}, {"buyer"}, _lists("myOrders", lambda w: w.order["id"])),
     r("shopOrders", "query($shop: ID!) { shopOrders(shopId: $shop) { edges { node { id } } } }",
       lambda w: {"shop": w.shop["id"]}, {"seller", "officer"}, _lists("shopOrders", lambda w: w.order["id"])),
+    r("shopCashStatement", "query($shop: ID!) { shopCashStatement(shopId: $shop, from: \"2026-12-01\") { day } }",
+      lambda w: {"shop": w.shop["id"]}, {"seller"}, _data("shopCashStatement")),
     r("shops", "{ shops(filter: {status: PENDING}) { edges { node { id } } } }", lambda w: {}, CITY,
       _lists("shops", lambda w: w.pending_shop["id"]), label="shops(status: PENDING)"),
     r("shops", "{ shops(filter: {mine: true}) { edges { node { id } } } }", lambda w: {}, {"seller"},

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,7 +17,8 @@ from umkm_graph.settings import Settings
 
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
-          "accept_order", "notification_preferences", "search", "near_me"}
+          "accept_order", "notification_preferences", "search", "near_me",
+          "seller_cash_statement", "city_cash_on_delivery"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -189,3 +192,20 @@ async def test_near_me_example_lists_beras_nearest_first_from_shops_delivering_t
     distances = [node["distanceKm"] for node in nodes]
     assert distances == sorted(distances) and distances[-1] <= 10
     assert all(isinstance(node["deliveryFee"], int) for node in nodes)
+
+
+async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_the_demo_shop_is_owed(demo: Api) -> None:
+    today = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date()
+    seller = await sign_in(demo, "penjual@example.id")
+    days = (await run(demo, "seller_cash_statement", seller, **{"from": (today - dt.timedelta(days=6)).isoformat(),
+                                                                  "to": today.isoformat()}))["shopCashStatement"]
+    assert [day["day"] for day in days] == [(today - dt.timedelta(days=6 - i)).isoformat() for i in range(7)]
+
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    city = (await run(demo, "city_cash_on_delivery", officer))["cityCashOnDelivery"]
+
+    shop = json.loads((EXAMPLES / "seller_cash_statement.variables.json").read_text())["shopId"]
+    owed = sum(row["rupiah"] for row in city["byShop"] if row["shopId"] == shop)
+    assert owed == days[-1]["outstanding"]
+    assert sum(row["rupiah"] for row in city["byKecamatan"]) == sum(row["rupiah"] for row in city["byShop"])
+    assert 0 <= city["handedOverUnconfirmed"] <= city["handedOver"]

@@ -17,18 +17,14 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.api import Api
-from tests.helpers.checkout import CHECKOUT, ERRORS, cart, market, order_count, stock
+from tests.helpers.checkout import CHECKOUT, cart, market, order_count, stock
 from tests.helpers.database import TEST_DATABASE_URL
-from tests.helpers.payments import CONFIRM, SERVER_KEY, Live, order_of, pay_by_qris, serve_live
+from tests.helpers.payments import (
+    CANCEL, CONFIRM, REFUND, SERVER_KEY, Live, order_of, pay_by_qris, serve_live,
+)
 from umkm_graph import jobs
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.settings import Settings
-
-CANCEL = f"mutation($id: ID!) {{ cancelOrder(id: $id, reason: \"Tidak jadi\") {{ order {{ id status }} {ERRORS} }} }}"
-REFUND = f"""
-mutation($id: ID!, $amount: Rupiah!) {{
-  refundPayment(orderId: $id, amount: $amount, reason: "Telur pecah dua butir") {{ order {{ id status }} {ERRORS} }}
-}}"""
 
 
 async def test_qris_checkout_waits_for_payment_and_a_webhook_places_the_order(live: Live) -> None:

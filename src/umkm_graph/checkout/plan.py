@@ -35,6 +35,7 @@ class ShopChoice:
     delivery_provider: str
     delivery_service: str | None = None  # None: the provider's first quote
     note: str | None = None
+    payment_method: str | None = None  # None: the checkout's; see MIXED_PAYMENTS
 
 
 @dataclass
@@ -58,7 +59,11 @@ class OrderPlan:
     reference: str = field(default_factory=new_order_reference)
     shipment: Shipment = field(default_factory=Shipment)
     payment: PaymentResult = field(default_factory=PaymentResult)
+    option: PaymentOption | None = None  # how this order is paid
     payment_expires_at: dt.datetime | None = None  # cashless only
+    # The charge at the gateway, when one covers several orders of the checkout (checkout/providers.py).
+    gateway_reference: str | None = None
+    gateway_amount: int | None = None
 
     @property
     def subtotal(self) -> int:
@@ -81,6 +86,15 @@ class OrderPlan:
         return ["input", "shops", str(self.choice_index), "deliveryProvider"]
 
     @property
+    def payment_field(self) -> str:
+        """Where this order's payment method was chosen: its shop's choice, or the checkout's."""
+        return f"{self.path}.paymentMethod" if self.choice and self.choice.payment_method else "paymentMethod"
+
+    @property
+    def pays_cash(self) -> bool:
+        return self.option is not None and self.option.method.cash_on_delivery
+
+    @property
     def is_delivery(self) -> bool:
         return self.provider is not None and self.provider.kind == DeliveryKind.DELIVERY
 
@@ -98,8 +112,8 @@ class OrderPlan:
 
 def plan_orders(
     draft: CheckoutDraft, lines: list[CheckedLine], providers: Providers
-) -> tuple[list[OrderPlan], Destination | None, PaymentOption]:
-    """One plan per shop in the cart, each with its delivery choice; the address and the payment method, checked."""
+) -> tuple[list[OrderPlan], Destination | None]:
+    """One plan per shop in the cart, each with its delivery choice and payment method; the address, checked."""
     check = Validator(["input"])
     plans: dict[int, OrderPlan] = {}
     for line in lines:
@@ -129,12 +143,42 @@ def plan_orders(
     if needs_address and draft.address is None:
         check.add("address", f"A delivery address is needed for the delivery from {', '.join(needs_address)}",
                   ErrorCode.REQUIRED)
-    option = providers.payment_options.get(draft.payment_method)
-    if option is None:
-        check.add("paymentMethod", f"No payment method is coded {draft.payment_method!r}; paymentMethods lists them")
-    elif not usable(option):
-        check.add("paymentMethod", f"{option.method.display_name} cannot be used: its gateway cannot tell us when it is paid",
-                  ErrorCode.NOT_AVAILABLE)
+    option = _payment_option(check, "paymentMethod", draft.payment_method, providers)
+    for plan in plans.values():
+        own = plan.choice.payment_method if plan.choice else None
+        plan.option = option if own is None else _payment_option(check, f"{plan.path}.paymentMethod", own, providers)
+    _check_mixed(check, list(plans.values()))
     check.raise_if_any()
-    assert option is not None
-    return list(plans.values()), destination, option
+    return list(plans.values()), destination
+
+
+MIXED_PAYMENTS = (
+    "A checkout may mix cash on delivery for some shops with one cashless method for all the others: the cashless "
+    "orders share one payment at the gateway (one QR code, one virtual account), so the buyer pays online once and "
+    "in cash to each shop that takes cash. Two cashless methods in one checkout would be two payments to make."
+)
+
+
+def _payment_option(check: Validator, path: str, code: str, providers: Providers) -> PaymentOption | None:
+    option = providers.payment_options.get(code)
+    if option is None:
+        check.add(path, f"No payment method is coded {code!r}; paymentMethods lists them")
+    elif not usable(option):
+        check.add(path, f"{option.method.display_name} cannot be used: its gateway cannot tell us when it is paid",
+                  ErrorCode.NOT_AVAILABLE)
+        return None
+    return option
+
+
+def _check_mixed(check: Validator, plans: list[OrderPlan]) -> None:
+    """At most one cashless method per checkout (MIXED_PAYMENTS)."""
+    first: OrderPlan | None = None
+    for plan in plans:
+        if plan.option is None or plan.pays_cash:
+            continue
+        if first is None:
+            first = plan
+        elif first.option is not None and plan.option.method.code != first.option.method.code:
+            check.add(plan.payment_field, f"Pay every shop that does not take cash by one method: this checkout pays "
+                      f"{first.shop.name} by {first.option.method.display_name}, in one payment with the others",
+                      ErrorCode.NOT_AVAILABLE)

@@ -13,67 +13,98 @@ from umkm_graph.delivery.parcels import buyer_info, shop_info
 from umkm_graph.hookspecs import (
     Destination,
     PaymentCancelRequest,
+    PaymentPart,
     PaymentRequest,
     PaymentResult,
     ShipmentCancelRequest,
     ShipmentRequest,
 )
+from umkm_graph.orders.models import new_order_reference
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption, Providers
-
-PAYMENT_FIELD = ["input", "paymentMethod"]
 
 Undo = Callable[[], Awaitable[None]]
 
 
 async def create_at_providers(
-    plans: list[OrderPlan], buyer: User, destination: Destination | None, option: PaymentOption, providers: Providers
+    plans: list[OrderPlan], buyer: User, destination: Destination | None, providers: Providers
 ) -> list[Undo]:
-    """Shipments and payments at their providers; on a failure, what was already created is cancelled again."""
+    """Shipments and payments at their providers; on a failure, what was already created is cancelled again. The
+    cashless orders of a checkout share one payment (plan.MIXED_PAYMENTS); cash is paid per order."""
     undo: list[Undo] = []
+    cashless = [plan for plan in plans if not plan.pays_cash]
     try:
         for plan in plans:
             assert plan.provider is not None and plan.quote is not None
             if not plan.provider.books_when_ready:  # a booked courier is called when the seller marks the order ready
-                await _create_shipment(plan, buyer, destination, option, providers)
+                await _create_shipment(plan, buyer, destination, providers)
                 undo.append(functools.partial(providers.cancel_shipment, plan.provider, ShipmentCancelRequest(
                     reference=plan.reference, provider_reference=plan.shipment.reference, reason="checkout failed"),
                     plan.field))
-            plan.payment = await _create_payment(plan, buyer, option, providers)
-            undo.append(functools.partial(providers.cancel_payment, option.provider, PaymentCancelRequest(
-                reference=plan.reference, provider_reference=plan.payment.provider_reference, amount=plan.total,
-                reason="checkout failed"), PAYMENT_FIELD))
+            if plan.pays_cash or len(cashless) == 1:
+                await _pay(plan.reference, [plan], buyer, providers, undo)
+        if len(cashless) > 1:
+            await _pay(new_charge_reference(), cashless, buyer, providers, undo)
     except BaseException:
         await run_undo(undo)
         raise
     return undo
 
 
-async def _create_shipment(
-    plan: OrderPlan, buyer: User, destination: Destination | None, option: PaymentOption, providers: Providers
-) -> None:
+def new_charge_reference() -> str:
+    """A shared payment's reference: an order reference's randomness, with a prefix that tells it from an order's."""
+    return new_order_reference().replace("UMKM-", "UMKM-PAY-", 1)
+
+
+async def _pay(reference: str, plans: list[OrderPlan], buyer: User, providers: Providers, undo: list[Undo]) -> None:
+    """One payment at the provider for these orders (all by one method), each told of it."""
+    option = _option(plans[0])
+    amount = sum(plan.total for plan in plans)
+    result = await _create_payment(reference, plans, buyer, providers)
+    for plan in plans:
+        plan.payment, plan.gateway_reference, plan.gateway_amount = result, reference, amount
+    undo.append(functools.partial(providers.cancel_payment, option.provider, PaymentCancelRequest(
+        reference=reference, provider_reference=result.provider_reference, amount=amount, reason="checkout failed"),
+        _field(plans[0])))
+
+
+def _option(plan: OrderPlan) -> PaymentOption:
+    assert plan.option is not None
+    return plan.option
+
+
+def _field(plan: OrderPlan) -> list[str]:
+    return ["input", *plan.payment_field.split(".")]
+
+
+async def _create_shipment(plan: OrderPlan, buyer: User, destination: Destination | None, providers: Providers) -> None:
     assert plan.provider is not None and plan.quote is not None
     weight, estimated = plan.weight()
     plan.shipment = await providers.create_shipment(plan.provider, ShipmentRequest(
         reference=plan.reference, service=plan.quote.service, shop=shop_info(plan.shop), buyer=buyer_info(buyer),
         destination=plan.destination(destination), items=plan.items(), weight_grams=weight, fee=plan.fee,
-        cash_on_delivery_amount=plan.total if option.method.cash_on_delivery else 0, weight_estimated=estimated,
+        cash_on_delivery_amount=plan.total if plan.pays_cash else 0, weight_estimated=estimated,
     ), plan.field)
 
 
-async def _create_payment(plan: OrderPlan, buyer: User, option: PaymentOption, providers: Providers) -> PaymentResult:
+async def _create_payment(reference: str, plans: list[OrderPlan], buyer: User, providers: Providers) -> PaymentResult:
+    first, option = plans[0], _option(plans[0])
+    amount = sum(plan.total for plan in plans)
+    parts = tuple(PaymentPart(reference=plan.reference, shop=shop_info(plan.shop), amount=plan.total,
+                              delivery_fee=plan.fee) for plan in plans) if len(plans) > 1 else ()
     request = PaymentRequest(
-        reference=plan.reference, method=option.method.code, amount=plan.total, delivery_fee=plan.fee,
-        items=plan.items(), buyer=buyer_info(buyer), shop=shop_info(plan.shop), expires_at=plan.payment_expires_at,
+        reference=reference, method=option.method.code, amount=amount, delivery_fee=sum(plan.fee for plan in plans),
+        items=tuple(item for plan in plans for item in plan.items()), buyer=buyer_info(buyer),
+        shop=shop_info(first.shop), expires_at=first.payment_expires_at, parts=parts,
     )
     try:
-        return await providers.create_payment(option.provider, request, PAYMENT_FIELD)
+        return await providers.create_payment(option.provider, request, _field(first))
     except DomainError:
         if not option.method.cash_on_delivery:
             # A gateway that timed out may have made the payment all the same: cancel it, so it cannot be paid.
-            cancel = PaymentCancelRequest(reference=plan.reference, provider_reference=None, amount=plan.total,
+            cancel = PaymentCancelRequest(reference=reference, provider_reference=None, amount=amount,
                                           reason="checkout failed")
-            await run_undo([functools.partial(providers.cancel_payment, option.provider, cancel, PAYMENT_FIELD)])
+            await run_undo([functools.partial(providers.cancel_payment, option.provider, cancel, _field(first))])
         raise
 
 

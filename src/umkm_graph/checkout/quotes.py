@@ -7,17 +7,17 @@ from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.core.errors import ErrorCode, Validator
 from umkm_graph.delivery.parcels import missing_location, shop_info
 from umkm_graph.hookspecs import Destination, QuoteRequest
-from umkm_graph.plugin_host import PaymentOption, Providers
+from umkm_graph.plugin_host import Providers
 
 
 async def quote_plans(
-    plans: list[OrderPlan], destination: Destination | None, option: PaymentOption, providers: Providers
+    plans: list[OrderPlan], destination: Destination | None, providers: Providers
 ) -> None:
     """Set each plan's quote, or raise a DomainError naming every shop whose choice cannot be had."""
     check = Validator(["input"])
-    method = option.method
     for plan in plans:
-        assert plan.provider is not None and plan.choice is not None
+        assert plan.provider is not None and plan.choice is not None and plan.option is not None
+        method = plan.option.method
         to = plan.destination(destination)
         origin = shop_info(plan.shop)
         missing = missing_location(origin, to) if plan.provider.needs_coordinates else None
@@ -42,9 +42,10 @@ async def quote_plans(
                           ErrorCode.NOT_AVAILABLE)
             continue
         if method.cash_on_delivery and not plan.quote.cash_on_delivery:
-            check.add("paymentMethod", f"{plan.quote.display_name} cannot collect cash on delivery", ErrorCode.NOT_AVAILABLE)
+            check.add(plan.payment_field, f"{plan.quote.display_name} cannot collect cash on delivery",
+                      ErrorCode.NOT_AVAILABLE)
         if method.max_amount is not None and plan.total > method.max_amount:
-            check.add("paymentMethod", f"{method.display_name} takes orders up to {rupiah(method.max_amount)}; "
+            check.add(plan.payment_field, f"{method.display_name} takes orders up to {rupiah(method.max_amount)}; "
                       f"the order from {plan.shop.name} totals {rupiah(plan.total)}", ErrorCode.NOT_AVAILABLE)
     check.raise_if_any()
 

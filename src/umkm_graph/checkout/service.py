@@ -50,14 +50,14 @@ async def _check_out(
     key: RequestKey | None, caps: UnpaidCaps,
 ) -> Checkout:
     lines = await check_lines(buyer, draft.lines)
-    plans, destination, option = plan_orders(draft, lines, providers)
-    if not option.method.cash_on_delivery:
-        for plan in plans:
+    plans, destination = plan_orders(draft, lines, providers)
+    for plan in plans:
+        if not plan.pays_cash:
             plan.payment_expires_at = dt.datetime.now(dt.UTC) + payment_expiry
-    await quote_plans(plans, destination, option, providers)
-    undo = await create_at_providers(plans, buyer, destination, option, providers)
+    await quote_plans(plans, destination, providers)
+    undo = await create_at_providers(plans, buyer, destination, providers)
     try:
-        made, orders = await write_orders(buyer, plans, destination, option, key, caps)
+        made, orders = await write_orders(buyer, plans, destination, key, caps)
     except BaseException:
         await run_undo(undo)
         raise

@@ -148,7 +148,8 @@ PAYMENT_COLUMNS = (
     ("method", "text"), ("provider", "text"), ("amount", "bigint"), ("status", "text"), ("reference", "text"),
     ("provider_reference", "text"), ("confirmed_by_id", "int"), ("paid_at", "timestamptz"), ("action_kind", "text"),
     ("action_value", "text"), ("action_bank", "text"), ("expires_at", "timestamptz"), ("refunded_amount", "bigint"),
-    ("claimed_until", "timestamptz"), ("created_at", "timestamptz"),
+    ("claimed_until", "timestamptz"), ("created_at", "timestamptz"), ("gateway_reference", "text"),
+    ("gateway_amount", "bigint"),
 )
 TRANSITION_COLUMNS = (("from_status", "text"), ("to_status", "text"), ("actor_id", "int"), ("reason", "text"),
                       ("created_at", "timestamptz"))

@@ -28,8 +28,8 @@ NO_CAPS = UnpaidCaps()
 
 
 async def write_orders(
-    buyer: User, plans: list[OrderPlan], destination: Destination | None, option: PaymentOption,
-    key: RequestKey | None = None, caps: UnpaidCaps = NO_CAPS,
+    buyer: User, plans: list[OrderPlan], destination: Destination | None, key: RequestKey | None = None,
+    caps: UnpaidCaps = NO_CAPS,
 ) -> tuple[Checkout, list[Order]]:
     """The checkout and its orders, written, with the stock taken, and the client's idempotency key with them;
     OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; LIMIT_REACHED when the
@@ -38,7 +38,7 @@ async def write_orders(
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
     wanted = {line.product.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
-    orders = [_new_order(buyer, plan, destination, option) for plan in plans]
+    orders = [_new_order(buyer, plan, destination) for plan in plans]
     booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
               if plan.provider is not None and plan.provider.books_when_ready]
     key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
@@ -85,8 +85,9 @@ async def _write_with_tortoise(checkout: Checkout, orders: list[NewOrder]) -> No
     await OrderTransition.bulk_create([new.transition for new in orders])
 
 
-def _new_order(buyer: User, plan: OrderPlan, destination: Destination | None, option: PaymentOption) -> NewOrder:
-    assert plan.provider is not None and plan.quote is not None and plan.choice is not None
+def _new_order(buyer: User, plan: OrderPlan, destination: Destination | None) -> NewOrder:
+    assert plan.provider is not None and plan.quote is not None and plan.choice is not None and plan.option is not None
+    option = plan.option
     to = plan.destination(destination)
     order = Order(
         shop=plan.shop, buyer=buyer, reference=plan.reference, status=_first_status(option),
@@ -108,6 +109,8 @@ def _payment(plan: OrderPlan, option: PaymentOption) -> Payment:
     action = plan.payment.action
     return Payment(method=option.method.code, provider=option.provider.code, amount=plan.total,
                    reference=plan.reference, provider_reference=plan.payment.provider_reference,
+                   gateway_reference=plan.gateway_reference or plan.reference,
+                   gateway_amount=plan.total if plan.gateway_amount is None else plan.gateway_amount,
                    action_kind=action.kind if action else None, action_value=action.value if action else None,
                    action_bank=action.bank if action else None,
                    expires_at=plan.payment.expires_at or plan.payment_expires_at)

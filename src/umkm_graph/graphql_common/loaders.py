@@ -102,8 +102,9 @@ class Loaders:
         return one_by(Payment, "order_id")
 
     @cached_property
-    def payment_events(self) -> DataLoader[int, list[Any]]:
-        return many_by(PaymentEventRecord, "payment_id", ("received_at", "id"))
+    def charge_events(self) -> DataLoader[str, list[Any]]:
+        """By the gateway's reference: a charge shared by several orders shows its events on each of them."""
+        return many_by(PaymentEventRecord, "reference", ("received_at", "id"))  # type: ignore[return-value]
 
     @cached_property
     def payment_refunds(self) -> DataLoader[int, list[Any]]:

@@ -67,10 +67,10 @@ async def _record_one(
         event = confirmed
 
     async def apply_and_record() -> tuple[str, list[Event]]:
-        payment = await Payment.filter(provider=provider, reference=event.reference).first()
-        outcome, published = await _apply(payment, event, providers)
+        charged = await payments.sharing_charge(provider, event.reference)
+        outcome, published = await _apply(charged, event, providers)
         await PaymentEventRecord.create(
-            provider=provider, event_id=event.event_id, payment=payment, reference=event.reference,
+            provider=provider, event_id=event.event_id, payment=charged[0] if charged else None, reference=event.reference,
             status=reported_status(event.status), raw_status=event.raw_status, amount=event.amount, source=source,
             outcome=outcome[:200], occurred_at=event.occurred_at,
         )
@@ -87,78 +87,90 @@ async def _confirmed(provider_code: str, event: PaymentEvent, providers: Provide
     why it was not confirmed. Events that would change nothing pass unasked: _apply records and ignores them."""
     if event.status not in (PaymentEventStatus.PAID, *_LAPSED):
         return event
-    payment = await Payment.filter(provider=provider_code, reference=event.reference).first()
+    charged = await payments.sharing_charge(provider_code, event.reference)
+    if not charged:
+        return event
+    payment, amount = charged[0], payments.gateway_amount(charged[0])
+    pending = any(each.status == PaymentStatus.PENDING for each in charged)
     # A settlement after the payment lapsed asks a person to refund money: it is confirmed like one that settles.
-    late = event.status == PaymentEventStatus.PAID and payment is not None and payment.status in _REFUNDABLE_IF_PAID
-    if payment is None or (payment.status != PaymentStatus.PENDING and not late) \
-            or event.amount not in (None, payment.amount):
+    late = event.status == PaymentEventStatus.PAID and all(each.status in _REFUNDABLE_IF_PAID for each in charged)
+    if (not pending and not late) or event.amount not in (None, amount):
         return event
     provider = providers.payment.get(provider_code)
     if provider is None or type(provider).get_status is PaymentProvider.get_status:
         return "not confirmed: the gateway cannot be asked"
-    request = PaymentStatusRequest(reference=payment.reference or "", provider_reference=payment.provider_reference)
+    request = PaymentStatusRequest(reference=event.reference, provider_reference=payment.provider_reference)
     answer = await providers.get_status(provider, request, [])  # a DomainError: answered 503, the gateway resends
     if answer is None:
         return "not confirmed: the gateway does not know the payment"
     agrees = answer.status == event.status or (answer.status in _LAPSED and event.status in _LAPSED)
     if answer.reference != event.reference or not agrees:
         return f"not confirmed: the gateway says {(answer.raw_status or answer.status.value)[:64]}"
-    if answer.amount != payment.amount:
-        return f"not confirmed: the gateway says the amount is {answer.amount}, not {payment.amount}"
+    if answer.amount != amount:
+        return f"not confirmed: the gateway says the amount is {answer.amount}, not {amount}"
     return dataclasses.replace(event, amount=answer.amount)
 
 
-async def _apply(payment: Payment | None, event: PaymentEvent, providers: Providers) -> tuple[str, list[Event]]:
-    if payment is None:
+async def _apply(charged: list[Payment], event: PaymentEvent, providers: Providers) -> tuple[str, list[Event]]:
+    """What the event does to the payments of one charge: a shared charge settles or lapses every order it pays."""
+    if not charged:
         return "ignored: no payment has this reference", []
+    amount = payments.gateway_amount(charged[0])
     if event.status == PaymentEventStatus.PAID and event.amount is None:
         return "ignored: the gateway did not say the amount paid", []
-    if event.amount is not None and event.amount != payment.amount:
-        return f"ignored: amount {event.amount} is not the payment's {payment.amount}", []
+    if event.amount is not None and event.amount != amount:
+        return f"ignored: amount {event.amount} is not the payment's {amount}", []
     if event.status == PaymentEventStatus.PAID:
-        return await _settle(payment, event)
+        return await _settle(charged, event)
     if event.status in _LAPSED:
-        return await _lapse(payment, _LAPSED[event.status], event, providers)
-    return f"no change: payment is {payment.status.value}", []
+        return await _lapse(charged, _LAPSED[event.status], event, providers)
+    return f"no change: payment is {charged[0].status.value}", []
 
 
-async def _settle(payment: Payment, event: PaymentEvent) -> tuple[str, list[Event]]:
+async def _settle(charged: list[Payment], event: PaymentEvent) -> tuple[str, list[Event]]:
     paid_at = event.occurred_at or dt.datetime.now(dt.UTC)
-    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.PAID, paid_at=paid_at, provider_reference=event.provider_reference or payment.provider_reference
-    )
-    if not changed:
-        current = await Payment.get(id=payment.id)
-        if current.status in _REFUNDABLE_IF_PAID:
-            # The gateway was told to cancel first, so this should not happen; a person must refund it.
-            return f"late: paid after the payment was {current.status.value}; refund it by hand", []
-        return f"no change: payment is {current.status.value}", []
-    payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at})
     published: list[Event] = []
-    order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        published.append(await move_by_system(order, PAYMENT_SETTLED, f"Paid ({event.raw_status or 'settled'})"))
-        await announcements.payment_received(order, payment.amount)
-    published.append(payments.status_event(payment, paid_at))
-    return "PAID", published
+    for payment in charged:  # in id order, so two settlements of one shared charge cannot deadlock
+        changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.PAID, paid_at=paid_at,
+            provider_reference=event.provider_reference or payment.provider_reference,
+        )
+        if not changed:
+            continue
+        payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at})
+        order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            published.append(await move_by_system(order, PAYMENT_SETTLED, f"Paid ({event.raw_status or 'settled'})"))
+            await announcements.payment_received(order, payment.amount)
+        published.append(payments.status_event(payment, paid_at))
+    if published:
+        return "PAID", published
+    current = await Payment.get(id=charged[0].id)
+    if current.status in _REFUNDABLE_IF_PAID:
+        # The gateway was told to cancel first, so this should not happen; a person must refund it.
+        return f"late: paid after the payment was {current.status.value}; refund it by hand", []
+    return f"no change: payment is {current.status.value}", []
 
 
 async def _lapse(
-    payment: Payment, to: PaymentStatus, event: PaymentEvent, providers: Providers
+    charged: list[Payment], to: PaymentStatus, event: PaymentEvent, providers: Providers
 ) -> tuple[str, list[Event]]:
-    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=to)
-    if not changed:
-        current = await Payment.get(id=payment.id)
-        return f"no change: payment is {current.status.value}", []
-    payment.status = to
     published: list[Event] = []
-    order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        why = "Not paid in time" if to == PaymentStatus.EXPIRED else f"Payment failed ({event.raw_status or 'failed'})"
-        published.append(await move_by_system(order, PAYMENT_LAPSED, why))
-        await announcements.payment_lapsed(order, payment.amount, to == PaymentStatus.EXPIRED, why)
-        await _return_goods(order, providers)
-    published.append(payments.status_event(payment, dt.datetime.now(dt.UTC)))
+    for payment in charged:
+        changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=to)
+        if not changed:
+            continue
+        payment.status = to
+        order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            why = "Not paid in time" if to == PaymentStatus.EXPIRED else f"Payment failed ({event.raw_status or 'failed'})"
+            published.append(await move_by_system(order, PAYMENT_LAPSED, why))
+            await announcements.payment_lapsed(order, payment.amount, to == PaymentStatus.EXPIRED, why)
+            await _return_goods(order, providers)
+        published.append(payments.status_event(payment, dt.datetime.now(dt.UTC)))
+    if not published:
+        current = await Payment.get(id=charged[0].id)
+        return f"no change: payment is {current.status.value}", []
     return to.value, published
 
 
@@ -183,12 +195,13 @@ async def poll(payment: Payment, providers: Providers, bus: EventBus, field: lis
     provider = providers.payment.get(payment.provider)
     if provider is None or not payments.can_tell_outcome(provider):
         raise DomainError(ErrorCode.NOT_AVAILABLE, f"The {payment.provider!r} gateway cannot be asked", field)
-    request = PaymentStatusRequest(reference=payment.reference or "", provider_reference=payment.provider_reference)
+    reference = payments.gateway_reference(payment)
+    request = PaymentStatusRequest(reference=reference, provider_reference=payment.provider_reference)
     event = await providers.get_status(provider, request, field)
     if event is None:
         return "unknown at the gateway"
-    if event.reference != payment.reference:
-        log.error("gateway %s answered about %s when asked about %s", provider.code, event.reference, payment.reference)
+    if event.reference != reference:
+        log.error("gateway %s answered about %s when asked about %s", provider.code, event.reference, reference)
         raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} gave an unusable answer (get status)", field)
     (outcome,) = await record(provider.code, [event], PaymentEventSource.POLL, providers, bus)
     return outcome
@@ -221,9 +234,11 @@ async def expire(payment: Payment, providers: Providers, bus: EventBus) -> str:
                 return "not expired; asked the gateway: " + await poll(payment, providers, bus, [])
             except DomainError as error:
                 return f"not expired: {error.message}"
+    reference = payments.gateway_reference(payment)
     event = PaymentEvent(
-        event_id=f"host-expiry:{payment.reference}", reference=payment.reference or "", status=PaymentEventStatus.EXPIRED,
-        amount=payment.amount, provider_reference=payment.provider_reference, occurred_at=dt.datetime.now(dt.UTC),
+        event_id=f"host-expiry:{reference}", reference=reference, status=PaymentEventStatus.EXPIRED,
+        amount=payments.gateway_amount(payment), provider_reference=payment.provider_reference,
+        occurred_at=dt.datetime.now(dt.UTC),
         raw_status="expired by umkm-graph",
     )
     (outcome,) = await record(payment.provider, [event], PaymentEventSource.HOST, providers, bus)

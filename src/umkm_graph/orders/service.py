@@ -22,7 +22,7 @@ from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStat
 from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
 from umkm_graph.orders.visibility import party_of
 from umkm_graph.payments import service as payments
-from umkm_graph.payments.models import Payment
+from umkm_graph.payments.models import CashCollector, Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
@@ -39,15 +39,22 @@ async def my_orders(user: User | None, status: OrderStatus | None, window: Windo
     return await page_of(query if status is None else query.filter(status=status), window, NEWEST_FIRST)
 
 
-async def shop_orders(user: User | None, shop_id: int, status: OrderStatus | None, window: Window) -> Page[Order]:
-    """A shop's orders, newest first, for its seller (and city officers)."""
+async def shop_orders(
+    user: User | None, shop_id: int, status: OrderStatus | None, window: Window,
+    payment_status: PaymentStatus | None = None,
+) -> Page[Order]:
+    """A shop's orders, newest first, for its seller (and city officers); of one order status, or payment status."""
     if require_user(user).role == Role.CITY_OFFICER:
         if not await Shop.exists(id=shop_id):
             raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")
     else:
         await get_owned_shop(user, shop_id)
     query = Order.filter(shop_id=shop_id)
-    return await page_of(query if status is None else query.filter(status=status), window, NEWEST_FIRST)
+    if status is not None:
+        query = query.filter(status=status)
+    if payment_status is not None:
+        query = query.filter(payment__status=payment_status)
+    return await page_of(query, window, NEWEST_FIRST)
 
 
 NEWEST_FIRST = ("-created_at", "-id")
@@ -163,8 +170,11 @@ def _check_pickup_code(order: Order, pickup_code: str | None) -> None:
         raise DomainError(ErrorCode.INVALID, "This is not the order's pickup code", "pickupCode")
 
 
-async def confirm_cash_collected(user: User | None, order_id: int, providers: Providers, events: EventBus) -> Order:
-    """The seller confirms the cash of a cash-on-delivery order; only then is its payment PAID."""
+async def confirm_cash_collected(
+    user: User | None, order_id: int, providers: Providers, events: EventBus, amount: int | None = None
+) -> Order:
+    """The seller confirms the cash of a cash-on-delivery order (`amount`: what was collected, when not the total);
+    only then is its payment PAID. The cash ledger keeps who collected it: a booked courier, or the seller."""
     seller = require_user(user)
     order, party = await order_of_party(seller, order_id)
     if party != Party.SELLER:
@@ -176,5 +186,7 @@ async def confirm_cash_collected(user: User | None, order_id: int, providers: Pr
         raise DomainError(
             ErrorCode.INVALID_TRANSITION, f"Cash is collected on handover; this order is {order.status.value}", "id"
         )
-    await events.publish(await payments.record_cash(payment, seller))
+    collector = CashCollector.COURIER if _booked_courier(order, providers) else CashCollector.SELLER
+    shop_id: int = order.shop_id  # type: ignore[attr-defined]
+    await events.publish(await payments.record_cash(payment, seller, shop_id, amount, collector))
     return order

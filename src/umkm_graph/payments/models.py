@@ -1,4 +1,4 @@
-"""Payments: one per order, settled by its payment provider (cash collected for COD); the ledger of what gateways told
+"""Payments: one per order (several may share one charge at the gateway), settled by its payment provider (cash collected for COD); the ledger of what gateways told
 us about them, each event once; and the refunds given back through the gateway."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 
 from tortoise import fields
+from tortoise.indexes import Index
 
 from umkm_graph.core.models import Model
 
@@ -26,7 +27,11 @@ class Payment(Model):
     provider = fields.CharField(max_length=64)
     amount = fields.BigIntField()
     status = fields.CharEnumField(PaymentStatus, max_length=20, default=PaymentStatus.PENDING, db_index=True)
-    reference = fields.CharField(max_length=128, null=True, db_index=True)  # ours, as the provider knows the payment
+    reference = fields.CharField(max_length=128, null=True, db_index=True)  # ours: the order's reference
+    # The charge the gateway knows, which may cover several orders of one checkout (one QRIS, one VA for the whole
+    # cart): its reference and its whole amount. For a payment of one order, the same as reference and amount.
+    gateway_reference = fields.CharField(max_length=128, null=True, db_index=True)
+    gateway_amount = fields.BigIntField(null=True)
     provider_reference = fields.CharField(max_length=128, null=True)  # the provider's own id, e.g. a transaction id
     confirmed_by = fields.ForeignKeyField("models.User", related_name="confirmed_payments", null=True)
     paid_at = fields.DatetimeField(null=True)
@@ -71,7 +76,7 @@ class PaymentEventRecord(Model):
     provider = fields.CharField(max_length=64)
     event_id = fields.CharField(max_length=191)
     payment = fields.ForeignKeyField("models.Payment", related_name="events", null=True, db_index=True)
-    reference = fields.CharField(max_length=128)
+    reference = fields.CharField(max_length=128)  # the charge's: a shared one is on several payments
     status = fields.CharEnumField(ReportedPaymentStatus, max_length=20)
     raw_status = fields.CharField(max_length=64, default="")
     amount = fields.BigIntField(null=True)
@@ -83,6 +88,7 @@ class PaymentEventRecord(Model):
     class Meta:
         table = "payment_events"
         unique_together = (("provider", "event_id"),)
+        indexes = (Index(fields=("reference",), name="idx_payment_events_reference"),)
 
 
 class PaymentRefund(Model):
@@ -117,3 +123,26 @@ class IdempotencyKey(Model):
     class Meta:
         table = "idempotency_keys"
         unique_together = (("user", "key"),)
+
+
+class CashCollector(str, enum.Enum):
+    SELLER = "SELLER"  # the seller took the cash at handover (pickup, or the shop's own delivery)
+    COURIER = "COURIER"  # a courier took it, and owes it to the shop until remitted
+
+
+class CashCollection(Model):
+    """The cash ledger of cash on delivery: one row when an order's cash is collected, written with the payment's move
+    to PAID and never changed. What was expected is kept beside what was collected, so a difference is a discrepancy
+    on record, not absorbed."""
+
+    id = fields.IntField(primary_key=True)
+    payment = fields.OneToOneField("models.Payment", related_name="cash_collection")
+    shop = fields.ForeignKeyField("models.Shop", related_name="cash_collections", db_index=True)
+    expected = fields.BigIntField()
+    collected = fields.BigIntField()
+    collector = fields.CharEnumField(CashCollector, max_length=8)
+    recorded_by = fields.ForeignKeyField("models.User", related_name="cash_recorded", null=True)
+    collected_at = fields.DatetimeField()
+
+    class Meta:
+        table = "cash_collections"

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import PaymentStatusChanged
 from umkm_graph.hookspecs import PaymentCancelRequest, PaymentProvider, RefundRequest
-from umkm_graph.payments.models import Payment, PaymentRefund, PaymentStatus
+from umkm_graph.payments.models import CashCollection, CashCollector, Payment, PaymentRefund, PaymentStatus
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption, Providers
 
 MAX_REASON = 500
+MAX_CASH_FACTOR = 2  # more cash than twice the total is a typing mistake, not a tip
 REFUNDABLE = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
 
 
@@ -65,16 +67,27 @@ def is_cash_on_delivery(payment: Payment, providers: Providers) -> bool:
     return option is not None and option.method.cash_on_delivery
 
 
-async def record_cash(payment: Payment, seller: User) -> PaymentStatusChanged:
-    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller."""
+async def record_cash(
+    payment: Payment, seller: User, shop_id: int, collected: int | None, collector: CashCollector
+) -> PaymentStatusChanged:
+    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller, and write its row of the cash ledger:
+    `collected` rupiah (None: exactly what was expected) by `collector`. A difference stays on the ledger."""
     if payment.status != PaymentStatus.PENDING:
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is already {payment.status.value}", "id")
+    amount = payment.amount if collected is None else collected
+    if not 0 <= amount <= MAX_CASH_FACTOR * payment.amount:
+        raise DomainError(ErrorCode.INVALID, f"Cash collected is 0 to {MAX_CASH_FACTOR} times the order's total "
+                          f"(Rp{payment.amount:,}); a difference from the total is kept as a discrepancy"
+                          .replace(",", "."), "amount")
     paid_at = dt.datetime.now(dt.UTC)
-    changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
-        status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id
-    )
-    if not changed:
-        raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
+    async with in_transaction():
+        changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
+            status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id
+        )
+        if not changed:
+            raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
+        await CashCollection.create(payment_id=payment.id, shop_id=shop_id, expected=payment.amount, collected=amount,
+                                    collector=collector, recorded_by=seller, collected_at=paid_at)
     payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at, "confirmed_by_id": seller.id})
     return status_event(payment, paid_at)
 
@@ -93,6 +106,11 @@ async def void(payment: Payment, providers: Providers, reason: str) -> PaymentSt
     fails, the whole cancellation rolls back."""
     if payment.status != PaymentStatus.PENDING:
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is {payment.status.value}; it cannot be voided", "id")
+    if is_shared(payment):
+        # One QR code or VA pays the whole checkout, and its amount cannot change: cancel once paid (it is refunded).
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "This order is paid together with the other orders of its "
+                          "checkout, in one payment; it can be cancelled once that is paid (and is refunded), or "
+                          "the unpaid payment left to expire", "id")
     changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(status=PaymentStatus.CANCELLED)
     if not changed:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
@@ -105,9 +123,29 @@ async def void(payment: Payment, providers: Providers, reason: str) -> PaymentSt
 
 def cancel_request(payment: Payment, reason: str) -> PaymentCancelRequest:
     return PaymentCancelRequest(
-        reference=payment.reference or "", provider_reference=payment.provider_reference, amount=payment.amount,
-        reason=reason,
+        reference=gateway_reference(payment), provider_reference=payment.provider_reference,
+        amount=gateway_amount(payment), reason=reason,
     )
+
+
+def gateway_reference(payment: Payment) -> str:
+    """The reference of the charge the gateway knows: the order's own, or its checkout's shared one."""
+    return payment.gateway_reference or payment.reference or ""
+
+
+def gateway_amount(payment: Payment) -> int:
+    """The whole amount of that charge: the order's, or the sum of the orders that share it."""
+    return payment.amount if payment.gateway_amount is None else payment.gateway_amount
+
+
+def is_shared(payment: Payment) -> bool:
+    """Whether this payment's charge at the gateway pays other orders of its checkout too."""
+    return gateway_reference(payment) != (payment.reference or "")
+
+
+async def sharing_charge(provider: str, reference: str) -> list[Payment]:
+    """The payments of one charge at the gateway, by its reference: one, or every order of a shared checkout."""
+    return await Payment.filter(provider=provider, gateway_reference=reference).order_by("id")
 
 
 async def refund(
@@ -124,6 +162,9 @@ async def refund(
     left = payment.amount - payment.refunded_amount
     if amount < left and not option.method.partial_refunds:
         raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only the whole amount", field)
+    if is_shared(payment) and not option.method.partial_refunds:
+        raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only a whole payment, and "
+                          "this order was paid in one payment with the other orders of its checkout", field)
     try:
         await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor)
     except IntegrityError:
@@ -137,7 +178,7 @@ async def refund(
     status = PaymentStatus.REFUNDED if current.refunded_amount >= current.amount else PaymentStatus.PARTIALLY_REFUNDED
     await Payment.filter(id=payment.id).update(status=status)
     result = await providers.refund_payment(provider, RefundRequest(
-        reference=payment.reference or "", provider_reference=payment.provider_reference, amount=amount,
+        reference=gateway_reference(payment), provider_reference=payment.provider_reference, amount=amount,
         reason=reason, idempotency_key=key,
     ), field)
     if result.provider_reference:

@@ -34,6 +34,9 @@ class CheckoutShopInput:
         default=None, description="The option's service, when the provider offers several; null takes the first."
     )
     note: str | None = strawberry.field(default=None, description="A note for the seller, at most 500 characters.")
+    payment_method: str | None = strawberry.field(default=None, description=(
+        "How this shop's order is paid, when not by the checkout's paymentMethod: cash on delivery for some shops mixes "
+        "with one cashless method for all the others, which share one payment."))
 
 
 @strawberry.input(description="A cart, which may hold products of several shops: it becomes one order per shop.")
@@ -42,14 +45,14 @@ class CheckoutInput:
     shops: list[CheckoutShopInput]
     payment_method: str = strawberry.field(
         description="A code from paymentMethods, e.g. COD; a cashless one leaves the orders AWAITING_PAYMENT, and "
-        "each order's payment.action says how to pay."
+        "each order's payment.action says how to pay: one payment for every cashless order of the checkout."
     )
     address: DeliveryAddressInput | None = strawberry.field(default=None, description="Required for DELIVERY options.")
 
     def draft(self) -> checkout.CheckoutDraft:
         lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
         shops = [checkout.ShopChoice(parse_id(s.shop_id, f"input.shops.{j}.shopId"), s.delivery_provider,
-                                     s.delivery_service, s.note)
+                                     s.delivery_service, s.note, s.payment_method)
                  for j, s in enumerate(self.shops)]
         address = None if self.address is None else self.address.address()
         return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address)

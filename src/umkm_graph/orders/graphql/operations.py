@@ -17,7 +17,7 @@ from umkm_graph.graphql_common.pagination import Connection, connection, window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.orders import payment_events, refunds
 from umkm_graph.orders import service as orders
-from umkm_graph.orders.graphql.types import OrderStatusEnum, OrderType, load_order
+from umkm_graph.orders.graphql.types import OrderStatusEnum, OrderType, PaymentStatusEnum, load_order
 from umkm_graph.orders.models import Order
 from umkm_graph.orders.states import Action
 from umkm_graph.people.models import User
@@ -72,10 +72,11 @@ class OrdersQuery:
         self, info: Info[Context, None], shop_id: strawberry.ID,
         status: OrderStatusEnum | None = None,  # type: ignore[valid-type]
         first: int | None = None, after: str | None = None,
+        payment_status: PaymentStatusEnum | None = None,  # type: ignore[valid-type]
     ) -> Connection[OrderType]:
         settings = info.context.settings
         page = await orders.shop_orders(await info.context.user(), parse_id(shop_id, "shopId"), status, window(
-            first, after, default=settings.default_page_size, cap=settings.max_page_size))
+            first, after, default=settings.default_page_size, cap=settings.max_page_size), payment_status)
         return connection(page, OrderType.from_model)
 
 
@@ -99,9 +100,14 @@ class OrdersMutation:
     ) -> OrderPayload:
         return await change_order(info, id, _transition(Action.MARK_DELIVERED, pickup_code=pickup_code))
 
-    @strawberry.mutation(description="The seller confirms the cash of a cash-on-delivery order; its payment becomes PAID.")
-    async def confirm_cash_collected(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
-        return await change_order(info, id, orders.confirm_cash_collected)
+    @strawberry.mutation(description=(
+        "The seller confirms the cash of a cash-on-delivery order; its payment becomes PAID. `amount`: the cash "
+        "collected, when it is not the order's total; the difference is kept on the cash ledger as a discrepancy."))
+    async def confirm_cash_collected(
+        self, info: Info[Context, None], id: strawberry.ID, amount: Rupiah | None = None
+    ) -> OrderPayload:
+        return await change_order(info, id, lambda user, order, providers, events: orders.confirm_cash_collected(
+            user, order, providers, events, amount))
 
     @strawberry.mutation(description="The buyer confirms receipt of a DELIVERED, paid order.")
     async def complete_order(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:

@@ -20,7 +20,7 @@ from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransit
 from umkm_graph.orders.states import Party
 from umkm_graph.orders.visibility import OrderSight, side_of
 from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus, ReportedPaymentStatus
-from umkm_graph.payments.service import PendingAction, pending_action
+from umkm_graph.payments.service import PendingAction, gateway_amount, gateway_reference, pending_action
 from umkm_graph.shops.graphql.types import ShopType
 
 if TYPE_CHECKING:
@@ -105,13 +105,17 @@ class PaymentType:
     paid_at: dt.datetime | None
     refunded_amount: Rupiah = strawberry.field(description="Given back so far, through refunds.")
     expires_at: dt.datetime | None = strawberry.field(description="Cashless: when an unpaid payment lapses.")
+    gateway_amount: Rupiah = strawberry.field(description=(
+        "What the buyer pays at the gateway: this order's amount or, when one payment (one QR code, one virtual "
+        "account) pays every order of a cashless checkout from several shops, their sum."))
     model: strawberry.Private[Payment]
 
     @classmethod
     def from_model(cls, payment: Payment) -> PaymentType:
         return cls(method=payment.method, provider=payment.provider, status=payment.status,
                    amount=Rupiah(payment.amount), paid_at=payment.paid_at,
-                   refunded_amount=Rupiah(payment.refunded_amount), expires_at=payment.expires_at, model=payment)
+                   refunded_amount=Rupiah(payment.refunded_amount), expires_at=payment.expires_at,
+                   gateway_amount=Rupiah(gateway_amount(payment)), model=payment)
 
     async def _sees_details(self, info: Info[Context, None]) -> bool:
         order = await info.context.loaders.order.load(self.model.order_id)  # type: ignore[attr-defined]
@@ -132,7 +136,8 @@ class PaymentType:
             PaymentHistoryEntryType(status=e.status, gateway_status=e.raw_status,
                                     amount=None if e.amount is None else Rupiah(e.amount), source=e.source,
                                     outcome=e.outcome, at=e.received_at)
-            for e in await info.context.loaders.payment_events.load(self.model.id)
+            for e in await info.context.loaders.charge_events.load(gateway_reference(self.model))
+            if e.provider == self.model.provider and e.payment_id is not None
         ]
 
     @strawberry.field(description="Refunds given, oldest first; for the buyer and the seller only.")
