@@ -7,5 +7,6 @@
 - live: real servers on real sockets (uvicorn, `umkm-graph serve`) and a graphql-transport-ws client
 - processes: several server processes on one database, and the checks that the data stays whole
 - statements: counting the SQL statements a request sends
+- browser: Debian's chromium through Playwright, offline (only 127.0.0.1), screenshots under tests/artefacts/
 - paths: where the repository's files are (docs, examples, bench, schema.graphql)
 """

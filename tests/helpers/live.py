@@ -47,11 +47,12 @@ async def live_app(settings: Settings) -> AsyncIterator[str]:
 
 
 @contextlib.contextmanager
-def server_process(env: dict[str, str], port: int, output: Path | None = None) -> Any:
-    """`umkm-graph serve` in its own process, ready when /healthz answers; what it prints goes to `output` if given."""
+def server_process(env: dict[str, str], port: int, output: Path | None = None, *options: str) -> Any:
+    """`umkm-graph serve` (with `options`, e.g. "--demo") in its own process, ready when /healthz answers; what it
+    prints goes to `output` if given."""
     log = open(output, "w+b") if output else tempfile.TemporaryFile()  # a pipe nobody reads would block a chatty server
     process = subprocess.Popen(
-        [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port), *options],
         env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
