@@ -22,8 +22,9 @@
     return body.data;
   }
 
-  function cell(key, value, format) {
-    if (value == null) return `<td class="num hidden-figure" data-figure="${esc(key)}" data-value="">disembunyikan</td>`;
+  // A null figure is withheld (k-anonymity) unless `missing` says what else it means (no ceiling or target set).
+  function cell(key, value, format, missing) {
+    if (value == null) return `<td class="num hidden-figure" data-figure="${esc(key)}" data-value="">${missing || "disembunyikan"}</td>`;
     return `<td class="num" data-figure="${esc(key)}" data-value="${esc(value)}">${esc(format(value))}</td>`;
   }
 
@@ -51,7 +52,7 @@
       ${cell(`bulan:${p.period.month}:buyingAsn`, p.city.buyingAsn, count)}
       ${cell(`bulan:${p.period.month}:totalSpend`, p.city.totalSpend, rupiah)}
       ${cell(`bulan:${p.period.month}:complianceShare`, p.city.complianceShare, percent)}
-      ${cell(`bulan:${p.period.month}:target`, p.target, rupiah)}</tr>`);
+      ${cell(`bulan:${p.period.month}:target`, p.target, rupiah, "belum ditetapkan")}</tr>`);
     const current = data.opds;
     const opdRows = current.opds.map((o) => `<tr><td>${esc(o.opd)}</td>
       ${cell(`opd:${o.opd}:registeredAsn`, o.registeredAsn, count)}
@@ -84,7 +85,7 @@
       ${cell(`harga:${p.commodity}:${p.per}:minPrice`, p.minPrice, rupiah)}
       ${cell(`harga:${p.commodity}:${p.per}:medianPrice`, p.medianPrice, rupiah)}
       ${cell(`harga:${p.commodity}:${p.per}:maxPrice`, p.maxPrice, rupiah)}
-      ${cell(`harga:${p.commodity}:${p.per}:ceiling`, p.ceiling, rupiah)}
+      ${cell(`harga:${p.commodity}:${p.per}:ceiling`, p.ceiling, rupiah, "belum ditetapkan")}
       ${cell(`harga:${p.commodity}:${p.per}:aboveCeiling`, p.aboveCeiling, count)}</tr>`);
     const flags = data.priceFlags.edges.map(({ node: f }, i) => `<tr class="flagged"><td>${esc(f.product.name)}</td>
       <td>${esc(f.product.shop.name)}</td><td>${esc(f.kecamatan)}</td>
