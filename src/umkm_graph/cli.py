@@ -1,4 +1,4 @@
-"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report."""
+"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query."""
 
 from __future__ import annotations
 
@@ -255,6 +255,32 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    """A GraphQL document run against a running API with a token (UMKM_TOKEN or --token), written as a flat table."""
+    import asyncio
+    import os
+    from pathlib import Path
+
+    from umkm_graph import query_table
+
+    try:
+        document = Path(args.file).read_text(encoding="utf-8")
+        data = asyncio.run(query_table.run_query(args.url, document, query_table.parse_variables(args.var),
+                                                 args.token or os.environ.get("UMKM_TOKEN") or None))
+        text = query_table.render(query_table.table_of(data, args.path), args.format)
+    except OSError as error:
+        print(f"umkm-graph query: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except query_table.QueryFailed as error:
+        print(f"umkm-graph query: {error}", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="umkm-graph", description="GraphQL API for Kota Malang's UMKM marketplace.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -289,6 +315,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("csv", "json"), default="csv")
     report.add_argument("--output", help="write to this file instead of stdout")
     report.set_defaults(run=_report)
+    query = commands.add_parser("query", help="run a GraphQL file against a running API; write the answer as a table")
+    query.add_argument("file", help="a .graphql document, e.g. examples/analytics/top_umkm_by_gmv.graphql")
+    query.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                       help="a variable (repeatable); VALUE is read as JSON when it is JSON, else as text")
+    query.add_argument("--format", choices=("csv", "json"), default="csv")
+    query.add_argument("--url", default="http://127.0.0.1:8000/graphql", help="the API's /graphql")
+    query.add_argument("--token", help="a bearer token (default: UMKM_TOKEN); from the login mutation")
+    query.add_argument("--path", help="the list to tabulate, dotted (default: the answer's first list)")
+    query.add_argument("--output", help="write to this file instead of stdout")
+    query.set_defaults(run=_query)
     return parser
 
 

@@ -123,3 +123,13 @@ async def subscribe(session: aiohttp.ClientSession, url: str, query: str, variab
         await ws.send_str(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}))
         await asyncio.sleep(0.2)  # let the server register the subscription before the test makes changes
         yield Subscriber(ws)
+
+
+@contextlib.contextmanager
+def demo_server(folder: Path) -> Any:
+    """`umkm-graph serve --demo` on a SQLite file in `folder`, over real HTTP; yields its base URL."""
+    port = free_port()
+    env = {"UMKM_DATABASE_URL": f"sqlite://{folder / 'demo.db'}", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0",
+           "UMKM_ACCESS_LOG": "0"}
+    with server_process(env, port, folder / "server.log", "--demo"):
+        yield f"http://127.0.0.1:{port}"

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.helpers.browser import offline_browser, offline_context, post_graphql_sync, require_chromium, screenshot_path
-from tests.helpers.live import free_port, server_process
+from tests.helpers.live import demo_server as serve_demo
 from umkm_graph.demo.seed import DEMO_PASSWORD
 
 ANALYST = "analyst@malangkota.go.id"
@@ -24,12 +23,8 @@ LOGIN = "mutation($email: String!, $password: String!) { login(email: $email, pa
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()  # no server to start when the browser tests cannot run
-    folder: Path = tmp_path_factory.mktemp("browser-demo")
-    port = free_port()
-    env = {"UMKM_DATABASE_URL": f"sqlite://{folder / 'demo.db'}", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0",
-           "UMKM_ACCESS_LOG": "0"}
-    with server_process(env, port, folder / "server.log", "--demo"):
-        yield f"http://127.0.0.1:{port}"
+    with serve_demo(tmp_path_factory.mktemp("browser-demo")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
