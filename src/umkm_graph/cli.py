@@ -162,12 +162,13 @@ def _plugins(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from umkm_graph.plugin_host import PluginError, collect_providers, describe_plugins, load_plugins
+    from umkm_graph.plugin_host import PluginError, collect_providers, describe_plugins, load_plugins, plugin_needs
 
     settings = Settings.from_env()
     try:
         pm = load_plugins(settings)
         infos = describe_plugins(pm, asyncio.run(collect_providers(pm, settings)))
+        needs = plugin_needs(pm, settings)
     except Exception as error:  # a broken plugin: say which, as the server would refuse to start
         kind = "" if isinstance(error, PluginError) else f"{type(error).__name__}: "
         print(f"umkm-graph plugins: {kind}{error}", file=sys.stderr)
@@ -176,6 +177,7 @@ def _plugins(args: argparse.Namespace) -> int:
         "name": info.name, "version": info.version, "source": info.source, "hooks": list(info.hooks),
         "payment_methods": [method.code for provider in info.payment for method in provider.methods],
         "delivery_providers": [provider.code for provider in info.delivery],
+        "needs": list(needs.get(info.name, ())),
     } for info in infos]
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -185,6 +187,8 @@ def _plugins(args: argparse.Namespace) -> int:
         print(f"  hooks: {', '.join(row['hooks']) or '-'}")
         print(f"  payment methods: {', '.join(row['payment_methods']) or '-'}")
         print(f"  delivery providers: {', '.join(row['delivery_providers']) or '-'}")
+        if not row["payment_methods"] and not row["delivery_providers"]:  # say why it offers nothing
+            print("  not configured" + "".join(f"\n    - {line}" for line in row["needs"]))
     return 0
 
 

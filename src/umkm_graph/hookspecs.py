@@ -362,3 +362,11 @@ def register_payment_providers(settings: PluginSettings) -> MaybeAwaitable[list[
 @hookspec
 def register_delivery_providers(settings: PluginSettings) -> MaybeAwaitable[list[DeliveryProvider]]:  # type: ignore[empty-body]
     """Return the delivery providers this plugin offers; an empty list when it is not configured."""
+
+
+# -- Asked when the host describes its plugins (`umkm-graph plugins`); sync -------------------------------------------
+
+
+@hookspec
+def plugin_needs(settings: PluginSettings) -> list[str]:  # type: ignore[empty-body]
+    """Return what this plugin still needs before it offers anything (one line each); an empty list when configured."""
