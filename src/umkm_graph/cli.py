@@ -32,6 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"umkm-graph serve: {error}", file=sys.stderr)
         return 1
     with sock:
+        where = _database_banner(settings.database_url, args.demo)  # before the start creates the file
         asyncio.run(db.check_database(settings.database_url))  # a DatabaseNotReady is said in one line by main()
         if args.demo:
             from umkm_graph.demo.seed import SeedError, seed_demo_if_empty
@@ -46,8 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
             else:
                 print("\n".join(summary.lines()))
         configure_logging(settings.log_format)
-        where = db.redacted(settings.database_url)
-        banner = f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {where})"
+        banner = (f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql, the city dashboard at "
+                  f"http://{args.host}:{args.port}/dashboard  (database {where})")
         from umkm_graph.app import create_app  # the whole schema: imported once nothing can refuse the start any more
 
         # Several workers each build their own app from the environment; uvicorn needs an import string for that.
@@ -56,6 +57,24 @@ def _serve(args: argparse.Namespace) -> int:
                                 log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30,
                                 ws_max_size=settings.max_body_bytes)  # a larger message is refused before it is read
         return 0 if serving.run(config, sock, banner) else 3  # 3: uvicorn's code for a start that failed
+
+
+def _database_banner(database_url: str, demo: bool) -> str:
+    """Where the data is: a SQLite file by its absolute path, saying when the default (relative to the folder serve
+    runs in) made a new, empty one, so serving an empty database elsewhere is never silent."""
+    import os
+
+    from umkm_graph import db
+
+    file = db.sqlite_file(database_url)
+    if file is None:
+        return db.redacted(database_url)
+    said = f"SQLite file {file}"
+    if "UMKM_DATABASE_URL" not in os.environ:
+        said += ", the default, in the current folder; set UMKM_DATABASE_URL to choose"
+    if not file.exists() and not demo:
+        said += "; it is new and empty (add --demo for demo data)"
+    return said
 
 
 def _workers_refusal(workers: int, settings: Settings) -> str | None:

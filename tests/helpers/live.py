@@ -47,13 +47,15 @@ async def live_app(settings: Settings) -> AsyncIterator[str]:
 
 
 @contextlib.contextmanager
-def server_process(env: dict[str, str], port: int, output: Path | None = None, *options: str) -> Any:
-    """`umkm-graph serve` (with `options`, e.g. "--demo") in its own process, ready when /healthz answers; what it
-    prints goes to `output` if given."""
+def server_process(env: dict[str, str], port: int, output: Path | None = None, *options: str,
+                   cwd: Path | None = None, unset: tuple[str, ...] = ()) -> Any:
+    """`umkm-graph serve` (with `options`, e.g. "--demo") in its own process, in `cwd`, without the variables `unset`,
+    ready when /healthz answers; what it prints goes to `output` if given."""
     log = open(output, "w+b") if output else tempfile.TemporaryFile()  # a pipe nobody reads would block a chatty server
     process = subprocess.Popen(
         [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port), *options],
-        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        env={**{k: v for k, v in os.environ.items() if k not in unset}, **env}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd,
     )
     try:
         deadline = time.monotonic() + 30
