@@ -4,10 +4,8 @@ UMKM_REQUIRE_BROWSER=1 (set by .ci/run), where its absence fails them."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,15 +78,3 @@ def offline_context(browser: Any) -> Iterator[tuple[Any, list[str]]]:
 def screenshot_path(name: str) -> Path:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS / f"{name}.png"
-
-
-def post_graphql_sync(base_url: str, query: str, variables: dict[str, Any] | None = None,
-                      token: str | None = None) -> dict[str, Any]:
-    """The data of a query over real HTTP from a sync test (the browser tests run no event loop); errors fail it."""
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
-    request = urllib.request.Request(f"{base_url}/graphql", headers=headers, method="POST",
-                                     data=json.dumps({"query": query, "variables": variables or {}}).encode())
-    with urllib.request.urlopen(request, timeout=30) as response:
-        body = json.loads(response.read())
-    assert not body.get("errors"), body["errors"]
-    return body["data"]  # type: ignore[no-any-return]

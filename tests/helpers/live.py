@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,15 @@ def demo_server(folder: Path) -> Any:
            "UMKM_ACCESS_LOG": "0"}
     with server_process(env, port, folder / "server.log", "--demo"):
         yield f"http://127.0.0.1:{port}"
+
+
+def post_graphql_sync(base_url: str, query: str, variables: dict[str, Any] | None = None,
+                      token: str | None = None) -> dict[str, Any]:
+    """The data of a query over real HTTP from a sync test (the browser and command-line tests run no event loop); errors fail it."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(f"{base_url}/graphql", headers=headers, method="POST",
+                                     data=json.dumps({"query": query, "variables": variables or {}}).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = json.loads(response.read())
+    assert not body.get("errors"), body["errors"]
+    return body["data"]  # type: ignore[no-any-return]

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.browser import post_graphql_sync
-from tests.helpers.live import demo_server
+from tests.helpers.live import demo_server, post_graphql_sync
 from tests.helpers.paths import REPO
 from umkm_graph.demo.seed import DEMO_PASSWORD
 

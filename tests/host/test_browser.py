@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.browser import offline_browser, offline_context, post_graphql_sync, require_chromium, screenshot_path
-from tests.helpers.live import demo_server as serve_demo
+from tests.helpers.browser import offline_browser, offline_context, require_chromium, screenshot_path
+from tests.helpers.live import demo_server as serve_demo, post_graphql_sync
 from umkm_graph.demo.seed import DEMO_PASSWORD
 
 ANALYST = "analyst@malangkota.go.id"

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.browser import post_graphql_sync
-from tests.helpers.live import demo_server, free_port
+from tests.helpers.live import demo_server, free_port, post_graphql_sync
 from tests.helpers.paths import REPO
 from umkm_graph.cli import main
 from umkm_graph.demo.seed import DEMO_PASSWORD
