@@ -9,5 +9,6 @@
 - processes: several server processes on one database, and the checks that the data stays whole
 - statements: counting the SQL statements a request sends
 - browser: Debian's chromium through Playwright, offline (only 127.0.0.1), screenshots under tests/artefacts/
+- node: npm for the TypeScript client's test (skip, or fail under UMKM_REQUIRE_NODE=1)
 - paths: where the repository's files are (docs, examples, bench, schema.graphql)
 """

@@ -1,6 +1,6 @@
 """The web pages in a real browser, offline: GraphiQL at /graphql and the city dashboard at /dashboard, against
 `umkm-graph serve --demo`, in headless chromium that may reach nothing but 127.0.0.1. One browser and one server per
-session; a screenshot of each page or view is kept under tests/artefacts/."""
+module and worker; a screenshot of each page or view is kept under tests/artefacts/."""
 
 from __future__ import annotations
 
@@ -20,14 +20,16 @@ STOREFRONT = ('{ products(filter: { category: "sembako" }, sort: PRICE_ASC, firs
 LOGIN = "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token } }"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()  # no server to start when the browser tests cannot run
     with serve_demo(tmp_path_factory.mktemp("browser-demo")) as base_url:
         yield base_url
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while a browser is open, Playwright's sync API holds a running event loop on this thread,
+# and the async tests a worker runs next could not start theirs.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with offline_browser() as running:
         yield running

@@ -4,25 +4,15 @@ registry for the first install); without them it skips, unless UMKM_REQUIRE_NODE
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
+from tests.helpers.node import require_npm
 from tests.helpers.paths import REPO
 
 CLIENT = REPO / "examples" / "typescript-client"
-
-
-def npm() -> str:
-    found = shutil.which("npm")
-    if found is None:
-        if os.environ.get("UMKM_REQUIRE_NODE") == "1":
-            pytest.fail("UMKM_REQUIRE_NODE=1 but npm is not installed (apt-get install npm)", pytrace=False)
-        pytest.skip("needs node and npm (apt-get install npm)")
-    return found
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +32,7 @@ def test_the_clients_documents_are_the_ones_the_types_are_generated_from() -> No
 
 
 def test_the_generated_types_and_the_client_typecheck_against_schema_graphql() -> None:
-    tool = npm()
+    tool = require_npm()
     if not (CLIENT / "node_modules" / ".bin" / "graphql-codegen").exists():
         installed = run(tool, "ci", "--no-audit", "--no-fund", "--loglevel=error")
         assert installed.returncode == 0, installed.stderr
