@@ -1,7 +1,8 @@
 """The /graphql endpoint: one strawberry view, and the order in which its steps run. Each step is a plain function or
 a small object of its own module; this class only calls them in order. Every strawberry method the engine overrides
-is here: get_context, on_ws_connect, render_graphql_ide, decode_json and encode_json (documented hooks), run, execute_single, parse_json
-and parse_http_body (undocumented: compat.VIEW_HOOKS names them, and tests/engine/test_compat.py checks them on each upgrade).
+is here: get_context, on_ws_connect, render_graphql_ide (the host's page), decode_json and encode_json (documented
+hooks), run, execute_single, parse_json and parse_http_body (undocumented: compat.VIEW_HOOKS names them, and
+tests/engine/test_compat.py checks them on each upgrade).
 The socket's adapter and protocol handler are sockets.py's (tests/engine/test_socket_limits.py checks what they override).
 
 In front of the view, middleware.py refuses by rate (429), size (413) and time (503).
