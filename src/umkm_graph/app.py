@@ -1,5 +1,5 @@
-"""create_app(settings) -> Starlette: /graphql (HTTP, GraphiQL and WebSocket subscriptions), /healthz, /readyz and /metrics,
-with the database and the event bus opened in the lifespan."""
+"""create_app(settings) -> Starlette: /graphql (HTTP, GraphiQL and WebSocket subscriptions), /dashboard and /static (web/),
+/healthz, /readyz and /metrics, with the database and the event bus opened in the lifespan."""
 
 from __future__ import annotations
 
@@ -40,6 +40,8 @@ from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
 from umkm_graph.settings import Settings
+from umkm_graph.web.graphiql import graphiql_page
+from umkm_graph.web.routes import web_routes
 from umkm_graph.serving import OneLineStartupFailures
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
@@ -135,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
     graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
                           context_getter=graphql_context, socket_gate=sign_in_socket,
-                          socket_policy=protections.socket_policy())
+                          socket_policy=protections.socket_policy(), ide_page=graphiql_page)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -167,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
+            *web_routes(),
         ],
         middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],
         lifespan=lifespan,

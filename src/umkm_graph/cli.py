@@ -1,4 +1,4 @@
-"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report."""
+"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"umkm-graph serve: {error}", file=sys.stderr)
         return 1
     with sock:
+        where = _database_banner(settings.database_url, args.demo)  # before the start creates the file
         asyncio.run(db.check_database(settings.database_url))  # a DatabaseNotReady is said in one line by main()
         if args.demo:
             from umkm_graph.demo.seed import SeedError, seed_demo_if_empty
@@ -46,8 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
             else:
                 print("\n".join(summary.lines()))
         configure_logging(settings.log_format)
-        where = db.redacted(settings.database_url)
-        banner = f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql  (database {where})"
+        banner = (f"umkm-graph: GraphiQL at http://{args.host}:{args.port}/graphql, the city dashboard at "
+                  f"http://{args.host}:{args.port}/dashboard  (database {where})")
         from umkm_graph.app import create_app  # the whole schema: imported once nothing can refuse the start any more
 
         # Several workers each build their own app from the environment; uvicorn needs an import string for that.
@@ -56,6 +57,24 @@ def _serve(args: argparse.Namespace) -> int:
                                 log_config=None, access_log=settings.access_log, timeout_graceful_shutdown=30,
                                 ws_max_size=settings.max_body_bytes)  # a larger message is refused before it is read
         return 0 if serving.run(config, sock, banner) else 3  # 3: uvicorn's code for a start that failed
+
+
+def _database_banner(database_url: str, demo: bool) -> str:
+    """Where the data is: a SQLite file by its absolute path, saying when the default (relative to the folder serve
+    runs in) made a new, empty one, so serving an empty database elsewhere is never silent."""
+    import os
+
+    from umkm_graph import db
+
+    file = db.sqlite_file(database_url)
+    if file is None:
+        return db.redacted(database_url)
+    said = f"SQLite file {file}"
+    if "UMKM_DATABASE_URL" not in os.environ:
+        said += ", the default, in the current folder; set UMKM_DATABASE_URL to choose"
+    if not file.exists() and not demo:
+        said += "; it is new and empty (add --demo for demo data)"
+    return said
 
 
 def _workers_refusal(workers: int, settings: Settings) -> str | None:
@@ -162,12 +181,13 @@ def _plugins(args: argparse.Namespace) -> int:
     import asyncio
     import json
 
-    from umkm_graph.plugin_host import PluginError, collect_providers, describe_plugins, load_plugins
+    from umkm_graph.plugin_host import PluginError, collect_providers, describe_plugins, load_plugins, plugin_needs
 
     settings = Settings.from_env()
     try:
         pm = load_plugins(settings)
         infos = describe_plugins(pm, asyncio.run(collect_providers(pm, settings)))
+        needs = plugin_needs(pm, settings)
     except Exception as error:  # a broken plugin: say which, as the server would refuse to start
         kind = "" if isinstance(error, PluginError) else f"{type(error).__name__}: "
         print(f"umkm-graph plugins: {kind}{error}", file=sys.stderr)
@@ -176,6 +196,7 @@ def _plugins(args: argparse.Namespace) -> int:
         "name": info.name, "version": info.version, "source": info.source, "hooks": list(info.hooks),
         "payment_methods": [method.code for provider in info.payment for method in provider.methods],
         "delivery_providers": [provider.code for provider in info.delivery],
+        "needs": list(needs.get(info.name, ())),
     } for info in infos]
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -185,6 +206,8 @@ def _plugins(args: argparse.Namespace) -> int:
         print(f"  hooks: {', '.join(row['hooks']) or '-'}")
         print(f"  payment methods: {', '.join(row['payment_methods']) or '-'}")
         print(f"  delivery providers: {', '.join(row['delivery_providers']) or '-'}")
+        if not row["payment_methods"] and not row["delivery_providers"]:  # say why it offers nothing
+            print("  not configured" + "".join(f"\n    - {line}" for line in row["needs"]))
     return 0
 
 
@@ -260,6 +283,32 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _query(args: argparse.Namespace) -> int:
+    """A GraphQL document run against a running API with a token (UMKM_TOKEN or --token), written as a flat table."""
+    import asyncio
+    import os
+    from pathlib import Path
+
+    from umkm_graph import query_table
+
+    try:
+        document = Path(args.file).read_text(encoding="utf-8")
+        data = asyncio.run(query_table.run_query(args.url, document, query_table.parse_variables(args.var),
+                                                 args.token or os.environ.get("UMKM_TOKEN") or None))
+        text = query_table.render(query_table.table_of(data, args.path), args.format)
+    except OSError as error:
+        print(f"umkm-graph query: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except query_table.QueryFailed as error:
+        print(f"umkm-graph query: {error}", file=sys.stderr)
+        return 1
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="umkm-graph", description="GraphQL API for Kota Malang's UMKM marketplace.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -296,6 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("csv", "json"), default="csv")
     report.add_argument("--output", help="write to this file instead of stdout")
     report.set_defaults(run=_report)
+    query = commands.add_parser("query", help="run a GraphQL file against a running API; write the answer as a table")
+    query.add_argument("file", help="a .graphql document, e.g. examples/analytics/top_umkm_by_gmv.graphql")
+    query.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
+                       help="a variable (repeatable); VALUE is read as JSON when it is JSON, else as text")
+    query.add_argument("--format", choices=("csv", "json"), default="csv")
+    query.add_argument("--url", default="http://127.0.0.1:8000/graphql", help="the API's /graphql")
+    query.add_argument("--token", help="a bearer token (default: UMKM_TOKEN); from the login mutation")
+    query.add_argument("--path", help="the list to tabulate, dotted (default: the answer's first list)")
+    query.add_argument("--output", help="write to this file instead of stdout")
+    query.set_defaults(run=_query)
     return parser
 
 

@@ -88,6 +88,13 @@ def redacted(database_url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", database_url)
 
 
+def sqlite_file(database_url: str) -> Path | None:
+    """The file a sqlite:// URL names, made absolute from the current folder (None for memory or another database)."""
+    if not database_url.startswith("sqlite://") or database_url.startswith("sqlite://:memory:"):
+        return None
+    return Path(database_url.removeprefix("sqlite://").partition("?")[0]).resolve()
+
+
 async def check_connection(database_url: str, variable: str = "UMKM_DATABASE_URL") -> None:
     """Ask the open database for one row, so an unreachable one stops a start instead of failing every request."""
     folder = _missing_sqlite_folder(database_url)

@@ -408,3 +408,11 @@ def register_delivery_providers(settings: PluginSettings) -> MaybeAwaitable[list
 @hookspec
 def register_notifiers(settings: PluginSettings) -> MaybeAwaitable[list[Notifier]]:  # type: ignore[empty-body]
     """Return the notifiers this plugin offers; an empty list when it is not configured."""
+
+
+# -- Asked when the host describes its plugins (`umkm-graph plugins`); sync -------------------------------------------
+
+
+@hookspec
+def plugin_needs(settings: PluginSettings) -> list[str]:  # type: ignore[empty-body]
+    """Return what this plugin still needs before it offers anything (one line each); an empty list when configured."""

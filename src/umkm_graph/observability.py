@@ -127,3 +127,5 @@ def configure_logging(log_format: str, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # tortoise logs its connection objects' reprs at start and "shutdown" once per registration: noise at INFO
+    logging.getLogger("tortoise").setLevel(max(level, logging.WARNING))

@@ -4,8 +4,11 @@
 - api: the GraphQL client (Api), and the one way to start the app for a test (started_app, serve, serve_to)
 - people, shops, catalog, checkout, orders, payments, delivery, reviews, city: builders and documents of each domain
 - authorization: the world the authorization matrices act in (a person of every role and what each owns)
-- live: real servers on real sockets (uvicorn, `umkm-graph serve`) and a graphql-transport-ws client
+- live: real servers on real sockets (uvicorn, `umkm-graph serve`, `serve --demo`), a graphql-transport-ws client, and
+  a sync GraphQL POST for tests that run no event loop
 - processes: several server processes on one database, and the checks that the data stays whole
 - statements: counting the SQL statements a request sends
+- browser: Debian's chromium through Playwright, offline (only 127.0.0.1), screenshots under tests/artefacts/
+- node: npm for the TypeScript client's test (skip, or fail under UMKM_REQUIRE_NODE=1)
 - paths: where the repository's files are (docs, examples, bench, schema.graphql)
 """

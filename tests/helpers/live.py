@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -47,12 +48,15 @@ async def live_app(settings: Settings) -> AsyncIterator[str]:
 
 
 @contextlib.contextmanager
-def server_process(env: dict[str, str], port: int, output: Path | None = None) -> Any:
-    """`umkm-graph serve` in its own process, ready when /healthz answers; what it prints goes to `output` if given."""
+def server_process(env: dict[str, str], port: int, output: Path | None = None, *options: str,
+                   cwd: Path | None = None, unset: tuple[str, ...] = ()) -> Any:
+    """`umkm-graph serve` (with `options`, e.g. "--demo") in its own process, in `cwd`, without the variables `unset`,
+    ready when /healthz answers; what it prints goes to `output` if given."""
     log = open(output, "w+b") if output else tempfile.TemporaryFile()  # a pipe nobody reads would block a chatty server
     process = subprocess.Popen(
-        [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port)],
-        env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "umkm_graph.cli", "serve", "--port", str(port), *options],
+        env={**{k: v for k, v in os.environ.items() if k not in unset}, **env}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=cwd,
     )
     try:
         deadline = time.monotonic() + 30
@@ -122,3 +126,25 @@ async def subscribe(session: aiohttp.ClientSession, url: str, query: str, variab
         await ws.send_str(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}}))
         await asyncio.sleep(0.2)  # let the server register the subscription before the test makes changes
         yield Subscriber(ws)
+
+
+@contextlib.contextmanager
+def demo_server(folder: Path) -> Any:
+    """`umkm-graph serve --demo` on a SQLite file in `folder`, over real HTTP; yields its base URL."""
+    port = free_port()
+    env = {"UMKM_DATABASE_URL": f"sqlite://{folder / 'demo.db'}", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0",
+           "UMKM_ACCESS_LOG": "0"}
+    with server_process(env, port, folder / "server.log", "--demo"):
+        yield f"http://127.0.0.1:{port}"
+
+
+def post_graphql_sync(base_url: str, query: str, variables: dict[str, Any] | None = None,
+                      token: str | None = None) -> dict[str, Any]:
+    """The data of a query over real HTTP from a sync test (the browser and command-line tests run no event loop); errors fail it."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(f"{base_url}/graphql", headers=headers, method="POST",
+                                     data=json.dumps({"query": query, "variables": variables or {}}).encode())
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = json.loads(response.read())
+    assert not body.get("errors"), body["errors"]
+    return body["data"]  # type: ignore[no-any-return]

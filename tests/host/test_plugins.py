@@ -382,3 +382,21 @@ def test_the_plugins_command_fails_loudly_on_a_misspelt_hook(
     monkeypatch.setenv("UMKM_PLUGINS_DIR", str(tmp_path))
     assert cli.main(["plugins"]) == 1
     assert "unknown hook 'register_payment_provider'" in capsys.readouterr().err
+
+
+def test_the_plugins_command_says_what_an_unconfigured_plugin_needs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("UMKM_MIDTRANS_SERVER_KEY", "UMKM_BITESHIP_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["plugins"]) == 0
+    listing = capsys.readouterr().out
+    midtrans = listing[listing.index("midtrans "):]
+    assert "  not configured\n    - set UMKM_MIDTRANS_SERVER_KEY" in midtrans
+    assert "not configured\n    - set UMKM_BITESHIP_API_KEY" in listing
+    assert "cod 0.1.0" in listing and "not configured" not in listing[:listing.index("biteship ")]  # built-ins offer
+    monkeypatch.setenv("UMKM_MIDTRANS_SERVER_KEY", "SB-Mid-server-test")
+    assert cli.main(["plugins", "--json"]) == 0
+    listed = {p["name"]: p for p in json.loads(capsys.readouterr().out)}
+    assert listed["midtrans"]["needs"] == [] and listed["midtrans"]["payment_methods"]
+    assert listed["biteship"]["needs"][0].startswith("set UMKM_BITESHIP_API_KEY")

@@ -112,3 +112,27 @@ def test_serve_says_where_graphiql_is_only_once_it_has_started(tmp_path: Path) -
     said = output.read_text()
     banner = said.index(f"umkm-graph: GraphiQL at http://127.0.0.1:{port}/graphql")
     assert said.index("Application startup complete") < banner, said
+
+
+def test_serve_names_the_default_sqlite_file_by_its_full_path_and_says_it_is_new(tmp_path: Path) -> None:
+    port, output = free_port(), tmp_path / "serve.log"
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    with server_process({}, port, output, cwd=folder, unset=("UMKM_DATABASE_URL",)):
+        pass
+    said = output.read_text()
+    banner = next(line for line in said.splitlines() if line.startswith("umkm-graph: GraphiQL at"))
+    assert f"SQLite file {folder / 'umkm_graph.db'}, the default, in the current folder" in banner, banner
+    assert "it is new and empty (add --demo for demo data)" in banner
+    assert f"http://127.0.0.1:{port}/dashboard" in banner
+
+
+def test_serve_logs_no_orm_internals_and_each_step_once(tmp_path: Path) -> None:
+    port, output = free_port(), tmp_path / "serve.log"
+    with server_process({"UMKM_DATABASE_URL": f"sqlite://{tmp_path / 'ok.db'}"}, port, output):
+        pass
+    said = output.read_text()
+    assert "object at 0x" not in said and "Tortoise-ORM" not in said, said
+    assert said.count("Application startup complete") == 1 and said.count("shutdown complete") == 1, said
+    banner = next(line for line in said.splitlines() if line.startswith("umkm-graph: GraphiQL at"))
+    assert "the default" not in banner and "new and empty" in banner

@@ -14,6 +14,7 @@ from strawberry.extensions import MaskErrors
 from umkm_graph.core.errors import DomainError, DomainErrors
 from umkm_graph.core.errors import ErrorCode as DomainErrorCode
 from umkm_graph.observability import ERRORS
+from umkm_graph.translations import language_of, text
 
 log = logging.getLogger("umkm_graph.errors")
 
@@ -25,6 +26,18 @@ class UserError:
     code: ErrorCode  # type: ignore[valid-type]
     field: list[str] = strawberry.field(description="Path to the input field at fault; empty when none is.")
     message: str
+
+    @strawberry.field(description="What kind of failure this is, for a person, in the request's language: Bahasa "
+                                  "Indonesia by default, English with Accept-Language: en.")
+    def summary(self, info: strawberry.Info) -> str:
+        return error_summary(self.code.value, getattr(info.context, "request", None))
+
+
+def error_summary(code: str, request: Any) -> str:
+    """The catalogue's text for an error code (locales/<language>/LC_MESSAGES/errors.po) in the request's language."""
+    headers = getattr(request, "headers", None)
+    language = language_of(headers.get("accept-language") if headers is not None else None)
+    return text("errors", code, language) or code
 
 
 def user_errors(error: DomainError) -> list[UserError]:

@@ -1,7 +1,8 @@
 """The /graphql endpoint: one strawberry view, and the order in which its steps run. Each step is a plain function or
 a small object of its own module; this class only calls them in order. Every strawberry method the engine overrides
-is here: get_context, on_ws_connect, decode_json and encode_json (documented hooks), run, execute_single, parse_json
-and parse_http_body (undocumented: compat.VIEW_HOOKS names them, and tests/engine/test_compat.py checks them on each upgrade).
+is here: get_context, on_ws_connect, render_graphql_ide (the host's page), decode_json and encode_json (documented
+hooks), run, execute_single, parse_json and parse_http_body (undocumented: compat.VIEW_HOOKS names them, and
+tests/engine/test_compat.py checks them on each upgrade).
 The socket's adapter and protocol handler are sockets.py's (tests/engine/test_socket_limits.py checks what they override).
 
 In front of the view, middleware.py refuses by rate (429), size (413) and time (503).
@@ -44,7 +45,7 @@ from typing import Any
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
@@ -76,8 +77,8 @@ class GraphQLView(GraphQL[Any, None]):
 
     def __init__(self, schema: Schema, settings: Settings, persisted_queries: DocumentStore, *,
                  context_getter: ContextGetter, socket_gate: SocketGate = _open_socket,
-                 socket_policy: SocketPolicy | None = None) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.introspection_enabled else None,
+                 socket_policy: SocketPolicy | None = None, ide_page: Callable[[], str] | None = None) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if settings.introspection_enabled and ide_page else None,
                          allowed_origins=settings.allowed_origins,
                          subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
                          max_subscriptions_per_connection=None)  # LimitedTransportWS counts them, with a code
@@ -88,6 +89,7 @@ class GraphQLView(GraphQL[Any, None]):
         self.query_limits = limits.of(schema, settings)
         self.context_getter = context_getter
         self.socket_gate = socket_gate
+        self.ide_page = ide_page
         self.public_answers = (PublicAnswers(settings, core_schema(schema))
                                if settings.response_cache and settings.fast_paths else None)
 
@@ -133,6 +135,10 @@ class GraphQLView(GraphQL[Any, None]):
         if self.public_answers:  # step 3d
             self.public_answers.note(request, resolved.data, result)
         return result
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The host's own IDE page (its assets served by the host, not a CDN) instead of strawberry's."""
+        return HTMLResponse(self.ide_page() if self.ide_page else "", headers={"Cache-Control": "no-cache"})
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Any:
         return await self.context_getter(request)

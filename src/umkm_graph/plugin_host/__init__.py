@@ -5,14 +5,14 @@
 - `calls`: `Providers`, the one way to call a provider: awaited with the timeout, retried where that is safe, and any
   raise, hang or unusable answer turned into a PROVIDER_ERROR for that one operation.
 - `checks`: what the host accepts from a plugin: provider codes, payment methods, quotes, events, references.
-- `describe`: what each plugin offers, for `umkm-graph plugins` and the `plugins` query.
+- `describe`: what each plugin offers, for `umkm-graph plugins` and the `plugins` query, and what it still needs.
 
 One manager per app; services get the `Providers` they need passed in.
 """
 
 from umkm_graph.plugin_host.calls import PaymentOption, Providers
 from umkm_graph.plugin_host.checks import PluginError
-from umkm_graph.plugin_host.describe import PluginInfo, describe_plugins
+from umkm_graph.plugin_host.describe import PluginInfo, describe_plugins, plugin_needs
 from umkm_graph.plugin_host.loading import collect_providers, load_plugins
 
 __all__ = [
@@ -23,4 +23,5 @@ __all__ = [
     "collect_providers",
     "describe_plugins",
     "load_plugins",
+    "plugin_needs",
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pluggy
 
 from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider
+from umkm_graph.settings import PluginSettings, Settings
 from umkm_graph.plugin_host.calls import Providers
 from umkm_graph.providers import BUILTIN_PLUGINS
 
@@ -47,3 +48,13 @@ def describe_plugins(pm: pluggy.PluginManager, providers: Providers) -> list[Plu
             delivery=tuple(p for p in providers.delivery.values() if providers.plugin_of.get(id(p)) == name),
         ))
     return infos
+
+
+def plugin_needs(pm: pluggy.PluginManager, settings: Settings) -> dict[str, tuple[str, ...]]:
+    """What each plugin that implements `plugin_needs` says it still needs, by plugin name."""
+    told = PluginSettings.from_settings(settings)
+    needs: dict[str, tuple[str, ...]] = {}
+    for impl in pm.hook.plugin_needs.get_hookimpls():
+        answer = impl.function(**{name: told for name in impl.argnames if name == "settings"})
+        needs[impl.plugin_name] = tuple(str(line) for line in answer or [])
+    return needs

@@ -20,3 +20,11 @@ def register_delivery_providers(settings: PluginSettings) -> list[DeliveryProvid
         log.info("biteship: UMKM_BITESHIP_API_KEY is not set; no courier offered")
         return []
     return [BiteshipCourier(biteship)]
+
+
+@hookimpl
+def plugin_needs(settings: PluginSettings) -> list[str]:
+    if BiteshipSettings.from_env(settings.plugin_variables("BITESHIP"), timeout_seconds=1) is not None:
+        return []
+    return ["set UMKM_BITESHIP_API_KEY (the API key from Biteship's dashboard) to offer its couriers",
+            "set UMKM_BITESHIP_WEBHOOK_SECRET too, or its tracking webhooks are refused"]

@@ -1,0 +1,21 @@
+"""The web pages' routes: the dashboard's page and the files under /static (vendored assets and the dashboard's own)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import BaseRoute, Mount, Route
+
+from umkm_graph.web.assets import PREFIX, STATIC, static_files
+
+# The dashboard loads nothing but this server's files and speaks only to its /graphql.
+DASHBOARD_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'"
+
+
+async def dashboard(_: Request) -> FileResponse:
+    return FileResponse(STATIC / "dashboard" / "index.html",
+                        headers={"Content-Security-Policy": DASHBOARD_POLICY, "Cache-Control": "no-cache"})
+
+
+def web_routes() -> list[BaseRoute]:
+    return [Route("/dashboard", dashboard), Mount(PREFIX, app=static_files(), name="static")]
