@@ -51,7 +51,7 @@ async def test_listings_of_one_shape_answer_each_their_own_filter(api: Api) -> N
         (ProductFilter(min_price=60002), ProductFilter(min_price=15001)),
         (ProductFilter(in_stock=True, max_price=60003), ProductFilter(in_stock=True, max_price=15002)),
     ]
-    for sort in ProductSort:
+    for sort in (s for s in ProductSort if s is not ProductSort.DISTANCE):  # DISTANCE needs a point: catalog.search's
         for first, second in pairs:
             first_row_key = (await catalog.product_page(first, sort, Window(offset=0, size=1))).keys[0]  # type: ignore[index]
             for window in (Window(offset=0, size=3), Window(offset=1, size=2), Window(offset=0, size=2, after=first_row_key)):

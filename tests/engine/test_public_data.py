@@ -13,9 +13,11 @@ from umkm_graph.graphql_schema import build_schema
 # What the cache's lists of names allowed before the declarations: these root fields, and the fields of these types
 # answering a leaf or one of these types, but for Shop.npwp and Shop.identityChange (who asks) and Review.buyerName
 # (not versioned).
-_ROOT_FIELDS = {"product", "products", "shop", "shops", "categories", "review"}
+# productSearch and its types (issue 15) came later and are public like the storefront they search.
+_ROOT_FIELDS = {"product", "products", "productSearch", "shop", "shops", "categories", "review"}
 _TYPES = {"Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge",
-          "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo"}
+          "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo", "ProductSearch",
+          "SearchFacets", "FacetCount"}
 _PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Review", "buyerName")}
 
 
