@@ -88,8 +88,32 @@ async def target_for(month_first: dt.date) -> SpendTarget | None:
 
 async def participation(period: Period, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> Participation:
     """Participation per OPD and for the city over the whole months the period touches, with every group of fewer than
-    k people withheld, and every figure withheld while one of those months has not settled."""
+    k people withheld, and every figure withheld while one of those months has not settled.
+
+    Over several months a row is shown only when each of its months shows it: spend adds up month by month, so
+    July to September minus August to September would otherwise be July's, a month that may have withheld it."""
     period = whole_months(period)
+    if period.month is not None:
+        return await _participation(period, k, settle_days)
+    months = [await _participation(month, k, settle_days) for month in months_of(period)]
+    hidden_opds = {row.opd for month in months for row in month.opds if row.registered is None}
+    city_hidden = any(month.city.registered is None for month in months)
+    return await _participation(period, k, settle_days, frozenset(hidden_opds), city_hidden)
+
+
+def months_of(period: Period) -> list[Period]:
+    """The calendar months of a period of whole months, in order."""
+    months, first = [], period.first
+    while first <= period.last:
+        month = parse_month(month_key(first), "period")
+        months.append(month)
+        first = month.last + dt.timedelta(days=1)
+    return months
+
+
+async def _participation(period: Period, k: int, settle_days: int, hidden_opds: frozenset[str] = frozenset(),
+                         city_hidden: bool = False) -> Participation:
+    """One period's participation, with `hidden_opds` (and the city's row, when `city_hidden`) withheld anyway."""
     target = await target_for(period.first) if period.month else None
     amount = target.amount if target else None
     groups = [
@@ -103,8 +127,10 @@ async def participation(period: Period, k: int, settle_days: int = DEFAULT_SETTL
                              settle_seconds=settle_days * 86_400)
     residents_few = not shown(int(row["residents"]), k)
     city = _city(next((g for g in groups if g.opd == ""), _Group("")), k, amount is not None, residents_few)
+    if city_hidden:
+        city = _hidden(None)
     opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), k, amount is not None,
-                 residents_few)
+                 residents_few, hidden_opds)
     closed = is_settled(period, settle_days)
     if not closed:
         city, opds = _hidden(None), [_hidden(row.opd) for row in opds]
@@ -129,12 +155,13 @@ def _city(group: _Group, k: int, has_target: bool, residents_few: bool) -> OpdPa
     return _row(group, has_target, not shown(group.compliant, k))
 
 
-def _opds(groups: list[_Group], k: int, has_target: bool, residents_few: bool) -> list[OpdParticipation]:
+def _opds(groups: list[_Group], k: int, has_target: bool, residents_few: bool,
+          hidden_opds: frozenset[str] = frozenset()) -> list[OpdParticipation]:
     """Rows of OPDs with fewer than k registered ASN are withheld whole; so is a row whose buyers number 1 to k-1, and
     its complement, so the city's row minus the shown ones never reveals a small group. The residents are the last
     cell when they are few (withheld with the city's row), so that an OPD of k or more is withheld with them. Compliance
     counts are withheld the same way among the rows left."""
-    small = {i for i, group in enumerate(groups) if group.registered < k}
+    small = {i for i, group in enumerate(groups) if group.registered < k or group.opd in hidden_opds}
     residents = [1] if residents_few else []  # 1 stands for 1 to k-1: only whether it is small matters
     hidden = withheld([group.buyers for group in groups] + residents, k, forced=small) - {len(groups)}
     compliance_hidden = withheld([group.compliant for group in groups], k, forced=hidden)
