@@ -103,7 +103,7 @@ async def _payment_jobs(app: Starlette, settings: Settings) -> AsyncIterator[Non
     if interval <= 0:
         yield
         return
-    task = asyncio.create_task(run_forever(app.state.providers, app.state.events, interval), name="payment-jobs")
+    task = asyncio.create_task(run_forever(app.state.providers, app.state.events, interval, settings), name="payment-jobs")
     try:
         yield
     finally:

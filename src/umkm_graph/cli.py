@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from umkm_graph.settings import Settings
@@ -188,8 +189,19 @@ def _plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instant(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give the time zone, e.g. {text}+07:00")
+    return moment
+
+
 def _jobs(args: argparse.Namespace) -> int:
-    """Reconcile and expire cashless payments once, as the server's periodic task does; for cron or by hand."""
+    """Reconcile and expire cashless payments, then run the order deadlines, once, as the server's periodic task does;
+    for cron or by hand."""
     import asyncio
 
     from umkm_graph import jobs
@@ -207,13 +219,17 @@ def _jobs(args: argparse.Namespace) -> int:
         # A claim lasts one interval, as in the servers: cron every interval on several machines asks once between them.
         interval = settings.payment_jobs_interval_seconds
         lease = jobs.dt.timedelta(seconds=interval) if interval > 0 else jobs.LEASE
+        now = args.now
         try:
             if args.only == "reconcile":
-                checked, settled = await jobs.reconcile(providers, events, lease=lease)
+                checked, settled = await jobs.reconcile(providers, events, now=now, lease=lease)
                 return f"reconciled {checked} pending payment(s), {settled} settled"
             if args.only == "expire":
-                return f"expired {await jobs.expire(providers, events, lease=lease)}"
-            return (await jobs.run_once(providers, events, lease=lease)).line()
+                return f"expired {await jobs.expire(providers, events, now, lease=lease)}"
+            if args.only == "deadlines":
+                return (await jobs.run_order_jobs(providers, events, settings, now, lease=lease)).line()
+            payments = (await jobs.run_once(providers, events, now, lease=lease)).line()
+            return f"{payments}; {(await jobs.run_order_jobs(providers, events, settings, now, lease=lease)).line()}"
         finally:
             await events.close()
             await close_database()
@@ -282,7 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument("--json", action="store_true", help="print JSON instead of text")
     plugins.set_defaults(run=_plugins)
     jobs = commands.add_parser("jobs", help="reconcile pending cashless payments with their gateways, and expire unpaid ones")
-    jobs.add_argument("--only", choices=("reconcile", "expire"), help="run one of the two (default: reconcile, then expire)")
+    jobs.add_argument("--only", choices=("reconcile", "expire", "deadlines"),
+                      help="run one of them (default: reconcile, expire, then the order deadlines and key sweep)")
+    jobs.add_argument("--now", type=_instant, default=None,
+                      help="the clock the jobs read, as an ISO time with its zone (default: now); to replay a moment")
     jobs.set_defaults(run=_jobs)
     report = commands.add_parser("report", help="the city's monthly report: ASN participation, top UMKM, sembako prices")
     report.add_argument("--month", required=True, help="the month, YYYY-MM (WIB)")

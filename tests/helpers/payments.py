@@ -55,6 +55,11 @@ class Live:
     async def run_jobs(self, now: dt.datetime | None = None) -> jobs.JobReport:
         return await jobs.run_once(self.app.state.providers, self.app.state.events, now)
 
+    async def run_order_jobs(self, now: dt.datetime) -> jobs.OrderJobsReport:
+        """The order deadlines and the key sweep, as the jobs run them, with the clock at `now`."""
+        state = self.app.state
+        return await jobs.run_order_jobs(state.providers, state.events, state.settings, now)
+
     def changes(self, kind: type, **match: Any) -> list[Any]:
         return [e for e in self.published if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
 

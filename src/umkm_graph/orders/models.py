@@ -59,6 +59,12 @@ class Order(Model):
     total = fields.BigIntField()
     note = fields.CharField(max_length=500, default="")
     cancel_reason = fields.CharField(max_length=500, null=True)
+    # When the current status began (null: at created_at, the status checkout gave it); the deadlines count from it.
+    status_since = fields.DatetimeField(null=True)
+    claimed_until = fields.DatetimeField(null=True)  # a deadline job's claim (core/claims.py)
+    accept_reminded_at = fields.DatetimeField(null=True)  # the seller was reminded of the accept deadline
+    cash_flagged_at = fields.DatetimeField(null=True)  # delivered COD cash unconfirmed: flagged to the seller
+    cash_escalated_at = fields.DatetimeField(null=True)  # ...and, later, to the city
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
