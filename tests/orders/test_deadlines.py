@@ -7,18 +7,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from typing import Any
 
-from tests.helpers.checkout import ADDRESS, CHECKOUT_WITH_KEY, ERRORS, Market, cart, check_out, market, stock
+import pytest
+
+from tests.helpers.checkout import CHECKOUT_WITH_KEY, Market, cart, check_out, market, stock
 from tests.helpers.orders import attempt
-from tests.helpers.payments import Live, order_of, pay_by_qris
+from tests.helpers.database import TEST_DATABASE_URL
+from tests.helpers.payments import Live, jobs_processes, order_of, pay_by_qris
 from tests.helpers.people import city_person
 from umkm_graph.events import OrderStatusChanged
 from umkm_graph.payments.models import IdempotencyKey
 
 HOUR = dt.timedelta(hours=1)
+ON_POSTGRES = bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgres"))
+CANCELLED = re.compile(r"cancelled (\d+) unaccepted")
 DEADLINES = "query($id: ID!) { order(id: $id) { status acceptBy completesAt cashFlaggedAt cashEscalatedAt } }"
-CITY_LIST = f"{{ cashUnconfirmedOrders {{ totalCount edges {{ node {{ id reference }} }} }} }}"
+CITY_LIST = "{ cashUnconfirmedOrders { totalCount edges { node { id reference } } } }"
 
 
 def now() -> dt.datetime:
@@ -165,3 +171,24 @@ async def test_old_idempotency_keys_are_swept_for_users_who_never_return(live: L
     assert (await live.run_order_jobs(now() + 23 * HOUR)).keys_swept == 0
     assert (await live.run_order_jobs(now() + 25 * HOUR)).keys_swept == 1
     assert await IdempotencyKey.filter(user_id=int(m.buyer.id)).count() == 0
+
+
+async def test_several_jobs_processes_cancel_and_refund_each_unaccepted_order_once(live: Live) -> None:
+    """On PostgreSQL: four `umkm-graph jobs` processes at once, each with its own connections, at the same moved clock."""
+    if not ON_POSTGRES:
+        pytest.skip("several processes need UMKM_TEST_DATABASE_URL on PostgreSQL (SQLite in memory is one process's)")
+    m = await market(live.api)
+    placed = [await pay_by_qris(live, m, quantity=1) for _ in range(6)]
+    for order in placed:
+        await live.fake.pay(order["reference"])
+    live.fake.delay = 0.02  # each refund takes a moment, so the processes overlap
+    later = (now() + 25 * HOUR).isoformat()
+    outputs = await jobs_processes(live, TEST_DATABASE_URL or "", 4, "--only", "deadlines", "--now", later)
+    cancelled = [int(CANCELLED.search(output).group(1)) for output in outputs]  # type: ignore[union-attr]
+    assert sum(cancelled) == len(placed), outputs
+    for order in placed:
+        assert live.fake.count("refund", order["reference"]) == 1
+        final = await order_of(live, order, m.buyer)
+        assert (final["status"], final["payment"]["status"]) == ("CANCELLED", "REFUNDED")
+        assert [h["toStatus"] for h in final["history"]] == ["AWAITING_PAYMENT", "PLACED", "CANCELLED"]
+    assert await stock(live.api, m.beras, m.seller) == 20
