@@ -31,6 +31,7 @@ from umkm_graph.observability import OperationMetrics
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
+from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
 from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
@@ -74,10 +75,10 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
-                             CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
-                               OrdersMutation, DeliveryMutation, AnalyticsMutation)
+QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery,
+                             OrdersQuery, CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CatalogMutation, ReviewsMutation,
+                               CheckoutMutation, OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

@@ -9,6 +9,7 @@ anything after them fails, what they created is cancelled again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from umkm_graph.checkout.holds import UnpaidCaps
@@ -18,9 +19,12 @@ from umkm_graph.checkout.providers import create_at_providers, run_undo
 from umkm_graph.checkout.quotes import quote_plans
 from umkm_graph.checkout.validation import check_lines
 from umkm_graph.checkout.write import NO_CAPS, write_orders
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.delivery.parcels import Address
 from umkm_graph.events import EventBus, OrderStatusChanged
 from umkm_graph.payments.idempotency import RequestKey, once, request_key
 from umkm_graph.people.access import require_role
+from umkm_graph.people.addresses import address_of
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
 
@@ -39,7 +43,7 @@ async def checkout(
     says they are paid, or until payment_expiry passes. The buyer's open unpaid orders, this checkout's included, stay
     within `caps` (checkout/holds.py). With an idempotency key, a repeat of the same checkout answers
     the checkout the key first made (payments/idempotency.py)."""
-    buyer = require_role(user, Role.BUYER)
+    buyer = require_role(user, Role.BUYER, Role.SELLER)  # a seller buys too, though not from their own shop
     key = request_key(buyer.id, idempotency_key, "checkout", draft, key_hours)
     return await once(key, lambda: _check_out(buyer, draft, providers, events, payment_expiry, key, caps),
                       lambda made: Checkout.get(id=made))
@@ -49,6 +53,7 @@ async def _check_out(
     buyer: User, draft: CheckoutDraft, providers: Providers, events: EventBus, payment_expiry: dt.timedelta,
     key: RequestKey | None, caps: UnpaidCaps,
 ) -> Checkout:
+    draft = await _with_saved_address(buyer, draft)
     lines = await check_lines(buyer, draft.lines)
     plans, destination, option = plan_orders(draft, lines, providers)
     if not option.method.cash_on_delivery:
@@ -67,3 +72,15 @@ async def _check_out(
             to_status=order.status.value, actor_id=buyer.id, reason=None, at=order.created_at,
         ))
     return made
+
+
+async def _with_saved_address(buyer: User, draft: CheckoutDraft) -> CheckoutDraft:
+    """The draft with the saved address it names, as if typed; an address id of someone else's is NOT_FOUND."""
+    if draft.address_id is None:
+        return draft
+    if draft.address is not None:
+        raise DomainError(ErrorCode.INVALID, "Give an address or an addressId, not both", ["input", "addressId"])
+    saved = await address_of(buyer, draft.address_id, ["input", "addressId"])
+    typed = Address(kecamatan=saved.kecamatan, kelurahan=saved.kelurahan, street=saved.street,
+                    latitude=saved.latitude, longitude=saved.longitude)
+    return dataclasses.replace(draft, address=typed, address_id=None)

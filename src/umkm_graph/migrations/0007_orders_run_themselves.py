@@ -1,10 +1,11 @@
 """Orders that run themselves (issue 13): when each order's status began, so deadlines count from it, and the deadline
-jobs' claims and marks (reminded, cash flagged to the seller and to the city).
+jobs' claims and marks (reminded, cash flagged to the seller and to the city); the address book.
 
 Orders that exist already count from their last change: the time of their latest recorded transition."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+from tortoise.fields.base import OnDelete
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0004_users_asn_since')]
@@ -39,4 +40,24 @@ class Migration(migrations.Migration):
         ),
         ops.RunSQL("UPDATE orders SET status_since = (SELECT MAX(t.created_at) FROM order_transitions t "
                    "WHERE t.order_id = orders.id)", reverse_sql=""),
+        ops.CreateModel(
+            name='SavedAddress',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='addresses', on_delete=OnDelete.CASCADE, db_index=True)),
+                ('label', fields.CharField(max_length=40)),
+                ('recipient', fields.CharField(max_length=120)),
+                ('phone', fields.CharField(max_length=20)),
+                ('kecamatan', fields.CharField(max_length=32)),
+                ('kelurahan', fields.CharField(max_length=32)),
+                ('street', fields.CharField(max_length=255)),
+                ('latitude', fields.FloatField(null=True)),
+                ('longitude', fields.FloatField(null=True)),
+                ('notes', fields.CharField(default='', max_length=255)),
+                ('is_default', fields.BooleanField(default=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'saved_addresses', 'app': 'models', 'pk_attr': 'id', 'table_description': "One saved address of an address book: checkout takes its id instead of a typed address."},
+            bases=['Model'],
+        ),
     ]

@@ -35,3 +35,24 @@ class User(Model):
     @property
     def is_asn(self) -> bool:
         return self.nip is not None
+
+
+class SavedAddress(Model):
+    """One saved address of an address book: checkout takes its id instead of a typed address."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="addresses", db_index=True)
+    label = fields.CharField(max_length=40)  # e.g. "Rumah", "Kantor"
+    recipient = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=20)
+    kecamatan = fields.CharField(max_length=32)  # canonical names from core/regions.py
+    kelurahan = fields.CharField(max_length=32)
+    street = fields.CharField(max_length=255)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    notes = fields.CharField(max_length=255, default="")
+    is_default = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "saved_addresses"

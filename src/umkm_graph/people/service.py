@@ -80,7 +80,7 @@ async def create_user(
     name = clean_text(check, "name", name, label="Name", max_length=120)
     if phone is not None:
         phone = normalise_phone(phone)
-        check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
+        check.check(valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
     check.raise_if_any()
     if throttle is not None:
         await throttle.admit(address)
@@ -99,7 +99,7 @@ def normalise_phone(phone: str) -> str:
     return ascii_digits(phone, " -")
 
 
-def _valid_phone(phone: str) -> bool:
+def valid_phone(phone: str) -> bool:
     return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
 
 

@@ -44,7 +44,12 @@ class CheckoutInput:
         description="A code from paymentMethods, e.g. COD; a cashless one leaves the orders AWAITING_PAYMENT, and "
         "each order's payment.action says how to pay."
     )
-    address: DeliveryAddressInput | None = strawberry.field(default=None, description="Required for DELIVERY options.")
+    address: DeliveryAddressInput | None = strawberry.field(
+        default=None, description="Required for DELIVERY options, unless addressId names a saved address."
+    )
+    address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of myAddresses, instead of address."
+    )
 
     def draft(self) -> checkout.CheckoutDraft:
         lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
@@ -52,7 +57,9 @@ class CheckoutInput:
                                      s.delivery_service, s.note)
                  for j, s in enumerate(self.shops)]
         address = None if self.address is None else self.address.address()
-        return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address)
+        address_id = None if self.address_id is None else parse_id(self.address_id, "input.addressId")
+        return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address,
+                                      address_id=address_id)
 
 
 @strawberry.type
