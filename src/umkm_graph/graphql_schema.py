@@ -125,10 +125,12 @@ class _Schema(strawberry.federation.Schema):
 
 # One password hash (argon2) costs about a quarter of a second of CPU: as much as a query of this many points.
 PASSWORD_HASH_POINTS = 2_500
-# login and register hash a password; registerAsn is the other registration. A request may hold one of them.
+# login, register and changePassword hash a password; registerAsn is the other registration. A request may hold one
+# of them.
 FIELD_PRICES = FieldPrices(
-    points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS},
-    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn"}),
+    points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS,
+            "Mutation.changePassword": 2 * PASSWORD_HASH_POINTS},  # checks the current one, hashes the new one
+    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn", "Mutation.changePassword"}),
     why_rationed="checks a password or registers someone",
 )
 

@@ -1,11 +1,13 @@
 """Orders that run themselves (issue 13): when each order's status began, so deadlines count from it, and the deadline
-jobs' claims and marks (reminded, cash flagged to the seller and to the city); the address book.
+jobs' claims and marks (reminded, cash flagged to the seller and to the city); the address book; each person's
+language (Bahasa Indonesia until they choose English).
 
 Orders that exist already count from their last change: the time of their latest recorded transition."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 from tortoise.fields.base import OnDelete
+from umkm_graph.people.models import Language
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0004_users_asn_since')]
@@ -40,6 +42,11 @@ class Migration(migrations.Migration):
         ),
         ops.RunSQL("UPDATE orders SET status_since = (SELECT MAX(t.created_at) FROM order_transitions t "
                    "WHERE t.order_id = orders.id)", reverse_sql=""),
+        ops.AddField(
+            model_name='User',
+            name='language',
+            field=fields.CharEnumField(default=Language.ID, description='ID: id\nEN: en', enum_type=Language, max_length=2),
+        ),
         ops.CreateModel(
             name='SavedAddress',
             fields=[

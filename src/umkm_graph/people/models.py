@@ -16,6 +16,13 @@ class Role(str, enum.Enum):
     ANALYST = "ANALYST"
 
 
+class Language(str, enum.Enum):
+    """The language a person reads the app's texts in: Bahasa Indonesia by default, or English."""
+
+    ID = "id"
+    EN = "en"
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
@@ -27,6 +34,7 @@ class User(Model):
     opd = fields.CharField(max_length=120, null=True, db_index=True)
     # When the NIP was first registered: the city counts someone as ASN only in months that ended after it.
     asn_since = fields.DatetimeField(null=True)
+    language = fields.CharEnumField(Language, max_length=2, default=Language.ID)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
