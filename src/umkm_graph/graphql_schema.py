@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext, Info, get_object_definition
 
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
 from umkm_graph.catalog.graphql.types import ProductType
+from umkm_graph.checkout.graphql.cart import CartMutation, CartQuery
 from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
 from umkm_graph.core.errors import DomainError, ErrorCode
@@ -76,9 +77,10 @@ class FederationQuery:
 
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery,
-                             OrdersQuery, CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
+                             OrdersQuery, CheckoutQuery, CartQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery,
+                             FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CatalogMutation, ReviewsMutation,
-                               CheckoutMutation, OrdersMutation, DeliveryMutation, AnalyticsMutation)
+                               CheckoutMutation, CartMutation, OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

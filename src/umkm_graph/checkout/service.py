@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 
+from umkm_graph.checkout.cart import cart_lines
 from umkm_graph.checkout.holds import UnpaidCaps
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.checkout.plan import CheckoutDraft, ShopChoice, plan_orders
@@ -28,7 +30,8 @@ from umkm_graph.people.addresses import address_of
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
 
-__all__ = ["DEFAULT_PAYMENT_EXPIRY", "CheckoutDraft", "ShopChoice", "UnpaidCaps", "checkout"]
+__all__ = ["DEFAULT_PAYMENT_EXPIRY", "CartCheckout", "CheckoutDraft", "ShopChoice", "UnpaidCaps", "checkout",
+           "checkout_cart"]
 
 DEFAULT_PAYMENT_EXPIRY = dt.timedelta(minutes=60)
 DEFAULT_KEY_HOURS = 24
@@ -49,9 +52,39 @@ async def checkout(
                       lambda made: Checkout.get(id=made))
 
 
+@dataclass(frozen=True)
+class CartCheckout:
+    """Checkout from the cart: everything but the lines, which are the cart's."""
+
+    shops: list[ShopChoice]
+    payment_method: str
+    address: Address | None = None
+    address_id: int | None = None
+
+
+async def checkout_cart(
+    user: User | None, choices: CartCheckout, providers: Providers, events: EventBus,
+    *, payment_expiry: dt.timedelta = DEFAULT_PAYMENT_EXPIRY, idempotency_key: str | None = None,
+    key_hours: int = DEFAULT_KEY_HOURS, caps: UnpaidCaps = NO_CAPS,
+) -> Checkout:
+    """The cart's lines checked out as `checkout` does; the cart is emptied in the transaction that writes the orders,
+    so either the orders exist and the cart is empty, or neither changed. The key names the choices, not the lines: a
+    repeat after the cart was emptied answers the first checkout."""
+    buyer = require_role(user, Role.BUYER, Role.SELLER)
+    key = request_key(buyer.id, idempotency_key, "checkoutCart", choices, key_hours)
+
+    async def run() -> Checkout:
+        lines, items = await cart_lines(buyer)
+        draft = CheckoutDraft(lines=lines, shops=choices.shops, payment_method=choices.payment_method,
+                              address=choices.address, address_id=choices.address_id)
+        return await _check_out(buyer, draft, providers, events, payment_expiry, key, caps, items)
+
+    return await once(key, run, lambda made: Checkout.get(id=made))
+
+
 async def _check_out(
     buyer: User, draft: CheckoutDraft, providers: Providers, events: EventBus, payment_expiry: dt.timedelta,
-    key: RequestKey | None, caps: UnpaidCaps,
+    key: RequestKey | None, caps: UnpaidCaps, cart_items: list[int] | None = None,
 ) -> Checkout:
     draft = await _with_saved_address(buyer, draft)
     lines = await check_lines(buyer, draft.lines)
@@ -62,7 +95,7 @@ async def _check_out(
     await quote_plans(plans, destination, option, providers)
     undo = await create_at_providers(plans, buyer, destination, option, providers)
     try:
-        made, orders = await write_orders(buyer, plans, destination, option, key, caps)
+        made, orders = await write_orders(buyer, plans, destination, option, key, caps, cart_items)
     except BaseException:
         await run_undo(undo)
         raise

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from umkm_graph.checkout.holds import UnpaidCaps, check_unpaid_caps
-from umkm_graph.checkout.models import Checkout
+from umkm_graph.checkout.models import CartItem, Checkout
 from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.checkout.sql import NewOrder, take_stocks, write_postgres
 from umkm_graph.checkout.validation import CheckedLine
@@ -27,12 +27,12 @@ NO_CAPS = UnpaidCaps()
 
 async def write_orders(
     buyer: User, plans: list[OrderPlan], destination: Destination | None, option: PaymentOption,
-    key: RequestKey | None = None, caps: UnpaidCaps = NO_CAPS,
+    key: RequestKey | None = None, caps: UnpaidCaps = NO_CAPS, cart_items: list[int] | None = None,
 ) -> tuple[Checkout, list[Order]]:
     """The checkout and its orders, written, with the stock taken, and the client's idempotency key with them;
     OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; LIMIT_REACHED when the
     buyer would hold more unpaid than the caps allow; IntegrityError, and nothing written, when another send of the
-    key was written first."""
+    key was written first. `cart_items` (checkout from the cart) are deleted in the same transaction."""
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
     wanted = {line.product.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
@@ -41,7 +41,7 @@ async def write_orders(
               if plan.provider is not None and plan.provider.books_when_ready]
     key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
     db = connection_of(Checkout)
-    if db.capabilities.dialect == "postgres" and not booked and not caps.any:
+    if db.capabilities.dialect == "postgres" and not booked and not caps.any and not cart_items:
         _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
@@ -56,6 +56,8 @@ async def write_orders(
                 await key_row.save()
         if booked:
             await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
+        if cart_items:
+            await CartItem.filter(id__in=cart_items).using_db(connection).delete()
     return checkout, [new.order for new in orders]
 
 

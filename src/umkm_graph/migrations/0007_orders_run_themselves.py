@@ -1,6 +1,6 @@
 """Orders that run themselves (issue 13): when each order's status began, so deadlines count from it, and the deadline
 jobs' claims and marks (reminded, cash flagged to the seller and to the city); the address book; each person's
-language (Bahasa Indonesia until they choose English).
+language (Bahasa Indonesia until they choose English); the cart on the server.
 
 Orders that exist already count from their last change: the time of their latest recorded transition."""
 from tortoise import migrations
@@ -65,6 +65,19 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'saved_addresses', 'app': 'models', 'pk_attr': 'id', 'table_description': "One saved address of an address book: checkout takes its id instead of a typed address."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CartItem',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_constraint=True, to_field='id', related_name='cart_items', on_delete=OnDelete.CASCADE, db_index=True)),
+                ('product', fields.ForeignKeyField('models.Product', source_field='product_id', db_constraint=True, to_field='id', related_name='cart_items', on_delete=OnDelete.CASCADE, db_index=True)),
+                ('quantity', fields.IntField()),
+                ('price_when_added', fields.BigIntField()),
+                ('added_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'cart_items', 'app': 'models', 'unique_together': (('user', 'product'),), 'pk_attr': 'id', 'table_description': 'One line of a cart on the server, with the price it had when added (to say what changed since).'},
             bases=['Model'],
         ),
     ]
