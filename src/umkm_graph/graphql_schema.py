@@ -29,6 +29,7 @@ from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
 from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.observability import OperationMetrics
+from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQuery
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
@@ -77,10 +78,11 @@ class FederationQuery:
 
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery,
-                             OrdersQuery, CheckoutQuery, CartQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery,
-                             FederationQuery)
+                             OrdersQuery, ComplaintsQuery, CheckoutQuery, CartQuery, DeliveryQuery, PluginsQuery,
+                             AnalyticsQuery, FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CatalogMutation, ReviewsMutation,
-                               CheckoutMutation, CartMutation, OrdersMutation, DeliveryMutation, AnalyticsMutation)
+                               CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation, DeliveryMutation,
+                               AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

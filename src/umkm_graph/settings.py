@@ -60,7 +60,7 @@ def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
 
 # What a deployment caps by default (from_env): units of one product, orders and rupiah a buyer may hold unpaid.
 DEADLINE_HOURS = ("accept_deadline_hours", "accept_reminder_hours", "auto_complete_hours", "cod_cash_seller_hours",
-                  "cod_cash_city_hours")
+                  "cod_cash_city_hours", "complaint_answer_hours")
 UNPAID_CAPS = {"max_unpaid_units_per_product": 20, "max_unpaid_orders": 10, "max_unpaid_rupiah": 5_000_000}
 
 
@@ -99,6 +99,7 @@ class Settings:
     auto_complete_hours: int = 72  # a DELIVERED, paid order completes itself this long after delivery
     cod_cash_seller_hours: int = 24  # delivered COD cash still unconfirmed this long after delivery: flagged to the seller
     cod_cash_city_hours: int = 72  # ...and this long after delivery: flagged to the city
+    complaint_answer_hours: int = 48  # a complaint the seller has not answered by then may go to the city
     redis_url: str | None = None  # set it to fan events out across server processes (and share rate limits)
     redis_channel: str = "umkm_graph:events"  # pub/sub ignores Redis database numbers: deployments sharing a server differ here
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)  # browser origins allowed to open the WebSocket

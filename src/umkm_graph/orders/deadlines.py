@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError
 from umkm_graph.events import EventBus
-from umkm_graph.orders.models import Order, OrderStatus
+from umkm_graph.orders.models import Complaint, ComplaintStatus, Order, OrderStatus
 from umkm_graph.orders.service import move_by_system, release
 from umkm_graph.orders.states import ACCEPT_LAPSED, AUTO_COMPLETED, Transition
 from umkm_graph.payments.models import Payment, PaymentStatus
@@ -31,6 +31,8 @@ from umkm_graph.settings import Settings
 log = logging.getLogger("umkm_graph.deadlines")
 
 BATCH = 100  # orders per deadline per run; the oldest first, so a backlog drains over a few runs
+# A complaint not yet settled stops the order completing itself (orders/complaints.py).
+OPEN_COMPLAINTS = (ComplaintStatus.OPEN, ComplaintStatus.REJECTED, ComplaintStatus.ESCALATED)
 
 
 @dataclass(frozen=True)
@@ -157,8 +159,10 @@ async def _complete_delivered(
 ) -> int:
     if windows.auto_complete is None:
         return 0
+    open_complaints = Subquery(Complaint.filter(status__in=OPEN_COMPLAINTS).values("order_id"))
     due = await Order.filter(unclaimed(now), in_status_since(now - windows.auto_complete), id__in=_paid(),
-                             status=OrderStatus.DELIVERED).order_by("created_at", "id").limit(limit)
+                             status=OrderStatus.DELIVERED).exclude(id__in=open_complaints) \
+        .order_by("created_at", "id").limit(limit)
     completed = 0
     for order in due:
         if not await claim(Order, order.id, now, lease, status=OrderStatus.DELIVERED):
