@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
-from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
+from umkm_graph.core.regions import checked_place
 from umkm_graph.core.text import clean_text
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import SavedAddress, User
@@ -42,18 +42,8 @@ def _checked(draft: AddressDraft) -> dict[str, object]:
     }
     phone = normalise_phone(draft.phone)
     check.check(valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
-    kecamatan = canonical_kecamatan(draft.kecamatan)
-    kelurahan = canonical_kelurahan(kecamatan, draft.kelurahan) if kecamatan else None
-    if kecamatan is None:
-        check.add("kecamatan", f"{draft.kecamatan!r} is not a kecamatan of Kota Malang")
-    elif kelurahan is None:
-        check.add("kelurahan", f"{draft.kelurahan!r} is not a kelurahan of Kecamatan {kecamatan}")
     lat, lon = draft.latitude, draft.longitude
-    if (lat is None) != (lon is None):
-        check.add("latitude", "Give latitude and longitude together")
-    elif lat is not None and lon is not None:
-        check.check(-8.2 <= lat <= -7.7, "latitude", "Latitude must be within Kota Malang (-8.2 to -7.7)")
-        check.check(112.4 <= lon <= 112.9, "longitude", "Longitude must be within Kota Malang (112.4 to 112.9)")
+    kecamatan, kelurahan = checked_place(check, "", draft.kecamatan, draft.kelurahan, lat, lon)
     check.raise_if_any()
     return {**values, "phone": phone, "kecamatan": kecamatan, "kelurahan": kelurahan, "latitude": lat, "longitude": lon}
 
