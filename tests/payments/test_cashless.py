@@ -307,5 +307,7 @@ async def test_the_jobs_command_recovers_a_missed_webhook(
         )
         output, _ = await asyncio.wait_for(process.communicate(), 60)
         assert process.returncode == 0, output.decode()
-        assert output.decode().strip() == "umkm-graph jobs: reconciled 1 pending payment(s), 1 settled; expired 0"
+        assert output.decode().strip() == (  # then the order deadlines, none due yet
+            "umkm-graph jobs: reconciled 1 pending payment(s), 1 settled; expired 0; reminded 0 seller(s); cancelled 0 "
+            "unaccepted; completed 0 delivered; cash flagged 0 to sellers, 0 to the city; swept 0 idempotency key(s)")
         assert (await order_of(live, placed, m.buyer))["status"] == "PLACED"

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='language',
-            field=fields.CharEnumField(default=Language.ID, description='ID: id\nEN: en', enum_type=Language, max_length=2),
+            field=fields.CharEnumField(null=True, description='ID: id\nEN: en', enum_type=Language, max_length=2),
         ),
         ops.CreateModel(
             name='SavedAddress',

@@ -34,7 +34,7 @@ class User(Model):
     opd = fields.CharField(max_length=120, null=True, db_index=True)
     # When the NIP was first registered: the city counts someone as ASN only in months that ended after it.
     asn_since = fields.DatetimeField(null=True)
-    language = fields.CharEnumField(Language, max_length=2, default=Language.ID)
+    language = fields.CharEnumField(Language, max_length=2, null=True)  # null: not chosen, Bahasa Indonesia
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -38,7 +38,7 @@ class UserType:
     def from_model(cls, user: User) -> UserType:
         return cls(
             id=strawberry.ID(str(user.id)), email=user.email, name=user.name, phone=user.phone, role=user.role,
-            is_asn=user.is_asn, nip=user.nip, opd=user.opd, language=user.language, model=user,
+            is_asn=user.is_asn, nip=user.nip, opd=user.opd, language=user.language or LanguageModel.ID, model=user,
         )
 
     @strawberry.field(description="An ASN's own spend at UMKM in a month (YYYY-MM; this month, WIB, by default) "
