@@ -35,7 +35,6 @@ from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.jobs import run_forever
 from umkm_graph.middleware import Protections
-from umkm_graph.notifications.sending import OutboxPolicy
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
@@ -106,8 +105,7 @@ async def _payment_jobs(app: Starlette, settings: Settings) -> AsyncIterator[Non
     if interval <= 0:
         yield
         return
-    outbox = OutboxPolicy.from_settings(settings)
-    task = asyncio.create_task(run_forever(app.state.providers, app.state.events, interval, outbox), name="payment-jobs")
+    task = asyncio.create_task(run_forever(app.state.providers, app.state.events, interval, settings), name="payment-jobs")
     try:
         yield
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from umkm_graph.settings import Settings
@@ -211,9 +212,19 @@ def _plugins(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instant(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give the time zone, e.g. {text}+07:00")
+    return moment
+
+
 def _jobs(args: argparse.Namespace) -> int:
-    """Reconcile and expire cashless payments once and send the notification outbox, as the server's periodic task
-    does; for cron or by hand."""
+    """Reconcile and expire cashless payments, send the notification outbox, then run the order deadlines, once, as the
+    server's periodic task does; for cron or by hand."""
     import asyncio
 
     from umkm_graph import jobs
@@ -231,17 +242,21 @@ def _jobs(args: argparse.Namespace) -> int:
         # A claim lasts one interval, as in the servers: cron every interval on several machines asks once between them.
         interval = settings.payment_jobs_interval_seconds
         lease = jobs.dt.timedelta(seconds=interval) if interval > 0 else jobs.LEASE
+        now = args.now
         try:
             if args.only == "reconcile":
-                checked, settled = await jobs.reconcile(providers, events, lease=lease)
+                checked, settled = await jobs.reconcile(providers, events, now=now, lease=lease)
                 return f"reconciled {checked} pending payment(s), {settled} settled"
             if args.only == "expire":
-                return f"expired {await jobs.expire(providers, events, lease=lease)}"
-            if args.only == "notify":
-                sent = await jobs.deliver_due(providers, jobs.OutboxPolicy.from_settings(settings), lease=lease)
-                return f"sent {sent.sent} message(s), {sent.retrying} to retry, {sent.failed} given up"
+                return f"expired {await jobs.expire(providers, events, now, lease=lease)}"
             outbox = jobs.OutboxPolicy.from_settings(settings)
-            return (await jobs.run_once(providers, events, lease=lease, outbox=outbox)).line()
+            if args.only == "notify":
+                sent = await jobs.deliver_due(providers, outbox, now, lease=lease)
+                return f"sent {sent.sent} message(s), {sent.retrying} to retry, {sent.failed} given up"
+            if args.only == "deadlines":
+                return (await jobs.run_order_jobs(providers, events, settings, now, lease=lease)).line()
+            payments = (await jobs.run_once(providers, events, now, lease=lease, outbox=outbox)).line()
+            return f"{payments}; {(await jobs.run_order_jobs(providers, events, settings, now, lease=lease)).line()}"
         finally:
             await events.close()
             await close_database()
@@ -336,9 +351,11 @@ def build_parser() -> argparse.ArgumentParser:
     plugins.add_argument("--json", action="store_true", help="print JSON instead of text")
     plugins.set_defaults(run=_plugins)
     jobs = commands.add_parser("jobs", help="reconcile pending cashless payments with their gateways, expire unpaid ones, "
-                               "and send the notification outbox")
-    jobs.add_argument("--only", choices=("reconcile", "expire", "notify"),
-                      help="run one of the three (default: reconcile, then expire, then notify)")
+                               "send the notification outbox, and run the order deadlines")
+    jobs.add_argument("--only", choices=("reconcile", "expire", "notify", "deadlines"),
+                      help="run one of them (default: reconcile, expire, notify, then the order deadlines and key sweep)")
+    jobs.add_argument("--now", type=_instant, default=None,
+                      help="the clock the jobs read, as an ISO time with its zone (default: now); to replay a moment")
     jobs.set_defaults(run=_jobs)
     report = commands.add_parser("report", help="the city's monthly report: ASN participation, top UMKM, sembako prices")
     report.add_argument("--month", required=True, help="the month, YYYY-MM (WIB)")

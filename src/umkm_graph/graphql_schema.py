@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext, Info, get_object_definition
 
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
 from umkm_graph.catalog.graphql.types import ProductType
+from umkm_graph.checkout.graphql.cart import CartMutation, CartQuery
 from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
 from umkm_graph.core.errors import DomainError, ErrorCode
@@ -29,10 +30,12 @@ from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.notifications.graphql.operations import NotificationsMutation, NotificationsQuery
 from umkm_graph.observability import OperationMetrics
+from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQuery
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
 from umkm_graph.payments.graphql.operations import PaymentsQuery
+from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
 from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
@@ -76,11 +79,12 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
-                             PaymentsQuery, CheckoutQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery,
-                             FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
-                               OrdersMutation, DeliveryMutation, NotificationsMutation, AnalyticsMutation)
+QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery,
+                             OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery, DeliveryQuery,
+                             NotificationsQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CatalogMutation, ReviewsMutation,
+                               CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation, DeliveryMutation,
+                               NotificationsMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.
@@ -127,10 +131,12 @@ class _Schema(strawberry.federation.Schema):
 
 # One password hash (argon2) costs about a quarter of a second of CPU: as much as a query of this many points.
 PASSWORD_HASH_POINTS = 2_500
-# login and register hash a password; registerAsn is the other registration. A request may hold one of them.
+# login, register and changePassword hash a password; registerAsn is the other registration. A request may hold one
+# of them.
 FIELD_PRICES = FieldPrices(
-    points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS},
-    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn"}),
+    points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS,
+            "Mutation.changePassword": 2 * PASSWORD_HASH_POINTS},  # checks the current one, hashes the new one
+    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn", "Mutation.changePassword"}),
     why_rationed="checks a password or registers someone",
 )
 

@@ -1,8 +1,8 @@
 """Background work on cashless payments: reconciliation (ask the gateway about payments still pending, so a missed
-webhook is recovered) and expiry (cancel what was not paid in time), polling couriers that went quiet, and sending
-the notification outbox (notifications/sending.py). The
-`umkm-graph jobs` command runs them once; the server runs them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its
-lifespan.
+webhook is recovered) and expiry (cancel what was not paid in time), polling couriers that went quiet, sending the
+notification outbox (notifications/sending.py), the order deadlines (orders/deadlines.py) and the sweep of old
+idempotency keys. The `umkm-graph jobs` command runs them once; the server runs them every
+UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its lifespan.
 
 Every server worker, and cron on every machine, may run them: each payment is claimed (core/claims.py) by one
 process just before its gateway call, and the claim lasts one interval, so between them the processes ask about a
@@ -22,9 +22,12 @@ from umkm_graph.delivery import service as delivery
 from umkm_graph.events import EventBus
 from umkm_graph.notifications.sending import OutboxPolicy, SendReport, deliver_due
 from umkm_graph.orders import payment_events
+from umkm_graph.orders.deadlines import DeadlineReport, Windows, run_deadlines
+from umkm_graph.payments import idempotency
 from umkm_graph.payments import service as payments
 from umkm_graph.payments.models import Payment, PaymentStatus
 from umkm_graph.plugin_host import Providers
+from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.jobs")
 
@@ -121,9 +124,30 @@ async def run_once(
     return JobReport(checked=checked, settled=settled, expired=expired, messages=messages)
 
 
-async def run_forever(providers: Providers, events: EventBus, interval: float, outbox: OutboxPolicy | None = None) -> None:
+@dataclass(frozen=True)
+class OrderJobsReport:
+    deadlines: DeadlineReport
+    keys_swept: int  # idempotency keys forgotten
+
+    def line(self) -> str:
+        return f"{self.deadlines.line()}; swept {self.keys_swept} idempotency key(s)"
+
+
+async def run_order_jobs(
+    providers: Providers, events: EventBus, settings: Settings, now: dt.datetime | None = None, *,
+    lease: dt.timedelta = LEASE,
+) -> OrderJobsReport:
+    """The order deadlines due at `now` (the one clock: tests pass a later one), then the sweep of old keys."""
+    now = now or dt.datetime.now(dt.UTC)
+    deadlines = await run_deadlines(providers, events, Windows.of(settings), now, lease)
+    swept = await idempotency.sweep(now, dt.timedelta(hours=settings.idempotency_key_hours))
+    return OrderJobsReport(deadlines, swept)
+
+
+async def run_forever(providers: Providers, events: EventBus, interval: float, settings: Settings) -> None:
     """The server's periodic task: a failing run is logged and the next one comes anyway. A claim lasts one interval."""
     lease = dt.timedelta(seconds=interval)
+    outbox = OutboxPolicy.from_settings(settings)
     while True:
         await asyncio.sleep(interval)
         try:
@@ -138,3 +162,9 @@ async def run_forever(providers: Providers, events: EventBus, interval: float, o
             await delivery.poll_shipments(providers, events, lease=lease)
         except Exception:
             log.exception("polling couriers failed; trying again in %ss", interval)
+        try:
+            orders = await run_order_jobs(providers, events, settings, lease=lease)
+            if orders.deadlines != DeadlineReport() or orders.keys_swept:
+                log.info("order jobs: %s", orders.line())
+        except Exception:
+            log.exception("order jobs failed; trying again in %ss", interval)

@@ -60,6 +60,8 @@ def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
 
 
 # What a deployment caps by default (from_env): units of one product, orders and rupiah a buyer may hold unpaid.
+DEADLINE_HOURS = ("accept_deadline_hours", "accept_reminder_hours", "auto_complete_hours", "cod_cash_seller_hours",
+                  "cod_cash_city_hours", "complaint_answer_hours")
 UNPAID_CAPS = {"max_unpaid_units_per_product": 20, "max_unpaid_orders": 10, "max_unpaid_rupiah": 5_000_000}
 
 
@@ -93,6 +95,13 @@ class Settings:
     # Expiry and reconciliation of cashless payments run this often in the server; 0 is off (the default when Settings
     # are built in code, as tests do; from_env switches it on).
     payment_jobs_interval_seconds: float = 0.0
+    # The order deadlines the same jobs run (orders/deadlines.py), in hours; 0 turns one off (DEADLINE_HOURS).
+    accept_deadline_hours: int = 24  # a PLACED order not accepted by then is cancelled by the system
+    accept_reminder_hours: int = 4  # the seller is reminded this long before that deadline
+    auto_complete_hours: int = 72  # a DELIVERED, paid order completes itself this long after delivery
+    cod_cash_seller_hours: int = 24  # delivered COD cash still unconfirmed this long after delivery: flagged to the seller
+    cod_cash_city_hours: int = 72  # ...and this long after delivery: flagged to the city
+    complaint_answer_hours: int = 48  # a complaint the seller has not answered by then may go to the city
     redis_url: str | None = None  # set it to fan events out across server processes (and share rate limits)
     redis_channel: str = "umkm_graph:events"  # pub/sub ignores Redis database numbers: deployments sharing a server differ here
     allowed_origins: tuple[str, ...] = field(default_factory=tuple)  # browser origins allowed to open the WebSocket
@@ -186,6 +195,7 @@ class Settings:
             payment_expiry_minutes=_int(env, "UMKM_PAYMENT_EXPIRY_MINUTES", cls.payment_expiry_minutes),
             idempotency_key_hours=_int(env, "UMKM_IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours),
             **{name: _int(env, f"UMKM_{name.upper()}", default) for name, default in UNPAID_CAPS.items()},
+            **{name: _int(env, f"UMKM_{name.upper()}", getattr(cls, name)) for name in DEADLINE_HOURS},
             payment_jobs_interval_seconds=float(env.get("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS") or 60.0),
             redis_url=env.get("UMKM_REDIS_URL") or None,
             redis_channel=env.get("UMKM_REDIS_CHANNEL") or cls.redis_channel,
@@ -272,6 +282,8 @@ class Settings:
                          "(or set UMKM_RESPONSE_CACHE=false)")
         found += [f"UMKM_{name.upper()} must be 0 (no cap) or more, got {getattr(self, name)}" for name in (
             "max_unpaid_units_per_product", "max_unpaid_orders", "max_unpaid_rupiah") if getattr(self, name) < 0]
+        found += [f"UMKM_{name.upper()} must be 0 (off) or more hours, got {getattr(self, name)}"
+                  for name in DEADLINE_HOURS if getattr(self, name) < 0]
         if not 0 <= self.analytics_settle_days <= 60:
             found.append(f"UMKM_ANALYTICS_SETTLE_DAYS must be 0 to 60, got {self.analytics_settle_days}")
         if self.min_group_size < 2:

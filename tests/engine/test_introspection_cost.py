@@ -36,9 +36,13 @@ def resolved_fields(value: Any) -> int:
     return sum(resolved_fields(item) for item in value) if isinstance(value, list) else 0
 
 
-async def test_a_full_introspection_still_fits_the_budget(api: Api) -> None:
-    """GraphiQL's schema fetch (about 8,500 fields on this schema) works in development."""
-    assert error_codes(await api.post(get_introspection_query())) == []
+async def test_a_full_introspection_still_fits_the_budget(settings: Settings) -> None:
+    """GraphiQL's schema fetch (about 10,200 fields on this schema since issue 13) works in development with the
+    budget docs/security.md gives for it, UMKM_MAX_QUERY_COST=12000; over the default 10,000 it is refused."""
+    async with serve(dataclasses.replace(settings, max_query_cost=12_000)) as api:
+        assert error_codes(await api.post(get_introspection_query())) == []
+    async with serve(settings) as api:
+        assert error_codes(await api.post(get_introspection_query())) == ["QUERY_TOO_COMPLEX"]
 
 
 async def test_introspection_costs_what_it_resolves(api: Api) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -61,6 +63,11 @@ class Live:
     async def run_jobs(self, now: dt.datetime | None = None) -> jobs.JobReport:
         return await jobs.run_once(self.app.state.providers, self.app.state.events, now)
 
+    async def run_order_jobs(self, now: dt.datetime) -> jobs.OrderJobsReport:
+        """The order deadlines and the key sweep, as the jobs run them, with the clock at `now`."""
+        state = self.app.state
+        return await jobs.run_order_jobs(state.providers, state.events, state.settings, now)
+
     def changes(self, kind: type, **match: Any) -> list[Any]:
         return [e for e in self.published if isinstance(e, kind) and all(getattr(e, k) == v for k, v in match.items())]
 
@@ -89,6 +96,21 @@ async def serve_live(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Asy
             finally:
                 server.should_exit = True
                 await task
+
+
+async def jobs_processes(live: Live, database: str, runners: int, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """`runners` processes of `umkm-graph jobs *args`, started together on `database` beside the live fake Midtrans;
+    what each printed (each must succeed)."""
+    environment = {**os.environ, "UMKM_DATABASE_URL": database, "UMKM_MIDTRANS_BASE_URL": live.fake.url,
+                   "UMKM_MIDTRANS_SERVER_KEY": SERVER_KEY, **(env or {})}
+    processes = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "umkm_graph.cli", "jobs", *args, env=environment,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    ) for _ in range(runners)]
+    outputs = [(await asyncio.wait_for(p.communicate(), 120))[0].decode() for p in processes]
+    for process, output in zip(processes, outputs):
+        assert process.returncode == 0, output
+    return outputs
 
 
 async def order_of(live: Live, order: dict[str, Any], person: Person) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from tests.helpers.authorization import (
     serial,
 )
 from tests.helpers.shops import shop_input
+from umkm_graph.checkout.models import CartItem
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.settings import Settings
 
@@ -149,6 +150,75 @@ async def _english(_: World) -> dict[str, Any]:
     return {"input": {"language": "en"}}
 
 
+ADDRESS = {"label": "Rumah", "recipient": "Siti", "phone": "081234567890", "kecamatan": "Klojen",
+           "kelurahan": "Kauman", "street": "Jl. Tugu 1"}
+
+
+async def _new_address(_: World) -> dict[str, Any]:
+    return {"input": ADDRESS}
+
+
+async def _buyers_address(world: World) -> dict[str, Any]:
+    add = f"mutation($input: SavedAddressInput!) {{ addAddress(input: $input) {{ address {{ id }} {ERRORS} }} }}"
+    made = await world.api.ok(add, {"input": ADDRESS}, world.cast["buyer"].token)
+    return {"id": made["address"]["id"], "input": ADDRESS}
+
+
+async def _product_to_cart(world: World) -> dict[str, Any]:
+    return {"product": world.product["id"], "q": 1}
+
+
+async def _buyers_cart_line(world: World) -> dict[str, Any]:
+    """The product in the buyer's cart alone (the addToCart row put it in the other shoppers' carts too)."""
+    await CartItem.filter(product_id=int(world.product["id"])).exclude(user_id=int(world.cast["buyer"].id)).delete()
+    add = f"mutation($p: ID!) {{ addToCart(productId: $p, quantity: 1) {{ {ERRORS} }} }}"
+    await world.api.ok(add, {"p": world.product["id"]}, world.cast["buyer"].token)
+    return {"product": world.product["id"], "q": 2}
+
+
+async def _cart_choices(world: World) -> dict[str, Any]:
+    await _buyers_cart_line(world)
+    return {"input": {"shops": [{"shopId": world.shop["id"], "deliveryProvider": "pickup"}], "paymentMethod": "COD"}}
+
+
+async def _profile(_: World) -> dict[str, Any]:
+    return {"input": {"language": "EN"}}
+
+
+async def _wrong_current_password(_: World) -> dict[str, Any]:
+    return {"current": "bukan-sandinya", "new": "sandi-baru-yang-panjang"}
+
+
+OPEN_COMPLAINT = f"""mutation($input: OpenComplaintInput!) {{ openComplaint(input: $input) {{
+  complaint {{ id }} {ERRORS} }} }}"""
+
+
+async def _complaint_input(world: World) -> dict[str, Any]:
+    order = await world.delivered_order(paid=True)
+    return {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "Karung sobek",
+                      "orderLineIds": [order["lines"][0]["id"]]}}
+
+
+async def _open_complaint(world: World) -> dict[str, Any]:
+    opened = await world.api.ok(OPEN_COMPLAINT, await _complaint_input(world), world.cast["buyer"].token)
+    return {"id": opened["complaint"]["id"]}
+
+
+async def _rejected_complaint(world: World) -> dict[str, Any]:
+    complaint = await _open_complaint(world)
+    reject = f"""mutation($id: ID!) {{ answerComplaint(id: $id, resolution: REJECT, reason: "Tidak terbukti") {{
+      {ERRORS} }} }}"""
+    await world.api.ok(reject, complaint, world.cast["seller"].token)
+    return complaint
+
+
+async def _escalated_complaint(world: World) -> dict[str, Any]:
+    complaint = await _rejected_complaint(world)
+    await world.api.ok(f"mutation($id: ID!) {{ escalateComplaint(id: $id) {{ {ERRORS} }} }}", complaint,
+                       world.cast["buyer"].token)
+    return {**complaint, "decision": "Penjual benar"}
+
+
 SELLER = {"seller"}
 
 
@@ -175,7 +245,7 @@ MUTATIONS = [
     m("setStock", "$id: ID!, $stock: Int!|id: $id, stock: $stock", _product_stock, SELLER),
     m("createReview", "$line: ID!, $rating: Int!|orderLineId: $line, rating: $rating", _line_of_delivered_order, BUYER),
     m("replyToReview", "$review: ID!, $text: String!|reviewId: $review, text: $text", _review, SELLER),
-    m("checkout", "$input: CheckoutInput!|input: $input", _cart, {"buyer", "other_buyer"}),
+    m("checkout", "$input: CheckoutInput!|input: $input", _cart, {"buyer", "other_buyer", "other_seller"}),
     m("acceptOrder", "$id: ID!|id: $id", _id(World.placed_order), SELLER),
     m("markReadyForPickup", "$id: ID!|id: $id", _id(World.accepted_order), SELLER),
     m("markOutForDelivery", "$id: ID!|id: $id", _id(lambda w: w.accepted_order("shop_courier")), SELLER),
@@ -194,6 +264,23 @@ MUTATIONS = [
     m("setSpendTarget", "$month: String!, $amount: Rupiah!|month: $month, amount: $amount", _spend_target, OFFICER),
     m("setReferencePrice", "$input: ReferencePriceInput!|input: $input", _reference_price, OFFICER),
     m("updateNotificationPreferences", "$input: NotificationPreferencesInput!|input: $input", _english, set(SIGNED_IN)),
+    m("addAddress", "$input: SavedAddressInput!|input: $input", _new_address, set(ACTORS) - {"anonymous"}),
+    m("updateAddress", "$id: ID!, $input: SavedAddressInput!|id: $id, input: $input", _buyers_address, BUYER),
+    m("removeAddress", "$id: ID!|id: $id", _buyers_address, BUYER),
+    m("addToCart", "$product: ID!, $q: Int!|productId: $product, quantity: $q", _product_to_cart,
+      {"buyer", "other_buyer", "other_seller"}),
+    m("updateCartLine", "$product: ID!, $q: Int!|productId: $product, quantity: $q", _buyers_cart_line, BUYER),
+    m("removeFromCart", "$product: ID!|productId: $product", _buyers_cart_line, BUYER),
+    # Everyone who may shop reaches the cart; only the buyer's holds a line, the others' are empty (REQUIRED).
+    m("checkoutCart", "$input: CartCheckoutInput!|input: $input", _cart_choices,
+      {"buyer", "other_buyer", "seller", "other_seller"}, succeeds=False),
+    m("updateProfile", "$input: UpdateProfileInput!|input: $input", _profile, set(ACTORS) - {"anonymous"}),
+    m("changePassword", "$current: String!, $new: String!|currentPassword: $current, newPassword: $new",
+      _wrong_current_password, set(ACTORS) - {"anonymous"}, succeeds=False),
+    m("openComplaint", "$input: OpenComplaintInput!|input: $input", _complaint_input, BUYER),
+    m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
+    m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),
+    m("decideComplaint", "$id: ID!, $decision: String!|id: $id, decision: $decision", _escalated_complaint, OFFICER),
 ]
 
 

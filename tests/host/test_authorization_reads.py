@@ -137,6 +137,17 @@ READS = [
       lambda w: {"id": w.product["id"]}, CITY, _data("priceHistory")),
     *(r(name, document, lambda w, d=document: dict(PERIOD) if "$period" in d else {}, CITY, _data(name))
       for name, document in READER_QUERIES.items()),
+    # Each person's own address book and cart (their contents' privacy: tests/people/test_addresses.py,
+    # tests/checkout/test_cart.py); the cart is for those who shop.
+    r("myAddresses", "{ myAddresses { id } }", lambda w: {}, SIGNED_IN, _data("myAddresses")),
+    r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
+      _data("myCart")),
+    r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},
+      _data("cashUnconfirmedOrders")),
+    r("orderComplaints", "query($id: ID!) { orderComplaints(orderId: $id) { id } }", lambda w: {"id": w.order["id"]},
+      {"buyer", "seller", "officer"}, _data("orderComplaints")),
+    r("shopComplaintCounts", "query($shop: ID!) { shopComplaintCounts(shopId: $shop) { kind count } }",
+      lambda w: {"shop": w.shop["id"]}, {"seller"} | CITY, _data("shopComplaintCounts")),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Order", "id": w.order["id"]}]},
       {"buyer", "seller", "officer"}, _entity, label="_entities Order"),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Shop", "id": w.pending_shop["id"]}]},

@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import os
 import re
-import sys
 import uuid
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pytest
 
 from tests.helpers.checkout import market, stock
 from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, redis_available
-from tests.helpers.payments import SERVER_KEY, Live, order_of, pay_by_qris, serve_live
+from tests.helpers.payments import Live, jobs_processes, order_of, pay_by_qris, serve_live
 from umkm_graph import jobs
 from umkm_graph.events import OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.payments.models import Payment
@@ -31,20 +29,6 @@ PAYMENTS = 16
 RUNNERS = 4
 LINE = re.compile(r"reconciled (\d+) pending payment\(s\), (\d+) settled; expired (\d+)")
 ON_POSTGRES = bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgres"))
-
-
-async def _run_processes(live: Live, database: str, redis_env: dict[str, str], *args: str) -> list[str]:
-    """RUNNERS `umkm-graph jobs` processes started together; what each printed."""
-    env = {**os.environ, "UMKM_DATABASE_URL": database, "UMKM_MIDTRANS_BASE_URL": live.fake.url,
-           "UMKM_MIDTRANS_SERVER_KEY": SERVER_KEY, **redis_env}
-    processes = [await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "umkm_graph.cli", "jobs", *args, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    ) for _ in range(RUNNERS)]
-    outputs = [(await asyncio.wait_for(p.communicate(), 120))[0].decode() for p in processes]
-    for process, output in zip(processes, outputs):
-        assert process.returncode == 0, output
-    return outputs
 
 
 def _report(output: str, only: str | None) -> jobs.JobReport:
@@ -104,7 +88,7 @@ async def test_concurrent_job_runs_handle_each_due_payment_exactly_once(
         live.published.clear()
 
         if ON_POSTGRES:
-            outputs = await _run_processes(live, database, redis_env, *(["--only", only] if only else []))
+            outputs = await jobs_processes(live, database, RUNNERS, *(["--only", only] if only else []), env=redis_env)
             reports = [_report(output, only) for output in outputs]
         else:
             reports = await _run_tasks(live, only)

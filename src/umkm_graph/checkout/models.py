@@ -15,3 +15,18 @@ class Checkout(Model):
 
     class Meta:
         table = "checkouts"
+
+
+class CartItem(Model):
+    """One line of a cart on the server, with the price it had when added (to say what changed since)."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="cart_items", db_index=True)
+    product = fields.ForeignKeyField("models.Product", related_name="cart_items", db_index=True)
+    quantity = fields.IntField()
+    price_when_added = fields.BigIntField()
+    added_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "cart_items"
+        unique_together = (("user", "product"),)

@@ -44,6 +44,7 @@ class CheckoutDraft:
     shops: list[ShopChoice]
     payment_method: str
     address: Address | None = None
+    address_id: int | None = None  # a saved address of the buyer's, instead of `address`
 
 
 @dataclass

@@ -139,8 +139,9 @@ ORDER_COLUMNS = (
     ("delivery_provider", "text"), ("delivery_service", "text"), ("delivery_reference", "text"),
     ("delivery_fee", "bigint"), ("delivery_kecamatan", "text"), ("delivery_kelurahan", "text"),
     ("delivery_address", "text"), ("pickup_code", "text"), ("payment_method", "text"), ("subtotal", "bigint"),
-    ("total", "bigint"), ("note", "text"), ("cancel_reason", "text"), ("created_at", "timestamptz"),
-    ("updated_at", "timestamptz"),
+    ("total", "bigint"), ("note", "text"), ("cancel_reason", "text"), ("status_since", "timestamptz"),
+    ("claimed_until", "timestamptz"), ("accept_reminded_at", "timestamptz"), ("cash_flagged_at", "timestamptz"),
+    ("cash_escalated_at", "timestamptz"), ("created_at", "timestamptz"), ("updated_at", "timestamptz"),
 )
 LINE_COLUMNS = (("product_id", "int"), ("product_name", "text"), ("unit_price", "bigint"), ("quantity", "int"),
                 ("line_total", "bigint"))

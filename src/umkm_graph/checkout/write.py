@@ -8,7 +8,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from umkm_graph.checkout.holds import UnpaidCaps, check_unpaid_caps
-from umkm_graph.checkout.models import Checkout
+from umkm_graph.checkout.models import CartItem, Checkout
 from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.checkout.sql import NewOrder, take_stocks, write_postgres
 from umkm_graph.checkout.validation import CheckedLine
@@ -29,12 +29,12 @@ NO_CAPS = UnpaidCaps()
 
 async def write_orders(
     buyer: User, plans: list[OrderPlan], destination: Destination | None, key: RequestKey | None = None,
-    caps: UnpaidCaps = NO_CAPS,
+    caps: UnpaidCaps = NO_CAPS, cart_items: list[int] | None = None,
 ) -> tuple[Checkout, list[Order]]:
     """The checkout and its orders, written, with the stock taken, and the client's idempotency key with them;
     OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; LIMIT_REACHED when the
     buyer would hold more unpaid than the caps allow; IntegrityError, and nothing written, when another send of the
-    key was written first."""
+    key was written first. `cart_items` (checkout from the cart) are deleted in the same transaction."""
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
     wanted = {line.product.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
@@ -44,7 +44,7 @@ async def write_orders(
     key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
     placed = [new.order for new in orders if new.order.status == OrderStatus.PLACED]  # each tells its seller
     db = connection_of(Checkout)
-    if db.capabilities.dialect == "postgres" and not booked and not caps.any and not placed:
+    if db.capabilities.dialect == "postgres" and not booked and not caps.any and not placed and not cart_items:
         _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
@@ -61,6 +61,8 @@ async def write_orders(
             await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
         for order in placed:
             await announcements.new_order(order)
+        if cart_items:
+            await CartItem.filter(id__in=cart_items).using_db(connection).delete()
     return checkout, [new.order for new in orders]
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from umkm_graph.catalog.models import Product, ProductUnit
 from umkm_graph.core.errors import Validator
-from umkm_graph.core.regions import canonical_kecamatan, canonical_kelurahan
+from umkm_graph.core.regions import checked_place
 from umkm_graph.core.text import clean_text
 from umkm_graph.hookspecs import BuyerInfo, Destination, Item, ShopInfo
 from umkm_graph.people.models import User
@@ -37,19 +37,9 @@ def destination_of(address: Address | None, check: Validator) -> Destination | N
     """The address, checked and in canonical names; errors go to `check` under "address"."""
     if address is None:
         return None
-    kecamatan = canonical_kecamatan(address.kecamatan)
-    kelurahan = canonical_kelurahan(kecamatan, address.kelurahan) if kecamatan else None
     street = clean_text(check, "address.street", address.street, label="Street address", max_length=255)
-    if kecamatan is None:
-        check.add("address.kecamatan", f"{address.kecamatan!r} is not a kecamatan of Kota Malang")
-    elif kelurahan is None:
-        check.add("address.kelurahan", f"{address.kelurahan!r} is not a kelurahan of Kecamatan {kecamatan}")
     lat, lon = address.latitude, address.longitude
-    if (lat is None) != (lon is None):
-        check.add("address.latitude", "Give latitude and longitude together")
-    elif lat is not None and lon is not None:
-        check.check(-8.2 <= lat <= -7.7, "address.latitude", "Latitude must be within Kota Malang (-8.2 to -7.7)")
-        check.check(112.4 <= lon <= 112.9, "address.longitude", "Longitude must be within Kota Malang (112.4 to 112.9)")
+    kecamatan, kelurahan = checked_place(check, "address.", address.kecamatan, address.kelurahan, lat, lon)
     if kecamatan is None or kelurahan is None:
         return None
     return Destination(kecamatan=kecamatan, kelurahan=kelurahan, address=street, latitude=lat, longitude=lon)

@@ -9,7 +9,7 @@ from umkm_graph.notifications.models import OutboxStatus
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_users_asn_since')]
+    dependencies = [('models', '0005_opd_memberships')]
 
     initial = False
 

@@ -10,7 +10,7 @@ from tortoise.indexes import Index
 from umkm_graph.payments.models import CashCollector
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_users_asn_since')]
+    dependencies = [('models', '0007_orders_run_themselves')]
 
     initial = False
 

@@ -25,7 +25,7 @@ async def index_products(apps: object, editor: object) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0004_users_asn_since')]
+    dependencies = [('models', '0008_shared_payments')]
 
     initial = False
 

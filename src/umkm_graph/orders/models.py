@@ -59,6 +59,12 @@ class Order(Model):
     total = fields.BigIntField()
     note = fields.CharField(max_length=500, default="")
     cancel_reason = fields.CharField(max_length=500, null=True)
+    # When the current status began (null: at created_at, the status checkout gave it); the deadlines count from it.
+    status_since = fields.DatetimeField(null=True)
+    claimed_until = fields.DatetimeField(null=True)  # a deadline job's claim (core/claims.py)
+    accept_reminded_at = fields.DatetimeField(null=True)  # the seller was reminded of the accept deadline
+    cash_flagged_at = fields.DatetimeField(null=True)  # delivered COD cash unconfirmed: flagged to the seller
+    cash_escalated_at = fields.DatetimeField(null=True)  # ...and, later, to the city
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -92,3 +98,58 @@ class OrderTransition(Model):
 
     class Meta:
         table = "order_transitions"
+
+
+class ComplaintReason(str, enum.Enum):
+    NOT_RECEIVED = "NOT_RECEIVED"
+    DAMAGED = "DAMAGED"
+    WRONG_ITEM = "WRONG_ITEM"
+    MISSING_ITEMS = "MISSING_ITEMS"
+    QUALITY = "QUALITY"
+
+
+class ComplaintStatus(str, enum.Enum):
+    OPEN = "OPEN"  # waiting for the seller
+    RESOLVED = "RESOLVED"  # the seller refunded or replaced
+    REJECTED = "REJECTED"  # the seller refused, with a reason; the buyer may escalate
+    ESCALATED = "ESCALATED"  # waiting for the city
+    DECIDED = "DECIDED"  # a city officer decided: final
+
+
+class ComplaintResolution(str, enum.Enum):
+    REFUND = "REFUND"
+    REPLACE = "REPLACE"
+    REJECT = "REJECT"
+
+
+class Complaint(Model):
+    """A complaint of a buyer about lines of a delivered order, the answer of the seller, and the decision of the city if escalated."""
+
+    id = fields.IntField(primary_key=True)
+    order = fields.ForeignKeyField("models.Order", related_name="complaints", db_index=True)
+    reason = fields.CharEnumField(ComplaintReason, max_length=20)
+    text = fields.CharField(max_length=1000)
+    status = fields.CharEnumField(ComplaintStatus, max_length=20, default=ComplaintStatus.OPEN, db_index=True)
+    resolution = fields.CharEnumField(ComplaintResolution, max_length=20, null=True)
+    refund_amount = fields.BigIntField(default=0)
+    seller_reason = fields.CharField(max_length=500, null=True)
+    answered_at = fields.DatetimeField(null=True)
+    escalated_at = fields.DatetimeField(null=True)
+    decision = fields.CharField(max_length=1000, null=True)  # the officer's recorded reasons
+    decided_by = fields.ForeignKeyField("models.User", related_name="complaints_decided", null=True)
+    decided_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "complaints"
+
+
+class ComplaintLine(Model):
+    """An order line a complaint is about."""
+
+    id = fields.IntField(primary_key=True)
+    complaint = fields.ForeignKeyField("models.Complaint", related_name="lines", db_index=True)
+    order_line = fields.ForeignKeyField("models.OrderLine", related_name="complaint_lines", db_index=True)
+
+    class Meta:
+        table = "complaint_lines"

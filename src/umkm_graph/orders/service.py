@@ -60,6 +60,16 @@ async def shop_orders(
 NEWEST_FIRST = ("-created_at", "-id")
 
 
+async def cash_unconfirmed_orders(user: User | None, window: Window) -> Page[Order]:
+    """For city officers: delivered cash-on-delivery orders whose cash the seller has not confirmed long after
+    delivery (the deadline jobs flag them; orders/deadlines.py), oldest flag first. Confirming the cash, or the order
+    moving on, takes one off the list."""
+    if require_user(user).role != Role.CITY_OFFICER:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only city officers see unconfirmed cash across shops", "cashUnconfirmedOrders")
+    query = Order.filter(cash_escalated_at__isnull=False, status=OrderStatus.DELIVERED, payment__status="PENDING")
+    return await page_of(query, window, ("cash_escalated_at", "id"))
+
+
 async def order_of_party(user: User, order_id: int) -> tuple[Order, Party]:
     """The order and the user's side of it; NOT_FOUND when they are on neither side."""
     order = await Order.get_or_none(id=order_id).select_related("shop")
@@ -94,7 +104,7 @@ async def transition(
     async with in_transaction():
         moved = await move(order, rule.to, actor, reason)
         if action == Action.CANCEL:
-            payment_event = await _release(order, payment, providers, reason or "", actor)
+            payment_event = await release(order, payment, providers, reason or "", actor)
     await events.publish(moved)
     if payment_event is not None:
         await events.publish(payment_event)
@@ -113,6 +123,7 @@ async def move(order: Order, to: OrderStatus, actor: User | None, reason: str | 
     """The conditional update that makes a change: it only applies if nobody changed the order since it was read."""
     now = dt.datetime.now(dt.UTC)
     extra = {"cancel_reason": reason} if to == OrderStatus.CANCELLED else {}
+    extra["status_since"] = now
     changed = await Order.filter(id=order.id, status=order.status).update(status=to, updated_at=now, **extra)
     if not changed:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "The order changed meanwhile; reload it and try again", "id")
@@ -126,8 +137,8 @@ async def move(order: Order, to: OrderStatus, actor: User | None, reason: str | 
     return event
 
 
-async def _release(
-    order: Order, payment: Payment | None, providers: Providers, reason: str, actor: User
+async def release(
+    order: Order, payment: Payment | None, providers: Providers, reason: str, actor: User | None
 ) -> PaymentStatusChanged | None:
     """A cancelled order gives its stock back, voids its payment (refunds it, if paid) and cancels its shipment, or none
     of this happens in the database. (Should the second provider call fail, the first provider has already done its

@@ -8,6 +8,8 @@
         READY_FOR_PICKUP ──picked──> OUT_FOR_DELIVERY ──delivered──> DELIVERED;  returned ──> CANCELLED (stock back);
         READY_FOR_PICKUP ──booking cancelled──> ACCEPTED (the seller books again)
     DELIVERED ──complete (the buyer, once the payment is PAID)──> COMPLETED
+    DELIVERED ──the completion window ran out, paid (the system)──> COMPLETED
+    PLACED ──the seller did not accept in time (the system)──> CANCELLED   (stock back, payment voided or refunded)
     AWAITING_PAYMENT | PLACED | ACCEPTED ──cancel (the buyer or the seller, with a reason)──> CANCELLED
                                            (a paid order is refunded through its gateway)
 
@@ -86,6 +88,10 @@ COURIER_CANCELLED = Transition(S.ACCEPTED, frozenset({S.READY_FOR_PICKUP}), froz
 # Made by the system when a gateway reports on a cashless payment; nobody may make them by hand.
 PAYMENT_SETTLED = Transition(S.PLACED, frozenset({S.AWAITING_PAYMENT}), frozenset(), "placed once paid")
 PAYMENT_LAPSED = Transition(S.CANCELLED, frozenset({S.AWAITING_PAYMENT}), frozenset(), "cancelled unpaid")
+
+# Made by the deadline jobs (orders/deadlines.py) when a window runs out.
+ACCEPT_LAPSED = Transition(S.CANCELLED, frozenset({S.PLACED}), frozenset(), "cancelled unaccepted")
+AUTO_COMPLETED = Transition(S.COMPLETED, frozenset({S.DELIVERED}), frozenset(), "completed by the system")
 
 # The seller may confirm cash on delivery once the goods are handed over or on their way.
 CASH_COLLECTABLE = frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.DELIVERED})

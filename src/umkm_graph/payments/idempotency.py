@@ -74,6 +74,12 @@ async def earlier_result(request: RequestKey) -> int | None:
     return row.result_id
 
 
+async def sweep(now: dt.datetime, kept: dt.timedelta) -> int:
+    """Forget every user's keys older than `kept`, those of users who never send another included; how many. The jobs
+    run it: deleting is idempotent, so processes running it at once need no claim."""
+    return await IdempotencyKey.filter(created_at__lt=now - kept).delete()
+
+
 async def once(key: RequestKey | None, run: Callable[[], Awaitable[T]], load: Callable[[int], Awaitable[T]]) -> T:
     """Run the request, unless its key already made something: then load that (by its id) instead. `run` must write
     key.row(...) in the transaction that makes its result."""

@@ -16,6 +16,13 @@ class Role(str, enum.Enum):
     ANALYST = "ANALYST"
 
 
+class Language(str, enum.Enum):
+    """The language a person reads the app's texts in: Bahasa Indonesia by default, or English."""
+
+    ID = "id"
+    EN = "en"
+
+
 class User(Model):
     id = fields.IntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
@@ -27,6 +34,7 @@ class User(Model):
     opd = fields.CharField(max_length=120, null=True, db_index=True)
     # When the NIP was first registered: the city counts someone as ASN only in months that ended after it.
     asn_since = fields.DatetimeField(null=True)
+    language = fields.CharEnumField(Language, max_length=2, null=True)  # null: not chosen, Bahasa Indonesia
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -49,3 +57,24 @@ class OpdMembership(Model):
 
     class Meta:
         table = "opd_memberships"
+
+
+class SavedAddress(Model):
+    """One saved address of an address book: checkout takes its id instead of a typed address."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="addresses", db_index=True)
+    label = fields.CharField(max_length=40)  # e.g. "Rumah", "Kantor"
+    recipient = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=20)
+    kecamatan = fields.CharField(max_length=32)  # canonical names from core/regions.py
+    kelurahan = fields.CharField(max_length=32)
+    street = fields.CharField(max_length=255)
+    latitude = fields.FloatField(null=True)
+    longitude = fields.FloatField(null=True)
+    notes = fields.CharField(max_length=255, default="")
+    is_default = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "saved_addresses"

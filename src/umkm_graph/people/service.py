@@ -31,11 +31,11 @@ _hasher = PasswordHasher()
 _hashing = ThreadPoolExecutor(max_workers=2, thread_name_prefix="password-hash")
 
 
-async def _hash(password: str) -> str:
+async def hash_password(password: str) -> str:
     return await asyncio.get_running_loop().run_in_executor(_hashing, _hasher.hash, password)
 
 
-async def _check_password(password_hash: str, password: str) -> None:
+async def check_password(password_hash: str, password: str) -> None:
     """Raises argon2's VerificationError (or InvalidHashError) when the password does not match."""
     await asyncio.get_running_loop().run_in_executor(_hashing, _hasher.verify, password_hash, password)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -81,7 +81,7 @@ async def create_user(
     name = clean_text(check, "name", name, label="Name", max_length=120)
     if phone is not None:
         phone = normalise_phone(phone)
-        check.check(_valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
+        check.check(valid_phone(phone), "phone", "Phone must be 8 to 15 digits, optionally starting with +")
     check.raise_if_any()
     if throttle is not None:
         await throttle.admit(address)
@@ -89,7 +89,7 @@ async def create_user(
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email")
     try:
         return await User.create(
-            email=email, password_hash=await _hash(password), name=name, role=role, phone=phone
+            email=email, password_hash=await hash_password(password), name=name, role=role, phone=phone
         )
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "An account with this email already exists", "email") from None
@@ -100,7 +100,7 @@ def normalise_phone(phone: str) -> str:
     return ascii_digits(phone, " -")
 
 
-def _valid_phone(phone: str) -> bool:
+def valid_phone(phone: str) -> bool:
     return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
 
 
@@ -150,10 +150,10 @@ async def _verify_password(email: str, password: str) -> User:
     email = normalise_email(email)
     user = await User.get_or_none(email=email) if len(email) <= MAX_EMAIL_LENGTH else None
     if user is None:
-        await _hash(password)  # same cost either way, so timing does not reveal which emails exist
+        await hash_password(password)  # same cost either way, so timing does not reveal which emails exist
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong")
     try:
-        await _check_password(user.password_hash, password)
+        await check_password(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong") from None
     return user

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -17,6 +17,7 @@ from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.payments import service as payments
+from umkm_graph.settings import Settings
 
 
 IDEMPOTENCY_KEY = (
@@ -47,15 +48,25 @@ class CheckoutInput:
         description="A code from paymentMethods, e.g. COD; a cashless one leaves the orders AWAITING_PAYMENT, and "
         "each order's payment.action says how to pay: one payment for every cashless order of the checkout."
     )
-    address: DeliveryAddressInput | None = strawberry.field(default=None, description="Required for DELIVERY options.")
+    address: DeliveryAddressInput | None = strawberry.field(
+        default=None, description="Required for DELIVERY options, unless addressId names a saved address."
+    )
+    address_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of myAddresses, instead of address."
+    )
 
     def draft(self) -> checkout.CheckoutDraft:
         lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
-        shops = [checkout.ShopChoice(parse_id(s.shop_id, f"input.shops.{j}.shopId"), s.delivery_provider,
-                                     s.delivery_service, s.note, s.payment_method)
-                 for j, s in enumerate(self.shops)]
+        shops = shop_choices(self.shops)
         address = None if self.address is None else self.address.address()
-        return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address)
+        address_id = None if self.address_id is None else parse_id(self.address_id, "input.addressId")
+        return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address,
+                                      address_id=address_id)
+
+
+def shop_choices(shops: list[CheckoutShopInput]) -> list[checkout.ShopChoice]:
+    return [checkout.ShopChoice(parse_id(s.shop_id, f"input.shops.{j}.shopId"), s.delivery_provider, s.delivery_service,
+                                s.note, s.payment_method) for j, s in enumerate(shops)]
 
 
 @strawberry.type
@@ -88,13 +99,17 @@ class CheckoutMutation:
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
     ) -> CheckoutPayload:
         context = info.context
-        settings = context.settings
-        expiry = dt.timedelta(minutes=settings.payment_expiry_minutes)
         return await mutate(
             info, CheckoutPayload,
-            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events, payment_expiry=expiry,
-                                           idempotency_key=idempotency_key, key_hours=settings.idempotency_key_hours,
-                                           caps=checkout.UnpaidCaps(settings.max_unpaid_units_per_product,
-                                                                    settings.max_unpaid_orders, settings.max_unpaid_rupiah)),
+            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events,
+                                           idempotency_key=idempotency_key, **checkout_limits(context.settings)),
             lambda result: {"checkout": CheckoutType.from_model(result)},
         )
+
+
+def checkout_limits(settings: Settings) -> dict[str, Any]:
+    """The settings a checkout runs under: payment expiry, how long keys count, the unpaid caps."""
+    return {"payment_expiry": dt.timedelta(minutes=settings.payment_expiry_minutes),
+            "key_hours": settings.idempotency_key_hours,
+            "caps": checkout.UnpaidCaps(settings.max_unpaid_units_per_product, settings.max_unpaid_orders,
+                                        settings.max_unpaid_rupiah)}

@@ -79,6 +79,16 @@ class OrdersQuery:
             first, after, default=settings.default_page_size, cap=settings.max_page_size), payment_status)
         return connection(page, OrderType.from_model)
 
+    @strawberry.field(description="City officers: delivered cash-on-delivery orders whose cash the seller still has not "
+                      "confirmed UMKM_COD_CASH_CITY_HOURS after delivery, oldest first.")
+    async def cash_unconfirmed_orders(
+        self, info: Info[Context, None], first: int | None = None, after: str | None = None,
+    ) -> Connection[OrderType]:
+        settings = info.context.settings
+        page = await orders.cash_unconfirmed_orders(await info.context.user(), window(
+            first, after, default=settings.default_page_size, cap=settings.max_page_size))
+        return connection(page, OrderType.from_model)
+
 
 @strawberry.type
 class OrdersMutation:

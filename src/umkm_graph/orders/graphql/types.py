@@ -15,6 +15,7 @@ from umkm_graph.graphql_common.later import later_class
 from umkm_graph.graphql_common.loaders import load_visible
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.hookspecs import DeliveryKind
+from umkm_graph.orders import deadlines
 from umkm_graph.orders.contract import delivery_kind
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
 from umkm_graph.orders.states import Party
@@ -204,6 +205,25 @@ class OrderType:
             payment_method=order.payment_method, note=order.note, cancel_reason=order.cancel_reason,
             created_at=order.created_at, updated_at=order.updated_at, model=order,
         )
+
+    @strawberry.field(description="When this PLACED order is cancelled by the system unless the seller accepts it; "
+                      "null for other orders.")
+    def accept_by(self, info: Info[Context, None]) -> dt.datetime | None:
+        return deadlines.accept_by(self.model, deadlines.Windows.of(info.context.settings))
+
+    @strawberry.field(description="When this DELIVERED order completes itself if paid and no complaint is open; null for "
+                      "other orders.")
+    def completes_at(self, info: Info[Context, None]) -> dt.datetime | None:
+        return deadlines.completes_at(self.model, deadlines.Windows.of(info.context.settings))
+
+    @strawberry.field(description="When the system flagged this delivered order's cash on delivery as still "
+                      "unconfirmed to the seller; null if never.")
+    def cash_flagged_at(self) -> dt.datetime | None:
+        return self.model.cash_flagged_at
+
+    @strawberry.field(description="When the system flagged it, later, to the city; null if never.")
+    def cash_escalated_at(self) -> dt.datetime | None:
+        return self.model.cash_escalated_at
 
     @strawberry.field
     async def shop(self, info: Info[Context, None]) -> ShopType:

@@ -7,9 +7,10 @@ from strawberry.types import Info
 
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
+from umkm_graph.people import accounts
 from umkm_graph.people import service as people
 from umkm_graph.people.access import require_user
-from umkm_graph.people.graphql.types import Role, UserType
+from umkm_graph.people.graphql.types import Language, Role, UserType
 from umkm_graph.people.models import Role as RoleModel
 from umkm_graph.people.models import User
 
@@ -21,6 +22,13 @@ class RegisterInput:
     name: str
     phone: str | None = None
     role: Role = RoleModel.BUYER  # type: ignore[valid-type]
+
+
+@strawberry.input(description="What to change of your profile; a field left null stays as it is.")
+class UpdateProfileInput:
+    name: str | None = None
+    phone: str | None = strawberry.field(default=None, description="An empty string removes the phone.")
+    language: Language | None = None  # type: ignore[valid-type]
 
 
 @strawberry.type
@@ -73,6 +81,29 @@ class PeopleMutation:
             lambda user: people.register_asn(require_user(user), nip=nip, opd=opd,
                                              throttle=info.context.registration_throttle,
                                              address=info.context.client_address),
+            lambda user: {"user": UserType.from_model(user)},
+        )
+
+    @strawberry.mutation(description="Change your name, phone or language.")
+    async def update_profile(self, info: Info[Context, None], input: UpdateProfileInput) -> UserPayload:
+        clear = input.phone is not None and not input.phone.strip()
+        return await mutate(
+            info, UserPayload,
+            lambda user: accounts.update_profile(user, name=input.name, phone=None if clear else input.phone,
+                                                 language=input.language, clear_phone=clear),
+            lambda user: {"user": UserType.from_model(user)},
+        )
+
+    @strawberry.mutation(description="Change your password; the current one is checked, and counts as a sign-in attempt.")
+    async def change_password(
+        self, info: Info[Context, None], current_password: str, new_password: str
+    ) -> UserPayload:
+        return await mutate(
+            info, UserPayload,
+            lambda user: accounts.change_password(user, current_password, new_password,
+                                                  throttle=info.context.login_throttle,
+                                                  address=info.context.client_address,
+                                                  min_length=info.context.settings.password_min_length),
             lambda user: {"user": UserType.from_model(user)},
         )
 

@@ -8,6 +8,7 @@ import strawberry
 
 from umkm_graph.city.participation import asn_progress
 from umkm_graph.graphql_common.later import later_class
+from umkm_graph.people.models import Language as LanguageModel
 from umkm_graph.people.models import Role as RoleModel
 from umkm_graph.people.models import User
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 _CITY = "umkm_graph.city.graphql.types"  # the city comes last in the domains' order: its types are reached lazily
 
 Role = strawberry.enum(RoleModel, name="Role")
+Language = strawberry.enum(LanguageModel, name="Language", description="ID: Bahasa Indonesia; EN: English.")
 
 
 @strawberry.type(name="User", description="A person with an account; only visible to themselves.")
@@ -29,13 +31,14 @@ class UserType:
     is_asn: bool = strawberry.field(description="True when the person registered a NIP as a civil servant (ASN).")
     nip: str | None
     opd: str | None = strawberry.field(description="The city department (organisasi perangkat daerah) of an ASN.")
+    language: Language = strawberry.field(description="The language the person reads messages in.")  # type: ignore[valid-type]
     model: strawberry.Private[User]
 
     @classmethod
     def from_model(cls, user: User) -> UserType:
         return cls(
             id=strawberry.ID(str(user.id)), email=user.email, name=user.name, phone=user.phone, role=user.role,
-            is_asn=user.is_asn, nip=user.nip, opd=user.opd, model=user,
+            is_asn=user.is_asn, nip=user.nip, opd=user.opd, language=user.language or LanguageModel.ID, model=user,
         )
 
     @strawberry.field(description="An ASN's own spend at UMKM in a month (YYYY-MM; this month, WIB, by default) "

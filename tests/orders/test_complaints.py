@@ -1,0 +1,132 @@
+"""Complaints and returns through GraphQL: a buyer complains about lines of a delivered order within its completion
+window; the seller refunds (through the gateway), replaces or rejects; a rejected or unanswered complaint goes to the
+city, whose decision is final; an open complaint stops the order completing itself; the shop's counts add up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tests.helpers.checkout import ERRORS, Market, market
+from tests.helpers.orders import attempt
+from tests.helpers.payments import Live, order_of, pay_by_qris
+from tests.helpers.people import Person, city_person
+from umkm_graph.orders.models import Complaint, Order
+
+FIELDS = "id status resolution refundAmount sellerReason decision orderLineIds reason text"
+OPEN = f"mutation($input: OpenComplaintInput!) {{ openComplaint(input: $input) {{ complaint {{ {FIELDS} }} {ERRORS} }} }}"
+ANSWER = f"""mutation($id: ID!, $resolution: ComplaintResolution!, $reason: String, $amount: Rupiah) {{
+  answerComplaint(id: $id, resolution: $resolution, reason: $reason, refundAmount: $amount) {{
+    complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+ESCALATE = f"mutation($id: ID!) {{ escalateComplaint(id: $id) {{ complaint {{ {FIELDS} }} {ERRORS} }} }}"
+DECIDE = f"""mutation($id: ID!, $decision: String!, $amount: Rupiah) {{
+  decideComplaint(id: $id, decision: $decision, refundAmount: $amount) {{ complaint {{ {FIELDS} }} {ERRORS} }} }}"""
+COUNTS = "query($id: ID!) { shopComplaintCounts(shopId: $id) { kind count } }"
+LINE_IDS = "query($id: ID!) { order(id: $id) { lines { id } } }"
+HOUR = dt.timedelta(hours=1)
+
+
+async def delivered_paid(live: Live, m: Market) -> tuple[dict[str, Any], list[str]]:
+    """A QRIS-paid pickup order of two sacks, delivered; its line ids."""
+    order = await pay_by_qris(live, m)
+    await live.fake.pay(order["reference"])
+    seen = await order_of(live, order, m.buyer)
+    code = (await live.api.gql("query($id: ID!) { order(id: $id) { pickupCode } }", {"id": order["id"]},
+                               m.buyer.token))["order"]["pickupCode"]
+    for name in ("acceptOrder", "markReadyForPickup", "markDelivered"):
+        assert (await attempt(live.api, name, {**seen, "pickupCode": code}, m.seller))["errors"] == [], name
+    lines = (await live.api.gql(LINE_IDS, {"id": order["id"]}, m.buyer.token))["order"]["lines"]
+    return order, [line["id"] for line in lines]
+
+
+async def complain(live: Live, buyer: Person, order: dict[str, Any], lines: list[str]) -> dict[str, Any]:
+    variables = {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "Karung sobek, beras tumpah",
+                           "orderLineIds": lines}}
+    return (await live.api.ok(OPEN, variables, buyer.token))["complaint"]
+
+
+async def test_a_complaint_answered_with_a_part_refund_is_refunded_at_the_gateway(live: Live) -> None:
+    m = await market(live.api)
+    order, lines = await delivered_paid(live, m)
+    opened = await complain(live, m.buyer, order, lines)
+    assert (opened["status"], opened["orderLineIds"]) == ("OPEN", lines)
+    again = await live.api.fails(OPEN, {"input": {"orderId": order["id"], "reason": "QUALITY", "text": "Apek",
+                                                   "orderLineIds": lines}}, m.buyer.token)
+    assert [(e["code"], e["field"]) for e in again] == [("ALREADY_EXISTS", ["input", "orderLineIds"])]
+
+    too_much = await live.api.fails(ANSWER, {"id": opened["id"], "resolution": "REFUND", "amount": 999999},
+                                    m.seller.token)
+    assert [(e["code"], e["field"]) for e in too_much] == [("INVALID", ["refundAmount"])]
+    refunded = (await live.api.ok(ANSWER, {"id": opened["id"], "resolution": "REFUND", "amount": 30000,
+                                           "reason": "Maaf, diganti uang"}, m.seller.token))["complaint"]
+    assert (refunded["status"], refunded["resolution"], refunded["refundAmount"]) == ("RESOLVED", "REFUND", 30000)
+    payment = (await order_of(live, order, m.buyer))["payment"]
+    assert (payment["status"], payment["refundedAmount"]) == ("PARTIALLY_REFUNDED", 30000)
+    assert sum(live.fake.transactions[order["reference"]].refunds.values()) == 30000
+    twice = await live.api.fails(ANSWER, {"id": opened["id"], "resolution": "REPLACE"}, m.seller.token)
+    assert twice[0]["code"] == "INVALID_TRANSITION"
+
+
+async def test_an_open_complaint_stops_auto_completion_until_it_is_settled(live: Live) -> None:
+    m = await market(live.api)
+    order, lines = await delivered_paid(live, m)
+    opened = await complain(live, m.buyer, order, lines)
+    late = dt.datetime.now(dt.UTC) + 100 * HOUR
+    assert (await live.run_order_jobs(late)).deadlines.completed == 0
+    assert (await order_of(live, order, m.buyer))["status"] == "DELIVERED"
+    await live.api.ok(ANSWER, {"id": opened["id"], "resolution": "REPLACE"}, m.seller.token)
+    assert (await live.run_order_jobs(late)).deadlines.completed == 1
+
+
+async def test_a_rejected_complaint_goes_to_the_city_whose_decision_is_final(live: Live) -> None:
+    m = await market(live.api)
+    officer = await city_person(live.api)
+    order, lines = await delivered_paid(live, m)
+    opened = await complain(live, m.buyer, order, lines)
+    early = await live.api.fails(ESCALATE, {"id": opened["id"]}, m.buyer.token)
+    assert [(e["code"], e["field"]) for e in early] == [("INVALID_TRANSITION", ["id"])]
+    no_reason = await live.api.fails(ANSWER, {"id": opened["id"], "resolution": "REJECT"}, m.seller.token)
+    assert [(e["code"], e["field"]) for e in no_reason] == [("REQUIRED", ["reason"])]
+    await live.api.ok(ANSWER, {"id": opened["id"], "resolution": "REJECT", "reason": "Foto tidak ada"}, m.seller.token)
+
+    seller_tries = await live.api.fails(ESCALATE, {"id": opened["id"]}, m.seller.token)
+    assert seller_tries[0]["code"] == "FORBIDDEN"
+    assert (await live.api.ok(ESCALATE, {"id": opened["id"]}, m.buyer.token))["complaint"]["status"] == "ESCALATED"
+    buyer_decides = await live.api.fails(DECIDE, {"id": opened["id"], "decision": "Saya menang"}, m.buyer.token)
+    assert buyer_decides[0]["code"] == "FORBIDDEN"
+    decided = (await live.api.ok(DECIDE, {"id": opened["id"], "decision": "Barang rusak terbukti; refund penuh",
+                                          "amount": 135000}, officer.token))["complaint"]
+    assert (decided["status"], decided["decision"], decided["refundAmount"]) == (
+        "DECIDED", "Barang rusak terbukti; refund penuh", 135000)
+    assert (await order_of(live, order, m.buyer))["payment"]["status"] == "REFUNDED"
+    final = await live.api.fails(DECIDE, {"id": opened["id"], "decision": "Diubah"}, officer.token)
+    assert final[0]["code"] == "INVALID_TRANSITION"
+
+    counts = {row["kind"]: row["count"] for row in
+              (await live.api.gql(COUNTS, {"id": m.shop["id"]}, officer.token))["shopComplaintCounts"]}
+    assert counts == {"TOTAL": 1, "DECIDED": 1, "REJECT": 1}
+    stranger = await live.api.post(COUNTS, {"id": m.shop["id"]}, m.buyer.token)
+    assert stranger["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "NOT_FOUND")
+
+
+async def test_an_unanswered_complaint_may_go_to_the_city_after_the_answer_deadline(live: Live) -> None:
+    m = await market(live.api)
+    order, lines = await delivered_paid(live, m)
+    opened = await complain(live, m.buyer, order, lines)
+    await Complaint.filter(id=int(opened["id"])).update(created_at=dt.datetime.now(dt.UTC) - 49 * HOUR)
+    assert (await live.api.ok(ESCALATE, {"id": opened["id"]}, m.buyer.token))["complaint"]["status"] == "ESCALATED"
+
+
+async def test_complaints_outside_the_window_or_by_others_are_refused(live: Live) -> None:
+    m = await market(live.api)
+    order, lines = await delivered_paid(live, m)
+    by_seller = await live.api.fails(OPEN, {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "x",
+                                                       "orderLineIds": lines}}, m.seller.token)
+    assert by_seller[0]["code"] == "FORBIDDEN"
+    wrong_line = await live.api.fails(OPEN, {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "Rusak",
+                                                        "orderLineIds": ["999999"]}}, m.buyer.token)
+    assert [(e["code"], e["field"]) for e in wrong_line] == [("NOT_FOUND", ["input", "orderLineIds", "0"])]
+    await Order.filter(id=int(order["id"])).update(status_since=dt.datetime.now(dt.UTC) - 73 * HOUR)
+    late = await live.api.fails(OPEN, {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "Rusak",
+                                                  "orderLineIds": lines}}, m.buyer.token)
+    assert [(e["code"], e["field"]) for e in late] == [("INVALID_TRANSITION", ["input", "orderId"])]
