@@ -36,6 +36,7 @@ from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
+from umkm_graph.shops.graphql.certificates import CertificatesMutation, CertificatesQuery
 from umkm_graph.shops.graphql.operations import ShopsMutation, ShopsQuery
 from umkm_graph.shops.graphql.types import ShopType
 
@@ -74,9 +75,9 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
+QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
                              CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
+MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CertificatesMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
                                OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)

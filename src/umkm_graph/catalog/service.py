@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from umkm_graph import changes
+from umkm_graph.catalog.certificates import with_badge
 from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
@@ -27,7 +28,7 @@ from umkm_graph.core.urls import public_https_url_fault
 from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.shops.access import can_see_shop
-from umkm_graph.shops.models import Shop, ShopStatus
+from umkm_graph.shops.models import CertificateKind, Shop, ShopStatus
 from umkm_graph.shops.service import get_owned_shop
 
 # (slug, name, parent slug)
@@ -229,6 +230,7 @@ class ProductFilter:
     max_price: int | None = None
     text: str | None = None
     in_stock: bool | None = None
+    badge: CertificateKind | None = None  # only products showing this certificate's badge today
 
 
 def _listing_query(flt: ProductFilter) -> QuerySet[Product]:
@@ -263,6 +265,8 @@ def _listing_query(flt: ProductFilter) -> QuerySet[Product]:
         query = query.filter(stock__gt=0)
     elif flt.in_stock is False:
         query = query.filter(stock=0)
+    if flt.badge is not None:
+        query = with_badge(query, flt.badge)
     check.raise_if_any()
     return query
 
@@ -365,8 +369,9 @@ def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
 
 
 def _listing_params(flt: ProductFilter, after: Key | None, offset: int, limit: int) -> list[object] | None:
-    """The statement's parameters, in _listing_query's order; None for a search (its pattern is the ORM's to escape)."""
-    if flt.text is not None:
+    """The statement's parameters, in _listing_query's order; None for a search (its pattern is the ORM's to escape)
+    and for a badge (its date moves)."""
+    if flt.text is not None or flt.badge is not None:
         return None
     params: list[object] = [True, ShopStatus.VERIFIED.value]
     if flt.category is not None:

@@ -15,6 +15,7 @@ from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.graphql_common.pagination import Connection, asked_window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_engine.response_cache import public_data
+from umkm_graph.shops.graphql.certificates import BadgeEnum
 
 ProductSortEnum = strawberry.enum(catalog.ProductSort, name="ProductSort")
 
@@ -50,6 +51,8 @@ class ProductFilterInput:
     max_price: Rupiah | None = None
     text: str | None = None
     in_stock: bool | None = None
+    badge: BadgeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only products showing this badge: covered by such a verified, unexpired certificate.")
 
 
 @strawberry.type
@@ -83,6 +86,7 @@ class ProductsQuery:
         flt = catalog.ProductFilter(
             category=f.category, shop_id=None if f.shop_id is None else parse_id(f.shop_id, "filter.shopId"),
             kecamatan=f.kecamatan, min_price=f.min_price, max_price=f.max_price, text=f.text, in_stock=f.in_stock,
+            badge=f.badge,
         )
         return await storefront_page(info, flt, sort, asked_window(info, first, after))
 
