@@ -27,6 +27,7 @@ from umkm_graph.graphql_engine import limits, persisted
 from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
 from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
+from umkm_graph.growth.graphql.trending import TrendingQuery
 from umkm_graph.observability import OperationMetrics
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
@@ -75,10 +76,11 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery, ReviewsQuery, OrdersQuery,
-                             CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CertificatesMutation, CatalogMutation, ReviewsMutation, CheckoutMutation,
-                               OrdersMutation, DeliveryMutation, AnalyticsMutation)
+QUERIES: tuple[type, ...] = (PeopleQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery, ReviewsQuery,
+                             OrdersQuery, CheckoutQuery, DeliveryQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
+                             FederationQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, ShopsMutation, CertificatesMutation, CatalogMutation, ReviewsMutation,
+                               CheckoutMutation, OrdersMutation, DeliveryMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

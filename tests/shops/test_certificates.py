@@ -233,3 +233,15 @@ async def test_badges_of_a_page_cost_the_same_statements_at_any_page_size(api: A
                                            for node in nodes)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+async def test_the_citys_scorecard_shows_the_shops_badges(api: Api) -> None:
+    officer, seller, shop, (keripik, _) = await _shop_with_two_products(api)
+    await verified_certificate(api, seller, officer, shop["id"], [keripik])
+    await verified_certificate(api, seller, officer, shop["id"], [keripik], **pirt_input())
+    await api.ok(RECORD_CERTIFICATE, {"shopId": shop["id"], "input": {
+        "kind": "BPOM", "number": "MD 224510001234", "issuedOn": days_from_today(-3),
+        "validUntil": days_from_today(600)}}, seller.token)  # waiting: no badge yet
+    card = (await api.gql('query($id: ID!) { shopScorecard(shopId: $id, period: {month: "2026-10"}) { badges } }',
+                          {"id": shop["id"]}, officer.token))["shopScorecard"]
+    assert card == {"badges": ["HALAL", "PIRT"]}

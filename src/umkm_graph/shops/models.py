@@ -91,8 +91,9 @@ class CertificateStatus(str, enum.Enum):
 
 
 class ShopCertificate(Model):
-    """A certificate or permit a seller recorded for a shop, waiting for, or decided by, a city officer. Its badge shows
-    while it is VERIFIED and valid_until (when it has one) has not passed."""
+    """A certificate or permit a seller recorded for a shop, waiting for, or decided by, a city officer.
+
+    Its badge shows while it is VERIFIED and valid_until (when it has one) has not passed."""
 
     id = fields.IntField(primary_key=True)
     shop = fields.ForeignKeyField("models.Shop", related_name="certificates", db_index=True)

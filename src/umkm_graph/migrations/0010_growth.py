@@ -1,5 +1,5 @@
-"""Certificates and badges (issue 17, section 4): a shop's certificates, waiting for or decided by the city, and the
-products each covers."""
+"""Growth (issue 17): a shop's certificates, waiting for or decided by the city, and the products each covers
+(section 4); the runs of what is trending and the products each found (section 3)."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('decided_by', fields.ForeignKeyField('models.User', source_field='decided_by_id', null=True, db_constraint=True, to_field='id', related_name='decided_certificates', on_delete=OnDelete.SET_NULL)),
             ],
-            options={'table': 'shop_certificates', 'app': 'models', 'indexes': [Index(fields=['kind', 'status'])], 'pk_attr': 'id', 'table_description': 'A certificate or permit a seller recorded for a shop, waiting for, or decided by, a city officer. Its badge shows'},
+            options={'table': 'shop_certificates', 'app': 'models', 'indexes': [Index(fields=['kind', 'status'])], 'pk_attr': 'id', 'table_description': 'A certificate or permit a seller recorded for a shop, waiting for, or decided by, a city officer.'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -41,6 +41,32 @@ class Migration(migrations.Migration):
                 ('certificate', fields.ForeignKeyField('models.ShopCertificate', source_field='certificate_id', db_index=True, db_constraint=True, to_field='id', related_name='product_links', on_delete=OnDelete.CASCADE)),
             ],
             options={'table': 'product_certificates', 'app': 'models', 'unique_together': (('product', 'certificate'),), 'pk_attr': 'id', 'table_description': "Which products a shop's certificate covers: the product shows the certificate's badge while the badge holds."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TrendingRun',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('computed_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('window_days', fields.IntField()),
+                ('min_buyers', fields.IntField()),
+            ],
+            options={'table': 'trending_runs', 'app': 'models', 'pk_attr': 'id', 'table_description': 'One refresh of what is trending, read whole by everyone once written.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TrendingProduct',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('run', fields.ForeignKeyField('models.TrendingRun', source_field='run_id', db_index=True, db_constraint=True, to_field='id', related_name='products', on_delete=OnDelete.CASCADE)),
+                ('product', fields.ForeignKeyField('models.Product', source_field='product_id', db_index=True, db_constraint=True, to_field='id', related_name='trending', on_delete=OnDelete.CASCADE)),
+                ('kecamatan', fields.CharField(max_length=32)),
+                ('category', fields.CharField(max_length=64)),
+                ('opd', fields.CharField(null=True, max_length=120)),
+                ('buyers', fields.IntField()),
+                ('score', fields.FloatField()),
+            ],
+            options={'table': 'trending_products', 'app': 'models', 'indexes': [Index(fields=['run_id', 'opd', 'score'])], 'pk_attr': 'id', 'table_description': 'A product trending in a run: among all buyers (opd null), or among the ASN of one OPD.'},
             bases=['Model'],
         ),
     ]
