@@ -12,11 +12,12 @@ from umkm_graph.graphql_schema import build_schema
 
 # What the cache's lists of names allowed before the declarations: these root fields, and the fields of these types
 # answering a leaf or one of these types, but for Shop.npwp and Shop.identityChange (who asks) and Review.buyerName
-# (not versioned).
-_ROOT_FIELDS = {"product", "products", "shop", "shops", "categories", "review"}
+# (not versioned); and since issue 17, what is trending and the badges (Shop.certificates: who asks decides).
+_ROOT_FIELDS = {"product", "products", "shop", "shops", "categories", "review", "trendingProducts"}
 _TYPES = {"Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge",
-          "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo"}
-_PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Review", "buyerName")}
+          "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo", "TrendingProduct",
+          "TrendingProductConnection", "TrendingProductEdge"}
+_PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Shop", "certificates"), ("Review", "buyerName")}
 
 
 def _reachable_public() -> set[tuple[str, str]]:
