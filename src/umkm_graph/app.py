@@ -33,7 +33,8 @@ from umkm_graph.events_redis import create_event_bus
 from umkm_graph.graphql_common.context import Context, bearer_token
 from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
-from umkm_graph.jobs import run_forever
+from umkm_graph.growth.trending import rules_of
+from umkm_graph.jobs import run_forever, run_growth_forever
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
@@ -114,6 +115,21 @@ async def _payment_jobs(app: Starlette, settings: Settings) -> AsyncIterator[Non
             await task
 
 
+@contextlib.asynccontextmanager
+async def _growth_jobs(settings: Settings) -> AsyncIterator[None]:
+    """What is trending, recomputed every so often while the app runs (off when UMKM_TRENDING_REFRESH_SECONDS is 0)."""
+    if settings.trending_refresh_seconds <= 0:
+        yield
+        return
+    task = asyncio.create_task(run_growth_forever(rules_of(settings)), name="growth-jobs")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 @contextlib.contextmanager
 def _long_lived_heap() -> Iterator[None]:
     """What start-up built (schema, ORM, plugins) lives as long as the app, so the cyclic collector need not scan it on
@@ -149,7 +165,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             disconnect_changes = changes.connect(app.state.events)  # catalog changes reach the response cache
             open_analytics(settings.analytics_database_url)
             try:
-                async with _payment_jobs(app, settings):
+                async with _payment_jobs(app, settings), _growth_jobs(settings):
                     with _long_lived_heap():
                         yield
             finally:

@@ -29,6 +29,7 @@ from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
 from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.notifications.graphql.operations import NotificationsMutation, NotificationsQuery
+from umkm_graph.growth.graphql.trending import TrendingQuery
 from umkm_graph.observability import OperationMetrics
 from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQuery
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
@@ -41,6 +42,7 @@ from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
+from umkm_graph.shops.graphql.certificates import CertificatesMutation, CertificatesQuery
 from umkm_graph.shops.graphql.operations import ShopsMutation, ShopsQuery
 from umkm_graph.shops.graphql.types import ShopType
 
@@ -79,12 +81,13 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CategoriesQuery, ReviewsQuery,
-                             OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery, DeliveryQuery,
-                             NotificationsQuery, PluginsQuery, AnalyticsQuery, FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CatalogMutation, ReviewsMutation,
-                               CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation, DeliveryMutation,
-                               NotificationsMutation, AnalyticsMutation)
+QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery,
+                             ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
+                             DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
+                             FederationQuery)
+MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
+                               ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
+                               DeliveryMutation, NotificationsMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

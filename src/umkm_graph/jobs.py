@@ -21,6 +21,7 @@ from umkm_graph.core.errors import DomainError
 from umkm_graph.delivery import service as delivery
 from umkm_graph.events import EventBus
 from umkm_graph.notifications.sending import OutboxPolicy, SendReport, deliver_due
+from umkm_graph.growth import trending
 from umkm_graph.orders import payment_events
 from umkm_graph.orders.deadlines import DeadlineReport, Windows, run_deadlines
 from umkm_graph.payments import idempotency
@@ -168,3 +169,16 @@ async def run_forever(providers: Providers, events: EventBus, interval: float, s
                 log.info("order jobs: %s", orders.line())
         except Exception:
             log.exception("order jobs failed; trying again in %ss", interval)
+
+
+async def run_growth_forever(rules: trending.TrendingRules) -> None:
+    """The server's periodic recomputation of what is trending: at start, then whenever the latest run is older than
+    rules.refresh_seconds (whichever process comes first; a second run at once is harmless, each run is whole)."""
+    while True:
+        try:
+            run = await trending.refresh_when_due(rules)
+            if run is not None:
+                log.info("trending recomputed: run %s", run.id)
+        except Exception:
+            log.exception("computing what is trending failed; trying again in %ss", rules.refresh_seconds)
+        await asyncio.sleep(rules.refresh_seconds)

@@ -150,6 +150,11 @@ class Settings:
     # Days after a month ends during which late completions still count in it; its figures about people are withheld
     # until then, and frozen after (see city/buckets.py).
     analytics_settle_days: int = 7  # buckets.DEFAULT_SETTLE_DAYS
+    # What is trending (growth/trending.py): the recent window, the distinct buyers a product needs, how often the jobs
+    # recompute it (the server does, with the payment jobs; 0 is off, the default when Settings are built in code).
+    trending_window_days: int = 7
+    trending_min_buyers: int = 3
+    trending_refresh_seconds: float = 0.0
     # The public response cache (graphql_engine/response_cache.py): anonymous storefront answers, dropped when the catalog changes.
     # Off when Settings are built in code, as tests do (they turn it on where they test it); from_env switches it on.
     response_cache: bool = False
@@ -237,6 +242,9 @@ class Settings:
             password_min_length=_int(env, "UMKM_PASSWORD_MIN_LENGTH", cls.password_min_length),
             min_group_size=_int(env, "UMKM_MIN_GROUP_SIZE", cls.min_group_size),
             analytics_settle_days=_int(env, "UMKM_ANALYTICS_SETTLE_DAYS", cls.analytics_settle_days),
+            trending_window_days=_int(env, "UMKM_TRENDING_WINDOW_DAYS", cls.trending_window_days),
+            trending_min_buyers=_int(env, "UMKM_TRENDING_MIN_BUYERS", cls.trending_min_buyers),
+            trending_refresh_seconds=_float(env, "UMKM_TRENDING_REFRESH_SECONDS", 900.0),
             response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,
             response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
@@ -286,6 +294,13 @@ class Settings:
                   for name in DEADLINE_HOURS if getattr(self, name) < 0]
         if not 0 <= self.analytics_settle_days <= 60:
             found.append(f"UMKM_ANALYTICS_SETTLE_DAYS must be 0 to 60, got {self.analytics_settle_days}")
+        if not 1 <= self.trending_window_days <= 30:
+            found.append(f"UMKM_TRENDING_WINDOW_DAYS must be 1 to 30, got {self.trending_window_days}")
+        if self.trending_min_buyers < 2:
+            found.append(f"UMKM_TRENDING_MIN_BUYERS must be at least 2, got {self.trending_min_buyers}: "
+                         "one buyer alone could make a product trend")
+        if self.trending_refresh_seconds < 0:
+            found.append(f"UMKM_TRENDING_REFRESH_SECONDS must be 0 (off) or more, got {self.trending_refresh_seconds}")
         if self.min_group_size < 2:
             found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
         if self.request_timeout_seconds <= 0:

@@ -181,7 +181,8 @@ async def test_the_storefront_list_answers_every_field_as_the_single_product_doe
     shop_fields = _every_field("Shop", {"deliveryFees": "deliveryFees { kecamatan fee }",
                                         "products": "products(first: 1) { totalCount }",
                                         "reviews": "reviews(first: 1) { totalCount }",
-                                        "identityChange": "identityChange { status nib }"})
+                                        "identityChange": "identityChange { status nib }",
+                                        "certificates": "certificates { kind number givesBadge }"})
     product_fields = _every_field("Product", {
         "unitPrice": "unitPrice { price per }", "category": "category { slug parent { slug } }",
         "reviews": "reviews(first: 1) { totalCount }", "shop": f"shop {{ {shop_fields} }}"})

@@ -23,6 +23,7 @@ from tests.helpers.authorization import (
     print_matrix,
     serial,
 )
+from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
 from tests.helpers.shops import shop_input
 from umkm_graph.checkout.models import CartItem
 from umkm_graph.graphql_schema import build_schema
@@ -219,6 +220,17 @@ async def _escalated_complaint(world: World) -> dict[str, Any]:
     return {**complaint, "decision": "Penjual benar"}
 
 
+async def _certificate_input(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"], "input": halal_input(number=f"ID3573{next(serial):013d}")}
+
+
+async def _certificate(world: World) -> dict[str, Any]:
+    given = await _certificate_input(world)
+    recorded = await world.api.ok(RECORD_CERTIFICATE, {"shopId": given["shop"], "input": given["input"]},
+                                  world.cast["seller"].token)
+    return {"id": recorded["certificate"]["id"], "reason": "Nomor tidak ada di SIHALAL", "products": []}
+
+
 SELLER = {"seller"}
 
 
@@ -229,6 +241,12 @@ OFFICER = {"officer"}
 
 
 MUTATIONS = [
+    m("recordCertificate", "$shop: ID!, $input: CertificateInput!|shopId: $shop, input: $input", _certificate_input,
+      {"seller"}),
+    m("setCertificateProducts", "$id: ID!, $products: [ID!]!|certificateId: $id, productIds: $products", _certificate,
+      {"seller"}),
+    m("verifyCertificate", "$id: ID!|id: $id", _certificate, {"officer"}),
+    m("rejectCertificate", "$id: ID!, $reason: String!|id: $id, reason: $reason", _certificate, {"officer"}),
     m("register", "$input: RegisterInput!|input: $input", _fresh_person, set(ACTORS)),
     m("register", "$input: RegisterInput!|input: $input", _fresh_officer, set(), label="register as CITY_OFFICER"),
     m("login", "$e: String!, $p: String!|email: $e, password: $p", _login, set(ACTORS)),

@@ -96,6 +96,9 @@ READER_QUERIES = {
 
 
 READS = [
+    r("certificates", "{ certificates { totalCount } }", lambda w: {}, CITY, _data("certificates")),
+    r("popularInMyOpd", "{ popularInMyOpd { totalCount } }", lambda w: {}, set(), _data("popularInMyOpd"),
+      label="popularInMyOpd (an ASN's own OPD; no actor here is ASN)"),
     r("me", "{ me { id } }", lambda w: {}, SIGNED_IN, _me),
     r("order", "query($id: ID!) { order(id: $id) { id } }", lambda w: {"id": w.order["id"]},
       {"buyer", "seller", "officer"}, _data("order")),
@@ -158,7 +161,7 @@ READS = [
 
 
 # Readable by everyone, by design: the storefront, reviews, what checkout offers, and the federation SDL.
-PUBLIC_QUERIES = {"products", "categories", "review", "paymentMethods", "_service"}
+PUBLIC_QUERIES = {"products", "categories", "review", "paymentMethods", "_service", "trendingProducts"}
 
 
 async def test_every_protected_query_shows_its_data_only_to_whom_the_table_allows(settings: Settings) -> None:

@@ -18,6 +18,7 @@ from umkm_graph.demo.seed import (
     ANCHOR,
     DEMO_LOGINS,
     DEMO_PASSWORD,
+    DEMO_SHOP_SLUG,
     HISTORY_DAYS,
     SeedError,
     seed_demo_if_empty,
@@ -183,6 +184,19 @@ async def test_pending_shops_exist_and_are_hidden_from_the_storefront(api: Api) 
     for slug in pending:
         assert (await api.gql("query($s: String!) { shop(slug: $s) { id } }", {"s": slug}))["shop"] is None
     assert await Product.filter(shop__slug__in=list(pending)).exists(), "pending shops have products waiting"
+
+
+async def test_the_documented_shop_shows_badges_one_due_for_renewal_and_a_certificate_waits(api: Api) -> None:
+    await seed_open_database()
+    seller, officer = await login(api, "penjual@example.id"), await login(api, "officer@malangkota.go.id")
+    shop = (await api.gql("query($s: String!) { shop(slug: $s) { id badges certificates { kind status expiresInDays } "
+                          "products(first: 3) { edges { node { badges } } } } }", {"s": DEMO_SHOP_SLUG}, seller))["shop"]
+    assert shop["badges"] == ["HALAL", "PIRT"]
+    assert {c["kind"]: (c["status"], c["expiresInDays"]) for c in shop["certificates"]} == {
+        "HALAL": ("VERIFIED", None), "PIRT": ("VERIFIED", 20), "BPOM": ("PENDING", 1795)}
+    assert all(edge["node"]["badges"] == ["HALAL", "PIRT"] for edge in shop["products"]["edges"])
+    waiting = (await api.gql("{ certificates(status: PENDING) { totalCount } }", None, officer))["certificates"]
+    assert waiting == {"totalCount": 1}
 
 
 async def test_every_documented_demo_login_signs_in_with_the_printed_password(api: Api) -> None:

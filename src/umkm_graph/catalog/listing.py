@@ -12,6 +12,7 @@ from prometheus_client import Counter
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from umkm_graph.catalog.certificates import with_badge
 from umkm_graph.catalog.models import Category, PriceUnit, Product
 from umkm_graph.catalog.service import CATEGORY_SLUGS, MAX_PRICE
 from umkm_graph.core.errors import Validator
@@ -19,7 +20,7 @@ from umkm_graph.core.keyset import Key, after_key, key_of, key_params
 from umkm_graph.core.orm_compat import connection_of, natively_typed_fields
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.regions import canonical_kecamatan
-from umkm_graph.shops.models import Shop, ShopStatus
+from umkm_graph.shops.models import CertificateKind, Shop, ShopStatus
 
 
 class ProductSort(enum.Enum):
@@ -68,6 +69,7 @@ class ProductFilter:
     max_unit_price: int | None = None
     unit_price_per: PriceUnit | None = None
     near: Near | None = None
+    badge: CertificateKind | None = None  # only products showing this certificate's badge today
 
 
 def check_filter(flt: ProductFilter, sort: ProductSort | None = None) -> None:
@@ -127,6 +129,8 @@ def _listing_query(flt: ProductFilter, sort: ProductSort | None = None) -> Query
         query = query.filter(unit_price_per=flt.unit_price_per)
     if sort is ProductSort.UNIT_PRICE_ASC:
         query = query.filter(unit_price__not_isnull=True)
+    if flt.badge is not None:
+        query = with_badge(query, flt.badge)
     _check_near(check, flt.near, sort)
     check.raise_if_any()
     return query
@@ -230,7 +234,9 @@ def _filter_shape(flt: ProductFilter) -> tuple[object, ...]:
 
 
 def _listing_params(flt: ProductFilter, after: Key | None, offset: int, limit: int) -> list[object] | None:
-    """The statement's parameters, in _listing_query's order."""
+    """The statement's parameters, in _listing_query's order; None for a badge (its date moves: the ORM's each time)."""
+    if flt.badge is not None:
+        return None
     params: list[object] = [True, ShopStatus.VERIFIED.value]
     if flt.category is not None:
         params += [flt.category, flt.category]

@@ -103,3 +103,15 @@ class PriceChange(Model):
 
     class Meta:
         table = "price_changes"
+
+
+class ProductCertificate(Model):
+    """Which products a shop's certificate covers: the product shows the certificate's badge while the badge holds."""
+
+    id = fields.IntField(primary_key=True)
+    product = fields.ForeignKeyField("models.Product", related_name="certificate_links", db_index=True)
+    certificate = fields.ForeignKeyField("models.ShopCertificate", related_name="product_links", db_index=True)
+
+    class Meta:
+        table = "product_certificates"
+        unique_together = (("product", "certificate"),)

@@ -14,7 +14,8 @@ from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.orm_compat import connection_of
 from umkm_graph.core.paging import Page, Window
 from umkm_graph.core.regions import canonical_kecamatan
-from umkm_graph.shops.models import ShopStatus
+from umkm_graph.core.wib import today_wib
+from umkm_graph.shops.models import CertificateStatus, ShopStatus
 
 # Upper bounds of the price bands (rupiah, exclusive); the last band is open.
 PRICE_BANDS = (10_000, 25_000, 50_000, 100_000, 250_000)
@@ -72,6 +73,12 @@ def _where(sql: Sql, flt: ProductFilter, query: Query, sort: ProductSort | None 
         conditions.append("p.unit_price IS NOT NULL")
     if flt.near is not None:
         conditions += near_conditions(sql, flt.near)
+    if flt.badge is not None:  # catalog.certificates.with_badge, as SQL
+        conditions.append(
+            "p.id IN (SELECT pc.product_id FROM product_certificates pc JOIN shop_certificates sc ON sc.id = "
+            f"pc.certificate_id WHERE sc.kind = {sql.param(flt.badge.value)} AND sc.status = "
+            f"{sql.param(CertificateStatus.VERIFIED.value)} AND (sc.valid_until IS NULL OR sc.valid_until >= "
+            f"{sql.param(today_wib())}))")
     conditions += match_condition(sql, query)
     return " WHERE " + " AND ".join(conditions)
 

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.wib import WIB, today_wib  # noqa: F401  (the city's modules read the calendar here)
 from umkm_graph.people.access import require_role
 from umkm_graph.people.models import Role, User
 
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 MAX_PERIOD_DAYS = 366
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _FIRST_YEAR, _LAST_YEAR = 2000, 2100
@@ -56,10 +56,6 @@ class Period:
 
 def wib_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), WIB).astimezone(dt.UTC)
-
-
-def today_wib(now: dt.datetime | None = None) -> dt.date:
-    return (now or dt.datetime.now(dt.UTC)).astimezone(WIB).date()
 
 
 def month_key(day: dt.date) -> str:

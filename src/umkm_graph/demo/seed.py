@@ -30,6 +30,7 @@ from umkm_graph.catalog import service as catalog_service
 from umkm_graph.catalog.models import Product
 from umkm_graph.core.regions import KELURAHAN
 from umkm_graph.db import close_database, open_database
+from umkm_graph.demo.certificates import add_certificates
 from umkm_graph.demo.city import set_city_monitoring
 from umkm_graph.demo.orders import OrderHistory
 from umkm_graph.demo.people import add_buyer, add_staff
@@ -151,6 +152,7 @@ async def _fill(run: SeedRun, bar: Progress, history: OrderHistory) -> None:
     for index in range(PENDING_SHOPS * run.scale):
         await add_pending_shop(run, index)
         bar.step("shops")
+    await add_certificates(run)
     for index in range(ASN_BUYERS * run.scale):
         await add_buyer(run, index, asn=True)
         bar.step("buyers")

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from umkm_graph.catalog import certificates as product_certificates
 from umkm_graph.catalog.models import Category, Product
 from umkm_graph.delivery.models import CourierShipment, ShipmentEventRecord
 from umkm_graph.graphql_common.ids import id_or_none
@@ -17,7 +18,7 @@ from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
 from umkm_graph.reviews.models import Review
-from umkm_graph.shops.models import Shop, ShopIdentityChange
+from umkm_graph.shops.models import Shop, ShopCertificate, ShopIdentityChange
 
 Row = TypeVar("Row")
 
@@ -113,6 +114,18 @@ class Loaders:
     @cached_property
     def shop_identity_changes(self) -> DataLoader[int, list[Any]]:
         return many_by(ShopIdentityChange, "shop_id", ("-id",))
+
+    @cached_property
+    def shop_certificates(self) -> DataLoader[int, list[Any]]:
+        return many_by(ShopCertificate, "shop_id", ("kind", "-issued_on", "id"))
+
+    @cached_property
+    def product_badges(self) -> DataLoader[int, list[Any]]:
+        return DataLoader(load_fn=product_certificates.badges_of_products)
+
+    @cached_property
+    def certificate_products(self) -> DataLoader[int, list[int]]:
+        return DataLoader(load_fn=product_certificates.covered_product_ids)
 
     @cached_property
     def order_transitions(self) -> DataLoader[int, list[Any]]:

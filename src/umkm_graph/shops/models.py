@@ -75,3 +75,41 @@ class ShopIdentityChange(Model):
 
     class Meta:
         table = "shop_identity_changes"
+
+
+class CertificateKind(str, enum.Enum):
+    HALAL = "HALAL"  # sertifikat halal, BPJPH (Law 33/2014)
+    PIRT = "PIRT"  # SPP-IRT, the home-industry food production permit
+    BPOM = "BPOM"  # BPOM registration of processed food (MD domestic, ML imported)
+    NIB = "NIB"  # the shop's NIB from OSS, checked by an officer
+
+
+class CertificateStatus(str, enum.Enum):
+    PENDING = "PENDING"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+
+
+class ShopCertificate(Model):
+    """A certificate or permit a seller recorded for a shop, waiting for, or decided by, a city officer.
+
+    Its badge shows while it is VERIFIED and valid_until (when it has one) has not passed."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="certificates", db_index=True)
+    kind = fields.CharEnumField(CertificateKind, max_length=8)
+    number = fields.CharField(max_length=60)
+    number_format_known = fields.BooleanField(default=False)  # it has the issuer's published form (certificates.py)
+    issuer = fields.CharField(max_length=120)
+    issued_on = fields.DateField()
+    valid_until = fields.DateField(null=True)  # null: valid with no end date (a halal certificate since Law 6/2023)
+    status = fields.CharEnumField(CertificateStatus, max_length=16, default=CertificateStatus.PENDING, db_index=True)
+    reason = fields.CharField(max_length=500, null=True)
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+    decided_by = fields.ForeignKeyField("models.User", related_name="decided_certificates", null=True,
+                                        on_delete=fields.SET_NULL)
+
+    class Meta:
+        table = "shop_certificates"
+        indexes = (("kind", "status"),)

@@ -18,6 +18,7 @@ from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.graphql_common.pagination import Connection, asked_window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_engine.response_cache import public_data
+from umkm_graph.shops.graphql.certificates import BadgeEnum
 
 ProductSortEnum = strawberry.enum(listing.ProductSort, name="ProductSort")
 
@@ -69,6 +70,8 @@ class ProductFilterInput:
     unit_price_per: PriceUnitEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only listings priced per this unit (KG or LITRE).")
     near: NearInput | None = strawberry.field(default=None, description="Sort by DISTANCE for the nearest first.")
+    badge: BadgeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only products showing this badge: covered by such a verified, unexpired certificate.")
 
     def product_filter(self) -> listing.ProductFilter:
         return listing.ProductFilter(
@@ -78,6 +81,7 @@ class ProductFilterInput:
             unit_price_per=self.unit_price_per,
             near=None if self.near is None else listing.Near(self.near.latitude, self.near.longitude,
                                                              self.near.within_km, self.near.deliver_to),
+            badge=self.badge,
         )
 
 

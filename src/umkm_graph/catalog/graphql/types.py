@@ -22,6 +22,7 @@ from umkm_graph.graphql_engine.fast_fields import NOT_IN_MEMORY, in_memory
 from umkm_graph.graphql_engine.response_cache import public_data
 from umkm_graph.graphql_engine.selection import selected_names
 from umkm_graph.reviews import service as reviews
+from umkm_graph.shops.graphql.certificates import BadgeEnum
 from umkm_graph.shops.graphql.types import SHOP_FIELDS, ShopType, average_rating, graphql_id
 from umkm_graph.shops.models import Shop
 
@@ -139,6 +140,11 @@ class ProductType:
         categories = await info.context.loaders.all_categories()
         own = next(c for c in categories if c.id == self.model.category_id)  # type: ignore[attr-defined]
         return CategoryType.from_model(own, categories)
+
+    @strawberry.field(description="The badges of the verified, unexpired certificates that cover this product.",
+                      metadata=reads("id", public=True))
+    async def badges(self, info: Info[Context, None]) -> list[BadgeEnum]:  # type: ignore[valid-type]
+        return await info.context.loaders.product_badges.load(self.model.id)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Buyers' reviews of this product, newest first.", metadata=reads(public=True))
     async def reviews(

@@ -18,6 +18,8 @@ from umkm_graph.city.sales import SalesDimension, SalesReport, SalesRow
 from umkm_graph.city.scorecards import Scorecard, ScorecardFigure
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.scalars import Rupiah
+from umkm_graph.shops import certificates
+from umkm_graph.shops.graphql.certificates import BadgeEnum
 from umkm_graph.shops.graphql.types import ShopType, load_shop
 
 IntervalEnum = strawberry.enum(Interval, name="Interval", description="Days, weeks (Monday to Sunday) or months, in WIB.")
@@ -176,6 +178,10 @@ class ShopScorecardType:
     @strawberry.field
     async def shop(self, info: Info[Context, None]) -> ShopType | None:
         return await load_shop(info, self.shop_id)
+
+    @strawberry.field(description="The shop's badges today (not in the period): its verified, unexpired certificates.")
+    async def badges(self, info: Info[Context, None]) -> list[BadgeEnum]:  # type: ignore[valid-type]
+        return certificates.badges(await info.context.loaders.shop_certificates.load(self.shop_id))
 
 
 # --- sembako prices --------------------------------------------------------------------------------------------------

@@ -17,9 +17,10 @@ from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_common.stored import StoredFields, reads, stored
 from umkm_graph.graphql_engine.response_cache import public_data
 from umkm_graph.reviews import service as reviews
-from umkm_graph.shops import identity
+from umkm_graph.shops import certificates, identity
 from umkm_graph.shops import service as shops
 from umkm_graph.shops.access import can_see_shop
+from umkm_graph.shops.graphql.certificates import BadgeEnum, CertificateType
 from umkm_graph.shops.models import IdentityChangeStatus, Shop, ShopIdentityChange, ShopStatus
 
 if TYPE_CHECKING:
@@ -120,6 +121,19 @@ class ShopType:
         found = await info.context.loaders.shop_identity_changes.load(self.model.id)
         change = identity.change_seen_by(await info.context.user(), self.model, found[0] if found else None)
         return None if change is None else ShopIdentityChangeType.from_model(change)
+
+    @strawberry.field(description="What buyers can trust: the kinds of the shop's verified, unexpired certificates.",
+                      metadata=reads(public=True))
+    async def badges(self, info: Info[Context, None]) -> list[BadgeEnum]:  # type: ignore[valid-type]
+        return certificates.badges(await info.context.loaders.shop_certificates.load(self.model.id))
+
+    @strawberry.field(description="The shop's certificates: buyers see those that give a badge; the owner and the city "
+                                  "see all, waiting, rejected and expired ones too.",
+                      metadata=reads("owner_id", public=False))
+    async def certificates(self, info: Info[Context, None]) -> list[CertificateType]:
+        found = await info.context.loaders.shop_certificates.load(self.model.id)
+        seen = certificates.certificates_seen_by(await info.context.user(), self.model, found)
+        return [CertificateType.from_model(certificate) for certificate in seen]
 
     @strawberry.field(description="The shop's products that buyers can see, newest first.", metadata=reads(public=True))
     async def products(

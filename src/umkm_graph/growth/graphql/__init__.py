@@ -1,0 +1,1 @@
+"""Growth's GraphQL: what is trending."""
