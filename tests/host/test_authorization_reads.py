@@ -161,7 +161,7 @@ READS = [
 
 
 # Readable by everyone, by design: the storefront, reviews, what checkout offers, and the federation SDL.
-PUBLIC_QUERIES = {"products", "categories", "review", "paymentMethods", "_service", "trendingProducts"}
+PUBLIC_QUERIES = {"products", "productSearch", "categories", "review", "paymentMethods", "_service", "trendingProducts"}
 
 
 async def test_every_protected_query_shows_its_data_only_to_whom_the_table_allows(settings: Settings) -> None:

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, get_introspection_query, parse
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.schema.config import BatchingConfig
@@ -64,6 +64,7 @@ class QueryLimits:
         self.guard = DocumentGuard(settings)  # its parse cache is shared by the extensions and the batch check
         self.budget = budget or _flat_budget(settings.max_query_cost)
         self.prices = prices or FieldPrices()
+        self._introspection: dict[int, int] = {}  # a full introspection's points, per schema
 
     def extensions(self) -> list[Callable[[], SchemaExtension]]:
         """The schema extensions that enforce these settings, in the order they must run. They parse and validate with
@@ -104,7 +105,20 @@ class QueryLimits:
         for query, operation_name, variables in operations:
             total += self.document_cost(schema, query, operation_name, variables)
         scope = f"this batch of {len(operations)} operation{'s' * (len(operations) != 1)}"
-        return self.problem(total, await self.budget(context), scope)
+        return self.problem(total, self.floor(schema, await self.budget(context)), scope)
+
+    def floor(self, schema: GraphQLSchema, budget: int) -> int:
+        """The budget, but never below one full introspection of this schema (the query GraphiQL and codegen send):
+        the schema's size is ours, not the asker's, and it grows with every issue. Thirty aliased walks still cost
+        thirty times as much."""
+        return max(budget, self._introspection_points(schema))
+
+    def _introspection_points(self, schema: GraphQLSchema) -> int:
+        known = self._introspection.get(id(schema))
+        if known is None:
+            document = parse(get_introspection_query())
+            known = self._introspection[id(schema)] = self.cost(schema, document, None, {}).points
+        return known
 
     def problem(self, cost: Cost, budget: int, scope: str) -> GraphQLError | None:
         """Why an operation or a request of this cost is refused (scope names which), or None."""
@@ -230,7 +244,8 @@ class QueryCost(SchemaExtension):
             if problem is None:
                 cost = self.limits.cost(core_schema(context.schema), document, context.operation_name,
                                         context.variables or {})
-                problem = self.limits.problem(cost, await self.limits.budget(context.context), "this operation")
+                budget = self.limits.floor(core_schema(context.schema), await self.limits.budget(context.context))
+                problem = self.limits.problem(cost, budget, "this operation")
             if problem is not None:
                 refuse(context, problem)
         yield
