@@ -197,6 +197,7 @@ def _plugins(args: argparse.Namespace) -> int:
         "name": info.name, "version": info.version, "source": info.source, "hooks": list(info.hooks),
         "payment_methods": [method.code for provider in info.payment for method in provider.methods],
         "delivery_providers": [provider.code for provider in info.delivery],
+        "notification_channels": [notifier.channel for notifier in info.notifiers],
         "needs": list(needs.get(info.name, ())),
     } for info in infos]
     if args.json:
@@ -207,7 +208,9 @@ def _plugins(args: argparse.Namespace) -> int:
         print(f"  hooks: {', '.join(row['hooks']) or '-'}")
         print(f"  payment methods: {', '.join(row['payment_methods']) or '-'}")
         print(f"  delivery providers: {', '.join(row['delivery_providers']) or '-'}")
-        if not row["payment_methods"] and not row["delivery_providers"]:  # say why it offers nothing
+        if row["notification_channels"]:
+            print(f"  notification channels: {', '.join(row['notification_channels'])}")
+        if not (row["payment_methods"] or row["delivery_providers"] or row["notification_channels"]):  # say why
             print("  not configured" + "".join(f"\n    - {line}" for line in row["needs"]))
     return 0
 

@@ -387,14 +387,15 @@ def test_the_plugins_command_fails_loudly_on_a_misspelt_hook(
 def test_the_plugins_command_says_what_an_unconfigured_plugin_needs(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("UMKM_MIDTRANS_SERVER_KEY", "UMKM_BITESHIP_API_KEY"):
+    for name in ("UMKM_MIDTRANS_SERVER_KEY", "UMKM_BITESHIP_API_KEY", "UMKM_WHATSAPP_ACCESS_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     assert cli.main(["plugins"]) == 0
     listing = capsys.readouterr().out
     midtrans = listing[listing.index("midtrans "):]
     assert "  not configured\n    - set UMKM_MIDTRANS_SERVER_KEY" in midtrans
     assert "not configured\n    - set UMKM_BITESHIP_API_KEY" in listing
-    assert "cod 0.1.0" in listing and "not configured" not in listing[:listing.index("biteship ")]  # built-ins offer
+    assert "not configured\n    - set UMKM_WHATSAPP_ACCESS_TOKEN" in listing
+    assert "cod 0.1.0" in listing and "not configured" not in listing[:listing.index("[package")]  # built-ins offer
     monkeypatch.setenv("UMKM_MIDTRANS_SERVER_KEY", "SB-Mid-server-test")
     assert cli.main(["plugins", "--json"]) == 0
     listed = {p["name"]: p for p in json.loads(capsys.readouterr().out)}

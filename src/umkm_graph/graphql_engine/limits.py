@@ -28,7 +28,15 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, get_introspection_query, parse
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    get_introspection_query,
+    parse,
+)
 from starlette.responses import JSONResponse, Response
 from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension, ValidationCache
 from strawberry.schema.config import BatchingConfig
@@ -105,12 +113,14 @@ class QueryLimits:
         for query, operation_name, variables in operations:
             total += self.document_cost(schema, query, operation_name, variables)
         scope = f"this batch of {len(operations)} operation{'s' * (len(operations) != 1)}"
-        return self.problem(total, self.floor(schema, await self.budget(context)), scope)
+        return self.problem(total, await self.budget(context), scope)
 
-    def floor(self, schema: GraphQLSchema, budget: int) -> int:
-        """The budget, but never below one full introspection of this schema (the query GraphiQL and codegen send):
-        the schema's size is ours, not the asker's, and it grows with every issue. Thirty aliased walks still cost
-        thirty times as much."""
+    def floor(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, budget: int) -> int:
+        """The budget of an operation that only introspects is never below one full introspection of this schema (the
+        query GraphiQL and code generators send): the schema's size is ours, not the asker's, and it grows with every
+        issue. Two walks in one document still cost twice as much; every other operation keeps its budget."""
+        if not _introspects_only(document, operation_name):
+            return budget
         return max(budget, self._introspection_points(schema))
 
     def _introspection_points(self, schema: GraphQLSchema) -> int:
@@ -244,11 +254,22 @@ class QueryCost(SchemaExtension):
             if problem is None:
                 cost = self.limits.cost(core_schema(context.schema), document, context.operation_name,
                                         context.variables or {})
-                budget = self.limits.floor(core_schema(context.schema), await self.limits.budget(context.context))
+                budget = self.limits.floor(core_schema(context.schema), document, context.operation_name,
+                                           await self.limits.budget(context.context))
                 problem = self.limits.problem(cost, budget, "this operation")
             if problem is not None:
                 refuse(context, problem)
         yield
+
+
+def _introspects_only(document: DocumentNode, operation_name: str | None) -> bool:
+    """Whether the operation's root selects only introspection fields (__schema, __type, __typename)."""
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+                operation_name is None or (definition.name and definition.name.value == operation_name)):
+            return all(isinstance(selection, FieldNode) and selection.name.value.startswith("__")
+                       for selection in definition.selection_set.selections)
+    return False
 
 
 def _flat_budget(cost: int) -> QueryBudget:

@@ -19,7 +19,7 @@ from umkm_graph.notifications.models import NotificationPreference, OutboxMessag
 from umkm_graph.notifications.texts import DEFAULT_LANGUAGE, LANGUAGES
 from umkm_graph.people.access import require_role, require_user
 from umkm_graph.people.models import Role, User
-from umkm_graph.people.service import is_valid_email, is_valid_phone, normalise_email, normalise_phone
+from umkm_graph.people.service import is_valid_email, normalise_email, valid_phone, normalise_phone
 
 EMAIL = "email"  # the one channel that is on by default, and whose addresses are email addresses
 MAX_CHANNELS = 10
@@ -139,7 +139,7 @@ def _clean_address(check: Validator, field: str, channel: str, address: str | No
         email = normalise_email(address)
         check.check(is_valid_email(email), field, "This is not an email address")
         return email
-    check.check(is_valid_phone(address), field, "A phone number has 8 to 15 digits, optionally after +, e.g. "
+    check.check(valid_phone(address), field, "A phone number has 8 to 15 digits, optionally after +, e.g. "
                 "+6281234567890")
     phone = normalise_phone(address).lstrip("+")
     return "62" + phone[1:] if phone.startswith("0") else phone  # 0812... is Indonesia's 62812...

@@ -101,12 +101,8 @@ def normalise_phone(phone: str) -> str:
 
 
 def valid_phone(phone: str) -> bool:
-    return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
-
-
-def is_valid_phone(phone: str) -> bool:
     """8 to 15 digits, optionally after +, once normalised (as accounts take them)."""
-    return _valid_phone(phone)
+    return bool(re.fullmatch(r"\+?[0-9]{8,15}", normalise_phone(phone)))
 
 
 def is_valid_email(email: str) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pluggy
 
-from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider
+from umkm_graph.hookspecs import DeliveryProvider, Notifier, PaymentProvider
 from umkm_graph.settings import PluginSettings, Settings
 from umkm_graph.plugin_host.calls import Providers
 from umkm_graph.providers import BUILTIN_PLUGINS
@@ -22,6 +22,7 @@ class PluginInfo:
     hooks: tuple[str, ...]
     payment: tuple[PaymentProvider, ...]
     delivery: tuple[DeliveryProvider, ...]
+    notifiers: tuple[Notifier, ...] = ()
 
 
 def describe_plugins(pm: pluggy.PluginManager, providers: Providers) -> list[PluginInfo]:
@@ -46,6 +47,7 @@ def describe_plugins(pm: pluggy.PluginManager, providers: Providers) -> list[Plu
             hooks=tuple(sorted(caller.name for caller in pm.get_hookcallers(plugin) or [])),
             payment=tuple(p for p in providers.payment.values() if providers.plugin_of.get(id(p)) == name),
             delivery=tuple(p for p in providers.delivery.values() if providers.plugin_of.get(id(p)) == name),
+            notifiers=tuple(n for n in providers.notifiers.values() if providers.plugin_of.get(id(n)) == name),
         ))
     return infos
 

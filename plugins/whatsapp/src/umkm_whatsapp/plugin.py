@@ -20,3 +20,11 @@ def register_notifiers(settings: PluginSettings) -> list[Notifier]:
         log.info("whatsapp: UMKM_WHATSAPP_ACCESS_TOKEN or UMKM_WHATSAPP_PHONE_NUMBER_ID is not set; no channel offered")
         return []
     return [WhatsAppNotifier(whatsapp)]
+
+
+@hookimpl
+def plugin_needs(settings: PluginSettings) -> list[str]:
+    if WhatsAppSettings.from_env(settings.plugin_variables("WHATSAPP"), timeout_seconds=1) is not None:
+        return []
+    return ["set UMKM_WHATSAPP_ACCESS_TOKEN and UMKM_WHATSAPP_PHONE_NUMBER_ID (from Meta's WhatsApp Business "
+            "dashboard) to offer the whatsapp channel"]
