@@ -11,6 +11,7 @@ from tests.helpers.checkout import ERRORS, Market, market
 from tests.helpers.orders import attempt
 from tests.helpers.payments import Live, order_of, pay_by_qris
 from tests.helpers.people import Person, city_person
+from umkm_graph.notifications.models import OutboxMessage
 from umkm_graph.orders.models import Complaint, Order
 
 FIELDS = "id status resolution refundAmount sellerReason decision orderLineIds reason text"
@@ -65,6 +66,11 @@ async def test_a_complaint_answered_with_a_part_refund_is_refunded_at_the_gatewa
     assert sum(live.fake.transactions[order["reference"]].refunds.values()) == 30000
     twice = await live.api.fails(ANSWER, {"id": opened["id"], "resolution": "REPLACE"}, m.seller.token)
     assert twice[0]["code"] == "INVALID_TRANSITION"
+    told = await OutboxMessage.filter(kind__startswith="COMPLAINT_").order_by("id").values("kind", "user_id", "parameters")
+    assert [(t["kind"], t["user_id"]) for t in told] == [
+        ("COMPLAINT_OPENED", int(m.buyer.id)), ("COMPLAINT_OPENED", int(m.seller.id)),
+        ("COMPLAINT_ANSWERED", int(m.buyer.id)), ("COMPLAINT_ANSWERED", int(m.seller.id))]
+    assert told[-1]["parameters"]["answer"] == "dana dikembalikan (Maaf, diganti uang)"
 
 
 async def test_an_open_complaint_stops_auto_completion_until_it_is_settled(live: Live) -> None:

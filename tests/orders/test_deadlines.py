@@ -18,6 +18,7 @@ from tests.helpers.database import TEST_DATABASE_URL
 from tests.helpers.payments import Live, jobs_processes, order_of, pay_by_qris
 from tests.helpers.people import city_person
 from umkm_graph.events import OrderStatusChanged
+from umkm_graph.notifications.models import OutboxMessage
 from umkm_graph.payments.models import IdempotencyKey
 
 HOUR = dt.timedelta(hours=1)
@@ -58,6 +59,8 @@ async def test_an_order_not_accepted_in_time_is_cancelled_by_the_system_after_on
     assert (early.deadlines.reminded, early.deadlines.cancelled) == (0, 0)
     first, again = await live.run_order_jobs(placed_at + 21 * HOUR), await live.run_order_jobs(placed_at + 22 * HOUR)
     assert (first.deadlines.reminded, again.deadlines.reminded, first.deadlines.cancelled) == (1, 0, 0)
+    reminders = await OutboxMessage.filter(kind="ACCEPT_REMINDER").values("user_id", "parameters")
+    assert [(r["user_id"], r["parameters"]["reference"]) for r in reminders] == [(int(m.seller.id), ignored["reference"])]
 
     late = await live.run_order_jobs(accept_by + dt.timedelta(minutes=1))
     assert late.deadlines.cancelled == 1

@@ -7,6 +7,9 @@ seller of a cancellation by anyone but the seller."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from umkm_graph.core.wib import WIB
 from umkm_graph.notifications.kinds import Kind
 from umkm_graph.notifications.service import notify
 from umkm_graph.orders.models import DeliveryMethod, Order, OrderStatus
@@ -72,3 +75,27 @@ async def payment_lapsed(order: Order, amount: int, expired: bool, reason: str) 
 async def refund_made(order: Order, amount: int, reason: str) -> None:
     await notify(order.buyer_id, Kind.REFUND_MADE,  # type: ignore[attr-defined]
                  {"reference": order.reference, "amount": amount, "reason": reason})
+
+
+async def accept_reminder(order: Order, deadline: dt.datetime | None) -> None:
+    """To the seller: a PLACED order is cancelled by the system unless accepted by the deadline (WIB)."""
+    shop = await Shop.get(id=order.shop_id)  # type: ignore[attr-defined]
+    when = "" if deadline is None else deadline.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
+    await notify(shop.owner_id, Kind.ACCEPT_REMINDER,  # type: ignore[attr-defined]
+                 {"reference": order.reference, "shop": shop.name, "deadline": when})
+
+
+async def complaint_opened(order: Order, reason: str) -> None:
+    """To the seller and the buyer: a complaint is open on the order."""
+    await _both(order, Kind.COMPLAINT_OPENED, {"reference": order.reference, "reason": reason})
+
+
+async def complaint_answered(order: Order, answer: str) -> None:
+    """To the buyer and the seller: the seller answered the complaint, or the city decided it."""
+    await _both(order, Kind.COMPLAINT_ANSWERED, {"reference": order.reference, "answer": answer})
+
+
+async def _both(order: Order, kind: Kind, values: dict[str, str | int]) -> None:
+    shop = await Shop.get(id=order.shop_id)  # type: ignore[attr-defined]
+    for person in (order.buyer_id, shop.owner_id):  # type: ignore[attr-defined]
+        await notify(person, kind, values)

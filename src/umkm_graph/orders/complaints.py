@@ -6,7 +6,6 @@ ESCALATED) stops the order completing itself (orders/deadlines.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from tortoise.functions import Count
@@ -18,6 +17,7 @@ from umkm_graph.events import EventBus, PaymentStatusChanged
 from umkm_graph.orders.models import (
     Complaint, ComplaintLine, ComplaintReason, ComplaintResolution, ComplaintStatus, Order, OrderLine, OrderStatus,
 )
+from umkm_graph.orders import announcements
 from umkm_graph.orders.deadlines import OPEN_COMPLAINTS
 from umkm_graph.orders.service import order_of_party
 from umkm_graph.orders.states import Party
@@ -28,7 +28,6 @@ from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
 from umkm_graph.shops.service import get_owned_shop
 
-log = logging.getLogger("umkm_graph.complaints")
 
 OPEN_STATUSES = OPEN_COMPLAINTS
 MAX_TEXT = 1000
@@ -78,7 +77,7 @@ async def open_complaint(
         complaint = await Complaint.create(order_id=order.id, reason=draft.reason, text=text)
         await ComplaintLine.bulk_create([ComplaintLine(complaint_id=complaint.id, order_line_id=line_id)
                                          for line_id in dict.fromkeys(draft.order_line_ids)])
-    notify_complaint_opened(complaint, order)
+        await announcements.complaint_opened(order, text)
     return complaint
 
 
@@ -135,10 +134,10 @@ async def answer_complaint(
             status=status, resolution=resolution, seller_reason=text, answered_at=now)
         if not changed:
             raise DomainError(ErrorCode.INVALID_TRANSITION, "The complaint changed meanwhile; reload it", "id")
+        await announcements.complaint_answered(order, _answer(resolution, text))
     if event is not None:
         await events.publish(event)
     complaint.update_from_dict({"status": status, "resolution": resolution, "seller_reason": text, "answered_at": now})
-    notify_complaint_answered(complaint, order)
     return complaint
 
 
@@ -182,10 +181,10 @@ async def decide_complaint(
         if not await Complaint.filter(id=complaint.id, status=ComplaintStatus.ESCALATED).update(
                 status=ComplaintStatus.DECIDED, decision=text, decided_by_id=officer.id, decided_at=now):
             raise DomainError(ErrorCode.INVALID_TRANSITION, "The complaint changed meanwhile; reload it", "id")
+        await announcements.complaint_answered(order, text)
     if event is not None:
         await events.publish(event)
     complaint.update_from_dict({"status": ComplaintStatus.DECIDED, "decision": text, "decided_at": now})
-    notify_complaint_answered(complaint, order)
     return complaint
 
 
@@ -219,13 +218,8 @@ async def shop_complaint_counts(user: User | None, shop_id: int) -> dict[str, in
     return counts
 
 
-# The call sites for section 1's outbox (the lead wires them after the merge); until then they only log.
-
-def notify_complaint_opened(complaint: Complaint, order: Order) -> None:
-    # notification: complaint opened, to the seller and the buyer
-    log.info("order %s: complaint %s opened", order.reference, complaint.id)
-
-
-def notify_complaint_answered(complaint: Complaint, order: Order) -> None:
-    # notification: complaint answered (or decided by the city), to the buyer and the seller
-    log.info("order %s: complaint %s is %s", order.reference, complaint.id, complaint.status.value)
+def _answer(resolution: ComplaintResolution, reason: str | None) -> str:
+    """The seller's answer as the buyer reads it: what they will do, and why when they said."""
+    done = {ComplaintResolution.REFUND: "dana dikembalikan", ComplaintResolution.REPLACE: "barang diganti",
+            ComplaintResolution.REJECT: "ditolak"}[resolution]
+    return f"{done} ({reason})" if reason else done

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError
 from umkm_graph.events import EventBus
+from umkm_graph.orders import announcements
 from umkm_graph.orders.models import Complaint, ComplaintStatus, Order, OrderStatus
 from umkm_graph.orders.service import move_by_system, release
 from umkm_graph.orders.states import ACCEPT_LAPSED, AUTO_COMPLETED, Transition
@@ -118,10 +119,11 @@ async def _remind(windows: Windows, now: dt.datetime, limit: int) -> int:
         .order_by("created_at", "id").limit(limit)
     reminded = 0
     for order in due:
-        if await Order.filter(id=order.id, status=OrderStatus.PLACED, accept_reminded_at__isnull=True) \
-                .update(accept_reminded_at=now):
-            reminded += 1
-            notify_accept_reminder(order, accept_by(order, windows))
+        async with in_transaction():  # the reminder exists exactly when the order says it was sent
+            if await Order.filter(id=order.id, status=OrderStatus.PLACED, accept_reminded_at__isnull=True) \
+                    .update(accept_reminded_at=now):
+                reminded += 1
+                await announcements.accept_reminder(order, accept_by(order, windows))
     return reminded
 
 
@@ -215,13 +217,8 @@ async def _escalate_cash(providers: Providers, windows: Windows, now: dt.datetim
     return escalated
 
 
-# The call sites for section 1's outbox: each is called once, by the process that made the change, after it
-# committed. The lead wires them to the notifier outbox after the merge; until then they only log.
-
-def notify_accept_reminder(order: Order, deadline: dt.datetime | None) -> None:
-    # notification: accept-deadline reminder, to the seller
-    log.info("order %s: seller reminded to accept by %s", order.reference, deadline)
-
+# Logged only: a cancellation's messages go with the move itself (orders/announcements.py), and issue 13 names no
+# message for a completion or for unconfirmed cash (the seller and the city see those on the order).
 
 def notify_cancelled_unaccepted(order: Order, reason: str) -> None:
     # notification: cancelled (with the reason), to the buyer (and the seller)
