@@ -6,14 +6,28 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from tests.helpers.api import METRICS_TOKEN, Api, serve
 from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, ensure_postgres, redis_available
 from tests.helpers.payments import Live, serve_live
+from umkm_graph.people.service import use_password_hasher
 from umkm_graph.settings import Settings
+
+# Thousands of accounts are made across the suite: argon2's production cost (about 0.2 s of CPU a hash) would be most
+# of its time. The tests about what hashing costs ask for `real_password_hashing`.
+PRODUCTION_HASHER = use_password_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+@pytest.fixture
+def real_password_hashing() -> Iterator[None]:
+    """Passwords hashed at production cost in this test, for the tests about what a hash costs."""
+    cheap = use_password_hasher(PRODUCTION_HASHER)
+    yield
+    use_password_hasher(cheap)
 
 @pytest.fixture(scope="session", autouse=True)
 def fresh_postgres_schema() -> None:

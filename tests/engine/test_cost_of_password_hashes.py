@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.helpers.api import Api, error_codes, post
 from tests.helpers.people import REGISTER, sign_up
+
+pytestmark = pytest.mark.usefixtures("real_password_hashing")  # about what hashing costs
 
 # Less than one argon2 hash (about 0.25 s): a refused request hashed no password.
 NO_HASH_CPU_SECONDS = 0.15

@@ -7,9 +7,13 @@ import asyncio
 import dataclasses
 from collections import Counter
 
+import pytest
+
 from tests.helpers.api import serve, serve_to
 from tests.helpers.people import sign_up
 from umkm_graph.settings import Settings
+
+pytestmark = pytest.mark.usefixtures("real_password_hashing")  # about what hashing costs
 
 IN_FLIGHT = 300  # three times the redis client's default pool
 LOGIN = "mutation($email: String!, $password: String!) { login(email: $email, password: $password) { token errors { code } } }"
