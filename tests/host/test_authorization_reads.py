@@ -128,6 +128,7 @@ READS = [
       lambda w: {"input": {"shopId": w.shop["id"], "lines": [{"productId": w.product["id"], "quantity": 1}]}},
       SIGNED_IN, _data("deliveryQuotes")),
     r("plugins", "{ plugins { name } }", lambda w: {}, CITY, _data("plugins")),
+    r("sharedShopNumbers", "{ sharedShopNumbers { number } }", lambda w: {}, {"officer"}, _data("sharedShopNumbers")),
     r("myNotificationPreferences", "{ myNotificationPreferences { language } }", lambda w: {}, SIGNED_IN,
       _data("myNotificationPreferences")),
     r("notificationOutbox", "{ notificationOutbox { totalCount } }", lambda w: {}, {"officer"},

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -116,3 +117,30 @@ def change_seen_by(user: User | None, shop: Shop, change: ShopIdentityChange | N
     if user is not None and (is_city(user) or user.id == shop.owner_id):  # type: ignore[attr-defined]
         return change
     return None
+
+
+@dataclass(frozen=True)
+class SharedNumber:
+    """A NIB or NPWP that shops of more than one seller hold: left by databases from before the rule, for the city to
+    look into (the service refuses any new one)."""
+
+    kind: str  # "NIB" or "NPWP"
+    number: str
+    shop_ids: list[int]
+    sellers: int
+
+
+async def shared_numbers(user: User | None) -> list[SharedNumber]:
+    """Every NIB and NPWP that shops of two or more sellers hold, by kind then number, each with its shops by id."""
+    require_role(user, Role.CITY_OFFICER)
+    found = []
+    for field, label in NUMBERS.items():
+        held: dict[str, list[tuple[int, int]]] = {}
+        for number, owner_id, shop_id in await Shop.filter(**{f"{field}__not_isnull": True}).exclude(**{field: ""}) \
+                .order_by("id").values_list(field, "owner_id", "id"):
+            held.setdefault(str(number), []).append((int(owner_id), int(shop_id)))
+        for number, shops in sorted(held.items()):
+            owners = {owner for owner, _ in shops}
+            if len(owners) > 1:
+                found.append(SharedNumber(label, number, [shop for _, shop in shops], len(owners)))
+    return found

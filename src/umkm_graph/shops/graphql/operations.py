@@ -14,6 +14,7 @@ from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.graphql_common.pagination import Connection, asked_window, connection
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.graphql_engine.response_cache import public_data
+from umkm_graph.shops import identity
 from umkm_graph.shops import service as shops
 from umkm_graph.shops.graphql.types import ShopStatusEnum, ShopType, load_shop
 from umkm_graph.shops.models import Shop, ShopStatus
@@ -60,6 +61,19 @@ def _shop(shop: Shop) -> dict[str, object]:
     return {"shop": ShopType.from_model(shop)}
 
 
+@strawberry.type(description="A NIB or NPWP held by shops of more than one seller, from before the rule that a number "
+                            "belongs to one seller: for the city to look into.")
+class SharedShopNumber:
+    kind: str = strawberry.field(description="NIB or NPWP.")
+    number: str
+    sellers: int = strawberry.field(description="How many sellers' shops hold it.")
+    shop_ids: strawberry.Private[list[int]]
+
+    @strawberry.field(description="The shops that hold it, oldest first.")
+    async def shops(self, info: Info[Context, None]) -> list[ShopType]:
+        return [shop for shop_id in self.shop_ids if (shop := await load_shop(info, shop_id)) is not None]
+
+
 @strawberry.type
 class ShopsQuery:
     @strawberry.field(description="A shop by id or by slug; null when it does not exist or is not visible to you.",
@@ -82,6 +96,11 @@ class ShopsQuery:
                                identity_change_pending=f.identity_change_pending)
         page = await shops.shop_page(await info.context.user(), flt, asked_window(info, first, after))
         return connection(page, ShopType.from_model)
+
+    @strawberry.field(description="City officers: every NIB and NPWP that shops of two or more sellers hold.")
+    async def shared_shop_numbers(self, info: Info[Context, None]) -> list[SharedShopNumber]:
+        found = await identity.shared_numbers(await info.context.user())
+        return [SharedShopNumber(kind=n.kind, number=n.number, sellers=n.sellers, shop_ids=n.shop_ids) for n in found]
 
 
 @strawberry.type
