@@ -48,7 +48,7 @@ async def fake() -> AsyncIterator[FakeMidtrans]:
 
 @pytest.fixture
 def midtrans(fake: FakeMidtrans) -> Midtrans:
-    return Midtrans(MidtransConfig(server_key=KEY, base_url=fake.url, timeout=0.5))
+    return Midtrans(MidtransConfig(server_key=KEY, base_url=fake.url, timeout=2.0))
 
 
 async def test_a_qris_charge_returns_the_qr_string_and_the_transaction_id(fake: FakeMidtrans, midtrans: Midtrans) -> None:
@@ -91,7 +91,7 @@ async def test_a_failing_gateway_raises_a_retryable_error_and_creates_nothing(
 
 
 async def test_a_wrong_server_key_is_refused(fake: FakeMidtrans) -> None:
-    stranger = Midtrans(MidtransConfig(server_key="SB-Mid-server-wrong", base_url=fake.url, timeout=0.5))
+    stranger = Midtrans(MidtransConfig(server_key="SB-Mid-server-wrong", base_url=fake.url, timeout=5.0))
     with pytest.raises(MidtransUnavailable, match="server key"):
         await stranger.create_payment(charge())
 

@@ -30,7 +30,7 @@ BUYER = BuyerInfo(id=2, name="Siti Aminah", email="siti@example.id", phone=None)
 @pytest.fixture
 async def charged() -> AsyncIterator[tuple[FakeMidtrans, Midtrans]]:
     async with FakeMidtrans(server_key=KEY) as fake:
-        midtrans = Midtrans(MidtransConfig(server_key=KEY, base_url=fake.url, timeout=0.5))
+        midtrans = Midtrans(MidtransConfig(server_key=KEY, base_url=fake.url, timeout=2.0))
         await midtrans.create_payment(PaymentRequest(
             reference=REFERENCE, method="MIDTRANS_QRIS", amount=34400, delivery_fee=0,
             items=(Item(product_id=7, name="Keripik tempe", unit_price=17200, quantity=2),), buyer=BUYER, shop=SHOP,
