@@ -24,6 +24,8 @@ from umkm_graph.cli import main
 from umkm_graph.db import apply_migrations, pending_migrations, tortoise_config, unmigrated_model_changes
 from umkm_graph.settings import Settings
 
+pytestmark = pytest.mark.no_graphql  # sends no GraphQL document: the fast-paths-off pass of .ci/run leaves it out
+
 MIGRATIONS_TABLE = "tortoise_migrations"
 SEARCH_INDEX_TABLES = set() if TEST_DATABASE_URL else set(SQLITE_INDEX_TABLES)  # SQLite's FTS5 tables
 MIGRATIONS = sorted(name for _, name, package in pkgutil.iter_modules(umkm_graph.migrations.__path__) if not package)

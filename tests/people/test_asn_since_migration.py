@@ -4,9 +4,13 @@ PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers.database import migrated_up_to
 from umkm_graph.db import apply_migrations
 from umkm_graph.people.models import User
+
+pytestmark = pytest.mark.no_graphql  # sends no GraphQL document: the fast-paths-off pass of .ci/run leaves it out
 
 
 async def test_old_asn_count_from_when_their_account_was_made() -> None:

@@ -4,10 +4,14 @@ memory, and on PostgreSQL when UMKM_TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers.database import migrated_up_to
 from umkm_graph.db import apply_migrations
 from umkm_graph.people.models import Role
 from umkm_graph.shops.models import Shop, ShopStatus
+
+pytestmark = pytest.mark.no_graphql  # sends no GraphQL document: the fast-paths-off pass of .ci/run leaves it out
 
 
 async def test_old_duplicate_nibs_survive_the_migration() -> None:
