@@ -1,0 +1,2 @@
+"""The types that cross the plugin hooks, one module per kind of provider. Plugins import them from
+umkm_graph.hookspecs, which re-exports every name here; the host may import them from either."""
