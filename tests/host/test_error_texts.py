@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.api import Api
+from tests.helpers.people import sign_up
 from umkm_graph.core.errors import ErrorCode
 from umkm_graph.translations import LANGUAGES, catalog, language_of
 
@@ -51,3 +52,21 @@ async def test_a_mutations_user_error_has_its_codes_text_in_the_requests_languag
         api: Api, header: str | None, language: str) -> None:
     error = (await post(api, LOGIN, header))["data"]["login"]["errors"][0]
     assert error == {"code": "INVALID_CREDENTIALS", "summary": expected("INVALID_CREDENTIALS", language)}
+
+
+CHOOSE = "mutation($language: Language!) { updateProfile(input: {language: $language}) { errors { code } } }"
+BAD_NAME = 'mutation { updateProfile(input: {name: ""}) { errors { code summary } } }'
+
+
+@pytest.mark.parametrize(("chosen", "header", "language"), [
+    ("EN", "id-ID,id;q=0.9", "en"), ("ID", "en-US,en;q=0.9", "id"), (None, "en-US,en;q=0.9", "en"),
+])
+async def test_a_signed_in_persons_chosen_language_outranks_the_devices_accept_language(
+        api: Api, chosen: str | None, header: str, language: str) -> None:
+    person = await sign_up(api)
+    if chosen is not None:
+        assert (await api.gql(CHOOSE, {"language": chosen}, person.token))["updateProfile"]["errors"] == []
+    response = await api.client.post("/graphql", json={"query": BAD_NAME},
+                                     headers={"Accept-Language": header, "Authorization": f"Bearer {person.token}"})
+    (error,) = response.json()["data"]["updateProfile"]["errors"]
+    assert error["summary"] == expected(error["code"], language)

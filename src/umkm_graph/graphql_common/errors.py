@@ -27,16 +27,28 @@ class UserError:
     field: list[str] = strawberry.field(description="Path to the input field at fault; empty when none is.")
     message: str
 
-    @strawberry.field(description="What kind of failure this is, for a person, in the request's language: Bahasa "
-                                  "Indonesia by default, English with Accept-Language: en.")
-    def summary(self, info: strawberry.Info) -> str:
-        return error_summary(self.code.value, getattr(info.context, "request", None))
+    @strawberry.field(description="What kind of failure this is, for a person, in their language: the one the "
+                                  "signed-in person chose (updateProfile), else Accept-Language's, else Bahasa Indonesia.")
+    async def summary(self, info: strawberry.Info) -> str:
+        context = info.context
+        return error_summary(self.code.value, getattr(context, "request", None), await _chosen_language(context))
 
 
-def error_summary(code: str, request: Any) -> str:
-    """The catalogue's text for an error code (locales/<language>/LC_MESSAGES/errors.po) in the request's language."""
+async def _chosen_language(context: Any) -> str | None:
+    """The signed-in person's own choice, which outranks the device's Accept-Language; None when anonymous or unset."""
+    try:
+        user = await context.user()
+    except DomainError:  # a bad token: the error itself says so; its text falls back to the header
+        return None
+    language = getattr(user, "language", None)
+    return language.value if language is not None else None
+
+
+def error_summary(code: str, request: Any, chosen: str | None = None) -> str:
+    """The catalogue's text for an error code (locales/<language>/LC_MESSAGES/errors.po) in the person's chosen
+    language, else the request's."""
     headers = getattr(request, "headers", None)
-    language = language_of(headers.get("accept-language") if headers is not None else None)
+    language = chosen or language_of(headers.get("accept-language") if headers is not None else None)
     return text("errors", code, language) or code
 
 
