@@ -12,6 +12,7 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, PaymentStatusChanged
 from umkm_graph.orders.models import (
@@ -208,14 +209,48 @@ async def shop_complaint_counts(user: User | None, shop_id: int) -> dict[str, in
         await get_owned_shop(person, shop_id)
     rows = await Complaint.filter(order__shop_id=shop_id).annotate(n=Count("id")) \
         .group_by("status", "resolution").values("status", "resolution", "n")
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {"TOTAL": 0}
     for row in rows:
-        for key in (row["status"], row["resolution"]):
-            if key is not None:
-                name = key.value if hasattr(key, "value") else str(key)
-                counts[name] = counts.get(name, 0) + row["n"]
-    counts["TOTAL"] = sum(row["n"] for row in rows)
+        _add(counts, row)
     return counts
+
+
+async def city_complaints(user: User | None, status: ComplaintStatus | None, window: Window) -> Page[Complaint]:
+    """City officers' queue: complaints across shops (ESCALATED ones wait for their decision), oldest first. Officers
+    only: a complaint's text is a buyer's own words."""
+    require_role(user, Role.CITY_OFFICER)
+    query = Complaint.all() if status is None else Complaint.filter(status=status)
+    return await page_of(query, window, ("created_at", "id"))
+
+
+@dataclass(frozen=True)
+class KecamatanComplaints:
+    kecamatan: str
+    counts: dict[str, int]  # TOTAL, and each status and resolution that occurs
+
+
+async def city_complaint_counts(user: User | None) -> tuple[dict[str, int], list[KecamatanComplaints]]:
+    """Complaints across the city and per kecamatan of the shop, by status and resolution: for city officers and
+    analysts. Counts of orders' complaints name nobody, so no k-anonymity threshold applies."""
+    if not is_city(require_user(user)):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only city officers and analysts see complaints across shops")
+    rows = await Complaint.all().annotate(n=Count("id")).group_by("order__shop__kecamatan", "status", "resolution") \
+        .values("n", "status", "resolution", kecamatan="order__shop__kecamatan")
+    city: dict[str, int] = {}
+    by_kecamatan: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for counts in (city, by_kecamatan.setdefault(row["kecamatan"], {})):
+            _add(counts, row)
+    return city, [KecamatanComplaints(k, c) for k, c in sorted(by_kecamatan.items())]
+
+
+def _add(counts: dict[str, int], row: dict[str, object]) -> None:
+    n = int(row["n"])  # type: ignore[call-overload]
+    counts["TOTAL"] = counts.get("TOTAL", 0) + n
+    for key in (row["status"], row["resolution"]):
+        if key is not None:
+            name = key.value if hasattr(key, "value") else str(key)
+            counts[name] = counts.get(name, 0) + n
 
 
 def _answer(resolution: ComplaintResolution, reason: str | None) -> str:
