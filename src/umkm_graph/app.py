@@ -18,7 +18,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
-from umkm_graph import changes
+from umkm_graph import changes, tracing
 from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.core.errors import DomainError
 from umkm_graph.db import (
@@ -149,6 +149,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         log.warning("%s", warning)
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
+    if settings.tracing:
+        tracing.start_tracing()  # without the tracing extra, the start stops here and says what to install
     graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
                           context_getter=graphql_context, socket_gate=sign_in_socket,
                           socket_policy=protections.socket_policy(), ide_page=graphiql_page)
@@ -173,6 +175,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await close_analytics()
                 await app.state.events.close()
                 await protections.close()
+                tracing.stop_tracing()
 
     app = Starlette(
         routes=[

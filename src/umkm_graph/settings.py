@@ -166,6 +166,7 @@ class Settings:
     fast_paths: bool = field(default_factory=_fast_paths_from_environment)
     # GET /metrics answers only with `Authorization: Bearer <metrics_token>`; unset, it answers 404.
     metrics_token: str | None = None
+    tracing: bool = False  # OpenTelemetry spans (tracing.py; the tracing extra)
     # The protections production may run with switched off (production_rules.PROTECTIONS), said aloud at each start.
     allow_unsafe_production: tuple[str, ...] = field(default_factory=tuple)
     # Email notifications (providers/smtp.py): unset host, there is no email channel. security: starttls, tls or none.
@@ -250,6 +251,7 @@ class Settings:
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
             fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
             metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
+            tracing=_bool(env, "UMKM_TRACING") is True,
             allow_unsafe_production=_list(env, "UMKM_ALLOW_UNSAFE_PRODUCTION"),
             smtp_host=env.get("UMKM_SMTP_HOST") or None,
             smtp_port=_int(env, "UMKM_SMTP_PORT", cls.smtp_port),
