@@ -35,6 +35,7 @@ from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.growth.trending import rules_of
 from umkm_graph.jobs import run_forever, run_growth_forever
+from umkm_graph.media import receive_upload, serve_media
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
@@ -186,6 +187,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
+            Route("/uploads", receive_upload, methods=["POST"]),
+            Route("/media/{sha256}/{size}.webp", serve_media),
             *web_routes(),
         ],
         middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],

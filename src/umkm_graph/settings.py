@@ -167,6 +167,9 @@ class Settings:
     # GET /metrics answers only with `Authorization: Bearer <metrics_token>`; unset, it answers 404.
     metrics_token: str | None = None
     tracing: bool = False  # OpenTelemetry spans (tracing.py; the tracing extra)
+    media_dir: str = "umkm_graph_media"  # uploaded photos' renditions (uploads/storage.py), beside the default database
+    upload_max_bytes: int = 8_000_000
+    uploads_per_hour: int = 60  # per person
     # The protections production may run with switched off (production_rules.PROTECTIONS), said aloud at each start.
     allow_unsafe_production: tuple[str, ...] = field(default_factory=tuple)
     # Email notifications (providers/smtp.py): unset host, there is no email channel. security: starttls, tls or none.
@@ -252,6 +255,9 @@ class Settings:
             fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
             metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
             tracing=_bool(env, "UMKM_TRACING") is True,
+            media_dir=env.get("UMKM_MEDIA_DIR") or cls.media_dir,
+            upload_max_bytes=_int(env, "UMKM_UPLOAD_MAX_BYTES", cls.upload_max_bytes),
+            uploads_per_hour=_int(env, "UMKM_UPLOADS_PER_HOUR", cls.uploads_per_hour),
             allow_unsafe_production=_list(env, "UMKM_ALLOW_UNSAFE_PRODUCTION"),
             smtp_host=env.get("UMKM_SMTP_HOST") or None,
             smtp_port=_int(env, "UMKM_SMTP_PORT", cls.smtp_port),
@@ -281,7 +287,8 @@ class Settings:
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
-            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts",
+            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts", "upload_max_bytes",
+            "uploads_per_hour",
         ) if getattr(self, name) < 1]
         if self.smtp_security not in SMTP_SECURITY:
             found.append(f"UMKM_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {self.smtp_security!r}")

@@ -11,6 +11,7 @@ from tests.helpers.checkout import ERRORS, Market, market
 from tests.helpers.orders import attempt
 from tests.helpers.payments import Live, order_of, pay_by_qris
 from tests.helpers.people import Person, city_person
+from tests.helpers.uploads import upload
 from umkm_graph.notifications.models import OutboxMessage
 from umkm_graph.orders.models import Complaint, Order
 from umkm_graph.people.models import Role
@@ -129,6 +130,25 @@ async def test_a_rejected_complaint_goes_to_the_city_whose_decision_is_final(liv
     assert (await live.api.post(CITY_COUNTS, None, m.seller.token))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     stranger = await live.api.post(COUNTS, {"id": m.shop["id"]}, m.buyer.token)
     assert stranger["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "NOT_FOUND")
+
+
+async def test_a_complaint_carries_the_buyers_own_photos_and_no_one_elses(live: Live) -> None:
+    m = await market(live.api)
+    order, lines = await delivered_paid(live, m)
+    torn, spilt = await upload(live.api, m.buyer), await upload(live.api, m.buyer)
+    sellers = await upload(live.api, m.seller)
+    variables = {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "Karung sobek", "orderLineIds": lines,
+                           "photoUploadIds": [torn, sellers]}}
+    refused = await live.api.fails(OPEN, variables, m.buyer.token)
+    assert [(e["code"], e["field"]) for e in refused] == [("NOT_FOUND", ["input", "photoUploadIds", "1"])]
+    assert await Complaint.filter(order_id=int(order["id"])).count() == 0
+    variables["input"]["photoUploadIds"] = [torn, spilt]
+    opened = (await live.api.ok(OPEN, variables, m.buyer.token))["complaint"]
+    shown = await live.api.gql("query($id: ID!) { orderComplaints(orderId: $id) { photos { id url(size: THUMB) } } }",
+                               {"id": order["id"]}, m.seller.token)
+    (complaint,) = shown["orderComplaints"]
+    assert [p["id"] for p in complaint["photos"]] == [torn, spilt] and opened["id"]
+    assert (await live.api.client.get(complaint["photos"][0]["url"])).status_code == 200
 
 
 async def test_an_unanswered_complaint_may_go_to_the_city_after_the_answer_deadline(live: Live) -> None:

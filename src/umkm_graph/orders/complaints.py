@@ -16,7 +16,8 @@ from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, PaymentStatusChanged
 from umkm_graph.orders.models import (
-    Complaint, ComplaintLine, ComplaintReason, ComplaintResolution, ComplaintStatus, Order, OrderLine, OrderStatus,
+    Complaint, ComplaintLine, ComplaintPhoto, ComplaintReason, ComplaintResolution, ComplaintStatus, Order, OrderLine,
+    OrderStatus,
 )
 from umkm_graph.orders import announcements
 from umkm_graph.orders.deadlines import OPEN_COMPLAINTS
@@ -28,10 +29,15 @@ from umkm_graph.people.access import is_city, require_role, require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
 from umkm_graph.shops.service import get_owned_shop
+from umkm_graph.uploads.models import Upload
+from umkm_graph.uploads.service import own_uploads
 
 
 OPEN_STATUSES = OPEN_COMPLAINTS
 MAX_TEXT = 1000
+
+
+MAX_PHOTOS = 5
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class ComplaintDraft:
     reason: ComplaintReason
     text: str
     order_line_ids: list[int]
+    photo_upload_ids: tuple[int, ...] = ()  # the buyer's own uploads (POST /uploads), at most MAX_PHOTOS
 
 
 def _text(value: str, field: str, label: str, max_length: int) -> str:
@@ -69,6 +76,7 @@ async def open_complaint(
     for i, line_id in enumerate(draft.order_line_ids):
         if line_id not in lines:
             raise DomainError(ErrorCode.NOT_FOUND, "This order has no line with this id", ["input", "orderLineIds", str(i)])
+    photos = await own_uploads(buyer, draft.photo_upload_ids, "input.photoUploadIds", MAX_PHOTOS)
     async with in_transaction():
         held = await ComplaintLine.filter(order_line_id__in=draft.order_line_ids,
                                           complaint__status__in=OPEN_STATUSES).exists()
@@ -78,6 +86,8 @@ async def open_complaint(
         complaint = await Complaint.create(order_id=order.id, reason=draft.reason, text=text)
         await ComplaintLine.bulk_create([ComplaintLine(complaint_id=complaint.id, order_line_id=line_id)
                                          for line_id in dict.fromkeys(draft.order_line_ids)])
+        await ComplaintPhoto.bulk_create([ComplaintPhoto(complaint_id=complaint.id, upload_id=photo.id, position=i)
+                                          for i, photo in enumerate(photos)])
         await announcements.complaint_opened(order, text)
     return complaint
 
@@ -195,6 +205,11 @@ async def complaints_of_order(user: User | None, order_id: int) -> list[Complain
     if person.role != Role.CITY_OFFICER:
         await order_of_party(person, order_id)
     return await Complaint.filter(order_id=order_id).order_by("created_at", "id")
+
+
+async def photos_of(complaint_id: int) -> list[Upload]:
+    rows = await ComplaintPhoto.filter(complaint_id=complaint_id).order_by("position").select_related("upload")
+    return [row.upload for row in rows]  # type: ignore[attr-defined]
 
 
 async def line_ids(complaint_id: int) -> list[int]:

@@ -15,6 +15,7 @@ from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.orders import complaints
 from umkm_graph.orders.deadlines import Windows
 from umkm_graph.orders.models import Complaint, ComplaintReason, ComplaintResolution, ComplaintStatus
+from umkm_graph.uploads.graphql.types import PhotoType
 
 ReasonEnum = strawberry.enum(ComplaintReason, name="ComplaintReason")
 StatusEnum = strawberry.enum(ComplaintStatus, name="ComplaintStatus")
@@ -36,6 +37,10 @@ class ComplaintType:
     answered_at: dt.datetime | None
     escalated_at: dt.datetime | None
     decided_at: dt.datetime | None
+
+    @strawberry.field(description="The buyer's photos of what went wrong, in their order.")
+    async def photos(self) -> list[PhotoType]:
+        return [PhotoType.from_upload(u) for u in await complaints.photos_of(int(self.id))]
 
     @strawberry.field(description="The ids of the order lines it is about.")
     async def order_line_ids(self) -> list[strawberry.ID]:
@@ -78,10 +83,13 @@ class OpenComplaintInput:
     reason: ReasonEnum  # type: ignore[valid-type]
     text: str
     order_line_ids: list[strawberry.ID]
+    photo_upload_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Your own uploads (POST /uploads) showing what went wrong; at most 5.")
 
     def draft(self) -> complaints.ComplaintDraft:
         ids = [parse_id(line, f"input.orderLineIds.{i}") for i, line in enumerate(self.order_line_ids)]
-        return complaints.ComplaintDraft(parse_id(self.order_id, "input.orderId"), self.reason, self.text, ids)
+        photos = tuple(parse_id(p, f"input.photoUploadIds.{i}") for i, p in enumerate(self.photo_upload_ids))
+        return complaints.ComplaintDraft(parse_id(self.order_id, "input.orderId"), self.reason, self.text, ids, photos)
 
 
 @strawberry.type
