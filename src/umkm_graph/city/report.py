@@ -1,5 +1,5 @@
 """The city's monthly report: ASN participation by OPD, the top UMKM by GMV, and sembako prices at the month's end, as
-CSV (one table after another, each under its name) or JSON. `umkm-graph report` writes it; the figures are the API's,
+CSV (one table after another, each under its name), JSON, or PDF with charts (report_pdf.py). `umkm-graph report` writes it; the figures are the API's,
 with the same k-anonymity.
 """
 
@@ -17,7 +17,7 @@ from umkm_graph.city.buckets import DEFAULT_SETTLE_DAYS
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.shops.models import Shop
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "pdf")
 TOP_UMKM = 10
 
 
@@ -111,8 +111,13 @@ def _cell(value: object) -> object:
     return value
 
 
-async def render(month: str, fmt: str, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> str:
+async def render(month: str, fmt: str, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> str | bytes:
+    """The report as text (csv, json) or bytes (pdf)."""
     if fmt not in FORMATS:
         raise DomainError(ErrorCode.INVALID, f"--format is one of {', '.join(FORMATS)}", "format")
     report = await monthly_report(month, k, settle_days=settle_days)
+    if fmt == "pdf":
+        from umkm_graph.city.report_pdf import to_pdf  # imports this module
+
+        return to_pdf(report)
     return to_json(report) if fmt == "json" else to_csv(report)
