@@ -166,6 +166,12 @@ class Settings:
     fast_paths: bool = field(default_factory=_fast_paths_from_environment)
     # GET /metrics answers only with `Authorization: Bearer <metrics_token>`; unset, it answers 404.
     metrics_token: str | None = None
+    # Signs the verification token in each receipt's QR code (orders/receipts.py); unset, a key derived from
+    # secret_key. Set it so that receipts stay verifiable when the secret key is rotated.
+    receipt_signing_key: str | None = None
+    # The address people reach the API at, for links printed on documents (a receipt's QR code); unset, the address
+    # the request came to.
+    public_url: str | None = None
     # The protections production may run with switched off (production_rules.PROTECTIONS), said aloud at each start.
     allow_unsafe_production: tuple[str, ...] = field(default_factory=tuple)
     # Email notifications (providers/smtp.py): unset host, there is no email channel. security: starttls, tls or none.
@@ -250,6 +256,8 @@ class Settings:
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
             fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
             metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
+            receipt_signing_key=env.get("UMKM_RECEIPT_SIGNING_KEY") or None,
+            public_url=(env.get("UMKM_PUBLIC_URL") or "").rstrip("/") or None,
             allow_unsafe_production=_list(env, "UMKM_ALLOW_UNSAFE_PRODUCTION"),
             smtp_host=env.get("UMKM_SMTP_HOST") or None,
             smtp_port=_int(env, "UMKM_SMTP_PORT", cls.smtp_port),
@@ -314,6 +322,9 @@ class Settings:
             if self.metrics_token is not None:
                 found += production_rules.secret_problems("UMKM_METRICS_TOKEN", self.metrics_token, DEFAULT_SECRET_KEY,
                                                           MIN_SECRET_KEY_LENGTH)
+            if self.receipt_signing_key is not None:  # whoever holds it can make receipts that verify
+                found += production_rules.secret_problems("UMKM_RECEIPT_SIGNING_KEY", self.receipt_signing_key,
+                                                          DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH)
             if self.federation_secret is not None:  # it hands the whole schema to whoever holds it
                 found += production_rules.secret_problems("UMKM_FEDERATION_SECRET", self.federation_secret,
                                                           DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH)
@@ -341,6 +352,8 @@ class Settings:
                 found.append(f"{variable} must start with sqlite:// or postgres:// (or postgresql://); it has {scheme}")
         if self.metrics_token is not None and self.metrics_token == self.secret_key:
             found.append("UMKM_METRICS_TOKEN must differ from UMKM_SECRET_KEY: whoever scrapes metrics could sign tokens")
+        if self.public_url is not None and not self.public_url.startswith(("http://", "https://")):
+            found.append(f"UMKM_PUBLIC_URL must be an http:// or https:// address, got {self.public_url[:80]!r}")
         return found
 
     def check(self) -> None:
