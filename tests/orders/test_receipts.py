@@ -1,26 +1,39 @@
 """Receipts (kuitansi): a paid order's PDF at Order.receiptUrl, for its buyer, its shop's seller and city officers only,
-in the reader's language; its QR code's URL, read back from the PDF, says it is genuine, and an edited token is not."""
+in the reader's language, cash or cashless (refunds shown); its QR code's URL, read back from the PDF, says it is
+genuine, and an edited token is not."""
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2
+import pytest
 
 from tests.helpers.api import Api
 from tests.helpers.checkout import ADDRESS, Market, cart, check_out, market
 from tests.helpers.documents import pdf_lines, pdf_metadata
 from tests.helpers.orders import attempt
+from tests.helpers.payments import REFUND, Live, charge_of, pay_by_qris, pay_two_shops
 from tests.helpers.people import Person, city_person, sign_up
 from umkm_graph.people.models import Role
+from umkm_graph.settings import Settings
+
+PUBLIC_URL = "https://umkm.malangkota.go.id"
 
 RECEIPT_URL = "query($id: ID!) { order(id: $id) { receiptUrl payment { status } } }"
 SHOP_NIB = "query($id: ID!) { order(id: $id) { shop { nib } } }"
 ENGLISH = 'mutation { updateProfile(input: { language: EN }) { user { language } errors { code field message } } }'
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The API behind a public address, which the receipts' QR codes point at."""
+    return dataclasses.replace(settings, public_url=PUBLIC_URL)
 
 
 async def cod_delivery(api: Api, m: Market) -> dict[str, Any]:
@@ -38,9 +51,11 @@ async def receipt(api: Api, order: dict[str, Any], person: Person | None) -> htt
 
 
 def verification_url(pdf: bytes) -> str:
+    """The QR code's URL, as printed below it, on the API's address (PUBLIC_URL), as a path to ask the test's API."""
     (url,) = [line for line in pdf_lines(pdf) if "/receipts/verify?token=" in line]
     assert pdf_metadata(pdf)["/Keywords"] == url, "the QR code's URL is in the metadata too"
-    return url
+    assert url.startswith(f"{PUBLIC_URL}/receipts/verify?token=r1.UMKM-")
+    return url.removeprefix(PUBLIC_URL)
 
 
 async def test_a_paid_orders_receipt_names_the_shop_lines_totals_and_payment(api: Api) -> None:
@@ -70,7 +85,6 @@ async def test_a_paid_orders_receipt_names_the_shop_lines_totals_and_payment(api
     assert any(line.startswith("Tanggal bayar ") and line.endswith(" WIB") for line in lines)
 
     verify = verification_url(response.content)
-    assert verify.startswith(str(api.client.base_url).rstrip("/") + "/receipts/verify?token=")
     answer = await api.client.get(verify)
     assert answer.status_code == 200
     assert answer.json() == {"genuine": True, "receipt": {
@@ -127,3 +141,27 @@ async def test_a_receipt_is_in_english_for_a_person_who_chose_english(api: Api) 
     assert {"Total paid Rp160.700", "Delivery fee Rp10.000", "Payment method Cash on delivery (COD)"} <= set(english)
     assert "Beras Medium 5 kg 2 Rp67.500 Rp135.000" in english, "money is written the Indonesian way in English too"
     assert pdf_lines((await receipt(api, order, m.seller)).content)[0] == f"Kuitansi {order['reference']}"
+
+
+async def test_a_cashless_receipt_says_qris_and_the_refunds_given(live: Live) -> None:
+    m = await market(live.api)
+    placed = await pay_by_qris(live, m)
+    assert (await receipt(live.api, placed, m.buyer)).status_code == 409
+    await live.fake.pay(placed["reference"])
+    await live.api.ok(REFUND, {"id": placed["id"], "amount": 20000}, m.seller.token)
+    pdf = (await receipt(live.api, placed, m.seller)).content
+    lines = pdf_lines(pdf)
+    assert {"Cara bayar QRIS", "Total dibayar Rp135.000", "Dikembalikan -Rp20.000"} <= set(lines)
+    assert not any(line.startswith("Ongkos kirim") for line in lines), "a pickup order has no delivery fee"
+    answer = (await live.api.client.get(verification_url(pdf))).json()
+    assert answer["genuine"] is True and answer["receipt"]["total"] == 135_000 and answer["receipt"]["refunded"] == 20_000
+
+
+async def test_each_order_paid_by_one_payment_for_the_cart_has_its_own_receipt_saying_so(live: Live) -> None:
+    m = await market(live.api)
+    orders = await pay_two_shops(live, m)
+    await live.fake.pay(charge_of(live, orders))
+    beras, telur = [pdf_lines((await receipt(live.api, order, m.buyer)).content) for order in orders]
+    shared = "Dibayar dalam satu pembayaran sebesar Rp163.000 bersama pesanan lain dari keranjang yang sama."
+    assert {"Total dibayar Rp135.000", shared} <= set(beras) and "Toko Toko Bu Endang" in beras
+    assert {"Total dibayar Rp28.000", shared} <= set(telur) and "Toko Warung Pak Harto" in telur

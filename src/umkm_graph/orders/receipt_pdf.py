@@ -71,6 +71,8 @@ def render_receipt(receipt: Receipt, language: str, base_url: str) -> bytes:
     totals += [(say("receipt.total"), rupiah(receipt.total))]
     totals += [(say("receipt.refunded"), rupiah(-amount)) for amount in receipt.refunds]
     doc.facts(totals, label_width=60)
+    if receipt.shared_payment is not None:
+        doc.line(say("receipt.shared_payment").format(amount=rupiah(receipt.shared_payment)), size=9)
     doc.space(6)
     doc.qr(url, size=34)
     doc.line(say("receipt.verify"), size=8)

@@ -21,6 +21,7 @@ from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.orders.models import Order, OrderLine
 from umkm_graph.orders.visibility import can_see_order
 from umkm_graph.payments.models import Payment, PaymentRefund, PaymentStatus
+from umkm_graph.payments.service import gateway_amount, is_shared
 from umkm_graph.people.models import User
 from umkm_graph.settings import Settings
 from umkm_graph.shops.service import npwp_seen_by
@@ -65,6 +66,7 @@ class Receipt:
     payment_method: str  # the method's code: COD, MIDTRANS_QRIS, ...
     payment_bank: str | None  # a virtual account's bank
     cash_on_delivery: bool
+    shared_payment: int | None  # the whole of one payment that paid this order and others of its checkout
     token: str
 
 
@@ -94,6 +96,7 @@ async def receipt_of(user: User | None, order_id: int, settings: Settings, cash_
         subtotal=order.subtotal, delivery_fee=order.delivery_fee, total=order.total,
         refunds=tuple(refund.amount for refund in refunds), payment_method=payment.method,
         payment_bank=payment.action_bank, cash_on_delivery=payment.method in cash_methods,
+        shared_payment=gateway_amount(payment) if is_shared(payment) else None,
         token=sign(order.reference, order.total, payment.paid_at, signing_key(settings)),
     )
 
