@@ -31,6 +31,7 @@ query ($month: String!) {
 }
 """
 COMMODITIES = ("beras", "gula", "minyak-goreng", "telur")
+MONTHS = ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10")  # the six up to the report's, as the dashboard
 
 
 @pytest.fixture
@@ -50,7 +51,10 @@ def rating(value: float | None) -> str:
 async def test_the_report_pdf_shows_the_apis_figures(api: Api, settings: Settings) -> None:
     await City().build()
     analyst = await city_person(api, Role.ANALYST)
-    series = " ".join(f'p{i}: commodityPriceSeries(commodity: "{c}", period: {{ month: $month }}, interval: MONTH) '
+    months = " ".join(f'm{i}: asnParticipation(period: {{ month: "{month}" }}) '
+                      "{ target city { registeredAsn buyingAsn totalSpend complianceShare } }"
+                      for i, month in enumerate(MONTHS))
+    series = months + " " + " ".join(f'p{i}: commodityPriceSeries(commodity: "{c}", period: {{ month: $month }}, interval: MONTH) '
                       "{ commodity per listings minPrice medianPrice maxPrice }" for i, c in enumerate(COMMODITIES))
     data = await api.gql(FIGURES % series, {"month": MONTH}, analyst.token)
 
@@ -58,6 +62,12 @@ async def test_the_report_pdf_shows_the_apis_figures(api: Api, settings: Setting
     assert isinstance(pdf, bytes)
     lines = pdf_lines(pdf)
     assert pdf_metadata(pdf)["/Title"] == f"Laporan bulanan UMKM Kota Malang {MONTH}"
+    for i, month in enumerate(MONTHS):
+        city, target = data[f"m{i}"]["city"], data[f"m{i}"]["target"]
+        assert (f"{month} {count(city['registeredAsn'])} {count(city['buyingAsn'])} {rp(city['totalSpend'])} "
+                f"{share(city['complianceShare'])} {rp(target) if target is not None else 'belum ditetapkan'}") in lines
+        assert f"{month} {share(city['complianceShare'])}" in lines, f"the bar of {month}"
+    assert "2026-10 6 6 Rp668.000 33,3% Rp100.000" in lines
     participation = data["asnParticipation"]
     assert f"Target belanja bulanan per ASN: {rp(participation['target'])}." in " ".join(lines)
     rows = [("Semua ASN", participation["city"]), *((o["opd"], o) for o in participation["opds"])]

@@ -1,10 +1,10 @@
 """The city's monthly report as a PDF in Bahasa Indonesia (`umkm-graph report --format pdf`): the figures of the
-report's tables with the dashboard's charts (median spend per OPD against the target, GMV per UMKM, median sembako
-prices against their ceilings), drawn as bars. Withheld figures (k-anonymity) are written "-" and draw no bar."""
+report's tables with the dashboard's charts (ASN meeting the target in each of the last six months, median spend per
+OPD against the target, GMV per UMKM, median sembako prices against their ceilings), drawn as bars. Withheld figures (k-anonymity) are written "-" and draw no bar."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from umkm_graph.documents.figures import WITHHELD, count, percent, rupiah
 from umkm_graph.documents.pdf import Bar, Document
@@ -24,17 +24,31 @@ def _opd(name: str) -> str:
     return "Semua ASN" if name == ALL_ASN else name
 
 
-def to_pdf(report: MonthlyReport) -> bytes:
+def to_pdf(report: MonthlyReport, months: list[dict[str, Any]]) -> bytes:
+    """The report, with `months` (report.participation_by_month) charted before the month's OPDs."""
     doc = Document(title=f"Laporan bulanan UMKM Kota Malang {report.month}",
                    subject="Partisipasi ASN, UMKM teratas dan harga sembako", language="id")
     doc.heading(f"Laporan Bulanan UMKM Kota Malang, {report.month}")
     doc.line(f"Angka tentang kurang dari {report.min_group_size} orang disembunyikan (ditulis {WITHHELD}). "
              f"Target belanja bulanan per ASN: {rupiah(report.target) if report.target is not None else 'belum ditetapkan'}.")
     doc.space()
+    _months(doc, months)
     _participation(doc, report)
     _top_umkm(doc, report)
     _prices(doc, report)
     return doc.output()
+
+
+def _months(doc: Document, months: list[dict[str, Any]]) -> None:
+    doc.heading("Partisipasi ASN per bulan", size=13)
+    doc.bars("ASN yang mencapai target per bulan (garis putus-putus: 100%)",
+             [Bar(row["month"], None if row["compliance_share"] is None else row["compliance_share"] * 100, 100,
+                  percent(row["compliance_share"])) for row in months])
+    doc.table(("Bulan", "ASN terdaftar", "ASN membeli", "Total belanja", "Mencapai target", "Target"),
+              [(row["month"], count(row["registered_asn"]), count(row["buying_asn"]), rupiah(row["total_spend"]),
+                percent(row["compliance_share"]), rupiah(row["target"]) if row["target"] is not None else "belum ditetapkan")
+               for row in months],
+              widths=(1.5, 1.5, 1.5, 2, 1.7, 2), right_aligned=(1, 2, 3, 4, 5))
 
 
 def _participation(doc: Document, report: MonthlyReport) -> None:
