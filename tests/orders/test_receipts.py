@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx2
 import pytest
 
-from tests.helpers.api import Api
+from tests.helpers.api import Api, serve
 from tests.helpers.checkout import ADDRESS, Market, cart, check_out, market
 from tests.helpers.documents import pdf_lines, pdf_metadata
 from tests.helpers.orders import attempt
@@ -143,6 +143,13 @@ async def test_a_receipt_is_in_english_for_a_person_who_chose_english(api: Api) 
     assert pdf_lines((await receipt(api, order, m.seller)).content)[0] == f"Kuitansi {order['reference']}"
 
 
+async def test_receipts_and_their_verification_are_rate_limited_like_the_api(settings: Settings) -> None:
+    async with serve(dataclasses.replace(settings, rate_limit_per_ip=3)) as api:
+        answers = [(await api.client.get("/receipts/verify", params={"token": "r1"})).status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        assert (await api.client.get("/receipts/1.pdf")).status_code == 429
+
+
 async def test_a_cashless_receipt_says_qris_and_the_refunds_given(live: Live) -> None:
     m = await market(live.api)
     placed = await pay_by_qris(live, m)
@@ -155,6 +162,10 @@ async def test_a_cashless_receipt_says_qris_and_the_refunds_given(live: Live) ->
     assert not any(line.startswith("Ongkos kirim") for line in lines), "a pickup order has no delivery fee"
     answer = (await live.api.client.get(verification_url(pdf))).json()
     assert answer["genuine"] is True and answer["receipt"]["total"] == 135_000 and answer["receipt"]["refunded"] == 20_000
+
+    by_transfer = await pay_by_qris(live, m, quantity=1, payment="MIDTRANS_BCA_VA")
+    await live.fake.pay(by_transfer["reference"])
+    assert "Cara bayar Virtual account BCA" in pdf_lines((await receipt(live.api, by_transfer, m.buyer)).content)
 
 
 async def test_each_order_paid_by_one_payment_for_the_cart_has_its_own_receipt_saying_so(live: Live) -> None:
