@@ -8,6 +8,7 @@ its shop's seller, a city officer), as for one that does not exist; 409 while th
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -53,7 +54,8 @@ async def receipt_pdf(request: Request) -> Response:
     except DomainError as error:
         return _error(request, error)
     language = user.language.value if user.language is not None else DEFAULT_LANGUAGE
-    pdf = render_receipt(receipt, language, public_base_url(request, settings))
+    # About 30 ms of pure-Python drawing: in a thread, so the event loop keeps answering others meanwhile.
+    pdf = await run_in_threadpool(render_receipt, receipt, language, public_base_url(request, settings))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="kuitansi-{receipt.number}.pdf"',
         "Cache-Control": "private, no-store",  # it names the buyer
