@@ -1,5 +1,5 @@
 """create_app(settings) -> Starlette: /graphql (HTTP, GraphiQL and WebSocket subscriptions), /dashboard and /static (web/),
-/healthz, /readyz and /metrics, with the database and the event bus opened in the lifespan."""
+/receipts (receipt_routes.py), /healthz, /readyz and /metrics, with the database and the event bus opened in the lifespan."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
+from umkm_graph.receipt_routes import receipt_routes
 from umkm_graph.settings import Settings
 from umkm_graph.web.graphiql import graphiql_page
 from umkm_graph.web.routes import web_routes
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
             Route("/uploads", receive_upload, methods=["POST"]),
             Route("/media/{sha256}/{size}.webp", serve_media),
+            *receipt_routes(),
             *web_routes(),
         ],
         middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],

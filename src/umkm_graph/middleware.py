@@ -1,4 +1,4 @@
-"""HTTP protections in front of the app, outermost first: rate limits per user and per IP on /graphql (429), a request
+"""HTTP protections in front of the app, outermost first: rate limits per user and per IP on /graphql and /receipts (429), a request
 timeout (503), and a request body limit (413). Counts live in memory, or in Redis when UMKM_REDIS_URL is set, so that
 every server process shares them. `Protections` builds them, the login throttle and the persisted-query store from the
 settings.
@@ -33,7 +33,9 @@ from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.middleware")
 
-RATE_LIMITED_PATHS = ("/graphql", "/uploads")  # webhooks are verified and idempotent; health checks must always answer
+# Webhooks are verified and idempotent; health checks must always answer. A receipt costs a PDF, and its verification
+# is public; an upload costs decoding an image.
+RATE_LIMITED_PATHS = ("/graphql", "/receipts/", "/uploads")
 
 
 class MemoryCounters:
