@@ -19,7 +19,7 @@ from umkm_graph.settings import Settings
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
-          "seller_cash_statement", "city_cash_on_delivery", "receipts"}
+          "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -226,3 +226,50 @@ async def test_the_receipts_example_gives_each_paid_order_a_receipt_that_verifie
     (verify,) = [line for line in lines if "/receipts/verify?token=" in line]
     answer = (await demo.client.get(verify)).json()
     assert answer["genuine"] is True and answer["receipt"]["total"] == order["total"]
+
+
+async def test_cart_example_keeps_the_line_on_the_server_and_adds_to_it(demo: Api) -> None:
+    token = await sign_in(demo, "warga@example.id")
+    first = (await run(demo, "cart", token))["addToCart"]
+    assert first["errors"] == []
+    (line,) = first["cart"]["lines"]
+    assert (line["productId"], line["quantity"], line["changes"], line["buyable"]) == ("1", 2, [], True)
+    assert line["product"]["shop"]["name"] == "Toko Sembako Bu Sri" and first["cart"]["subtotal"] == 2 * line["price"]
+    again = (await run(demo, "cart", token, quantity=1))["addToCart"]["cart"]
+    assert [(l["productId"], l["quantity"]) for l in again["lines"]] == [("1", 3)]
+    mine = await demo.gql("{ myCart { lines { productId quantity } } }", token=token)
+    assert mine["myCart"]["lines"] == [{"productId": "1", "quantity": 3}]
+    gone = (await run(demo, "cart", token, productId="999999"))["addToCart"]["errors"]
+    assert [(e["code"], e["field"]) for e in gone] == [("NOT_FOUND", ["productId"])]
+
+
+async def test_addresses_example_saves_the_default_address_and_names_a_wrong_kelurahan(demo: Api) -> None:
+    token = await sign_in(demo, "warga@example.id")
+    saved = (await run(demo, "addresses", token))["addAddress"]
+    assert saved["errors"] == [] and saved["address"]["isDefault"] is True
+    assert (saved["address"]["kecamatan"], saved["address"]["kelurahan"]) == ("Klojen", "Kidul Dalem")
+    listed = await demo.gql("{ myAddresses { id isDefault } }", token=token)
+    assert listed["myAddresses"][0] == {"id": saved["address"]["id"], "isDefault": True}
+    _, variables = example("addresses")
+    variables["input"]["kelurahan"] = "Sumbersari"  # a kelurahan of Lowokwaru
+    wrong = (await demo.gql(example("addresses")[0], variables, token))["addAddress"]["errors"]
+    assert [(e["code"], e["field"]) for e in wrong] == [("INVALID", ["input", "kelurahan"])]
+
+
+async def test_complaint_example_opens_a_complaint_on_a_delivered_order(demo: Api) -> None:
+    buyer, seller = await sign_in(demo, "asn@example.id"), await sign_in(demo, "penjual@example.id")
+    order = (await run(demo, "checkout", buyer))["checkout"]["checkout"]["orders"][0]
+    for step in ("acceptOrder", "markOutForDelivery", "markDelivered"):
+        moved = await demo.gql(f"mutation($id: ID!) {{ {step}(id: $id) {{ errors {{ code }} }} }}", {"id": order["id"]},
+                               seller)
+        assert moved[step]["errors"] == [], step
+    lines = (await demo.gql("query($id: ID!) { order(id: $id) { lines { id } } }", {"id": order["id"]},
+                            buyer))["order"]["lines"]
+    _, variables = example("complaint")
+    variables["input"].update(orderId=order["id"], orderLineIds=[lines[0]["id"]])
+    opened = (await demo.gql(example("complaint")[0], variables, buyer))["openComplaint"]
+    assert opened["errors"] == []
+    assert (opened["complaint"]["status"], opened["complaint"]["reason"]) == ("OPEN", "DAMAGED")
+    assert opened["complaint"]["orderLineIds"] == [lines[0]["id"]] and opened["complaint"]["photos"] == []
+    again = (await demo.gql(example("complaint")[0], variables, buyer))["openComplaint"]["errors"]
+    assert [(e["code"], e["field"]) for e in again] == [("ALREADY_EXISTS", ["input", "orderLineIds"])]
