@@ -35,6 +35,7 @@ from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQ
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
+from umkm_graph.password_reset.graphql.operations import PasswordResetMutation
 from umkm_graph.payments.graphql.operations import PaymentsQuery
 from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
@@ -85,7 +86,7 @@ QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQu
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
                              DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
+MUTATIONS: tuple[type, ...] = (PeopleMutation, PasswordResetMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
@@ -138,8 +139,10 @@ PASSWORD_HASH_POINTS = 2_500
 # of them.
 FIELD_PRICES = FieldPrices(
     points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS,
-            "Mutation.changePassword": 2 * PASSWORD_HASH_POINTS},  # checks the current one, hashes the new one
-    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn", "Mutation.changePassword"}),
+            "Mutation.changePassword": 2 * PASSWORD_HASH_POINTS,  # checks the current one, hashes the new one
+            "Mutation.resetPassword": PASSWORD_HASH_POINTS},
+    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn", "Mutation.changePassword",
+                        "Mutation.resetPassword", "Mutation.requestPasswordReset"}),
     why_rationed="checks a password or registers someone",
 )
 

@@ -35,6 +35,8 @@ class User(Model):
     # When the NIP was first registered: the city counts someone as ASN only in months that ended after it.
     asn_since = fields.DatetimeField(null=True)
     language = fields.CharEnumField(Language, max_length=2, null=True)  # null: not chosen, Bahasa Indonesia
+    # Bearer tokens carry the version they were issued under: raising it (a password reset) signs out every session.
+    session_version = fields.IntField(default=0, db_default=0)  # db_default: existing rows get it too
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -78,3 +80,4 @@ class SavedAddress(Model):
 
     class Meta:
         table = "saved_addresses"
+
