@@ -44,6 +44,7 @@ from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
 from umkm_graph.shops.graphql.certificates import CertificatesMutation, CertificatesQuery
+from umkm_graph.shops.graphql.following import FollowingMutation, FollowingQuery
 from umkm_graph.shops.graphql.operations import ShopsMutation, ShopsQuery
 from umkm_graph.shops.graphql.types import ShopType
 
@@ -82,11 +83,11 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery,
+QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, FollowingQuery, CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
                              DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, PasswordResetMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
+MUTATIONS: tuple[type, ...] = (PeopleMutation, PasswordResetMutation, AddressesMutation, ShopsMutation, FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)

@@ -194,6 +194,10 @@ async def _unknown_reset_code(_: World) -> dict[str, Any]:
     return {"code": f"kode-tebakan-{next(serial)}", "new": "sandi-baru-yang-panjang"}
 
 
+async def _followed_shop(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"]}
+
+
 async def _wrong_current_password(_: World) -> dict[str, Any]:
     return {"current": "bukan-sandinya", "new": "sandi-baru-yang-panjang"}
 
@@ -308,6 +312,9 @@ MUTATIONS = [
     m("requestPasswordReset", "$who: String!|emailOrPhone: $who", _reset_request, set(ACTORS)),
     m("resetPassword", "$code: String!, $new: String!|code: $code, newPassword: $new", _unknown_reset_code,
       set(ACTORS), succeeds=False),
+    # Anyone signed in follows a verified shop, but its own seller (FORBIDDEN); unfollowing is anyone's own business.
+    m("followShop", "$shop: ID!|shopId: $shop", _followed_shop, set(SIGNED_IN) - {"seller"}),
+    m("unfollowShop", "$shop: ID!|shopId: $shop", _followed_shop, set(SIGNED_IN)),
     m("openComplaint", "$input: OpenComplaintInput!|input: $input", _complaint_input, BUYER),
     m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
     m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),

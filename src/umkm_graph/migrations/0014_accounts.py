@@ -29,4 +29,21 @@ class Migration(migrations.Migration):
             name='session_version',
             field=fields.IntField(default=0, db_default=0),
         ),
+        ops.CreateModel(
+            name='ShopFollow',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('models.User', source_field='user_id', db_index=True, db_constraint=True, to_field='id', related_name='followed_shops', on_delete=OnDelete.CASCADE)),
+                ('shop', fields.ForeignKeyField('models.Shop', source_field='shop_id', db_index=True, db_constraint=True, to_field='id', related_name='followers', on_delete=OnDelete.CASCADE)),
+                ('last_notified_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'shop_follows', 'app': 'models', 'unique_together': (('user', 'shop'),), 'pk_attr': 'id', 'table_description': 'A person following a shop (langganan): they hear of its new and restocked sembako, at most once per follower'},
+            bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='Shop',
+            name='follower_count',
+            field=fields.IntField(default=0, db_default=0),
+        ),
     ]
