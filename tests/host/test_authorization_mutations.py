@@ -194,6 +194,10 @@ async def _unknown_reset_code(_: World) -> dict[str, Any]:
     return {"code": f"kode-tebakan-{next(serial)}", "new": "sandi-baru-yang-panjang"}
 
 
+async def _buyer_role(_: World) -> dict[str, Any]:
+    return {"role": "BUYER"}
+
+
 async def _followed_shop(world: World) -> dict[str, Any]:
     return {"shop": world.shop["id"]}
 
@@ -319,6 +323,8 @@ MUTATIONS = [
     m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
     m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),
     m("decideComplaint", "$id: ID!, $decision: String!|id: $id, decision: $decision", _escalated_complaint, OFFICER),
+    # Last: it gives the sellers the BUYER role, which the rows above must not see. City accounts keep their one role.
+    m("addRole", "$role: Role!|role: $role", _buyer_role, set(SIGNED_IN) - {"officer", "analyst"}),
 ]
 
 

@@ -1,8 +1,11 @@
-"""A password reset code per account (password_reset/models.py) and the session version bearer tokens carry; a
-shop's followers (shops/models.py: ShopFollow, Shop.follower_count)."""
+"""Accounts (issue 13): a password reset code per account (password_reset/models.py) and the session version bearer
+tokens carry; a shop's followers (shops/models.py: ShopFollow, Shop.follower_count); the roles a person holds besides
+the first (users.extra_roles)."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
+from orjson import loads
+from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 
 class Migration(migrations.Migration):
@@ -45,5 +48,10 @@ class Migration(migrations.Migration):
             model_name='Shop',
             name='follower_count',
             field=fields.IntField(default=0, db_default=0),
+        ),
+        ops.AddField(
+            model_name='User',
+            name='extra_roles',
+            field=fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads),
         ),
     ]

@@ -203,8 +203,8 @@ async def register_asn(user: User, *, nip: str, opd: str, throttle: Registration
     """Mark a buyer as ASN with a valid NIP and the OPD they work in. Throttled per account and address when a throttle
     is given: each answer says whether the NIP is taken. A NIP taken by another account is refused and logged, so the
     city can follow up (its owner is told to ask the city)."""
-    if user.role != Role.BUYER:
-        raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN")
+    if not user.has_role(Role.BUYER):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN (a seller adds the BUYER role first)")
     check = Validator()
     digits = ascii_digits(nip)  # the form stored and compared: one NIP, whatever digits it was typed in
     try:
