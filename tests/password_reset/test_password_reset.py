@@ -141,11 +141,11 @@ async def test_asked_by_phone_a_person_who_hears_on_whatsapp_gets_the_code_there
         async with mail_served(settings) as served:
             api = served.api
             person = await sign_up(api)
-            await api.ok(PROFILE, {"input": {"phone": "6281234567890"}}, person.token)
+            await api.ok(PROFILE, {"input": {"phone": "0812 3456 7890"}}, person.token)  # sent to as 62812...
             # The preferences' WhatsApp number is someone else's: a code only goes to the account's own phone.
             on = {"channels": [{"channel": "whatsapp", "enabled": True, "address": "0899 0000 1111"}]}
             await api.ok(PREFERENCES, {"input": on}, person.token)
-            await api.ok(REQUEST, {"who": "0812 3456 7890"})
+            await api.ok(REQUEST, {"who": "+6281234567890"})
             await api.ok(REQUEST, {"who": person.email})  # by email: to the email
             await served.send()
             (sent,) = whatsapp.to("6281234567890")
@@ -154,3 +154,11 @@ async def test_asked_by_phone_a_person_who_hears_on_whatsapp_gets_the_code_there
             name, code, minutes = sent.parameters
             assert minutes == "30"
             assert (await api.ok(RESET, {"code": code, "new": NEW}))["done"]
+
+
+async def test_one_address_asking_for_many_emails_is_limited(settings: Settings) -> None:
+    async with mail_served(settings, password_resets_per_address=2) as served:
+        for n in range(2):
+            await served.api.ok(REQUEST, {"who": f"tebak{n}@example.id"})
+        refused = await served.api.fails(REQUEST, {"who": "tebak9@example.id"})
+        assert refused[0]["code"] == "RATE_LIMITED" and "from your address" in refused[0]["message"]

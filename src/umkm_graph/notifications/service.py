@@ -102,7 +102,10 @@ def _hearing(user: User, preference: NotificationPreference | None) -> list[tupl
 def _account_address(user: User, channel: str) -> str | None:
     if channel == EMAIL:
         return user.email
-    return normalise_phone(user.phone).lstrip("+") if user.phone else None
+    if not user.phone:
+        return None
+    phone = normalise_phone(user.phone).lstrip("+")
+    return "62" + phone[1:] if phone.startswith("0") else phone  # as _clean_address: 0812... is 62812...
 
 
 # -- Preferences --------------------------------------------------------------------------------------------------------
