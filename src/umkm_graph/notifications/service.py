@@ -48,7 +48,8 @@ async def notify_many(user_ids: Sequence[int], kind: Kind, parameters: Parameter
     """notify() for many people at once (a shop's followers), in three statements whatever their number."""
     values = check_parameters(kind, parameters)
     users = await User.filter(id__in=list(user_ids))
-    chosen = {p.user_id: p for p in await NotificationPreference.filter(user_id__in=list(user_ids))}  # type: ignore[attr-defined]
+    preferences = await NotificationPreference.filter(user_id__in=list(user_ids))
+    chosen = {p.user_id: p for p in preferences}  # type: ignore[attr-defined]
     now = dt.datetime.now(dt.UTC)
     rows = [
         OutboxMessage(user_id=user.id, kind=kind.value, parameters=values, channel=channel, address=address,

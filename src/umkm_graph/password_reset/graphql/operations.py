@@ -34,7 +34,9 @@ def _policy(info: Info[Context, None]) -> resets.ResetPolicy:
 @strawberry.type
 class PasswordResetMutation:
     @strawberry.mutation(description="Ask for a one-time code to set a new password, by your account's email or phone.")
-    async def request_password_reset(self, info: Info[Context, None], email_or_phone: str) -> PasswordResetRequestPayload:
+    async def request_password_reset(
+        self, info: Info[Context, None], email_or_phone: str
+    ) -> PasswordResetRequestPayload:
         async def request(_: None) -> None:
             await resets.request_reset(email_or_phone, channels=list(info.context.providers.notifiers),
                                        policy=_policy(info), throttle=info.context.password_reset_throttle,
