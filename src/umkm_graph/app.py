@@ -200,5 +200,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.plugins = plugins
     app.state.login_throttle = protections.login_throttle
     app.state.registration_throttle = protections.registration_throttle
+    app.state.password_reset_throttle = protections.password_reset_throttle
     app.state.events = create_event_bus(settings)
     return app

@@ -1,4 +1,4 @@
-"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query."""
+"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query, users."""
 
 from __future__ import annotations
 
@@ -386,6 +386,9 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--path", help="the list to tabulate, dotted (default: the answer's first list)")
     query.add_argument("--output", help="write to this file instead of stdout")
     query.set_defaults(run=_query)
+    from umkm_graph import cli_users
+
+    cli_users.add_parser(commands)
     return parser
 
 

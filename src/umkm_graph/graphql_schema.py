@@ -36,6 +36,7 @@ from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQ
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
+from umkm_graph.password_reset.graphql.operations import PasswordResetMutation
 from umkm_graph.payments.graphql.operations import PaymentsQuery
 from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
@@ -44,6 +45,7 @@ from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
 from umkm_graph.settings import Settings
 from umkm_graph.shops.graphql.certificates import CertificatesMutation, CertificatesQuery
+from umkm_graph.shops.graphql.following import FollowingMutation, FollowingQuery
 from umkm_graph.shops.graphql.operations import ShopsMutation, ShopsQuery
 from umkm_graph.shops.graphql.types import ShopType
 
@@ -82,11 +84,13 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery,
+QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, FollowingQuery,
+                             CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
                              DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
+MUTATIONS: tuple[type, ...] = (PeopleMutation, PasswordResetMutation, AddressesMutation, ShopsMutation,
+                               FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
@@ -139,8 +143,10 @@ PASSWORD_HASH_POINTS = 2_500
 # of them.
 FIELD_PRICES = FieldPrices(
     points={"Mutation.login": PASSWORD_HASH_POINTS, "Mutation.register": PASSWORD_HASH_POINTS,
-            "Mutation.changePassword": 2 * PASSWORD_HASH_POINTS},  # checks the current one, hashes the new one
-    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn", "Mutation.changePassword"}),
+            "Mutation.changePassword": 2 * PASSWORD_HASH_POINTS,  # checks the current one, hashes the new one
+            "Mutation.resetPassword": PASSWORD_HASH_POINTS},
+    rationed=frozenset({"Mutation.login", "Mutation.register", "Mutation.registerAsn", "Mutation.changePassword",
+                        "Mutation.resetPassword", "Mutation.requestPasswordReset"}),
     why_rationed="checks a password or registers someone",
 )
 

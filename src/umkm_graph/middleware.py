@@ -28,7 +28,7 @@ from umkm_graph.graphql_engine.sockets import SocketPolicy
 from umkm_graph.graphql_engine.persisted import DocumentStore, document_store
 from umkm_graph.graphql_engine.query_guard import limit_error
 from umkm_graph.people.service import token_subject
-from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
+from umkm_graph.people.throttle import LoginThrottle, PasswordResetThrottle, RegistrationThrottle
 from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.middleware")
@@ -305,6 +305,10 @@ class Protections:
         self.registration_throttle = RegistrationThrottle(
             self.counters, settings.registrations_per_address, settings.login_lockout_seconds,
             asn_per_account=settings.asn_registrations_per_account)
+        self.password_reset_throttle = PasswordResetThrottle(
+            self.counters, settings.password_reset_window_seconds, settings.password_resets_per_identifier,
+            settings.password_resets_per_account, settings.password_resets_per_address,
+            settings.password_reset_tries_per_address)
 
     def socket_policy(self) -> SocketPolicy:
         """A socket's operations count against the same rate limits as POSTs, by its address and its signed-in user

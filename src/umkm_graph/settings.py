@@ -114,6 +114,17 @@ class Settings:
     registrations_per_address: int = 30  # register and registerAsn attempts from one address
     asn_registrations_per_account: int = 5  # registerAsn attempts per account and day
     password_min_length: int = MIN_PRODUCTION_PASSWORD_LENGTH
+    # Password reset (password_reset/service.py): a code works once, for this many minutes; requests per email or phone
+    # typed and per address, and codes tried per address, each per window. Past the account's own cap (whatever was
+    # typed to reach it), the answer stays the same but no further message is sent.
+    password_reset_minutes: int = 30
+    password_reset_window_seconds: int = 3600
+    password_resets_per_identifier: int = 3
+    password_resets_per_account: int = 5
+    password_resets_per_address: int = 20
+    password_reset_tries_per_address: int = 20
+    # A shop's followers hear of its new or restocked sembako at most once per this many hours each (shops/following.py).
+    follower_message_hours: int = 12
     # k-anonymity: analytics withhold any figure about fewer than this many people (see city/disclosure.py).
     min_group_size: int = 5
     # Days after a month ends during which late completions still count in it; its figures about people are withheld
@@ -219,6 +230,10 @@ class Settings:
             asn_registrations_per_account=_int(env, "UMKM_ASN_REGISTRATIONS_PER_ACCOUNT",
                                                cls.asn_registrations_per_account),
             password_min_length=_int(env, "UMKM_PASSWORD_MIN_LENGTH", cls.password_min_length),
+            **{name: _int(env, f"UMKM_{name.upper()}", getattr(cls, name)) for name in (
+                "password_reset_minutes", "password_reset_window_seconds", "password_resets_per_identifier",
+                "password_resets_per_account", "password_resets_per_address", "password_reset_tries_per_address",
+                "follower_message_hours")},
             min_group_size=_int(env, "UMKM_MIN_GROUP_SIZE", cls.min_group_size),
             analytics_settle_days=_int(env, "UMKM_ANALYTICS_SETTLE_DAYS", cls.analytics_settle_days),
             trending_window_days=_int(env, "UMKM_TRENDING_WINDOW_DAYS", cls.trending_window_days),

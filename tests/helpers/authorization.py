@@ -29,7 +29,7 @@ CITY = frozenset({"officer", "analyst"})
 REFUSALS = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
 
 
-SIGN_IN = {"register", "login"}  # the mutations made without a token
+SIGN_IN = {"register", "login", "requestPasswordReset", "resetPassword"}  # the mutations made without a token
 
 
 ERRORS = "errors { code field message }"

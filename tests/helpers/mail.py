@@ -8,14 +8,15 @@ import dataclasses
 import email
 import email.policy
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from tests.helpers.api import Api, asgi_client, started_app
 from tests.helpers.live import free_port
 from umkm_graph.settings import Settings
 
@@ -65,6 +66,31 @@ def mailing(settings: Settings, port: int, **changes: Any) -> Settings:
     return dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",
                                smtp_from="UMKM Kota Malang <noreply@umkm.test>", notification_retry_seconds=1.0,
                                **changes)
+
+
+@dataclass
+class MailServed:
+    """The app mailing through a test SMTP server, a client of it, and one run of its jobs on demand."""
+
+    api: Api
+    app: Any
+    settings: Settings
+    mailbox: Mailbox
+
+    async def send(self) -> Any:
+        return await run_jobs(self.app, self.settings)
+
+
+@asynccontextmanager
+async def mail_served(settings: Settings, **changes: Any) -> AsyncIterator[MailServed]:
+    with smtp_server() as (mailbox, port):
+        configured = mailing(settings, port, **changes)
+        async with started_app(configured) as app:
+            client = asgi_client(app)
+            try:
+                yield MailServed(Api(client), app, configured, mailbox)
+            finally:
+                await client.aclose()
 
 
 async def run_jobs(app: Any, settings: Settings, now: Any = None) -> Any:

@@ -190,6 +190,22 @@ async def _profile(_: World) -> dict[str, Any]:
     return {"input": {"language": "EN"}}
 
 
+async def _reset_request(_: World) -> dict[str, Any]:
+    return {"who": f"lupa{next(serial)}@matrix.example.id"}
+
+
+async def _unknown_reset_code(_: World) -> dict[str, Any]:
+    return {"code": f"kode-tebakan-{next(serial)}", "new": "sandi-baru-yang-panjang"}
+
+
+async def _buyer_role(_: World) -> dict[str, Any]:
+    return {"role": "BUYER"}
+
+
+async def _followed_shop(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"]}
+
+
 async def _wrong_current_password(_: World) -> dict[str, Any]:
     return {"current": "bukan-sandinya", "new": "sandi-baru-yang-panjang"}
 
@@ -301,10 +317,20 @@ MUTATIONS = [
     m("updateProfile", "$input: UpdateProfileInput!|input: $input", _profile, set(ACTORS) - {"anonymous"}),
     m("changePassword", "$current: String!, $new: String!|currentPassword: $current, newPassword: $new",
       _wrong_current_password, set(ACTORS) - {"anonymous"}, succeeds=False),
+    # No token needed: anyone may ask (the answer is the same for every email); no code of this world is known, so
+    # resetPassword gets past authorization to RESET_CODE_INVALID.
+    m("requestPasswordReset", "$who: String!|emailOrPhone: $who", _reset_request, set(ACTORS)),
+    m("resetPassword", "$code: String!, $new: String!|code: $code, newPassword: $new", _unknown_reset_code,
+      set(ACTORS), succeeds=False),
+    # Anyone signed in follows a verified shop, but its own seller (FORBIDDEN); unfollowing is anyone's own business.
+    m("followShop", "$shop: ID!|shopId: $shop", _followed_shop, set(SIGNED_IN) - {"seller"}),
+    m("unfollowShop", "$shop: ID!|shopId: $shop", _followed_shop, set(SIGNED_IN)),
     m("openComplaint", "$input: OpenComplaintInput!|input: $input", _complaint_input, BUYER),
     m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
     m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),
     m("decideComplaint", "$id: ID!, $decision: String!|id: $id, decision: $decision", _escalated_complaint, OFFICER),
+    # Last: it gives the sellers the BUYER role, which the rows above must not see. City accounts keep their one role.
+    m("addRole", "$role: Role!|role: $role", _buyer_role, set(SIGNED_IN) - {"officer", "analyst"}),
 ]
 
 

@@ -145,6 +145,8 @@ READS = [
     # Each person's own address book and cart (their contents' privacy: tests/people/test_addresses.py,
     # tests/checkout/test_cart.py); the cart is for those who shop.
     r("myAddresses", "{ myAddresses { id } }", lambda w: {}, SIGNED_IN, _data("myAddresses")),
+    # Each person's own follows (tests/shops/test_following.py).
+    r("myFollowedShops", "{ myFollowedShops { totalCount } }", lambda w: {}, SIGNED_IN, _data("myFollowedShops")),
     r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myCart")),
     r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},

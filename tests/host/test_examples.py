@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.helpers.api import Api, serve
+from tests.helpers.api import Api, asgi_client, serve, started_app
 from tests.helpers.documents import pdf_lines
-from tests.helpers.mail import mailing, smtp_server
+from tests.helpers.mail import mailing, run_jobs, smtp_server
 from tests.helpers.paths import REPO
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 from umkm_graph.settings import Settings
@@ -19,7 +19,8 @@ from umkm_graph.settings import Settings
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
-          "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint"}
+          "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
+          "forgot_password"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -176,6 +177,29 @@ async def _notification_preferences(demo: Api) -> None:
     wrong = {"input": {"channels": [{"channel": "email", "enabled": True, "address": "bukan alamat"}]}}
     refused = (await run(demo, "notification_preferences", token, **wrong))["updateNotificationPreferences"]
     assert [e["field"] for e in refused["errors"]] == [["input", "channels", "0", "address"]]
+
+
+async def test_a_buyer_follows_the_demo_shop_and_a_forgotten_password_sends_a_code_that_works(settings: Settings) -> None:
+    with smtp_server() as (mailbox, port):
+        configured = mailing(settings, port)
+        async with started_app(configured) as app:
+            api = Api(asgi_client(app))
+            await seed_open_database()
+            token = await sign_in(api, "warga@example.id")
+            shop = (await api.gql("query($s: String!) { shop(slug: $s) { id followerCount } }",
+                                  {"s": DEMO_SHOP_SLUG}))["shop"]
+            followed = (await run(api, "follow_shop", token, shopId=shop["id"]))["followShop"]
+            assert followed["errors"] == [] and followed["shop"]["followerCount"] == shop["followerCount"] + 1
+            mine = await api.gql("{ myFollowedShops { edges { node { id } } } }", token=token)
+            assert [e["node"]["id"] for e in mine["myFollowedShops"]["edges"]] == [shop["id"]]
+
+            assert (await run(api, "forgot_password"))["requestPasswordReset"] == {"accepted": True, "errors": []}
+            await run_jobs(app, configured)
+            (mail,) = mailbox.to("warga@example.id")
+            code = mail.get_content().split(": ", 1)[1].split(" .", 1)[0]
+            reset = "mutation($c: String!) { resetPassword(code: $c, newPassword: \"Sandi-baru-77x\") { done errors { message } } }"
+            assert (await api.gql(reset, {"c": code}))["resetPassword"] == {"done": True, "errors": []}
+            await api.client.aclose()
 
 
 async def test_search_example_finds_premium_beras_in_5_kg_sacks_despite_the_typo(demo: Api) -> None:

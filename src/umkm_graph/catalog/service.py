@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from umkm_graph import changes
@@ -19,7 +19,12 @@ from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.shops.access import can_see_shop
 from umkm_graph.shops.models import ShopStatus
+from umkm_graph.notifications.kinds import Kind
+from umkm_graph.shops.following import tell_followers
 from umkm_graph.shops.service import get_owned_shop
+
+SEMBAKO = "sembako"  # the daily needs' category: followers hear of its products
+FOLLOWER_QUIET_HOURS = 12  # settings.follower_message_hours
 
 # (slug, name, parent slug)
 CATEGORY_TREE: tuple[tuple[str, str, str | None], ...] = (
@@ -121,7 +126,8 @@ async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
     return values
 
 
-async def create_product(user: User | None, shop_id: int, draft: ProductDraft) -> Product:
+async def create_product(user: User | None, shop_id: int, draft: ProductDraft, *,
+                         follower_quiet_hours: int = FOLLOWER_QUIET_HOURS) -> Product:
     shop = await get_owned_shop(user, shop_id)
     values = await _clean(draft, creating=True)
     product = Product(shop=shop, **values)
@@ -130,6 +136,8 @@ async def create_product(user: User | None, shop_id: int, draft: ProductDraft) -
         await product.save()
         await index_product(product)
         await _record_price(product, user)
+        if product.stock > 0:
+            await _tell_followers(product, Kind.FOLLOWED_SHOP_NEW_PRODUCT, follower_quiet_hours)
     await changes.changed(Entity.PRODUCT)
     return product
 
@@ -142,11 +150,12 @@ async def get_owned_product(user: User | None, product_id: int) -> Product:
     return product
 
 
-async def update_product(user: User | None, product_id: int, draft: ProductDraft) -> Product:
+async def update_product(user: User | None, product_id: int, draft: ProductDraft, *,
+                         follower_quiet_hours: int = FOLLOWER_QUIET_HOURS) -> Product:
     product = await get_owned_product(user, product_id)
     values = await _clean(draft, creating=False)
     if values:
-        before = _price_of(product)
+        before, was_out = _price_of(product), product.stock == 0
         product.update_from_dict(values)
         _keep_unit_price(product)
         async with in_transaction():
@@ -155,6 +164,8 @@ async def update_product(user: User | None, product_id: int, draft: ProductDraft
                 await index_product(product)
             if _price_of(product) != before:
                 await _record_price(product, user)
+            if was_out and product.stock > 0:
+                await _tell_followers(product, Kind.FOLLOWED_SHOP_RESTOCKED, follower_quiet_hours)
         await changes.changed(Entity.PRODUCT)
     return product
 
@@ -170,14 +181,28 @@ async def _record_price(product: Product, user: User | None) -> None:
                              per=PriceUnit(per[1]) if per else None, changed_by_id=user.id if user else None)
 
 
-async def set_stock(user: User | None, product_id: int, stock: int) -> Product:
+async def set_stock(user: User | None, product_id: int, stock: int, *,
+                    follower_quiet_hours: int = FOLLOWER_QUIET_HOURS) -> Product:
     product = await get_owned_product(user, product_id)
     if not 0 <= stock <= MAX_STOCK:
         raise DomainError(ErrorCode.INVALID, f"Stock must be 0 to {MAX_STOCK}", "stock")
-    await Product.filter(id=product.id).update(stock=stock)
+    async with in_transaction():
+        # Out of stock until now? Asked by the update itself, so two sellers' tabs cannot both see the restock.
+        restocked = stock > 0 and await Product.filter(id=product.id, stock=0).update(stock=stock)
+        if restocked:
+            await _tell_followers(product, Kind.FOLLOWED_SHOP_RESTOCKED, follower_quiet_hours)
+        else:
+            await Product.filter(id=product.id).update(stock=stock)
     await changes.changed(Entity.PRODUCT)
     product.stock = stock
     return product
+
+
+async def _tell_followers(product: Product, kind: Kind, quiet_hours: int) -> None:
+    """A sembako product on sale: the shop's followers hear of it (shops/following.py keeps them from hearing often)."""
+    if product.is_active and await Category.filter(
+            Q(slug=SEMBAKO) | Q(parent__slug=SEMBAKO), id=product.category_id).exists():  # type: ignore[attr-defined]
+        await tell_followers(product.shop, kind, product.name, product.price, quiet_hours)
 
 
 def price_per_base_unit(product: Product) -> tuple[int, str] | None:

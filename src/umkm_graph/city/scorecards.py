@@ -127,10 +127,10 @@ async def shop_scorecard(user: User | None, shop_id: int, period: Period, k: int
     """A shop's scorecard: analysts and city officers see any shop's, a seller only their own shop's."""
     viewer = require_user(user)
     shop = await Shop.get_or_none(id=shop_id)
-    if viewer.role == Role.SELLER:
+    if viewer.has_role(Role.SELLER) and not viewer.has_role(Role.ANALYST, Role.CITY_OFFICER):
         if shop is None or shop.owner_id != viewer.id:  # type: ignore[attr-defined]
             raise DomainError(ErrorCode.FORBIDDEN, "A seller sees the scorecard of their own shops only", "shopId")
-    elif viewer.role not in (Role.ANALYST, Role.CITY_OFFICER):
+    elif not viewer.has_role(Role.ANALYST, Role.CITY_OFFICER):
         raise DomainError(ErrorCode.FORBIDDEN, "This needs the ANALYST, CITY_OFFICER or the shop's SELLER role")
     if shop is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", "shopId")

@@ -25,6 +25,7 @@ class ErrorCode(enum.Enum):
     PROVIDER_ERROR = "PROVIDER_ERROR"
     RATE_LIMITED = "RATE_LIMITED"
     LIMIT_REACHED = "LIMIT_REACHED"  # a cap on what one person may hold or have open, e.g. unpaid orders
+    RESET_CODE_INVALID = "RESET_CODE_INVALID"  # a password reset code that is wrong, used or expired
 
 
 class DomainError(Exception):

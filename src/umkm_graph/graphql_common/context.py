@@ -12,7 +12,7 @@ from umkm_graph.events import EventBus
 from umkm_graph.graphql_common.loaders import Loaders
 from umkm_graph.people.models import User
 from umkm_graph.people.service import user_from_token
-from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
+from umkm_graph.people.throttle import LoginThrottle, PasswordResetThrottle, RegistrationThrottle
 from umkm_graph.plugin_host import Providers
 from umkm_graph.settings import Settings
 
@@ -39,6 +39,11 @@ class Context:
     def registration_throttle(self) -> RegistrationThrottle | None:
         """The host's registration throttle (app.state.registration_throttle), like login_throttle."""
         return getattr(self.request.app.state, "registration_throttle", None) if self.request is not None else None
+
+    @property
+    def password_reset_throttle(self) -> PasswordResetThrottle | None:
+        """The host's password reset throttle (app.state.password_reset_throttle), like login_throttle."""
+        return getattr(self.request.app.state, "password_reset_throttle", None) if self.request is not None else None
 
     @property
     def client_address(self) -> str:

@@ -24,6 +24,11 @@ class Kind(str, enum.Enum):
     # To both sides (sent by the complaints, issue 13 section 3)
     COMPLAINT_OPENED = "COMPLAINT_OPENED"
     COMPLAINT_ANSWERED = "COMPLAINT_ANSWERED"
+    # To the account's owner, on the account's own email or phone only (password_reset/service.py)
+    PASSWORD_RESET = "PASSWORD_RESET"
+    # To a shop's followers (shops/following.py)
+    FOLLOWED_SHOP_NEW_PRODUCT = "FOLLOWED_SHOP_NEW_PRODUCT"
+    FOLLOWED_SHOP_RESTOCKED = "FOLLOWED_SHOP_RESTOCKED"
 
 
 # Each kind's values, in template order. Values named in MONEY are int rupiah, written as Rp15.700.
@@ -40,8 +45,14 @@ PARAMETERS: dict[Kind, tuple[str, ...]] = {
     Kind.REFUND_MADE: ("reference", "amount", "reason"),
     Kind.COMPLAINT_OPENED: ("reference", "reason"),
     Kind.COMPLAINT_ANSWERED: ("reference", "answer"),
+    Kind.PASSWORD_RESET: ("name", "code", "minutes"),
+    Kind.FOLLOWED_SHOP_NEW_PRODUCT: ("shop", "product", "price"),
+    Kind.FOLLOWED_SHOP_RESTOCKED: ("shop", "product", "price"),
 }
-MONEY = frozenset({"total", "amount"})
+MONEY = frozenset({"total", "amount", "price"})
+# Values that must not outlive the message: the outbox blanks them once the message is sent or given up.
+SECRET = frozenset({"code"})
+SECRET_REMOVED = "[removed]"
 
 Parameters = Mapping[str, str | int]
 
@@ -56,3 +67,7 @@ def check_parameters(kind: Kind, parameters: Parameters) -> dict[str, str | int]
         if not isinstance(parameters[name], int) or isinstance(parameters[name], bool):
             raise ValueError(f"{kind.value}.{name} is money: int rupiah")
     return dict(parameters)
+
+
+def without_secrets(parameters: Parameters) -> dict[str, str | int]:
+    return {name: SECRET_REMOVED if name in SECRET else value for name, value in parameters.items()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.hookspecs import Message
-from umkm_graph.notifications.kinds import Kind
+from umkm_graph.notifications.kinds import Kind, without_secrets
 from umkm_graph.notifications.models import OutboxMessage, OutboxStatus
 from umkm_graph.notifications.texts import render
 from umkm_graph.plugin_host import Providers
@@ -84,14 +84,16 @@ async def _send(row: OutboxMessage, providers: Providers, policy: OutboxPolicy, 
     except DeliveryFailed as failure:
         if failure.final or attempts >= policy.max_attempts:
             await OutboxMessage.filter(id=row.id).update(
-                status=OutboxStatus.FAILED, attempts=attempts, last_error=failure.reason)
+                status=OutboxStatus.FAILED, attempts=attempts, last_error=failure.reason,
+                parameters=without_secrets(row.parameters))
             return "failed"
         await OutboxMessage.filter(id=row.id).update(
             attempts=attempts, last_error=failure.reason, next_attempt_at=now + policy.wait_after(attempts),
             claimed_until=None)
         return "retrying"
     await OutboxMessage.filter(id=row.id).update(
-        status=OutboxStatus.SENT, attempts=attempts, sent_at=dt.datetime.now(dt.UTC), last_error=None)
+        status=OutboxStatus.SENT, attempts=attempts, sent_at=dt.datetime.now(dt.UTC), last_error=None,
+        parameters=without_secrets(row.parameters))  # a reset code lives no longer than its message's delivery
     return "sent"
 
 

@@ -44,6 +44,50 @@ async def notify(user_id: int, kind: Kind, parameters: Parameters) -> int:
     return len(rows)
 
 
+async def notify_many(user_ids: Sequence[int], kind: Kind, parameters: Parameters) -> int:
+    """notify() for many people at once (a shop's followers), in three statements whatever their number."""
+    values = check_parameters(kind, parameters)
+    users = await User.filter(id__in=list(user_ids))
+    preferences = await NotificationPreference.filter(user_id__in=list(user_ids))
+    chosen = {p.user_id: p for p in preferences}  # type: ignore[attr-defined]
+    now = dt.datetime.now(dt.UTC)
+    rows = [
+        OutboxMessage(user_id=user.id, kind=kind.value, parameters=values, channel=channel, address=address,
+                      language=chosen[user.id].language if user.id in chosen else DEFAULT_LANGUAGE,
+                      next_attempt_at=now)
+        for user in users for channel, address in _hearing(user, chosen.get(user.id))
+    ]
+    if rows:
+        await OutboxMessage.bulk_create(rows)
+    return len(rows)
+
+
+async def notify_account_owner(user: User, kind: Kind, parameters: Parameters, installed: Sequence[str], *,
+                               by_phone: bool) -> str | None:
+    """Put one message in the outbox for the account's owner on the account's own email or phone, never on an address
+    of the preferences (it may be a shop cashier's): WhatsApp (or another phone channel) when the person hears on it
+    and has a phone, and asked by phone or switched email off; else email. The channel used, or None if none can."""
+    values = check_parameters(kind, parameters)
+    preference = await NotificationPreference.get_or_none(user_id=user.id)
+    chosen: dict[str, dict[str, object]] = dict(preference.channels) if preference else {}
+    email_on = bool(chosen.get(EMAIL, {"enabled": True}).get("enabled"))
+    phones = [c for c in installed if c != EMAIL and chosen.get(c, {}).get("enabled")] if user.phone else []
+    if phones and (by_phone or not email_on):
+        channel = phones[0]
+    elif EMAIL in installed:
+        channel = EMAIL
+    elif user.phone and (phone := next((c for c in installed if c != EMAIL), None)):
+        channel = phone
+    else:
+        return None
+    address = _account_address(user, channel)
+    assert address is not None
+    language = preference.language if preference else (user.language.value if user.language else DEFAULT_LANGUAGE)
+    await OutboxMessage.create(user_id=user.id, kind=kind.value, parameters=values, channel=channel, address=address,
+                               language=language, next_attempt_at=dt.datetime.now(dt.UTC))
+    return channel
+
+
 def _hearing(user: User, preference: NotificationPreference | None) -> list[tuple[str, str]]:
     """(channel, address) of each channel this person hears on."""
     chosen: dict[str, dict[str, object]] = dict(preference.channels) if preference else {}
@@ -59,7 +103,10 @@ def _hearing(user: User, preference: NotificationPreference | None) -> list[tupl
 def _account_address(user: User, channel: str) -> str | None:
     if channel == EMAIL:
         return user.email
-    return normalise_phone(user.phone).lstrip("+") if user.phone else None
+    if not user.phone:
+        return None
+    phone = normalise_phone(user.phone).lstrip("+")
+    return "62" + phone[1:] if phone.startswith("0") else phone  # as _clean_address: 0812... is 62812...
 
 
 # -- Preferences --------------------------------------------------------------------------------------------------------

@@ -82,6 +82,20 @@ TEXTS: dict[Kind, tuple[str, str]] = {
         N_("Keluhan atas pesanan {reference} dijawab"),
         N_("Keluhan atas pesanan {reference} dijawab: {answer}"),
     ),
+    Kind.PASSWORD_RESET: (
+        N_("Kode atur ulang kata sandi"),
+        N_("Halo {name}, kode untuk mengatur ulang kata sandi akun UMKM Kota Malang Anda: {code} . Kode ini berlaku "
+           "{minutes} menit dan hanya sekali pakai. Jangan berikan kode ini kepada siapa pun. Bila Anda tidak "
+           "memintanya, abaikan pesan ini: kata sandi Anda tidak berubah."),
+    ),
+    Kind.FOLLOWED_SHOP_NEW_PRODUCT: (
+        N_("{shop} punya produk baru: {product}"),
+        N_("Toko langganan Anda {shop} kini menjual {product} seharga {price}."),
+    ),
+    Kind.FOLLOWED_SHOP_RESTOCKED: (
+        N_("{product} tersedia lagi di {shop}"),
+        N_("{product} di toko langganan Anda {shop} tersedia lagi, seharga {price}."),
+    ),
 }
 
 

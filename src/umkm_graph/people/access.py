@@ -14,7 +14,7 @@ def require_user(user: User | None) -> User:
 
 def require_role(user: User | None, *roles: Role) -> User:
     user = require_user(user)
-    if user.role not in roles:
+    if not user.has_role(*roles):
         names = " or ".join(role.value for role in roles)
         raise DomainError(ErrorCode.FORBIDDEN, f"This needs the {names} role")
     return user

@@ -7,9 +7,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import clean_text
 from umkm_graph.people.access import require_user
-from umkm_graph.people.models import Language, User
+from umkm_graph.people.models import Language, Role, User
 from umkm_graph.people.service import (
-    MIN_PASSWORD_LENGTH, check_password, hash_password, normalise_phone, password_weakness, valid_phone,
+    MIN_PASSWORD_LENGTH, SELF_SERVICE_ROLES, check_password, hash_password, normalise_phone, password_weakness, valid_phone,
 )
 from umkm_graph.people.throttle import LoginThrottle
 
@@ -59,4 +59,19 @@ async def change_password(
         raise DomainError(ErrorCode.INVALID, "The new password must differ from the current one", "newPassword")
     person.password_hash = await hash_password(new)
     await User.filter(id=person.id).update(password_hash=person.password_hash)
+    return person
+
+
+async def add_role(user: User | None, role: Role) -> User:
+    """Take on another self-service role: a seller also buys as a BUYER (and may then register as ASN), a buyer opens
+    shops as a SELLER. City accounts keep their one role; a role already held is no change."""
+    person = await User.get(id=require_user(user).id)
+    if role not in SELF_SERVICE_ROLES:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only the BUYER or SELLER role can be added; city roles are given by an "
+                          "operator", "role")
+    if not all(held in SELF_SERVICE_ROLES for held in person.roles):
+        raise DomainError(ErrorCode.FORBIDDEN, "A city account holds its one role only", "role")
+    if not person.has_role(role):
+        person.extra_roles = [*(person.extra_roles or []), role.value]
+        await User.filter(id=person.id).update(extra_roles=person.extra_roles)
     return person

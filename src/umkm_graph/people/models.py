@@ -29,12 +29,17 @@ class User(Model):
     password_hash = fields.CharField(max_length=255)
     name = fields.CharField(max_length=120)
     phone = fields.CharField(max_length=20, null=True)
-    role = fields.CharEnumField(Role, max_length=16, default=Role.BUYER)
+    role = fields.CharEnumField(Role, max_length=16, default=Role.BUYER)  # the role the account was made with
+    # Roles held besides it: a seller who also buys (and may register as ASN), a buyer who opened a shop. Only the
+    # self-service roles combine (people/accounts.add_role); city accounts hold their one role. Null: none.
+    extra_roles: list[str] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     nip = fields.CharField(max_length=18, unique=True, null=True)
     opd = fields.CharField(max_length=120, null=True, db_index=True)
     # When the NIP was first registered: the city counts someone as ASN only in months that ended after it.
     asn_since = fields.DatetimeField(null=True)
     language = fields.CharEnumField(Language, max_length=2, null=True)  # null: not chosen, Bahasa Indonesia
+    # Bearer tokens carry the version they were issued under: raising it (a password reset) signs out every session.
+    session_version = fields.IntField(default=0, db_default=0)  # db_default: existing rows get it too
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -43,6 +48,14 @@ class User(Model):
     @property
     def is_asn(self) -> bool:
         return self.nip is not None
+
+    @property
+    def roles(self) -> list[Role]:
+        """Every role the person holds, the one the account was made with first."""
+        return [self.role, *(Role(r) for r in self.extra_roles or () if r != self.role.value)]
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in roles for role in self.roles)
 
 
 class OpdMembership(Model):
@@ -78,3 +91,4 @@ class SavedAddress(Model):
 
     class Meta:
         table = "saved_addresses"
+

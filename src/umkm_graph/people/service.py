@@ -165,7 +165,8 @@ async def _verify_password(email: str, password: str) -> User:
 
 def issue_token(user: User, secret_key: str, ttl_seconds: int) -> str:
     now = dt.datetime.now(dt.UTC)
-    claims = {"sub": str(user.id), "role": user.role.value, "iat": now, "exp": now + dt.timedelta(seconds=ttl_seconds)}
+    claims = {"sub": str(user.id), "role": user.role.value, "ver": user.session_version, "iat": now,
+              "exp": now + dt.timedelta(seconds=ttl_seconds)}
     return jwt.encode(claims, secret_key, algorithm="HS256")
 
 
@@ -176,21 +177,25 @@ def token_subject(token: str, secret_key: str) -> int | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _signed_claims(token: str, secret_key: str) -> tuple[int, float] | None:
+def _signed_claims(token: str, secret_key: str) -> tuple[int, float, int] | None:
     """A well-signed token's subject and expiry. Cached: a buyer sends the same token with every request, twice checked
     per request (rate limit, then the user), and a signature's verdict never changes; the expiry is checked per use."""
     try:
         claims = jwt.decode(token, secret_key, algorithms=["HS256"],
                             options={"require": ["sub", "exp"], "verify_exp": False})
-        return int(claims["sub"]), float(claims["exp"])
+        return int(claims["sub"]), float(claims["exp"]), int(claims.get("ver", 0))
     except (jwt.PyJWTError, ValueError, TypeError):
         return None
 
 
 async def user_from_token(token: str, secret_key: str) -> User | None:
-    """The user a bearer token names, or None when it is invalid, expired or names nobody."""
-    user_id = token_subject(token, secret_key)
-    return None if user_id is None else await User.get_or_none(id=user_id)
+    """The user a bearer token names, or None when it is invalid, expired, names nobody, or was issued before the
+    account's sessions were signed out (its session version is older)."""
+    claims = _signed_claims(token, secret_key)
+    if claims is None or claims[1] <= time.time():
+        return None
+    user = await User.get_or_none(id=claims[0])
+    return user if user is not None and user.session_version == claims[2] else None
 
 
 async def register_asn(user: User, *, nip: str, opd: str, throttle: RegistrationThrottle | None = None,
@@ -198,8 +203,8 @@ async def register_asn(user: User, *, nip: str, opd: str, throttle: Registration
     """Mark a buyer as ASN with a valid NIP and the OPD they work in. Throttled per account and address when a throttle
     is given: each answer says whether the NIP is taken. A NIP taken by another account is refused and logged, so the
     city can follow up (its owner is told to ask the city)."""
-    if user.role != Role.BUYER:
-        raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN")
+    if not user.has_role(Role.BUYER):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN (a seller adds the BUYER role first)")
     check = Validator()
     digits = ascii_digits(nip)  # the form stored and compared: one NIP, whatever digits it was typed in
     try:

@@ -107,3 +107,40 @@ class RegistrationThrottle:
             count, left = await self.counter.hit(f"register-asn:account:{user_id}", ASN_REGISTRATION_WINDOW_SECONDS)
             if count > self.asn_per_account:
                 raise limited("Too many ASN registration attempts for your account", left)
+
+
+@dataclass(frozen=True)
+class PasswordResetThrottle:
+    """Password reset requests per email or phone typed (whether an account has it or not, so the refusal reveals
+    nothing) and per address; codes tried per address. Each per window_seconds; 0 turns a limit off. The cap per
+    account (silent: it would tell that the account exists) is the service's, counted here by account()."""
+
+    counter: AttemptCounter
+    window_seconds: int
+    per_identifier: int
+    per_account: int
+    per_address: int
+    tries_per_address: int
+
+    async def admit_request(self, identifier: str, address: str) -> None:
+        if self.per_address > 0:
+            count, left = await self.counter.hit(f"reset:address:{digest(address)}", self.window_seconds)
+            if count > self.per_address:
+                raise limited("Too many password reset requests from your address", left)
+        if self.per_identifier > 0:
+            count, left = await self.counter.hit(f"reset:identifier:{digest(identifier)}", self.window_seconds)
+            if count > self.per_identifier:
+                raise limited("Too many password reset requests for this email or phone", left)
+
+    async def account_may_hear(self, user_id: int) -> bool:
+        """Count one more message to this account; False once past its cap."""
+        if self.per_account <= 0:
+            return True
+        count, _ = await self.counter.hit(f"reset:account:{user_id}", self.window_seconds)
+        return count <= self.per_account
+
+    async def admit_try(self, address: str) -> None:
+        if self.tries_per_address > 0:
+            count, left = await self.counter.hit(f"reset:try:{digest(address)}", self.window_seconds)
+            if count > self.tries_per_address:
+                raise limited("Too many password reset codes tried from your address", left)

@@ -39,6 +39,7 @@ class Shop(Model):
     rating_sum = fields.IntField(default=0)
     review_count = fields.IntField(default=0)
     rating = fields.FloatField(default=0.0)
+    follower_count = fields.IntField(default=0, db_default=0)  # kept with each follow and unfollow (shops/following.py)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -113,3 +114,18 @@ class ShopCertificate(Model):
     class Meta:
         table = "shop_certificates"
         indexes = (("kind", "status"),)
+
+
+class ShopFollow(Model):
+    """A person following a shop (langganan): they hear of its new and restocked sembako, at most once per follower
+    and shop within a setting's hours (last_notified_at)."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="followed_shops", on_delete=fields.CASCADE, db_index=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="followers", on_delete=fields.CASCADE, db_index=True)
+    last_notified_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "shop_follows"
+        unique_together = (("user", "shop"),)

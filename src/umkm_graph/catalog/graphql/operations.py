@@ -143,11 +143,15 @@ class CategoriesQuery:
 class CatalogMutation:
     @strawberry.mutation(description="The shop's owner lists a product.")
     async def create_product(self, info: Info[Context, None], shop_id: strawberry.ID, input: ProductInput) -> ProductPayload:
-        return await mutate(info, ProductPayload, lambda user: catalog.create_product(user, parse_id(shop_id, "shopId"), input.draft()), _product)
+        return await mutate(info, ProductPayload, lambda user: catalog.create_product(
+            user, parse_id(shop_id, "shopId"), input.draft(),
+            follower_quiet_hours=info.context.settings.follower_message_hours), _product)
 
     @strawberry.mutation(description="The shop's owner edits a product.")
     async def update_product(self, info: Info[Context, None], id: strawberry.ID, input: ProductInput) -> ProductPayload:
-        return await mutate(info, ProductPayload, lambda user: catalog.update_product(user, parse_id(id, "id"), input.draft()), _product)
+        return await mutate(info, ProductPayload, lambda user: catalog.update_product(
+            user, parse_id(id, "id"), input.draft(),
+            follower_quiet_hours=info.context.settings.follower_message_hours), _product)
 
     @strawberry.mutation(description="The shop's owner sets a product's photos: their own uploads (POST /uploads), in "
                          "this order, at most 10; an empty list removes them all.")
@@ -159,5 +163,7 @@ class CatalogMutation:
 
     @strawberry.mutation(description="The shop's owner sets a product's stock after a count.")
     async def set_stock(self, info: Info[Context, None], id: strawberry.ID, stock: int) -> ProductPayload:
-        return await mutate(info, ProductPayload, lambda user: catalog.set_stock(user, parse_id(id, "id"), stock), _product)
+        return await mutate(info, ProductPayload, lambda user: catalog.set_stock(
+            user, parse_id(id, "id"), stock, follower_quiet_hours=info.context.settings.follower_message_hours),
+            _product)
 

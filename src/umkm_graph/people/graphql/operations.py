@@ -94,6 +94,12 @@ class PeopleMutation:
             lambda user: {"user": UserType.from_model(user)},
         )
 
+    @strawberry.mutation(description="Take on another role: a SELLER also buys as a BUYER (and may then register as "
+                                     "ASN); a BUYER opens shops as a SELLER. City accounts keep their one role.")
+    async def add_role(self, info: Info[Context, None], role: Role) -> UserPayload:  # type: ignore[valid-type]
+        return await mutate(info, UserPayload, lambda user: accounts.add_role(user, role),
+                            lambda user: {"user": UserType.from_model(user)})
+
     @strawberry.mutation(description="Change your password; the current one is checked, and counts as a sign-in attempt.")
     async def change_password(
         self, info: Info[Context, None], current_password: str, new_password: str

@@ -27,7 +27,9 @@ class UserType:
     email: str
     name: str
     phone: str | None
-    role: Role  # type: ignore[valid-type]
+    role: Role = strawberry.field(description="The role the account was made with; `roles` lists all it holds.")  # type: ignore[valid-type]
+    roles: list[Role] = strawberry.field(  # type: ignore[valid-type]
+        description="Every role the person holds, the one the account was made with first: a seller may also buy.")
     is_asn: bool = strawberry.field(description="True when the person registered a NIP as a civil servant (ASN).")
     nip: str | None
     opd: str | None = strawberry.field(description="The city department (organisasi perangkat daerah) of an ASN.")
@@ -38,6 +40,7 @@ class UserType:
     def from_model(cls, user: User) -> UserType:
         return cls(
             id=strawberry.ID(str(user.id)), email=user.email, name=user.name, phone=user.phone, role=user.role,
+            roles=user.roles,
             is_asn=user.is_asn, nip=user.nip, opd=user.opd, language=user.language or LanguageModel.ID, model=user,
         )
 

@@ -97,6 +97,8 @@ class ShopType:
     rating: float | None = stored("rating_sum", "review_count", public=True, answer=average_rating,
                                   description="Average review rating, 1 to 5; null before the first review.")
     review_count: int = stored("review_count", public=True)
+    follower_count: int = stored("follower_count", public=True,
+                                 description="How many people follow the shop (langganan).")
     model: strawberry.Private[Shop]
 
     @classmethod
