@@ -40,6 +40,7 @@ from umkm_graph.password_reset.graphql.operations import PasswordResetMutation
 from umkm_graph.payments.graphql.operations import PaymentsQuery
 from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
+from umkm_graph.people.graphql.staff import StaffMutation, StaffQuery
 from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
 from umkm_graph.reviews.graphql.types import ReviewType
@@ -84,12 +85,12 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, FollowingQuery,
+QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, AddressesQuery, ProductsQuery, ShopsQuery, FollowingQuery,
                              CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
                              DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, PasswordResetMutation, AddressesMutation, ShopsMutation,
+MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, PasswordResetMutation, AddressesMutation, ShopsMutation,
                                FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation)

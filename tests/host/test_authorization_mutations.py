@@ -27,6 +27,8 @@ from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
 from tests.helpers.shops import shop_input
 from umkm_graph.checkout.models import CartItem
 from umkm_graph.graphql_schema import build_schema
+from umkm_graph.people.models import Role
+from umkm_graph.people.service import create_user
 from umkm_graph.settings import Settings
 
 Prepare = Callable[[World], Awaitable[dict[str, Any]]]
@@ -65,6 +67,18 @@ async def _fresh_officer(world: World) -> dict[str, Any]:
     variables = await _fresh_person(world)
     variables["input"]["role"] = "CITY_OFFICER"
     return variables
+
+
+async def _fresh_staff(world: World) -> dict[str, Any]:
+    variables = await _fresh_person(world)
+    variables["input"].update(role="ANALYST", password="rahasia-analis-123")
+    return variables
+
+
+async def _staff_account(_: World) -> dict[str, Any]:
+    user = await create_user(email=f"staff{next(serial)}@matrix.example.id", password="rahasia-analis-123",
+                             name="Analis", role=Role.ANALYST)
+    return {"id": str(user.id)}
 
 
 async def _nip(_: World) -> dict[str, Any]:
@@ -280,6 +294,9 @@ MUTATIONS = [
     m("rejectShopIdentityChange", "$id: ID!, $reason: String!|shopId: $id, reason: $reason", _identity_change, OFFICER),
     m("createProduct", "$shop: ID!, $input: ProductInput!|shopId: $shop, input: $input", _shop_for_product, SELLER),
     m("updateProduct", "$id: ID!, $input: ProductInput!|id: $id, input: $input", _product_edit, SELLER),
+    m("createStaffAccount", "$input: StaffAccountInput!|input: $input", _fresh_staff, OFFICER),
+    m("deactivateStaffAccount", "$id: ID!|id: $id", _staff_account, OFFICER),
+    m("reactivateStaffAccount", "$id: ID!|id: $id", _staff_account, OFFICER),
     m("setStock", "$id: ID!, $stock: Int!|id: $id, stock: $stock", _product_stock, SELLER),
     m("setProductPhotos", "$product: ID!, $uploads: [ID!]!|productId: $product, uploadIds: $uploads", _product_photos,
       SELLER),

@@ -40,6 +40,8 @@ class User(Model):
     language = fields.CharEnumField(Language, max_length=2, null=True)  # null: not chosen, Bahasa Indonesia
     # Bearer tokens carry the version they were issued under: raising it (a password reset) signs out every session.
     session_version = fields.IntField(default=0, db_default=0)  # db_default: existing rows get it too
+    # A city officer deactivated this staff account: it signs in no more, and its tokens stopped working at once.
+    deactivated_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

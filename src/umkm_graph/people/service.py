@@ -160,6 +160,8 @@ async def _verify_password(email: str, password: str) -> User:
         await check_password(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "Email or password is wrong") from None
+    if user.deactivated_at is not None:  # told only to who knows the password
+        raise DomainError(ErrorCode.FORBIDDEN, "This account was deactivated by a city officer")
     return user
 
 
@@ -195,7 +197,8 @@ async def user_from_token(token: str, secret_key: str) -> User | None:
     if claims is None or claims[1] <= time.time():
         return None
     user = await User.get_or_none(id=claims[0])
-    return user if user is not None and user.session_version == claims[2] else None
+    current = user is not None and user.session_version == claims[2] and user.deactivated_at is None
+    return user if current else None
 
 
 async def register_asn(user: User, *, nip: str, opd: str, throttle: RegistrationThrottle | None = None,
