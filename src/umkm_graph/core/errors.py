@@ -25,6 +25,7 @@ class ErrorCode(enum.Enum):
     PROVIDER_ERROR = "PROVIDER_ERROR"
     RATE_LIMITED = "RATE_LIMITED"
     LIMIT_REACHED = "LIMIT_REACHED"  # a cap on what one person may hold or have open, e.g. unpaid orders
+    INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"  # a payout above what the platform holds for the shop
 
 
 class DomainError(Exception):
