@@ -5,6 +5,7 @@ shop's again; a lost answer is retried under the same idempotency key, so Iris p
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -114,3 +115,21 @@ async def test_a_gateway_payout_needs_the_sellers_bank_account(live: Live) -> No
     payload = await pay_out(live.api, m.officer, m.shop, 1000, provider="midtrans_iris")
 
     assert [(e["code"], e["field"]) for e in payload["errors"]] == [("NOT_AVAILABLE", ["input", "shopId"])]
+
+
+async def test_the_jobs_follow_a_pending_payout_once_the_request_that_sent_it_is_done(
+    live: Live, iris: FakeIris,
+) -> None:
+    m = await paid_market(live)
+    sent = (await pay_out(live.api, m.officer, m.shop, 100000, provider="midtrans_iris"))["payout"]
+    iris.complete(sent["providerReference"])
+    asked_before = iris.count("status")
+
+    soon = await live.run_jobs()  # the sending request holds it for a while: the jobs leave it alone
+    later = await live.run_jobs(now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=3))
+    after = await live.run_jobs(now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=6))
+
+    assert (soon.payouts, later.payouts, later.payouts_done, after.payouts) == (0, 1, 1, 0)
+    assert iris.count("status") == asked_before + 1
+    paid = (await shop_balance(live.api, m.shop, m.seller))["payouts"]["edges"][0]["node"]
+    assert (paid["id"], paid["status"]) == (sent["id"], "PAID")

@@ -69,6 +69,8 @@ class Payout(Model):
     made_by = fields.ForeignKeyField("models.User", related_name="payouts_made", null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     paid_at = fields.DatetimeField(null=True)
+    # The jobs' claim (core/claims.py) on a PENDING payout: no other process asks its provider before then.
+    claimed_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "payouts"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import re
 import secrets
 
@@ -22,6 +23,7 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph.balances import ledger
 from umkm_graph.balances.models import Payout, PayoutAccount, PayoutStatus
+from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.hookspecs import (
     BankAccount,
@@ -37,11 +39,14 @@ from umkm_graph.plugin_host import Providers, RefusedByProvider
 from umkm_graph.shops.models import Shop
 from umkm_graph.shops.service import get_owned_shop
 
+log = logging.getLogger("umkm_graph.balances")
+
 KEY_FIELD = ["idempotencyKey"]
 _PRINTABLE_ASCII = re.compile(r"[!-~]{1,100}")  # the house's idempotency keys (payments/idempotency.py)
 _BANK = re.compile(r"[a-z][a-z0-9_]{1,31}")
 _ACCOUNT_NUMBER = re.compile(r"[0-9]{6,34}")
 MAX_NOTE = 100
+SENDING = dt.timedelta(minutes=2)  # how long the jobs leave a new payout to the request sending it
 MAX_TRANSFER_REFERENCE = 128
 
 
@@ -79,6 +84,9 @@ async def pay_out(
     if (earlier := await _earlier(shop_id, idempotency_key, digest)) is not None:
         return earlier
     provider = _checked(providers, provider_code, amount, transfer_reference, note)
+    transfer_reference = transfer_reference.strip() if transfer_reference else None
+    if not await Shop.exists(id=shop_id):
+        raise DomainError(ErrorCode.NOT_FOUND, "No shop has this id", ["input", "shopId"])
     account = await PayoutAccount.get_or_none(shop_id=shop_id)
     if account is None and not provider.requires_reference:
         raise DomainError(ErrorCode.NOT_AVAILABLE, "The shop's seller has not given a bank account for payouts yet",
@@ -109,21 +117,44 @@ async def refresh_payout(user: User | None, payout_id: int, providers: Providers
     payout = await Payout.get_or_none(id=payout_id)
     if payout is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No payout has this id", "id")
+    return await _follow(payout, providers, ["id"])
+
+
+async def follow_pending(providers: Providers, now: dt.datetime, lease: dt.timedelta, limit: int = 100) -> tuple[int, int]:
+    """The jobs' part: ask about each PENDING payout nobody else holds, oldest first; (asked, now PAID or FAILED)."""
+    pending = await Payout.filter(unclaimed(now), status=PayoutStatus.PENDING,
+                                  provider__in=list(providers.disbursement)).order_by("id").limit(limit)
+    asked = done = 0
+    for payout in pending:
+        if not await claim(Payout, payout.id, now, lease, status=PayoutStatus.PENDING):
+            continue
+        asked += 1
+        try:
+            done += (await _follow(payout, providers, [])).status != PayoutStatus.PENDING
+        except DomainError as error:
+            log.warning("following payout %s: %s", payout.reference, error.message)
+    return asked, done
+
+
+async def _follow(payout: Payout, providers: Providers, field: list[str]) -> Payout:
     if payout.status != PayoutStatus.PENDING:
         return payout
     provider = providers.disbursement.get(payout.provider)
     if provider is None:
         raise DomainError(ErrorCode.NOT_AVAILABLE, f"The {payout.provider!r} disbursement provider is not installed",
-                          "id")
+                          field)
     if payout.provider_reference is None:
         shop = await Shop.get(id=payout.shop_id)  # type: ignore[attr-defined]
         request = PayoutRequest(reference=payout.reference, amount=payout.amount, account=_account_of(payout),
                                 shop_id=shop.id, shop_name=shop.name, note=payout.note or f"Payout {payout.reference}")
-        result: PayoutResult | None = await providers.create_payout(provider, request, ["id"])
+        try:
+            result: PayoutResult | None = await providers.create_payout(provider, request, field)
+        except RefusedByProvider as refusal:
+            result = PayoutResult(state=PayoutState.FAILED, reason=refusal.message[:150])
     else:
         result = await providers.get_payout_status(
             provider, PayoutStatusRequest(reference=payout.reference, provider_reference=payout.provider_reference),
-            ["id"])
+            field)
     return payout if result is None else await _apply(payout, result)
 
 
@@ -175,6 +206,7 @@ async def _reserve(
         payout = await Payout.create(
             shop_id=shop_id, amount=amount, provider=provider.code, reference=f"PO-{secrets.token_hex(8).upper()}",
             idempotency_key=key, request_hash=digest, note=note, made_by=officer,
+            claimed_until=dt.datetime.now(dt.UTC) + SENDING,  # the jobs leave it to this request meanwhile
             bank=account.bank if account else "", account_number=account.account_number if account else "",
             account_name=account.account_name if account else "",
         )

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 ('made_by', fields.ForeignKeyField('models.User', source_field='made_by_id', null=True, db_constraint=True, to_field='id', related_name='payouts_made', on_delete=OnDelete.SET_NULL)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('paid_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('claimed_until', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'payouts', 'app': 'models', 'unique_together': (('shop', 'idempotency_key'),), 'pk_attr': 'id', 'table_description': 'Money sent to a shop\'s bank account by a disbursement provider ("manual": a transfer made by hand).'},
             bases=['Model'],
