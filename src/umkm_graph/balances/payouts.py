@@ -106,8 +106,9 @@ async def pay_out(
         result = await providers.create_payout(provider, request_, ["input", "provider"])
     except RefusedByProvider as refusal:
         return await _apply(payout, PayoutResult(state=PayoutState.FAILED, reason=refusal.message[:150]))
-    except DomainError:
-        return payout  # no answer: PENDING, its money reserved, until refresh_payout asks again
+    except DomainError as error:  # no answer: PENDING, its money reserved, until refreshPayout or the jobs ask again
+        log.warning("payout %s left pending: %s", payout.reference, error.message)
+        return payout
     return await _apply(payout, result)
 
 
