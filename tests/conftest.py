@@ -36,10 +36,16 @@ def fresh_postgres_schema() -> None:
         asyncio.run(empty_postgres(TEST_DATABASE_URL))
 
 
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Where the tests' uploaded photos go (one folder per worker: content-addressed files never clash)."""
+    return str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
-def settings() -> Settings:
+def settings(media_dir: str) -> Settings:
     return Settings(database_url=TEST_DATABASE_URL or "sqlite://:memory:", secret_key="test-secret-key-for-umkm-graph-tests-only",
-                    metrics_token=METRICS_TOKEN)
+                    metrics_token=METRICS_TOKEN, media_dir=media_dir)
 
 
 @pytest.fixture

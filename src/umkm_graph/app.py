@@ -1,5 +1,5 @@
 """create_app(settings) -> Starlette: /graphql (HTTP, GraphiQL and WebSocket subscriptions), /dashboard and /static (web/),
-/healthz, /readyz and /metrics, with the database and the event bus opened in the lifespan."""
+/receipts (receipt_routes.py), /healthz, /readyz and /metrics, with the database and the event bus opened in the lifespan."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
-from umkm_graph import changes
+from umkm_graph import changes, tracing
 from umkm_graph.balances import ledger
 from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.core.errors import DomainError
@@ -36,10 +36,12 @@ from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.growth.trending import rules_of
 from umkm_graph.jobs import run_forever, run_growth_forever
+from umkm_graph.media import receive_upload, serve_media
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
+from umkm_graph.receipt_routes import receipt_routes
 from umkm_graph.settings import Settings
 from umkm_graph.web.graphiql import graphiql_page
 from umkm_graph.web.routes import web_routes
@@ -151,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         log.warning("%s", warning)
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured
     plugins = load_plugins(settings)  # a misspelt hook or a broken plugin stops the start here
+    if settings.tracing:
+        tracing.start_tracing()  # without the tracing extra, the start stops here and says what to install
     graphql = GraphQLView(build_schema(settings), settings, protections.persisted_queries,
                           context_getter=graphql_context, socket_gate=sign_in_socket,
                           socket_policy=protections.socket_policy(), ide_page=graphiql_page)
@@ -175,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await close_analytics()
                 await app.state.events.close()
                 await protections.close()
+                tracing.stop_tracing()
 
     app = Starlette(
         routes=[
@@ -185,6 +190,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
+            Route("/uploads", receive_upload, methods=["POST"]),
+            Route("/media/{sha256}/{size}.webp", serve_media),
+            *receipt_routes(),
             *web_routes(),
         ],
         middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],

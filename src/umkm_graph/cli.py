@@ -285,7 +285,7 @@ def _report(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
 
-    async def run() -> str:
+    async def run() -> str | bytes:
         # The report only reads: with an analytics replica it reads nothing but the replica, which nobody migrates.
         replica = settings.analytics_database_url
         await open_database(replica or settings.database_url, migrate=not replica,
@@ -300,7 +300,12 @@ def _report(args: argparse.Namespace) -> int:
     except DomainError as error:
         print(f"umkm-graph report: {error.message}", file=sys.stderr)
         return 2
-    if args.output:
+    if isinstance(text, bytes):  # the PDF form
+        if args.output:
+            Path(args.output).write_bytes(text)
+        else:
+            sys.stdout.buffer.write(text)
+    elif args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
@@ -326,7 +331,12 @@ def _query(args: argparse.Namespace) -> int:
     except query_table.QueryFailed as error:
         print(f"umkm-graph query: {error}", file=sys.stderr)
         return 1
-    if args.output:
+    if isinstance(text, bytes):  # the PDF form
+        if args.output:
+            Path(args.output).write_bytes(text)
+        else:
+            sys.stdout.buffer.write(text)
+    elif args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
@@ -368,7 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.set_defaults(run=_jobs)
     report = commands.add_parser("report", help="the city's monthly report: ASN participation, top UMKM, sembako prices")
     report.add_argument("--month", required=True, help="the month, YYYY-MM (WIB)")
-    report.add_argument("--format", choices=("csv", "json"), default="csv")
+    report.add_argument("--format", choices=("csv", "json", "pdf"), default="csv",
+                        help="pdf: the figures with the dashboard's charts, in Bahasa Indonesia")
     report.add_argument("--output", help="write to this file instead of stdout")
     report.set_defaults(run=_report)
     query = commands.add_parser("query", help="run a GraphQL file against a running API; write the answer as a table")

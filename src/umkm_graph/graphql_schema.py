@@ -32,6 +32,7 @@ from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.notifications.graphql.operations import NotificationsMutation, NotificationsQuery
 from umkm_graph.growth.graphql.trending import TrendingQuery
 from umkm_graph.observability import OperationMetrics
+from umkm_graph.tracing import OperationSpans
 from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQuery
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
@@ -172,7 +173,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.federation.Sche
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=ENTITIES,
-        extensions=[OperationMetrics, ReadableErrors, *persisted.extensions(settings),
+        extensions=[*([OperationSpans] if settings.tracing else []), OperationMetrics, ReadableErrors,
+                    *persisted.extensions(settings),
                     *query_limits.extensions()],
         config=StrawberryConfig(scalar_map=SCALAR_MAP, batching_config=limits.batching(settings)),
         execution_context_class=PlainFieldsFirst if settings.fast_paths else None,

@@ -1,4 +1,4 @@
-"""HTTP protections in front of the app, outermost first: rate limits per user and per IP on /graphql (429), a request
+"""HTTP protections in front of the app, outermost first: rate limits per user and per IP on /graphql and /receipts (429), a request
 timeout (503), and a request body limit (413). Counts live in memory, or in Redis when UMKM_REDIS_URL is set, so that
 every server process shares them. `Protections` builds them, the login throttle and the persisted-query store from the
 settings.
@@ -33,7 +33,9 @@ from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.middleware")
 
-RATE_LIMITED_PATHS = ("/graphql",)  # webhooks are verified and idempotent; health checks must always answer
+# Webhooks are verified and idempotent; health checks must always answer. A receipt costs a PDF, and its verification
+# is public; an upload costs decoding an image.
+RATE_LIMITED_PATHS = ("/graphql", "/receipts/", "/uploads")
 
 
 class MemoryCounters:
@@ -226,19 +228,22 @@ class RequestTimeout:
 
 
 class BodyLimit:
-    """Reads the request body up to max_bytes, and answers 413 past it, before the app parses a byte of it."""
+    """Reads the request body up to max_bytes (or a path's own cap: an upload's image is larger than any GraphQL
+    document), and answers 413 past it, before the app parses a byte of it."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, path_caps: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.path_caps = path_caps or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        cap = self.path_caps.get(scope["path"], self.max_bytes)
         declared = dict(scope.get("headers", ())).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if declared.isdigit() and int(declared) > cap:
+            await self._refuse(scope, receive, send, cap)
             return
         chunks: list[bytes] = []
         size = 0
@@ -248,8 +253,8 @@ class BodyLimit:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                await self._refuse(scope, receive, send)
+            if size > cap:
+                await self._refuse(scope, receive, send, cap)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -266,9 +271,9 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, cap: int) -> None:
         await send_refusal(scope, receive, send, 413, "PAYLOAD_TOO_LARGE",
-                           f"The request body is larger than {self.max_bytes} bytes", maxBytes=self.max_bytes)
+                           f"The request body is larger than {cap} bytes", maxBytes=cap)
 
 
 REDIS_CONNECTIONS = 100  # per process: the most counters and persisted-query lookups in flight at once
@@ -327,7 +332,7 @@ class Protections:
         return [
             Middleware(RateLimit, counters=self.counters, settings=settings),
             Middleware(RequestTimeout, seconds=settings.request_timeout_seconds),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, path_caps={"/uploads": settings.upload_max_bytes}),
         ]
 
     async def close(self) -> None:

@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass, field
 
 from umkm_graph import production_rules
+from umkm_graph.env_values import bool_value as _bool
+from umkm_graph.env_values import float_value as _float
+from umkm_graph.env_values import int_value as _int
+from umkm_graph.env_values import list_value as _list
 
 DEFAULT_SECRET_KEY = "umkm-graph-development-secret-key-not-for-production"
 MIN_SECRET_KEY_LENGTH = 32
@@ -20,43 +24,8 @@ class SettingsError(ValueError):
     """The settings are unsafe or inconsistent; the server refuses to start."""
 
 
-def _int(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
-
-
-def _float(env: dict[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
-
-
-def _bool(env: dict[str, str], name: str) -> bool | None:
-    raw = (env.get(name) or "").strip().lower()
-    if raw == "":
-        return None
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{name} must be true or false, got {raw!r}")
-
-
 def _fast_paths_from_environment() -> bool:
     return _bool(dict(os.environ), "UMKM_FAST_PATHS") is not False
-
-
-def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in env.get(name, "").split(",") if part.strip())
 
 
 # What a deployment caps by default (from_env): units of one product, orders and rupiah a buyer may hold unpaid.
@@ -169,6 +138,16 @@ class Settings:
     fast_paths: bool = field(default_factory=_fast_paths_from_environment)
     # GET /metrics answers only with `Authorization: Bearer <metrics_token>`; unset, it answers 404.
     metrics_token: str | None = None
+    tracing: bool = False  # OpenTelemetry spans (tracing.py; the tracing extra)
+    media_dir: str = "umkm_graph_media"  # uploaded photos' renditions (uploads/storage.py), beside the default database
+    upload_max_bytes: int = 8_000_000
+    uploads_per_hour: int = 60  # per person
+    # Signs the verification token in each receipt's QR code (orders/receipts.py); unset, a key derived from
+    # secret_key. Set it so that receipts stay verifiable when the secret key is rotated.
+    receipt_signing_key: str | None = None
+    # The address people reach the API at, for links printed on documents (a receipt's QR code); unset, the address
+    # the request came to.
+    public_url: str | None = None
     # The protections production may run with switched off (production_rules.PROTECTIONS), said aloud at each start.
     allow_unsafe_production: tuple[str, ...] = field(default_factory=tuple)
     # Email notifications (providers/smtp.py): unset host, there is no email channel. security: starttls, tls or none.
@@ -254,6 +233,12 @@ class Settings:
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
             fast_paths=_bool(env, "UMKM_FAST_PATHS") is not False,
             metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
+            tracing=_bool(env, "UMKM_TRACING") is True,
+            media_dir=env.get("UMKM_MEDIA_DIR") or cls.media_dir,
+            upload_max_bytes=_int(env, "UMKM_UPLOAD_MAX_BYTES", cls.upload_max_bytes),
+            uploads_per_hour=_int(env, "UMKM_UPLOADS_PER_HOUR", cls.uploads_per_hour),
+            receipt_signing_key=env.get("UMKM_RECEIPT_SIGNING_KEY") or None,
+            public_url=(env.get("UMKM_PUBLIC_URL") or "").rstrip("/") or None,
             allow_unsafe_production=_list(env, "UMKM_ALLOW_UNSAFE_PRODUCTION"),
             smtp_host=env.get("UMKM_SMTP_HOST") or None,
             smtp_port=_int(env, "UMKM_SMTP_PORT", cls.smtp_port),
@@ -283,7 +268,8 @@ class Settings:
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
-            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts",
+            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts", "upload_max_bytes",
+            "uploads_per_hour",
         ) if getattr(self, name) < 1]
         if self.smtp_security not in SMTP_SECURITY:
             found.append(f"UMKM_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {self.smtp_security!r}")
@@ -321,6 +307,9 @@ class Settings:
             if self.metrics_token is not None:
                 found += production_rules.secret_problems("UMKM_METRICS_TOKEN", self.metrics_token, DEFAULT_SECRET_KEY,
                                                           MIN_SECRET_KEY_LENGTH)
+            if self.receipt_signing_key is not None:  # whoever holds it can make receipts that verify
+                found += production_rules.secret_problems("UMKM_RECEIPT_SIGNING_KEY", self.receipt_signing_key,
+                                                          DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH)
             if self.federation_secret is not None:  # it hands the whole schema to whoever holds it
                 found += production_rules.secret_problems("UMKM_FEDERATION_SECRET", self.federation_secret,
                                                           DEFAULT_SECRET_KEY, MIN_SECRET_KEY_LENGTH)
@@ -348,6 +337,8 @@ class Settings:
                 found.append(f"{variable} must start with sqlite:// or postgres:// (or postgresql://); it has {scheme}")
         if self.metrics_token is not None and self.metrics_token == self.secret_key:
             found.append("UMKM_METRICS_TOKEN must differ from UMKM_SECRET_KEY: whoever scrapes metrics could sign tokens")
+        if self.public_url is not None and not self.public_url.startswith(("http://", "https://")):
+            found.append(f"UMKM_PUBLIC_URL must be an http:// or https:// address, got {self.public_url[:80]!r}")
         return found
 
     def check(self) -> None:

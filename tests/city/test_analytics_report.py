@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers.api import Api
 from tests.helpers.city import City
+from tests.helpers.documents import pdf_lines
 from umkm_graph.city.report import monthly_report, to_csv, to_json
 from umkm_graph.cli import main
 
@@ -107,7 +108,7 @@ async def test_a_month_without_sales_reports_empty_tables(api: Api) -> None:
     assert _tables(to_csv(report))["top_umkm"] == [list(TOP_UMKM[0])]
 
 
-def test_the_report_command_writes_csv_or_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_the_report_command_writes_csv_json_or_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("UMKM_DATABASE_URL", f"sqlite://{tmp_path}/demo.db")
     assert main(["seed"]) == 0
@@ -126,6 +127,13 @@ def test_the_report_command_writes_csv_or_json(tmp_path: Path, monkeypatch: pyte
     assert (written["month"], written["min_group_size"], written["target"]) == ("2026-10", 2, 200_000)
     assert written["participation"][0]["registered_asn"] == 12
     assert {row["commodity"] for row in written["sembako_prices"]} == {"beras", "minyak-goreng", "telur", "gula"}
+
+    output = tmp_path / "laporan.pdf"
+    assert main(["report", "--month", "2026-10", "--format", "pdf", "--output", str(output)]) == 0
+    lines = pdf_lines(output.read_bytes())
+    assert lines[0] == "Laporan Bulanan UMKM Kota Malang, 2026-10"
+    assert {"Partisipasi ASN per OPD", "UMKM teratas menurut GMV", "Harga sembako terhadap HET, akhir bulan"} <= set(lines)
+    assert "Semua ASN 12" in " ".join(lines), "registered ASN, as in the JSON"
 
     assert main(["report", "--month", "2026-13"]) == 2
     assert "not a month written YYYY-MM" in capsys.readouterr().err

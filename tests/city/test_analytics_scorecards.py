@@ -21,7 +21,8 @@ from umkm_graph.settings import Settings
 
 SCORECARD_FIELDS = """
 rank gmv orders completedOrders buyers asnBuyerShare asnBuyerShareSuppressed decidedOrders fulfilmentRate
-sellerCancellationRate medianMinutesToAccept averageRating reviewCount shop { id name }
+sellerCancellationRate medianMinutesToAccept averageRating reviewCount complaints complaintRate escalatedComplaints
+upheldComplaints shop { id name }
 """
 SCORECARD = f"""
 query($id: ID!, $period: PeriodInput!) {{ shopScorecard(shopId: $id, period: $period) {{ {SCORECARD_FIELDS} }} }}
@@ -38,6 +39,11 @@ query($period: PeriodInput!, $sort: ScorecardFigure, $descending: Boolean, $keca
 CREATE_REVIEW = """
 mutation($line: ID!, $rating: Int!) { createReview(orderLineId: $line, rating: $rating) { errors { code field } } }
 """
+COMPLAIN = """mutation($order: ID!, $line: ID!) { openComplaint(input: {orderId: $order, reason: DAMAGED,
+  text: "Gula basah", orderLineIds: [$line]}) { complaint { id } errors { code field } } }"""
+REJECT = """mutation($id: ID!) { answerComplaint(id: $id, resolution: REJECT, reason: "Kering saat dikirim") {
+  errors { code field } } }"""
+ESCALATE = "mutation($id: ID!) { escalateComplaint(id: $id) { errors { code field } } }"
 OCTOBER = {"month": "2026-10"}
 
 
@@ -60,7 +66,8 @@ async def review(api: Api, buyer: Any, order_id: str, rating: int) -> None:
 
 
 async def shop_with_history(api: Api) -> Market:
-    """Klojen: seven orders of three buyers (one ASN), two reviews. Lowokwaru: one sale of 16,000."""
+    """Klojen: seven orders of three buyers (one ASN), two reviews, a complaint taken to the city. Lowokwaru: one sale of
+    16,000."""
     m = await market(api)
     a1, r1, r2 = await asn(api, "Diskominfo"), await sign_up(api), await sign_up(api)
     orders = [
@@ -77,6 +84,11 @@ async def shop_with_history(api: Api) -> Market:
             await accepted_after(order_id, seconds)
     await review(api, a1, orders[0][0], 5)
     await review(api, r1, orders[1][0], 3)
+    delivered = orders[6][0]  # its buyer complains; the seller rejects it; the buyer takes it to the city
+    line = await OrderLine.get(order_id=int(delivered))
+    complaint = (await api.ok(COMPLAIN, {"order": delivered, "line": str(line.id)}, r2.token))["complaint"]["id"]
+    await api.ok(REJECT, {"id": complaint}, m.seller.token)
+    await api.ok(ESCALATE, {"id": complaint}, r2.token)
     await purchase(api, r1, m.lowokwaru_seller, m.lowokwaru, [(m.minyak, 1)])
     await to_october()
     await Review.all().update(created_at=wib(2026, 10, 20, 9, 0))
@@ -92,7 +104,8 @@ async def test_a_shops_scorecard_for_a_month(api: Api) -> None:
         "rank": None, "gmv": 121_500, "orders": 7, "completedOrders": 3, "buyers": 2, "asnBuyerShare": 0.5,
         "asnBuyerShareSuppressed": False, "decidedOrders": 6, "fulfilmentRate": pytest.approx(4 / 6),
         "sellerCancellationRate": pytest.approx(1 / 6), "medianMinutesToAccept": 5.0, "averageRating": 4.0,
-        "reviewCount": 2, "shop": {"id": m.klojen, "name": card["shop"]["name"]},
+        "reviewCount": 2, "complaints": 1, "complaintRate": 0.25, "escalatedComplaints": 1, "upheldComplaints": 0,
+        "shop": {"id": m.klojen, "name": card["shop"]["name"]},
     }
     seller_view = (await api.gql(SCORECARD, {"id": m.klojen, "period": OCTOBER}, m.seller.token))["shopScorecard"]
     assert seller_view == card
@@ -126,6 +139,7 @@ async def test_a_leaderboard_ranks_and_pages(api: Api) -> None:
         ({"sort": "SELLER_CANCELLATION_RATE"}, ["klojen", "lowokwaru"]),
         ({"sort": "SELLER_CANCELLATION_RATE", "descending": False}, ["lowokwaru", "klojen"]),
         ({"sort": "REVIEW_COUNT"}, ["klojen", "lowokwaru"]),
+        ({"sort": "COMPLAINT_RATE", "descending": False}, ["lowokwaru", "klojen"]),  # none of one, a quarter
         ({"sort": "AVERAGE_RATING", "descending": False}, ["klojen", "lowokwaru"]),  # Lowokwaru has none: last
         ({"sort": "ASN_BUYER_SHARE"}, ["klojen", "lowokwaru"]),  # Lowokwaru's is withheld: last
         ({"kecamatan": "lowokwaru"}, ["lowokwaru"]),

@@ -13,11 +13,13 @@ from umkm_graph.graphql_schema import build_schema
 # What the cache's lists of names allowed before the declarations: these root fields, and the fields of these types
 # answering a leaf or one of these types, but for Shop.npwp and Shop.identityChange (who asks) and Review.buyerName
 # (not versioned). productSearch and its types (issue 15) came later and are public like the storefront they search;
-# and since issue 17, what is trending and the badges (Shop.certificates: who asks decides).
+# and since issue 17, what is trending and the badges (Shop.certificates: who asks decides); a product's photos since
+# issue 15.
 _ROOT_FIELDS = {"product", "products", "productSearch", "shop", "shops", "categories", "review", "trendingProducts"}
 _TYPES = {"Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge",
           "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo", "ProductSearch",
-          "SearchFacets", "FacetCount", "TrendingProduct", "TrendingProductConnection", "TrendingProductEdge"}
+          "SearchFacets", "FacetCount", "TrendingProduct", "TrendingProductConnection", "TrendingProductEdge",
+          "Photo"}
 _PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Shop", "certificates"), ("Review", "buyerName")}
 
 

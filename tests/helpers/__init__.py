@@ -11,4 +11,5 @@
 - browser: Debian's chromium through Playwright, offline (only 127.0.0.1), screenshots under tests/artefacts/
 - node: npm for the TypeScript client's test (skip, or fail under UMKM_REQUIRE_NODE=1)
 - paths: where the repository's files are (docs, examples, bench, schema.graphql)
+- documents: PDFs read back (text, metadata) and figures written the Indonesian way (Rp15.700, 33,3%)
 """

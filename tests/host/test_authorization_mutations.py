@@ -153,6 +153,10 @@ async def _product_stock(world: World) -> dict[str, Any]:
     return {"id": world.product["id"], "stock": 10_000}
 
 
+async def _product_photos(world: World) -> dict[str, Any]:
+    return {"product": world.product["id"], "uploads": []}
+
+
 async def _login(world: World) -> dict[str, Any]:
     return {"e": world.cast["other_buyer"].email, "p": "rahasia-123"}
 
@@ -280,6 +284,8 @@ MUTATIONS = [
     m("createProduct", "$shop: ID!, $input: ProductInput!|shopId: $shop, input: $input", _shop_for_product, SELLER),
     m("updateProduct", "$id: ID!, $input: ProductInput!|id: $id, input: $input", _product_edit, SELLER),
     m("setStock", "$id: ID!, $stock: Int!|id: $id, stock: $stock", _product_stock, SELLER),
+    m("setProductPhotos", "$product: ID!, $uploads: [ID!]!|productId: $product, uploadIds: $uploads", _product_photos,
+      SELLER),
     m("createReview", "$line: ID!, $rating: Int!|orderLineId: $line, rating: $rating", _line_of_delivered_order, BUYER),
     m("replyToReview", "$review: ID!, $text: String!|reviewId: $review, text: $text", _review, SELLER),
     m("checkout", "$input: CheckoutInput!|input: $input", _cart, {"buyer", "other_buyer", "other_seller"}),

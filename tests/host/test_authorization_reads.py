@@ -92,6 +92,7 @@ READER_QUERIES = {
     "commodityPriceSeries": "query($period: PeriodInput!) { commodityPriceSeries(commodity: \"beras\", period: $period, "
                             "interval: MONTH) { __typename } }",
     "cityCashOnDelivery": "{ cityCashOnDelivery { __typename } }",
+    "cityComplaintCounts": "{ cityComplaintCounts { __typename } }",
 }
 
 
@@ -156,6 +157,7 @@ READS = [
       {"buyer", "seller", "officer"}, _data("orderComplaints")),
     r("shopComplaintCounts", "query($shop: ID!) { shopComplaintCounts(shopId: $shop) { kind count } }",
       lambda w: {"shop": w.shop["id"]}, {"seller"} | CITY, _data("shopComplaintCounts")),
+    r("cityComplaints", "{ cityComplaints { totalCount } }", lambda w: {}, {"officer"}, _data("cityComplaints")),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Order", "id": w.order["id"]}]},
       {"buyer", "seller", "officer"}, _entity, label="_entities Order"),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Shop", "id": w.pending_shop["id"]}]},

@@ -13,6 +13,7 @@ import pytest
 from tests.helpers.browser import offline_browser, offline_context, require_chromium, screenshot_path
 from tests.helpers.live import demo_server as serve_demo, post_graphql_sync
 from umkm_graph.demo.seed import DEMO_PASSWORD
+from umkm_graph.translations import catalog
 
 ANALYST = "analyst@malangkota.go.id"
 STOREFRONT = ('{ products(filter: { category: "sembako" }, sort: PRICE_ASC, first: 3) '
@@ -126,9 +127,33 @@ def sales_figures(base_url: str, token: str, month: str) -> dict[str, Any]:
             for field, value in row.items() if field not in ("start", "paymentKind")}
 
 
+def cash_figures(base_url: str, token: str, _: str) -> dict[str, Any]:
+    cash = post_graphql_sync(base_url, "{ cityCashOnDelivery { handedOver handedOverUnconfirmed unconfirmedShare "
+                             "byKecamatan { kecamatan orders rupiah } byShop { orders rupiah } } }", token=token)
+    cash = cash["cityCashOnDelivery"]
+    figures = {f"tunai:{field}": cash[field] for field in ("handedOver", "handedOverUnconfirmed", "unconfirmedShare")}
+    for row in cash["byKecamatan"]:
+        figures.update({f"tunai:{row['kecamatan']}:{field}": row[field] for field in ("orders", "rupiah")})
+    for index, row in enumerate(cash["byShop"][:10]):
+        figures.update({f"tunai-toko:{index}:{field}": value for field, value in row.items()})
+    return figures
+
+
+def complaint_figures(base_url: str, token: str, _: str) -> dict[str, Any]:
+    answer = post_graphql_sync(base_url, "{ cityComplaintCounts { counts { kind count } byKecamatan { kecamatan "
+                               "counts { kind count } } } }", token=token)["cityComplaintCounts"]
+    city = {row["kind"]: row["count"] for row in answer["counts"]}
+    figures = {f"aduan:kota:{kind}": n for kind, n in city.items()}
+    for place in answer["byKecamatan"]:
+        counts = {row["kind"]: row["count"] for row in place["counts"]}
+        figures.update({f"aduan:{place['kecamatan']}:{kind}": counts.get(kind, 0) for kind in city})
+    return figures
+
+
 VIEWS = {"partisipasi": participation_figures, "harga": price_figures, "peringkat": leaderboard_figures,
-         "penjualan": sales_figures}
-RUPIAH = ("totalSpend", "medianSpend", "target", "minPrice", "medianPrice", "maxPrice", "ceiling", "unitPrice", "gmv")
+         "penjualan": sales_figures, "tunai": cash_figures, "pengaduan": complaint_figures}
+RUPIAH = ("totalSpend", "medianSpend", "target", "minPrice", "medianPrice", "maxPrice", "ceiling", "unitPrice", "gmv",
+          "rupiah")
 
 
 def shown_figures(page: Any, view: str) -> dict[str, tuple[float | None, str]]:
@@ -137,15 +162,19 @@ def shown_figures(page: Any, view: str) -> dict[str, tuple[float | None, str]]:
     return {key: (float(value) if value != "" else None, text) for key, value, text in cells}
 
 
+def sign_in_as_analyst(page: Any) -> None:
+    page.fill("input[name=email]", ANALYST)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("#form-masuk button[type=submit]")
+    page.wait_for_selector("#view-partisipasi[data-loaded]", timeout=15_000)
+
+
 def test_dashboard_shows_the_analyst_the_apis_own_figures_in_every_view(demo_server: str, browser: Any) -> None:
     token = analyst_token(demo_server)
     with offline_context(browser) as (context, refused):
         page = context.new_page()
         page.goto(f"{demo_server}/dashboard")
-        page.fill("input[name=email]", ANALYST)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("#form-masuk button[type=submit]")
-        page.wait_for_selector("#view-partisipasi[data-loaded]", timeout=15_000)
+        sign_in_as_analyst(page)
         month = page.input_value("#bulan")
         for view, expected_figures in VIEWS.items():
             page.click(f"nav button[data-view={view}]")
@@ -173,3 +202,29 @@ def test_dashboard_turns_away_a_buyer(demo_server: str, browser: Any) -> None:
         page.click("#form-masuk button[type=submit]")
         page.get_by_text("hanya untuk akun CITY_OFFICER dan ANALYST").wait_for(timeout=15_000)
         assert page.locator("#dasbor").is_hidden()
+
+
+def dashboard_text(language: str, key: str) -> str:
+    return str(catalog("dashboard", language).get(key).string)
+
+
+def test_dashboard_speaks_english_when_asked_and_keeps_the_choice(demo_server: str, browser: Any) -> None:
+    with offline_context(browser) as (context, refused):
+        page = context.new_page()
+        page.goto(f"{demo_server}/dashboard")
+        assert page.inner_text("#masuk h2") == dashboard_text("id", "signin.heading")
+        page.click("#bahasa")
+        page.wait_for_function("document.documentElement.lang === 'en'")
+        assert page.inner_text("#masuk h2") == dashboard_text("en", "signin.heading")
+        sign_in_as_analyst(page)
+        page.click("nav button[data-view=pengaduan]")
+        page.wait_for_selector("#view-pengaduan[data-loaded]", timeout=15_000)
+        page.screenshot(path=screenshot_path("dashboard-en-pengaduan"), full_page=True)
+        assert page.inner_text("#view-pengaduan h2") == dashboard_text("en", "complaints.heading")
+        assert page.inner_text("nav button[data-view=tunai]") == dashboard_text("en", "nav.tunai")
+        page.reload()  # the choice is kept in this browser
+        page.wait_for_selector("#view-partisipasi[data-loaded]", timeout=15_000)
+        assert page.inner_text("#view-partisipasi h2") == dashboard_text("en", "participation.heading")
+        assert page.inner_text("#error-dasbor") == ""
+        assert refused == []
+

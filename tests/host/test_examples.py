@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.helpers.api import Api, serve
+from tests.helpers.documents import pdf_lines
 from tests.helpers.mail import mailing, smtp_server
 from tests.helpers.paths import REPO
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
@@ -18,7 +19,7 @@ from umkm_graph.settings import Settings
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
-          "seller_cash_statement", "city_cash_on_delivery"}
+          "seller_cash_statement", "city_cash_on_delivery", "receipts"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -209,3 +210,19 @@ async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_t
     assert owed == days[-1]["outstanding"]
     assert sum(row["rupiah"] for row in city["byKecamatan"]) == sum(row["rupiah"] for row in city["byShop"])
     assert 0 <= city["handedOverUnconfirmed"] <= city["handedOver"]
+
+
+async def test_the_receipts_example_gives_each_paid_order_a_receipt_that_verifies(demo: Api) -> None:
+    token = await sign_in(demo, "asn@example.id")
+    orders = [edge["node"] for edge in (await run(demo, "receipts", token))["myOrders"]["edges"]]
+    assert orders and all(order["payment"]["paidAt"] and order["receiptUrl"] for order in orders)
+    order = orders[0]
+    pdf = await demo.client.get(order["receiptUrl"], headers={"Authorization": f"Bearer {token}"})
+    assert pdf.status_code == 200
+    lines = pdf_lines(pdf.content)
+    assert lines[0] == f"Kuitansi {order['reference']}" and f"Toko {order['shop']['name']}" in lines
+    total = "Rp" + f"{order['total']:,}".replace(",", ".")
+    assert f"Total dibayar {total}" in lines
+    (verify,) = [line for line in lines if "/receipts/verify?token=" in line]
+    answer = (await demo.client.get(verify)).json()
+    assert answer["genuine"] is True and answer["receipt"]["total"] == order["total"]

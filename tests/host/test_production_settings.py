@@ -112,3 +112,11 @@ def test_socket_caps_and_sign_in_throttles_switched_off_need_the_acknowledgement
 def test_production_refuses_a_guessable_federation_secret() -> None:
     assert "UMKM_FEDERATION_SECRET" in refusal(UMKM_FEDERATION_SECRET="a" * 40)
     assert production(UMKM_FEDERATION_SECRET=secrets.token_urlsafe(32)).problems() == []
+
+
+def test_production_refuses_a_guessable_receipt_signing_key_and_any_setting_refuses_a_public_url_that_is_not_one() -> None:
+    assert "UMKM_RECEIPT_SIGNING_KEY" in refusal(UMKM_RECEIPT_SIGNING_KEY="a" * 40)
+    assert production(UMKM_RECEIPT_SIGNING_KEY=secrets.token_urlsafe(32),
+                      UMKM_PUBLIC_URL="https://umkm.malangkota.go.id/").problems() == []
+    said = " ".join(Settings.from_env({"UMKM_PUBLIC_URL": "umkm.malangkota.go.id"}).problems())
+    assert "UMKM_PUBLIC_URL must be an http:// or https:// address" in said

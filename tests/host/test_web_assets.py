@@ -57,3 +57,11 @@ async def test_dashboard_page_is_served_with_a_policy_that_keeps_it_on_this_serv
         assert url.startswith("/static/") or url.startswith("data:"), url
         if url.startswith("/static/"):
             assert (await api.client.get(url)).status_code == 200, url
+
+
+async def test_dashboard_texts_come_from_the_catalogue_in_each_language_and_only_those(api: Api) -> None:
+    indonesian, english = [(await api.client.get(f"/dashboard/texts/{lang}.json")).json() for lang in ("id", "en")]
+    assert set(indonesian) == set(english) and indonesian["nav.pengaduan"] == "Pengaduan"
+    assert english["nav.pengaduan"] == "Complaints"
+    unknown = await api.client.get("/dashboard/texts/fr.json")
+    assert unknown.status_code == 404 and "id, en" in unknown.json()["error"]

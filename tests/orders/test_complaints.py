@@ -11,8 +11,10 @@ from tests.helpers.checkout import ERRORS, Market, market
 from tests.helpers.orders import attempt
 from tests.helpers.payments import Live, order_of, pay_by_qris
 from tests.helpers.people import Person, city_person
+from tests.helpers.uploads import upload
 from umkm_graph.notifications.models import OutboxMessage
 from umkm_graph.orders.models import Complaint, Order
+from umkm_graph.people.models import Role
 
 FIELDS = "id status resolution refundAmount sellerReason decision orderLineIds reason text"
 OPEN = f"mutation($input: OpenComplaintInput!) {{ openComplaint(input: $input) {{ complaint {{ {FIELDS} }} {ERRORS} }} }}"
@@ -24,6 +26,8 @@ DECIDE = f"""mutation($id: ID!, $decision: String!, $amount: Rupiah) {{
   decideComplaint(id: $id, decision: $decision, refundAmount: $amount) {{ complaint {{ {FIELDS} }} {ERRORS} }} }}"""
 COUNTS = "query($id: ID!) { shopComplaintCounts(shopId: $id) { kind count } }"
 LINE_IDS = "query($id: ID!) { order(id: $id) { lines { id } } }"
+QUEUE = "query($status: ComplaintStatus) { cityComplaints(status: $status) { totalCount edges { node { id orderId text } } } }"
+CITY_COUNTS = "{ cityComplaintCounts { counts { kind count } byKecamatan { kecamatan counts { kind count } } } }"
 HOUR = dt.timedelta(hours=1)
 
 
@@ -98,6 +102,12 @@ async def test_a_rejected_complaint_goes_to_the_city_whose_decision_is_final(liv
     seller_tries = await live.api.fails(ESCALATE, {"id": opened["id"]}, m.seller.token)
     assert seller_tries[0]["code"] == "FORBIDDEN"
     assert (await live.api.ok(ESCALATE, {"id": opened["id"]}, m.buyer.token))["complaint"]["status"] == "ESCALATED"
+    queue = (await live.api.gql(QUEUE, {"status": "ESCALATED"}, officer.token))["cityComplaints"]
+    assert (queue["totalCount"], [e["node"] for e in queue["edges"]]) == (
+        1, [{"id": opened["id"], "orderId": order["id"], "text": "Karung sobek, beras tumpah"}])
+    analyst = await city_person(live.api, Role.ANALYST)
+    for outsider in (analyst, m.seller, m.buyer):  # a complaint's text is the buyer's own words: officers only
+        assert (await live.api.post(QUEUE, {}, outsider.token))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     buyer_decides = await live.api.fails(DECIDE, {"id": opened["id"], "decision": "Saya menang"}, m.buyer.token)
     assert buyer_decides[0]["code"] == "FORBIDDEN"
     decided = (await live.api.ok(DECIDE, {"id": opened["id"], "decision": "Barang rusak terbukti; refund penuh",
@@ -111,8 +121,34 @@ async def test_a_rejected_complaint_goes_to_the_city_whose_decision_is_final(liv
     counts = {row["kind"]: row["count"] for row in
               (await live.api.gql(COUNTS, {"id": m.shop["id"]}, officer.token))["shopComplaintCounts"]}
     assert counts == {"TOTAL": 1, "DECIDED": 1, "REJECT": 1}
+    assert (await live.api.gql(QUEUE, {"status": "ESCALATED"}, officer.token))["cityComplaints"]["totalCount"] == 0
+    assert (await live.api.gql(QUEUE, {}, officer.token))["cityComplaints"]["totalCount"] == 1
+    city = (await live.api.gql(CITY_COUNTS, None, analyst.token))["cityComplaintCounts"]
+    kecamatan = (await live.api.gql("query($id: ID!) { shop(id: $id) { kecamatan } }", {"id": m.shop["id"]}))["shop"]
+    expected = [{"kind": "DECIDED", "count": 1}, {"kind": "REJECT", "count": 1}, {"kind": "TOTAL", "count": 1}]
+    assert city == {"counts": expected, "byKecamatan": [{"kecamatan": kecamatan["kecamatan"], "counts": expected}]}
+    assert (await live.api.post(CITY_COUNTS, None, m.seller.token))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     stranger = await live.api.post(COUNTS, {"id": m.shop["id"]}, m.buyer.token)
     assert stranger["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "NOT_FOUND")
+
+
+async def test_a_complaint_carries_the_buyers_own_photos_and_no_one_elses(live: Live) -> None:
+    m = await market(live.api)
+    order, lines = await delivered_paid(live, m)
+    torn, spilt = await upload(live.api, m.buyer), await upload(live.api, m.buyer)
+    sellers = await upload(live.api, m.seller)
+    variables = {"input": {"orderId": order["id"], "reason": "DAMAGED", "text": "Karung sobek", "orderLineIds": lines,
+                           "photoUploadIds": [torn, sellers]}}
+    refused = await live.api.fails(OPEN, variables, m.buyer.token)
+    assert [(e["code"], e["field"]) for e in refused] == [("NOT_FOUND", ["input", "photoUploadIds", "1"])]
+    assert await Complaint.filter(order_id=int(order["id"])).count() == 0
+    variables["input"]["photoUploadIds"] = [torn, spilt]
+    opened = (await live.api.ok(OPEN, variables, m.buyer.token))["complaint"]
+    shown = await live.api.gql("query($id: ID!) { orderComplaints(orderId: $id) { photos { id url(size: THUMB) } } }",
+                               {"id": order["id"]}, m.seller.token)
+    (complaint,) = shown["orderComplaints"]
+    assert [p["id"] for p in complaint["photos"]] == [torn, spilt] and opened["id"]
+    assert (await live.api.client.get(complaint["photos"][0]["url"])).status_code == 200
 
 
 async def test_an_unanswered_complaint_may_go_to_the_city_after_the_answer_deadline(live: Live) -> None:

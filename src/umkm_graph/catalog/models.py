@@ -115,3 +115,16 @@ class ProductCertificate(Model):
     class Meta:
         table = "product_certificates"
         unique_together = (("product", "certificate"),)
+
+
+class ProductPhoto(Model):
+    """One of a product's photos (an upload of its seller's), in the seller's order."""
+
+    id = fields.IntField(primary_key=True)
+    product = fields.ForeignKeyField("models.Product", related_name="photos", db_index=True)
+    upload = fields.ForeignKeyField("models.Upload", related_name="product_photos")
+    position = fields.IntField()
+
+    class Meta:
+        table = "product_photos"
+        unique_together = (("product", "position"),)

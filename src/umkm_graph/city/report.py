@@ -1,11 +1,12 @@
 """The city's monthly report: ASN participation by OPD, the top UMKM by GMV, and sembako prices at the month's end, as
-CSV (one table after another, each under its name) or JSON. `umkm-graph report` writes it; the figures are the API's,
+CSV (one table after another, each under its name), JSON, or PDF with charts (report_pdf.py). `umkm-graph report` writes it; the figures are the API's,
 with the same k-anonymity.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from dataclasses import asdict, dataclass
@@ -17,8 +18,9 @@ from umkm_graph.city.buckets import DEFAULT_SETTLE_DAYS
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.shops.models import Shop
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "pdf")
 TOP_UMKM = 10
+MONTHS_CHARTED = 6  # the PDF's chart of the months up to the report's, as the dashboard's
 
 
 @dataclass
@@ -85,6 +87,21 @@ async def monthly_report(month: str, k: int, top: int = TOP_UMKM,
     return MonthlyReport(period.month or month, k, found.target, table, top_umkm, prices)
 
 
+async def participation_by_month(month: str, k: int, months: int = MONTHS_CHARTED,
+                                 settle_days: int = DEFAULT_SETTLE_DAYS) -> list[dict[str, Any]]:
+    """All ASN's participation in each of the `months` months up to this one, oldest first."""
+    last = parse_month(month, "month").first
+    firsts = [dt.date(last.year + (last.month - 1 - back) // 12, (last.month - 1 - back) % 12 + 1, 1)
+              for back in range(months - 1, -1, -1)]
+    rows = []
+    for first in firsts:
+        found = await participation.participation(parse_month(first.strftime("%Y-%m"), "month"), k, settle_days)
+        rows.append({"month": first.strftime("%Y-%m"), "registered_asn": found.city.registered,
+                     "buying_asn": found.city.buyers, "total_spend": found.city.spend,
+                     "compliance_share": _share(found.city.compliance_share), "target": found.target})
+    return rows
+
+
 def to_json(report: MonthlyReport) -> str:
     return json.dumps(asdict(report), ensure_ascii=False, indent=2) + "\n"
 
@@ -111,8 +128,13 @@ def _cell(value: object) -> object:
     return value
 
 
-async def render(month: str, fmt: str, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> str:
+async def render(month: str, fmt: str, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> str | bytes:
+    """The report as text (csv, json) or bytes (pdf)."""
     if fmt not in FORMATS:
         raise DomainError(ErrorCode.INVALID, f"--format is one of {', '.join(FORMATS)}", "format")
     report = await monthly_report(month, k, settle_days=settle_days)
+    if fmt == "pdf":
+        from umkm_graph.city.report_pdf import to_pdf  # imports this module
+
+        return to_pdf(report, await participation_by_month(month, k, settle_days=settle_days))
     return to_json(report) if fmt == "json" else to_csv(report)

@@ -41,6 +41,7 @@ class ScorecardFigure(enum.Enum):
     MEDIAN_MINUTES_TO_ACCEPT = "MEDIAN_MINUTES_TO_ACCEPT"
     AVERAGE_RATING = "AVERAGE_RATING"
     REVIEW_COUNT = "REVIEW_COUNT"
+    COMPLAINT_RATE = "COMPLAINT_RATE"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,16 @@ class Scorecard:
     median_seconds_to_accept: int | None
     review_count: int
     rating_sum: int
+    complaints: int = 0  # on the period's orders
+    complained_orders: int = 0
+    escalated_complaints: int = 0  # taken to the city
+    upheld_complaints: int = 0  # settled for the buyer: a refund or a replacement
     rank: int | None = None
+
+    @property
+    def complaint_rate(self) -> float | None:
+        """Share of the delivered orders with a complaint."""
+        return self.complained_orders / self.fulfilled_orders if self.fulfilled_orders else None
 
     @property
     def fulfilment_rate(self) -> float | None:
@@ -107,7 +117,8 @@ def _scorecard(row: dict[str, object], period: Period, k: int, settle_days: int,
         buyers=buyers, asn_buyer_share=n["asn_buyers"] / settled if shown else None,
         asn_buyer_share_suppressed=buyers > 0 and not shown, decided_orders=n["decided"], fulfilled_orders=n["fulfilled"],
         seller_cancelled_orders=n["seller_cancelled"], median_seconds_to_accept=n.get("median_accept_s"),
-        review_count=n["reviews"], rating_sum=n["rating_sum"], rank=rank,
+        review_count=n["reviews"], rating_sum=n["rating_sum"], complaints=n["complaints"],
+        complained_orders=n["complained"], escalated_complaints=n["escalated"], upheld_complaints=n["upheld"], rank=rank,
     )
 
 

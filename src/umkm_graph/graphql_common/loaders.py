@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from umkm_graph.catalog import certificates as product_certificates
+from umkm_graph.catalog.photos import photos_of_products
 from umkm_graph.catalog.models import Category, Product
 from umkm_graph.delivery.models import CourierShipment, ShipmentEventRecord
 from umkm_graph.graphql_common.ids import id_or_none
@@ -122,6 +123,10 @@ class Loaders:
     @cached_property
     def product_badges(self) -> DataLoader[int, list[Any]]:
         return DataLoader(load_fn=product_certificates.badges_of_products)
+
+    @cached_property
+    def product_photos(self) -> DataLoader[int, list[Any]]:
+        return DataLoader(load_fn=photos_of_products)
 
     @cached_property
     def certificate_products(self) -> DataLoader[int, list[int]]:

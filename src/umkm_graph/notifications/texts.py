@@ -1,8 +1,10 @@
 """The texts of messages: Bahasa Indonesia in the code (gettext's source language), English in the catalog
-locale/en/LC_MESSAGES/notifications.po, read with Babel; money is always written Rp15.700.
+locales/en/LC_MESSAGES/notifications.po (the one folder of catalogues, beside the error texts), read with Babel; money
+is always written Rp15.700.
 
-After changing a text here, update the catalog: `pybabel extract -k N_ -o notifications.pot .` then
-`pybabel update -D notifications -i notifications.pot -d locale` (a test fails while a text has no translation)."""
+After changing a text here, update the catalog, from src/umkm_graph: `pybabel extract -k N_ -o notifications.pot
+notifications` then `pybabel update -D notifications -i notifications.pot -d locales` (a test fails while a text has no
+translation)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from umkm_graph.notifications.kinds import MONEY, PARAMETERS, Kind
 
 LANGUAGES = ("id", "en")  # the first is the default
 DEFAULT_LANGUAGE = LANGUAGES[0]
-CATALOGS = Path(__file__).with_name("locale")
+CATALOGS = Path(__file__).parent.parent / "locales"
 DOMAIN = "notifications"
 
 

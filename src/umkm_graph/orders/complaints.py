@@ -12,10 +12,12 @@ from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, PaymentStatusChanged
 from umkm_graph.orders.models import (
-    Complaint, ComplaintLine, ComplaintReason, ComplaintResolution, ComplaintStatus, Order, OrderLine, OrderStatus,
+    Complaint, ComplaintLine, ComplaintPhoto, ComplaintReason, ComplaintResolution, ComplaintStatus, Order, OrderLine,
+    OrderStatus,
 )
 from umkm_graph.orders import announcements
 from umkm_graph.orders.deadlines import OPEN_COMPLAINTS
@@ -27,10 +29,15 @@ from umkm_graph.people.access import is_city, require_role, require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
 from umkm_graph.shops.service import get_owned_shop
+from umkm_graph.uploads.models import Upload
+from umkm_graph.uploads.service import own_uploads
 
 
 OPEN_STATUSES = OPEN_COMPLAINTS
 MAX_TEXT = 1000
+
+
+MAX_PHOTOS = 5
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class ComplaintDraft:
     reason: ComplaintReason
     text: str
     order_line_ids: list[int]
+    photo_upload_ids: tuple[int, ...] = ()  # the buyer's own uploads (POST /uploads), at most MAX_PHOTOS
 
 
 def _text(value: str, field: str, label: str, max_length: int) -> str:
@@ -68,6 +76,7 @@ async def open_complaint(
     for i, line_id in enumerate(draft.order_line_ids):
         if line_id not in lines:
             raise DomainError(ErrorCode.NOT_FOUND, "This order has no line with this id", ["input", "orderLineIds", str(i)])
+    photos = await own_uploads(buyer, draft.photo_upload_ids, "input.photoUploadIds", MAX_PHOTOS)
     async with in_transaction():
         held = await ComplaintLine.filter(order_line_id__in=draft.order_line_ids,
                                           complaint__status__in=OPEN_STATUSES).exists()
@@ -77,6 +86,8 @@ async def open_complaint(
         complaint = await Complaint.create(order_id=order.id, reason=draft.reason, text=text)
         await ComplaintLine.bulk_create([ComplaintLine(complaint_id=complaint.id, order_line_id=line_id)
                                          for line_id in dict.fromkeys(draft.order_line_ids)])
+        await ComplaintPhoto.bulk_create([ComplaintPhoto(complaint_id=complaint.id, upload_id=photo.id, position=i)
+                                          for i, photo in enumerate(photos)])
         await announcements.complaint_opened(order, text)
     return complaint
 
@@ -196,6 +207,11 @@ async def complaints_of_order(user: User | None, order_id: int) -> list[Complain
     return await Complaint.filter(order_id=order_id).order_by("created_at", "id")
 
 
+async def photos_of(complaint_id: int) -> list[Upload]:
+    rows = await ComplaintPhoto.filter(complaint_id=complaint_id).order_by("position").select_related("upload")
+    return [row.upload for row in rows]  # type: ignore[attr-defined]
+
+
 async def line_ids(complaint_id: int) -> list[int]:
     return [row.order_line_id for row in await ComplaintLine.filter(complaint_id=complaint_id)]  # type: ignore[attr-defined]
 
@@ -208,14 +224,48 @@ async def shop_complaint_counts(user: User | None, shop_id: int) -> dict[str, in
         await get_owned_shop(person, shop_id)
     rows = await Complaint.filter(order__shop_id=shop_id).annotate(n=Count("id")) \
         .group_by("status", "resolution").values("status", "resolution", "n")
-    counts: dict[str, int] = {}
+    counts: dict[str, int] = {"TOTAL": 0}
     for row in rows:
-        for key in (row["status"], row["resolution"]):
-            if key is not None:
-                name = key.value if hasattr(key, "value") else str(key)
-                counts[name] = counts.get(name, 0) + row["n"]
-    counts["TOTAL"] = sum(row["n"] for row in rows)
+        _add(counts, row)
     return counts
+
+
+async def city_complaints(user: User | None, status: ComplaintStatus | None, window: Window) -> Page[Complaint]:
+    """City officers' queue: complaints across shops (ESCALATED ones wait for their decision), oldest first. Officers
+    only: a complaint's text is a buyer's own words."""
+    require_role(user, Role.CITY_OFFICER)
+    query = Complaint.all() if status is None else Complaint.filter(status=status)
+    return await page_of(query, window, ("created_at", "id"))
+
+
+@dataclass(frozen=True)
+class KecamatanComplaints:
+    kecamatan: str
+    counts: dict[str, int]  # TOTAL, and each status and resolution that occurs
+
+
+async def city_complaint_counts(user: User | None) -> tuple[dict[str, int], list[KecamatanComplaints]]:
+    """Complaints across the city and per kecamatan of the shop, by status and resolution: for city officers and
+    analysts. Counts of orders' complaints name nobody, so no k-anonymity threshold applies."""
+    if not is_city(require_user(user)):
+        raise DomainError(ErrorCode.FORBIDDEN, "Only city officers and analysts see complaints across shops")
+    rows = await Complaint.all().annotate(n=Count("id")).group_by("order__shop__kecamatan", "status", "resolution") \
+        .values("n", "status", "resolution", kecamatan="order__shop__kecamatan")
+    city: dict[str, int] = {}
+    by_kecamatan: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for counts in (city, by_kecamatan.setdefault(row["kecamatan"], {})):
+            _add(counts, row)
+    return city, [KecamatanComplaints(k, c) for k, c in sorted(by_kecamatan.items())]
+
+
+def _add(counts: dict[str, int], row: dict[str, object]) -> None:
+    n = int(row["n"])  # type: ignore[call-overload]
+    counts["TOTAL"] = counts.get("TOTAL", 0) + n
+    for key in (row["status"], row["resolution"]):
+        if key is not None:
+            name = key.value if hasattr(key, "value") else str(key)
+            counts[name] = counts.get(name, 0) + n
 
 
 def _answer(resolution: ComplaintResolution, reason: str | None) -> str:

@@ -153,3 +153,15 @@ class ComplaintLine(Model):
 
     class Meta:
         table = "complaint_lines"
+
+
+class ComplaintPhoto(Model):
+    """A photo the buyer sent with a complaint (an upload of theirs): the torn sack, the wrong item."""
+
+    id = fields.IntField(primary_key=True)
+    complaint = fields.ForeignKeyField("models.Complaint", related_name="photos", db_index=True)
+    upload = fields.ForeignKeyField("models.Upload", related_name="complaint_photos")
+    position = fields.IntField()
+
+    class Meta:
+        table = "complaint_photos"

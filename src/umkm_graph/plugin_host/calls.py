@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from umkm_graph import hookspecs
+from umkm_graph import hookspecs, tracing
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.hookspecs import (
     DeliveryKind,
@@ -52,6 +53,7 @@ from umkm_graph.plugin_host.checks import (
     usable_quote,
     usable_shipment_event,
 )
+from umkm_graph.observability import PROVIDER_CALLS, PROVIDER_FAILURES
 from umkm_graph.plugin_host.notifiers import unique_notifiers
 
 log = logging.getLogger("umkm_graph.plugin_host")
@@ -189,7 +191,7 @@ class Providers:
         usable: Callable[[Any], bool],
     ) -> list[Any]:
         try:
-            events = await self._answer(provider.parse_webhook(raw, headers))
+            events = await self._timed(provider, "parse_webhook", 0, lambda: provider.parse_webhook(raw, headers))
         except TimeoutError:
             log.warning("provider %s timed out reading a webhook after %ss", provider.code, self.timeout)
             raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} did not read the webhook in time") from None
@@ -207,6 +209,20 @@ class Providers:
             return await asyncio.wait_for(result, self.timeout)
         return result
 
+    async def _timed(self, provider: PaymentProvider | DeliveryProvider, operation: str, attempt: int,
+                     call: Callable[[], Any]) -> Any:
+        """One attempt, timed and counted (umkm_provider_call_seconds, umkm_provider_failures_total) and traced."""
+        started = time.perf_counter()
+        attributes = {"umkm.provider": provider.code, "umkm.provider.operation": operation, "umkm.attempt": attempt + 1}
+        try:
+            with tracing.span(f"provider {provider.code} {operation}", attributes, client=True):
+                return await self._answer(call())
+        except BaseException:
+            PROVIDER_FAILURES.labels(provider.code, operation).inc()
+            raise
+        finally:
+            PROVIDER_CALLS.labels(provider.code, operation).observe(time.perf_counter() - started)
+
     async def _call(
         self,
         provider: PaymentProvider | DeliveryProvider | DisbursementProvider,
@@ -221,7 +237,7 @@ class Providers:
             if attempt:
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                return await self._answer(getattr(provider, operation)(request))
+                return await self._timed(provider, operation, attempt, lambda: getattr(provider, operation)(request))
             except ProviderRefused as refusal:
                 log.warning("provider %s refused %s: %s", provider.code, operation, refusal)
                 raise RefusedByProvider(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} refused: {refusal}",

@@ -8,6 +8,7 @@ import inspect
 import logging
 from collections.abc import Sequence
 
+from umkm_graph import tracing
 from umkm_graph.hookspecs import Message, Notifier, ProviderRefused
 from umkm_graph.plugin_host.checks import unique_providers
 
@@ -33,10 +34,12 @@ async def send_once(notifier: Notifier | None, message: Message, timeout: float)
     """Deliver the message with one attempt within `timeout` seconds, or raise DeliveryFailed."""
     if notifier is None:
         raise DeliveryFailed(f"No notifier delivers on the channel {message.channel!r}", final=True)
+    attributes = {"umkm.notifier": notifier.channel, "umkm.message.kind": message.kind, "umkm.message.id": message.id}
     try:
-        result = notifier.send(message)
-        if inspect.isawaitable(result):
-            await asyncio.wait_for(result, timeout)
+        with tracing.span(f"notifier {notifier.channel} send", attributes, client=True):
+            result = notifier.send(message)
+            if inspect.isawaitable(result):
+                await asyncio.wait_for(result, timeout)
     except ProviderRefused as refusal:
         raise DeliveryFailed(f"{notifier.display_name} refused: {refusal}", final=True) from None
     except TimeoutError:

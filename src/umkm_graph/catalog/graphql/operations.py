@@ -7,7 +7,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog import listing
+from umkm_graph.catalog import listing, photos
 from umkm_graph.catalog import service as catalog
 from umkm_graph.catalog.graphql.search import ProductSearch, product_search
 from umkm_graph.catalog.graphql.types import (CategoryType, PriceUnitEnum, ProductType, ProductUnitEnum, load_product,
@@ -148,6 +148,14 @@ class CatalogMutation:
     @strawberry.mutation(description="The shop's owner edits a product.")
     async def update_product(self, info: Info[Context, None], id: strawberry.ID, input: ProductInput) -> ProductPayload:
         return await mutate(info, ProductPayload, lambda user: catalog.update_product(user, parse_id(id, "id"), input.draft()), _product)
+
+    @strawberry.mutation(description="The shop's owner sets a product's photos: their own uploads (POST /uploads), in "
+                         "this order, at most 10; an empty list removes them all.")
+    async def set_product_photos(self, info: Info[Context, None], product_id: strawberry.ID,
+                                 upload_ids: list[strawberry.ID]) -> ProductPayload:
+        ids = [parse_id(upload, f"uploadIds.{i}") for i, upload in enumerate(upload_ids)]
+        return await mutate(info, ProductPayload,
+                            lambda user: photos.set_product_photos(user, parse_id(product_id, "productId"), ids), _product)
 
     @strawberry.mutation(description="The shop's owner sets a product's stock after a count.")
     async def set_stock(self, info: Info[Context, None], id: strawberry.ID, stock: int) -> ProductPayload:

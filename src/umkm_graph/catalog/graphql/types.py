@@ -25,6 +25,7 @@ from umkm_graph.reviews import service as reviews
 from umkm_graph.shops.graphql.certificates import BadgeEnum
 from umkm_graph.shops.graphql.types import SHOP_FIELDS, ShopType, average_rating, graphql_id
 from umkm_graph.shops.models import Shop
+from umkm_graph.uploads.graphql.types import PhotoType
 
 if TYPE_CHECKING:
     from umkm_graph.reviews.graphql.types import ReviewType
@@ -145,6 +146,11 @@ class ProductType:
                       metadata=reads("id", public=True))
     async def badges(self, info: Info[Context, None]) -> list[BadgeEnum]:  # type: ignore[valid-type]
         return await info.context.loaders.product_badges.load(self.model.id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The seller's photos, in the seller's order (setProductPhotos).",
+                      metadata=reads("id", public=True))
+    async def photos(self, info: Info[Context, None]) -> list[PhotoType]:
+        return [PhotoType.from_upload(u) for u in await info.context.loaders.product_photos.load(self.model.id)]
 
     @strawberry.field(description="Buyers' reviews of this product, newest first.", metadata=reads(public=True))
     async def reviews(

@@ -21,6 +21,7 @@ class ScorecardSort:
         "MEDIAN_MINUTES_TO_ACCEPT": "median_accept_s",
         "AVERAGE_RATING": "CAST(rating_sum AS DOUBLE PRECISION) / NULLIF(reviews, 0)",
         "REVIEW_COUNT": "reviews",
+        "COMPLAINT_RATE": "CAST(complained AS DOUBLE PRECISION) / NULLIF(fulfilled, 0)",
     }
 
     @classmethod
@@ -91,6 +92,14 @@ rated AS (
   FROM reviews WHERE created_at >= :start AND created_at < :end {narrow_reviews}
   GROUP BY shop_id
 ),
+complained AS (
+  SELECT o.shop_id, COUNT(DISTINCT c.order_id) AS complained, COUNT(*) AS complaints,
+         SUM(CASE WHEN c.escalated_at IS NOT NULL THEN 1 ELSE 0 END) AS escalated,
+         SUM(CASE WHEN c.resolution IN ('REFUND', 'REPLACE') OR c.refund_amount > 0 THEN 1 ELSE 0 END) AS upheld
+  FROM complaints c JOIN orders o ON o.id = c.order_id
+  WHERE o.created_at >= :start AND o.created_at < :end {narrow}
+  GROUP BY o.shop_id
+),
 board AS (
   SELECT s.id AS shop_id,
          COALESCE(f.orders, 0) AS orders, COALESCE(f.completed, 0) AS completed, COALESCE(f.gmv, 0) AS gmv,
@@ -98,10 +107,13 @@ board AS (
          COALESCE(f.asn_buyers, 0) AS asn_buyers,
          COALESCE(f.fulfilled, 0) AS fulfilled, COALESCE(f.decided, 0) AS decided,
          COALESCE(f.seller_cancelled, 0) AS seller_cancelled, f.median_accept_s,
-         COALESCE(r.reviews, 0) AS reviews, COALESCE(r.rating_sum, 0) AS rating_sum
+         COALESCE(r.reviews, 0) AS reviews, COALESCE(r.rating_sum, 0) AS rating_sum,
+         COALESCE(c.complained, 0) AS complained, COALESCE(c.complaints, 0) AS complaints,
+         COALESCE(c.escalated, 0) AS escalated, COALESCE(c.upheld, 0) AS upheld
   FROM shops s
   LEFT JOIN figures f ON f.shop_id = s.id
   LEFT JOIN rated r ON r.shop_id = s.id
+  LEFT JOIN complained c ON c.shop_id = s.id
   WHERE {where}
 )
 SELECT * FROM board ORDER BY {order_by} LIMIT :limit OFFSET :offset

@@ -162,6 +162,12 @@ class ShopScorecardType:
     median_minutes_to_accept: float | None = strawberry.field(description="From placed to accepted, median.")
     average_rating: float | None = strawberry.field(description="Of the reviews written in the period, 1 to 5.")
     review_count: int
+    complaints: int = strawberry.field(description="Buyers' complaints about the period's orders.")
+    complaint_rate: float | None = strawberry.field(description="Delivered or completed orders with a complaint / "
+                                                    "delivered or completed orders.")
+    escalated_complaints: int = strawberry.field(description="Of the complaints, those the buyer took to the city.")
+    upheld_complaints: int = strawberry.field(description="Of the complaints, those settled for the buyer: a refund or "
+                                              "a replacement, by the seller or the city.")
     shop_id: strawberry.Private[int]
 
     @classmethod
@@ -172,7 +178,8 @@ class ShopScorecardType:
             asn_buyer_share_suppressed=s.asn_buyer_share_suppressed, decided_orders=s.decided_orders,
             fulfilment_rate=s.fulfilment_rate, seller_cancellation_rate=s.seller_cancellation_rate,
             median_minutes_to_accept=s.median_minutes_to_accept, average_rating=s.average_rating,
-            review_count=s.review_count, shop_id=s.shop_id,
+            review_count=s.review_count, complaints=s.complaints, complaint_rate=s.complaint_rate,
+            escalated_complaints=s.escalated_complaints, upheld_complaints=s.upheld_complaints, shop_id=s.shop_id,
         )
 
     @strawberry.field

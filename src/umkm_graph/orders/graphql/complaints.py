@@ -10,10 +10,12 @@ from strawberry.types import Info
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
+from umkm_graph.graphql_common.pagination import Connection, connection, window
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.orders import complaints
 from umkm_graph.orders.deadlines import Windows
 from umkm_graph.orders.models import Complaint, ComplaintReason, ComplaintResolution, ComplaintStatus
+from umkm_graph.uploads.graphql.types import PhotoType
 
 ReasonEnum = strawberry.enum(ComplaintReason, name="ComplaintReason")
 StatusEnum = strawberry.enum(ComplaintStatus, name="ComplaintStatus")
@@ -36,6 +38,10 @@ class ComplaintType:
     escalated_at: dt.datetime | None
     decided_at: dt.datetime | None
 
+    @strawberry.field(description="The buyer's photos of what went wrong, in their order.")
+    async def photos(self) -> list[PhotoType]:
+        return [PhotoType.from_upload(u) for u in await complaints.photos_of(int(self.id))]
+
     @strawberry.field(description="The ids of the order lines it is about.")
     async def order_line_ids(self) -> list[strawberry.ID]:
         return [strawberry.ID(str(i)) for i in await complaints.line_ids(int(self.id))]
@@ -55,16 +61,35 @@ class ComplaintCountType:
     count: int
 
 
+@strawberry.type(name="KecamatanComplaintCounts", description="Complaints about a kecamatan's shops.")
+class KecamatanComplaintCountsType:
+    kecamatan: str
+    counts: list[ComplaintCountType]
+
+
+@strawberry.type(name="CityComplaintCounts", description="Complaints across the city, by status and resolution.")
+class CityComplaintCountsType:
+    counts: list[ComplaintCountType]
+    by_kecamatan: list[KecamatanComplaintCountsType]
+
+
+def _counts(counts: dict[str, int]) -> list[ComplaintCountType]:
+    return [ComplaintCountType(kind=k, count=v) for k, v in sorted(counts.items())]
+
+
 @strawberry.input
 class OpenComplaintInput:
     order_id: strawberry.ID
     reason: ReasonEnum  # type: ignore[valid-type]
     text: str
     order_line_ids: list[strawberry.ID]
+    photo_upload_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Your own uploads (POST /uploads) showing what went wrong; at most 5.")
 
     def draft(self) -> complaints.ComplaintDraft:
         ids = [parse_id(line, f"input.orderLineIds.{i}") for i, line in enumerate(self.order_line_ids)]
-        return complaints.ComplaintDraft(parse_id(self.order_id, "input.orderId"), self.reason, self.text, ids)
+        photos = tuple(parse_id(p, f"input.photoUploadIds.{i}") for i, p in enumerate(self.photo_upload_ids))
+        return complaints.ComplaintDraft(parse_id(self.order_id, "input.orderId"), self.reason, self.text, ids, photos)
 
 
 @strawberry.type
@@ -86,8 +111,24 @@ class ComplaintsQuery:
 
     @strawberry.field(description="A shop's complaint counts by status and resolution: the city, and its seller.")
     async def shop_complaint_counts(self, info: Info[Context, None], shop_id: strawberry.ID) -> list[ComplaintCountType]:
-        counts = await complaints.shop_complaint_counts(await info.context.user(), parse_id(shop_id, "shopId"))
-        return [ComplaintCountType(kind=k, count=v) for k, v in sorted(counts.items())]
+        return _counts(await complaints.shop_complaint_counts(await info.context.user(), parse_id(shop_id, "shopId")))
+
+    @strawberry.field(description="City officers: complaints across shops, oldest first; status ESCALATED lists those "
+                      "waiting for the city's decision.")
+    async def city_complaints(
+        self, info: Info[Context, None], status: StatusEnum | None = None,  # type: ignore[valid-type]
+        first: int | None = None, after: str | None = None,
+    ) -> Connection[ComplaintType]:
+        settings = info.context.settings
+        page = await complaints.city_complaints(await info.context.user(), status, window(
+            first, after, default=settings.default_page_size, cap=settings.max_page_size))
+        return connection(page, ComplaintType.from_model)
+
+    @strawberry.field(description="Complaint counts across the city and per kecamatan: city officers and analysts.")
+    async def city_complaint_counts(self, info: Info[Context, None]) -> CityComplaintCountsType:
+        city, by_kecamatan = await complaints.city_complaint_counts(await info.context.user())
+        return CityComplaintCountsType(counts=_counts(city), by_kecamatan=[
+            KecamatanComplaintCountsType(kecamatan=k.kecamatan, counts=_counts(k.counts)) for k in by_kecamatan])
 
 
 @strawberry.type

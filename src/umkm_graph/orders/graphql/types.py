@@ -18,6 +18,7 @@ from umkm_graph.hookspecs import DeliveryKind
 from umkm_graph.orders import deadlines
 from umkm_graph.orders.contract import delivery_kind
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransition
+from umkm_graph.orders.receipts import has_receipt
 from umkm_graph.orders.states import Party
 from umkm_graph.orders.visibility import OrderSight, side_of
 from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus, ReportedPaymentStatus
@@ -256,6 +257,12 @@ class OrderType:
     async def payment(self, info: Info[Context, None]) -> PaymentType | None:
         payment = await info.context.loaders.payment_of_order.load(self.model.id)
         return PaymentType.from_model(payment) if payment else None
+
+    @strawberry.field(description="Where the order's receipt (kuitansi, a PDF) is downloaded with the same bearer "
+                      "token, relative to the API's address (GET /receipts/{id}.pdf); null until the order is paid.")
+    async def receipt_url(self, info: Info[Context, None]) -> str | None:
+        payment = await info.context.loaders.payment_of_order.load(self.model.id)
+        return f"/receipts/{self.model.id}.pdf" if has_receipt(payment) else None
 
     @strawberry.field(description="Every change of status, oldest first.")
     async def history(self, info: Info[Context, None]) -> list[OrderTransitionType]:

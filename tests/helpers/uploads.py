@@ -1,0 +1,46 @@
+"""Images for upload tests, made in memory with Pillow (a phone's JPEG carries GPS and an orientation), and sending
+one to POST /uploads as a person would."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+from tests.helpers.api import Api
+from tests.helpers.people import Person
+
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+
+
+def phone_jpeg(width: int = 400, height: int = 300, orientation: int | None = None) -> bytes:
+    """A JPEG as a phone writes it: with a GPS position in its EXIF, and optionally an orientation tag."""
+    image = Image.new("RGB", (width, height), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif.get_ifd(GPS_IFD).update({1: "S", 2: (7.0, 58.0, 0.0), 3: "E", 4: (112.0, 37.0, 0.0)})  # Kota Malang
+    if orientation is not None:
+        exif[ORIENTATION] = orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def png(width: int = 300, height: int = 300) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (10, 200, 10, 128)).save(out, "PNG")
+    return out.getvalue()
+
+
+async def send(api: Api, person: Person | None, data: bytes) -> tuple[int, dict[str, Any]]:
+    headers = {"Authorization": f"Bearer {person.token}"} if person else {}
+    response = await api.client.post("/uploads", content=data, headers={**headers, "Content-Type": "image/jpeg"})
+    return response.status_code, response.json()
+
+
+async def upload(api: Api, person: Person, data: bytes | None = None) -> str:
+    status, body = await send(api, person, data or phone_jpeg())
+    assert status == 201, body
+    return str(body["id"])
