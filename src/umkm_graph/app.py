@@ -19,6 +19,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from umkm_graph import changes, tracing
+from umkm_graph.balances import ledger
 from umkm_graph.catalog.service import ensure_categories
 from umkm_graph.core.errors import DomainError
 from umkm_graph.db import (
@@ -147,6 +148,7 @@ def _long_lived_heap() -> Iterator[None]:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     settings.check()  # unsafe settings (in production: the default secret key, ...) stop the start here
+    ledger.use_platform_fee(settings.platform_fee_basis_points)
     for warning in acknowledged_unsafe(settings):  # switched off on purpose: said at every start, not only once
         log.warning("%s", warning)
     protections = Protections(settings)  # limits, rate limits, login throttle, persisted queries; Redis if configured

@@ -198,6 +198,7 @@ def _plugins(args: argparse.Namespace) -> int:
         "payment_methods": [method.code for provider in info.payment for method in provider.methods],
         "delivery_providers": [provider.code for provider in info.delivery],
         "notification_channels": [notifier.channel for notifier in info.notifiers],
+        "disbursement_providers": [provider.code for provider in info.disbursement],
         "needs": list(needs.get(info.name, ())),
     } for info in infos]
     if args.json:
@@ -210,7 +211,10 @@ def _plugins(args: argparse.Namespace) -> int:
         print(f"  delivery providers: {', '.join(row['delivery_providers']) or '-'}")
         if row["notification_channels"]:
             print(f"  notification channels: {', '.join(row['notification_channels'])}")
-        if not (row["payment_methods"] or row["delivery_providers"] or row["notification_channels"]):  # say why
+        if row["disbursement_providers"]:
+            print(f"  disbursement providers: {', '.join(row['disbursement_providers'])}")
+        if not (row["payment_methods"] or row["delivery_providers"] or row["notification_channels"]
+                or row["disbursement_providers"]):  # say why
             print("  not configured" + "".join(f"\n    - {line}" for line in row["needs"]))
     return 0
 
@@ -231,11 +235,13 @@ def _jobs(args: argparse.Namespace) -> int:
     import asyncio
 
     from umkm_graph import jobs
+    from umkm_graph.balances import ledger
     from umkm_graph.db import close_database, open_database
     from umkm_graph.events_redis import create_event_bus
     from umkm_graph.plugin_host import collect_providers, load_plugins
 
     settings = Settings.from_env()
+    ledger.use_platform_fee(settings.platform_fee_basis_points)  # the jobs settle payments, and a sale pays it
 
     async def run() -> str:
         providers = await collect_providers(load_plugins(settings), settings)

@@ -36,6 +36,7 @@ class PluginType:
     hooks: list[str]
     payment_methods: list[PaymentMethodType]
     delivery_providers: list[PluginDeliveryProviderType]
+    disbursement_providers: list[str] = strawberry.field(description="Codes of its payout providers, e.g. manual.")
 
     @classmethod
     def from_info(cls, info: PluginInfo) -> PluginType:
@@ -43,6 +44,7 @@ class PluginType:
             name=info.name, version=info.version, source=info.source, hooks=list(info.hooks),
             payment_methods=[PaymentMethodType.from_option(PaymentOption(p, m)) for p in info.payment for m in p.methods],
             delivery_providers=[PluginDeliveryProviderType.from_provider(p) for p in info.delivery],
+            disbursement_providers=[p.code for p in info.disbursement],
         )
 
 

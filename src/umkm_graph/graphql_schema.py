@@ -15,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info, get_object_definition
 
+from umkm_graph.balances.graphql.operations import BalancesMutation, BalancesQuery
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
 from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.checkout.graphql.cart import CartMutation, CartQuery
@@ -87,12 +88,13 @@ class FederationQuery:
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, AddressesQuery, ProductsQuery, ShopsQuery, FollowingQuery,
                              CertificatesQuery, CategoriesQuery,
-                             ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
-                             DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
+                             ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
+                             CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, PasswordResetMutation, AddressesMutation, ShopsMutation,
                                FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
+                               BalancesMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)

@@ -39,6 +39,14 @@ from umkm_graph.plugin_contract.delivery import (
     ShipmentStatus,
     ShipmentStatusRequest,
 )
+from umkm_graph.plugin_contract.disbursement import (
+    BankAccount,
+    DisbursementProvider,
+    PayoutRequest,
+    PayoutResult,
+    PayoutState,
+    PayoutStatusRequest,
+)
 from umkm_graph.plugin_contract.notification import Message, Notifier
 from umkm_graph.plugin_contract.payment import (
     PaymentAction,
@@ -65,7 +73,9 @@ __all__ = [
     "Message", "Notifier",
     "PaymentAction", "PaymentCancelRequest", "PaymentEvent", "PaymentEventStatus", "PaymentMethodInfo", "PaymentPart",
     "PaymentProvider", "PaymentRequest", "PaymentResult", "PaymentStatusRequest", "RefundRequest", "RefundResult",
-    "register_payment_providers", "register_delivery_providers", "register_notifiers", "plugin_needs",
+    "BankAccount", "DisbursementProvider", "PayoutRequest", "PayoutResult", "PayoutState", "PayoutStatusRequest",
+    "register_payment_providers", "register_delivery_providers", "register_notifiers",
+    "register_disbursement_providers", "plugin_needs",
 ]
 
 PROJECT = "umkm_graph"
@@ -89,6 +99,11 @@ def register_delivery_providers(settings: PluginSettings) -> MaybeAwaitable[list
 @hookspec
 def register_notifiers(settings: PluginSettings) -> MaybeAwaitable[list[Notifier]]:  # type: ignore[empty-body]
     """Return the notifiers this plugin offers; an empty list when it is not configured."""
+
+
+@hookspec
+def register_disbursement_providers(settings: PluginSettings) -> MaybeAwaitable[list[DisbursementProvider]]:  # type: ignore[empty-body]
+    """Return the disbursement providers (payouts to shops' bank accounts) this plugin offers; [] when not configured."""
 
 
 # -- Asked when the host describes its plugins (`umkm-graph plugins`); sync -------------------------------------------

@@ -1,6 +1,7 @@
 """Background work on cashless payments: reconciliation (ask the gateway about payments still pending, so a missed
 webhook is recovered) and expiry (cancel what was not paid in time), polling couriers that went quiet, sending the
-notification outbox (notifications/sending.py), the order deadlines (orders/deadlines.py) and the sweep of old
+notification outbox (notifications/sending.py), following payouts to shops still pending at their provider
+(balances/payouts.py), the order deadlines (orders/deadlines.py) and the sweep of old
 idempotency keys. The `umkm-graph jobs` command runs them once; the server runs them every
 UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its lifespan.
 
@@ -16,6 +17,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from umkm_graph.balances import payouts as balances
 from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError
 from umkm_graph.delivery import service as delivery
@@ -42,11 +44,14 @@ class JobReport:
     settled: int  # ...of which the gateway said were paid
     expired: int  # unpaid payments expired here and cancelled at the gateway
     messages: SendReport = SendReport()  # the outbox's messages this process sent, will retry, or gave up
+    payouts: int = 0  # pending payouts to shops asked about
+    payouts_done: int = 0  # ...of which the provider said were paid or failed
 
     def line(self) -> str:
         sent = self.messages
         return (f"reconciled {self.checked} pending payment(s), {self.settled} settled; expired {self.expired}; "
-                f"sent {sent.sent} message(s), {sent.retrying} to retry, {sent.failed} given up")
+                f"sent {sent.sent} message(s), {sent.retrying} to retry, {sent.failed} given up; "
+                f"followed {self.payouts} pending payout(s), {self.payouts_done} done")
 
 
 def _cashless_pending(providers: Providers, now: dt.datetime):  # type: ignore[no-untyped-def]
@@ -122,7 +127,9 @@ async def run_once(
     # Sent by a clock no earlier than the wall's, so the messages this run's changes caused go out in this run too.
     later = max(now, dt.datetime.now(dt.UTC))
     messages = await deliver_due(providers, outbox, later, lease=lease) if outbox is not None else SendReport()
-    return JobReport(checked=checked, settled=settled, expired=expired, messages=messages)
+    payouts, payouts_done = await balances.follow_pending(providers, now, lease)
+    return JobReport(checked=checked, settled=settled, expired=expired, messages=messages, payouts=payouts,
+                     payouts_done=payouts_done)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,9 @@ class Settings:
     payment_expiry_minutes: int = 60  # how long a cashless payment waits to be paid
     # How long a client's idempotency key on checkout or a refund answers its first result (payments/idempotency.py).
     idempotency_key_hours: int = 24
+    # The platform's fee on each settled cashless sale, in basis points (100 = 1%), off the shop's balance
+    # (balances/ledger.py); rounded down, and returned in proportion on refunds.
+    platform_fee_basis_points: int = 0
     # What one buyer's open, unpaid orders may hold (checkout/holds.py); 0 is no cap. Off when Settings are built in
     # code, as tests do (many of them give one buyer many open orders); from_env switches them on (UNPAID_CAPS).
     max_unpaid_units_per_product: int = 0
@@ -189,6 +192,7 @@ class Settings:
             provider_retries=_int(env, "UMKM_PROVIDER_RETRIES", cls.provider_retries),
             payment_expiry_minutes=_int(env, "UMKM_PAYMENT_EXPIRY_MINUTES", cls.payment_expiry_minutes),
             idempotency_key_hours=_int(env, "UMKM_IDEMPOTENCY_KEY_HOURS", cls.idempotency_key_hours),
+            platform_fee_basis_points=_int(env, "UMKM_PLATFORM_FEE_BASIS_POINTS", cls.platform_fee_basis_points),
             **{name: _int(env, f"UMKM_{name.upper()}", default) for name, default in UNPAID_CAPS.items()},
             **{name: _int(env, f"UMKM_{name.upper()}", getattr(cls, name)) for name in DEADLINE_HOURS},
             payment_jobs_interval_seconds=float(env.get("UMKM_PAYMENT_JOBS_INTERVAL_SECONDS") or 60.0),
@@ -284,6 +288,9 @@ class Settings:
         ) if getattr(self, name) < 1]
         if self.smtp_security not in SMTP_SECURITY:
             found.append(f"UMKM_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {self.smtp_security!r}")
+        if not 0 <= self.platform_fee_basis_points <= 10_000:
+            found.append("UMKM_PLATFORM_FEE_BASIS_POINTS must be 0 to 10000 (100%), got "
+                         f"{self.platform_fee_basis_points}")
         if self.notification_retry_seconds <= 0:
             found.append(f"UMKM_NOTIFICATION_RETRY_SECONDS must be above 0, got {self.notification_retry_seconds}")
         if self.response_cache and (self.response_cache_entries < 1 or self.response_cache_ttl_seconds <= 0):

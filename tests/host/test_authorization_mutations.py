@@ -25,6 +25,7 @@ from tests.helpers.authorization import (
 )
 from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
 from tests.helpers.shops import shop_input
+from umkm_graph.balances.models import Payout, PayoutStatus
 from umkm_graph.checkout.models import CartItem
 from umkm_graph.graphql_schema import build_schema
 from umkm_graph.people.models import Role
@@ -129,6 +130,24 @@ async def _placed_with_reason(world: World) -> dict[str, Any]:
 
 async def _paid_for_refund(world: World) -> dict[str, Any]:
     return {"order": (await world.delivered_order(paid=True))["id"], "amount": 1000, "reason": "Satu bungkus sobek"}
+
+
+async def _payout_account(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"], "input": {"bank": "bca", "accountNumber": "0123456789", "accountName": "Endang"}}
+
+
+async def _payout(world: World) -> dict[str, Any]:
+    """A payout of the world's shop (it has no balance: the shop sells by cash on delivery), with a fresh key."""
+    return {"input": {"shopId": world.shop["id"], "amount": 1000, "provider": "manual", "transferReference": "TRF 1"},
+            "key": f"matrix-{next(serial)}"}
+
+
+async def _paid_payout(world: World) -> dict[str, Any]:
+    """A payout made by hand, recorded straight in the database: the world's shops hold no cashless money to pay."""
+    payout = await Payout.create(shop_id=int(world.shop["id"]), amount=1000, provider="manual",
+                                 status=PayoutStatus.PAID, reference=f"PO-MATRIX-{next(serial)}",
+                                 idempotency_key=f"matrix-{next(serial)}", request_hash="")
+    return {"id": str(payout.id)}
 
 
 async def _existing_shop(world: World) -> dict[str, Any]:
@@ -315,6 +334,11 @@ MUTATIONS = [
     m("confirmPayment", "$id: ID!|id: $id", _id(World.placed_order), BUYER, succeeds=False),
     m("refundPayment", "$order: ID!, $amount: Rupiah!, $reason: String!|orderId: $order, amount: $amount, reason: $reason",
       _paid_for_refund, SELLER, succeeds=False),
+    m("setPayoutAccount", "$shop: ID!, $input: PayoutAccountInput!|shopId: $shop, input: $input", _payout_account,
+      SELLER),
+    m("payOutShop", "$input: PayOutShopInput!, $key: String!|input: $input, idempotencyKey: $key", _payout, OFFICER,
+      succeeds=False),  # allowed, but the shop's balance is 0: INSUFFICIENT_BALANCE
+    m("refreshPayout", "$id: ID!|id: $id", _paid_payout, OFFICER),
     m("markReadyForCourier", "$id: ID!|id: $id", _id(lambda w: w.accepted_order("shop_courier")), SELLER, succeeds=False),
     m("refreshShipment", "$id: ID!|id: $id", _id(lambda w: w.accepted_order("shop_courier")), {"buyer", "seller"},
       succeeds=False),

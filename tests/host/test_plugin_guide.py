@@ -79,7 +79,8 @@ def test_each_hook_section_gives_every_parameter_the_return_how_it_answers_first
 def test_every_provider_method_is_in_the_guide_with_its_exact_signature() -> None:
     documented = {(m.group(1), m.group(2)): m.group(0).strip("#` \n") for m in METHOD_HEADING.finditer(guide())}
     expected = {}
-    for base in (hookspecs.DeliveryProvider, hookspecs.PaymentProvider, hookspecs.Notifier):
+    for base in (hookspecs.DeliveryProvider, hookspecs.PaymentProvider, hookspecs.DisbursementProvider,
+                 hookspecs.Notifier):
         for name, member in vars(base).items():
             if inspect.isfunction(member) and not name.startswith("_"):
                 expected[(base.__name__, name)] = f"{base.__name__}.{signature(member)}"

@@ -26,6 +26,7 @@ class ErrorCode(enum.Enum):
     RATE_LIMITED = "RATE_LIMITED"
     LIMIT_REACHED = "LIMIT_REACHED"  # a cap on what one person may hold or have open, e.g. unpaid orders
     RESET_CODE_INVALID = "RESET_CODE_INVALID"  # a password reset code that is wrong, used or expired
+    INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"  # a payout above what the platform holds for the shop
 
 
 class DomainError(Exception):

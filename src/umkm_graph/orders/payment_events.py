@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
+from umkm_graph.balances import ledger
 from umkm_graph.catalog.service import return_stock
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.ledger import record_each, record_once
@@ -139,6 +140,8 @@ async def _settle(charged: list[Payment], event: PaymentEvent) -> tuple[str, lis
             continue
         payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at})
         order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
+        # The platform holds the money now: the shop's share is on its balance, in this same transaction.
+        await ledger.credit_sale(payment.id, order.shop_id, payment.amount, order.reference)  # type: ignore[attr-defined]
         if order.status == OrderStatus.AWAITING_PAYMENT:
             published.append(await move_by_system(order, PAYMENT_SETTLED, f"Paid ({event.raw_status or 'settled'})"))
             await announcements.payment_received(order, payment.amount)

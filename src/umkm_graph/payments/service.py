@@ -17,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from umkm_graph.balances import ledger
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import PaymentStatusChanged
 from umkm_graph.hookspecs import PaymentCancelRequest, PaymentProvider, RefundRequest
@@ -166,7 +167,7 @@ async def refund(
         raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only a whole payment, and "
                           "this order was paid in one payment with the other orders of its checkout", field)
     try:
-        await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor)
+        made = await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor)
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "This refund was already made; reload the order", field) from None
     reserved = await Payment.filter(
@@ -177,6 +178,7 @@ async def refund(
     current = await Payment.get(id=payment.id)  # our update holds the row, so this is the sum after every refund
     status = PaymentStatus.REFUNDED if current.refunded_amount >= current.amount else PaymentStatus.PARTIALLY_REFUNDED
     await Payment.filter(id=payment.id).update(status=status)
+    await ledger.take_back_refund(payment.id, made.id, amount, current.refunded_amount, payment.reference or "")
     result = await providers.refund_payment(provider, RefundRequest(
         reference=gateway_reference(payment), provider_reference=payment.provider_reference, amount=amount,
         reason=reason, idempotency_key=key,

@@ -10,7 +10,7 @@
 One manager per app; services get the `Providers` they need passed in.
 """
 
-from umkm_graph.plugin_host.calls import PaymentOption, Providers
+from umkm_graph.plugin_host.calls import PaymentOption, Providers, RefusedByProvider
 from umkm_graph.plugin_host.checks import PluginError
 from umkm_graph.plugin_host.describe import PluginInfo, describe_plugins, plugin_needs
 from umkm_graph.plugin_host.loading import collect_providers, load_plugins
@@ -20,6 +20,7 @@ __all__ = [
     "PluginError",
     "PluginInfo",
     "Providers",
+    "RefusedByProvider",
     "collect_providers",
     "describe_plugins",
     "load_plugins",

@@ -20,6 +20,7 @@ from umkm_graph.hookspecs import (
     DeliveryKind,
     DeliveryProvider,
     DeliveryQuote,
+    DisbursementProvider,
     Notifier,
     PaymentCancelRequest,
     PaymentEvent,
@@ -28,6 +29,9 @@ from umkm_graph.hookspecs import (
     PaymentRequest,
     PaymentResult,
     PaymentStatusRequest,
+    PayoutRequest,
+    PayoutResult,
+    PayoutStatusRequest,
     ProviderRefused,
     QuoteRequest,
     RefundRequest,
@@ -45,6 +49,7 @@ from umkm_graph.plugin_host.checks import (
     unique_providers,
     usable_action,
     usable_payment_event,
+    usable_payout,
     usable_quote,
     usable_shipment_event,
 )
@@ -52,6 +57,10 @@ from umkm_graph.observability import PROVIDER_CALLS, PROVIDER_FAILURES
 from umkm_graph.plugin_host.notifiers import unique_notifiers
 
 log = logging.getLogger("umkm_graph.plugin_host")
+
+
+class RefusedByProvider(DomainError):
+    """The provider answered no (ProviderRefused): unlike a failure or a hang, the outcome is known."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class Providers:
         retries: int = 0,
         backoff: float = 0.1,
         notifiers: Sequence[Notifier] = (),
+        disbursement: Sequence[DisbursementProvider] = (),
     ) -> None:
         self.timeout = timeout
         self.retries = retries
@@ -80,6 +90,7 @@ class Providers:
         self.payment = {p.code: p for p in unique_providers(payment, "payment")}
         self.delivery = {p.code: p for p in unique_providers(delivery, "delivery")}
         self.notifiers = unique_notifiers(notifiers)
+        self.disbursement = {p.code: p for p in unique_providers(disbursement, "disbursement")}
         self.payment_options: dict[str, PaymentOption] = {}
         self.plugin_of: dict[int, str] = {}  # id(provider) -> the name of the plugin that offered it
         for provider in self.payment.values():
@@ -153,6 +164,23 @@ class Providers:
             raise _unusable(provider, "get_status", event, field)
         return event  # type: ignore[no-any-return]
 
+    async def create_payout(
+        self, provider: DisbursementProvider, request: PayoutRequest, field: list[str]
+    ) -> PayoutResult:
+        """Retried with the payout's reference, which the gateway takes as its idempotency key."""
+        result = await self._call(provider, "create_payout", request, field, idempotent=True)
+        if not usable_payout(result):
+            raise _unusable(provider, "create_payout", result, field)
+        return result  # type: ignore[no-any-return]
+
+    async def get_payout_status(
+        self, provider: DisbursementProvider, request: PayoutStatusRequest, field: list[str]
+    ) -> PayoutResult | None:
+        result = await self._call(provider, "get_payout_status", request, field, idempotent=True)
+        if result is not None and not usable_payout(result):
+            raise _unusable(provider, "get_payout_status", result, field)
+        return result  # type: ignore[no-any-return]
+
     async def parse_webhook(self, provider: PaymentProvider, raw: bytes, headers: Mapping[str, str]) -> list[PaymentEvent]:
         """The provider's events in a webhook. WebhookSignatureError and WebhookPayloadError pass through for the
         caller to answer; any other failure is a PROVIDER_ERROR. Never retried: the gateway retries a webhook itself."""
@@ -197,7 +225,7 @@ class Providers:
 
     async def _call(
         self,
-        provider: PaymentProvider | DeliveryProvider,
+        provider: PaymentProvider | DeliveryProvider | DisbursementProvider,
         operation: str,
         request: object,
         field: list[str],
@@ -212,7 +240,8 @@ class Providers:
                 return await self._timed(provider, operation, attempt, lambda: getattr(provider, operation)(request))
             except ProviderRefused as refusal:
                 log.warning("provider %s refused %s: %s", provider.code, operation, refusal)
-                raise DomainError(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} refused: {refusal}", field) from None
+                raise RefusedByProvider(ErrorCode.PROVIDER_ERROR, f"{provider.display_name} refused: {refusal}",
+                                        field) from None
             except TimeoutError:
                 log.warning("provider %s timed out in %s after %ss (attempt %d of %d)",
                             provider.code, operation, self.timeout, attempt + 1, attempts)
@@ -234,7 +263,7 @@ class Providers:
         )
 
 
-def _unusable(provider: PaymentProvider | DeliveryProvider, operation: str, value: object, field: list[str]) -> DomainError:
+def _unusable(provider: PaymentProvider | DeliveryProvider | DisbursementProvider, operation: str, value: object, field: list[str]) -> DomainError:
     log.error("provider %s answered %s with an unusable %r", provider.code, operation, value)
     return DomainError(
         ErrorCode.PROVIDER_ERROR, f"{provider.display_name} gave an unusable answer ({operation.replace('_', ' ')})", field

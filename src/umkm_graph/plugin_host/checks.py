@@ -10,19 +10,22 @@ from typing import TypeVar
 from umkm_graph.hookspecs import (
     DeliveryProvider,
     DeliveryQuote,
+    DisbursementProvider,
     PaymentAction,
     PaymentEvent,
     PaymentEventStatus,
     PaymentMethodInfo,
     PaymentProvider,
     PaymentResult,
+    PayoutResult,
+    PayoutState,
     ShipmentEvent,
     ShipmentStatus,
 )
 
 _PROVIDER_CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 _METHOD_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
-P = TypeVar("P", PaymentProvider, DeliveryProvider)
+P = TypeVar("P", PaymentProvider, DeliveryProvider, DisbursementProvider)
 
 
 class PluginError(Exception):
@@ -104,3 +107,9 @@ def usable_shipment_event(event: object) -> bool:
 def fits(text: object, limit: int) -> bool:
     """None, or a string that fits its column."""
     return text is None or (isinstance(text, str) and len(text) <= limit)
+
+
+def usable_payout(result: object) -> bool:
+    """A payout's answer the host can store: a known state, a reference that fits, a reason a person can read."""
+    return (isinstance(result, PayoutResult) and isinstance(result.state, PayoutState)
+            and fits(result.provider_reference, 128) and isinstance(result.reason, str))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pluggy
 
-from umkm_graph.hookspecs import DeliveryProvider, Notifier, PaymentProvider
+from umkm_graph.hookspecs import DeliveryProvider, DisbursementProvider, Notifier, PaymentProvider
 from umkm_graph.settings import PluginSettings, Settings
 from umkm_graph.plugin_host.calls import Providers
 from umkm_graph.providers import BUILTIN_PLUGINS
@@ -23,6 +23,7 @@ class PluginInfo:
     payment: tuple[PaymentProvider, ...]
     delivery: tuple[DeliveryProvider, ...]
     notifiers: tuple[Notifier, ...] = ()
+    disbursement: tuple[DisbursementProvider, ...] = ()
 
 
 def describe_plugins(pm: pluggy.PluginManager, providers: Providers) -> list[PluginInfo]:
@@ -48,6 +49,7 @@ def describe_plugins(pm: pluggy.PluginManager, providers: Providers) -> list[Plu
             payment=tuple(p for p in providers.payment.values() if providers.plugin_of.get(id(p)) == name),
             delivery=tuple(p for p in providers.delivery.values() if providers.plugin_of.get(id(p)) == name),
             notifiers=tuple(n for n in providers.notifiers.values() if providers.plugin_of.get(id(n)) == name),
+            disbursement=tuple(d for d in providers.disbursement.values() if providers.plugin_of.get(id(d)) == name),
         ))
     return infos
 

@@ -15,7 +15,7 @@ from typing import Any
 import pluggy
 
 from umkm_graph import hookspecs
-from umkm_graph.hookspecs import DeliveryProvider, Notifier, PaymentProvider
+from umkm_graph.hookspecs import DeliveryProvider, DisbursementProvider, Notifier, PaymentProvider
 from umkm_graph.plugin_host.calls import Providers
 from umkm_graph.plugin_host.checks import P, PluginError
 from umkm_graph.providers import BUILTIN_PLUGINS
@@ -70,11 +70,12 @@ async def collect_providers(pm: pluggy.PluginManager, settings: Settings) -> Pro
     payment = await _gather(_answers(pm.hook.register_payment_providers, told), PaymentProvider, timeout)
     delivery = await _gather(_answers(pm.hook.register_delivery_providers, told), DeliveryProvider, timeout)
     notifiers = await _gather(_answers(pm.hook.register_notifiers, told), Notifier, timeout)
+    disbursement = await _gather(_answers(pm.hook.register_disbursement_providers, told), DisbursementProvider, timeout)
     if settings.smtp_host:
         notifiers.insert(0, ("smtp", _smtp(settings)))
     providers = Providers([p for _, p in payment], [p for _, p in delivery], timeout, retries=settings.provider_retries,
-                          notifiers=[n for _, n in notifiers])
-    providers.plugin_of = {id(p): name for name, p in [*payment, *delivery, *notifiers]}
+                          notifiers=[n for _, n in notifiers], disbursement=[d for _, d in disbursement])
+    providers.plugin_of = {id(p): name for name, p in [*payment, *delivery, *notifiers, *disbursement]}
     return providers
 
 

@@ -1,9 +1,11 @@
-"""The plugin's hooks: one Midtrans provider, when a server key is configured (no key, no Midtrans methods)."""
+"""The plugin's hooks: one Midtrans provider, when a server key is configured (no key, no Midtrans methods); and Iris
+payouts, when both Iris keys are."""
 
 from __future__ import annotations
 
-from umkm_graph.hookspecs import PaymentProvider, hookimpl
+from umkm_graph.hookspecs import DisbursementProvider, PaymentProvider, hookimpl
 from umkm_graph.settings import PluginSettings
+from umkm_midtrans.iris import Iris, IrisConfig
 from umkm_midtrans.provider import Midtrans, MidtransConfig
 
 
@@ -11,6 +13,12 @@ from umkm_midtrans.provider import Midtrans, MidtransConfig
 def register_payment_providers(settings: PluginSettings) -> list[PaymentProvider]:
     config = MidtransConfig.from_env(settings.plugin_variables("MIDTRANS"), timeout=settings.provider_timeout_seconds)
     return [Midtrans(config)] if config is not None else []
+
+
+@hookimpl
+def register_disbursement_providers(settings: PluginSettings) -> list[DisbursementProvider]:
+    config = IrisConfig.from_env(settings.plugin_variables("MIDTRANS"), timeout=settings.provider_timeout_seconds)
+    return [Iris(config)] if config is not None else []
 
 
 @hookimpl
