@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from umkm_graph import production_rules
+from umkm_graph.plugin_settings import PluginSettings
 from umkm_graph.env_values import bool_value as _bool
 from umkm_graph.env_values import float_value as _float
 from umkm_graph.env_values import int_value as _int
@@ -368,31 +369,4 @@ class Settings:
 
 # Every variable the host reads itself (each setting is UMKM_<FIELD>), so no plugin's prefix can reach one of them.
 HOST_VARIABLES = frozenset(f"UMKM_{setting.upper()}" for setting in Settings.__dataclass_fields__)
-
-
-@dataclass(frozen=True, slots=True)
-class PluginSettings:
-    """The few host settings a plugin may read, and its own UMKM_<NAME>_* variables; no secret of the host's."""
-
-    env: str = "development"
-    provider_timeout_seconds: float = 10.0  # size an HTTP client's timeout by it: the host gives up after it anyway
-    cod_max_order_value: int = 2_000_000  # the largest order total (rupiah) a buyer may pay in cash on handover
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> PluginSettings:
-        return cls(
-            env=settings.env,
-            provider_timeout_seconds=settings.provider_timeout_seconds,
-            cod_max_order_value=settings.cod_max_order_value,
-        )
-
-    @property
-    def is_production(self) -> bool:
-        return self.env == "production"
-
-    def plugin_variables(self, name: str) -> dict[str, str]:
-        """The UMKM_<NAME>_* environment variables, by their full names, read now; none of the host's own."""
-        if not (name.isascii() and name[:1].isalpha() and name.replace("_", "").isalnum()):
-            raise ValueError(f"{name!r} is not a plugin's name: use letters, digits and underscores, e.g. 'MIDTRANS'")
-        prefix = f"UMKM_{name.upper()}_"
-        return {key: value for key, value in os.environ.items() if key.startswith(prefix) and key not in HOST_VARIABLES}
+__all__ = ["HOST_VARIABLES", "PluginSettings", "Settings", "SettingsError"]  # PluginSettings: what plugins import here
