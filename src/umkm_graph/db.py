@@ -24,7 +24,7 @@ MIGRATIONS_MODULE = "umkm_graph.migrations"
 CONNECT_TIMEOUT_SECONDS = 10.0  # a firewalled host answers nothing: a start waits this long, then says so
 # Each domain's tortoise models, all in tortoise's one app "models" (foreign keys name them "models.Shop", ...).
 MODEL_MODULES = [f"umkm_graph.{domain}.models" for domain in (
-    "people", "notifications", "shops", "catalog", "payments", "orders", "delivery", "checkout", "reviews", "city", "growth")]
+    "people", "notifications", "shops", "catalog", "payments", "orders", "promotions", "delivery", "checkout", "reviews", "city", "growth")]
 
 
 def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:

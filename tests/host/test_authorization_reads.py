@@ -96,6 +96,9 @@ READER_QUERIES = {
 
 
 READS = [
+    r("shopPromotions", "query($shop: ID!) { shopPromotions(shopId: $shop) { id } }", lambda w: {"shop": w.shop["id"]},
+      {"seller"}, _data("shopPromotions")),
+    r("cityProgrammes", "{ cityProgrammes { id } }", lambda w: {}, CITY, _data("cityProgrammes")),
     r("certificates", "{ certificates { totalCount } }", lambda w: {}, CITY, _data("certificates")),
     r("popularInMyOpd", "{ popularInMyOpd { totalCount } }", lambda w: {}, set(), _data("popularInMyOpd"),
       label="popularInMyOpd (an ASN's own OPD; no actor here is ASN)"),

@@ -50,6 +50,7 @@ from umkm_graph.payments.models import Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 from umkm_graph.shops.models import Shop
 
 log = logging.getLogger("umkm_graph.delivery")
@@ -259,6 +260,7 @@ async def _take_back(order: Order, providers: Providers, reason: str) -> list[Ev
     """A returned parcel: the goods go back on the shelf, and the payment is voided (or refunded if paid)."""
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+    await give_back_vouchers(order.id)
     payment = await Payment.get_or_none(order_id=order.id)
     if payment is None or payment.status not in (PaymentStatus.PENDING, *payments.REFUNDABLE):
         return []

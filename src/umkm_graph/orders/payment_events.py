@@ -42,6 +42,7 @@ from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentEvent
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 
 log = logging.getLogger("umkm_graph.payments")
 
@@ -179,6 +180,7 @@ async def _return_goods(order: Order, providers: Providers) -> None:
     that a courier's failure must not undo."""
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+    await give_back_vouchers(order.id)
     courier = providers.delivery.get(order.delivery_provider)
     if courier is not None and order.delivery_reference:
         request = ShipmentCancelRequest(

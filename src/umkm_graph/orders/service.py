@@ -26,6 +26,7 @@ from umkm_graph.payments.models import CashCollector, Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 from umkm_graph.shops.models import Shop
 from umkm_graph.shops.service import get_owned_shop
 
@@ -145,6 +146,7 @@ async def release(
     part; a refund is safe to repeat, as it keeps its refund key.)"""
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+    await give_back_vouchers(order.id)
     refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0
     event = await payments.release(payment, providers, reason, actor) if payment is not None else None
     if refunded:
