@@ -20,6 +20,7 @@ from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.checkout.graphql.cart import CartMutation, CartQuery
 from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
+from umkm_graph.city.graphql.programmes import ProgrammesQuery
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
@@ -85,6 +86,7 @@ class FederationQuery:
 QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
                              DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery, PromotionsQuery,
+                             ProgrammesQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,

@@ -80,23 +80,23 @@ class PromotionPayload:
     errors: list[UserError]
 
 
-async def _types(promotions: list[Promotion]) -> list[PromotionType]:
+async def promotion_types(promotions: list[Promotion]) -> list[PromotionType]:
     return [PromotionType.from_model(s.promotion, s.product_ids, s.category) for s in await service.shown(promotions)]
 
 
 async def _answer(promotion: Promotion) -> dict[str, object]:
-    return {"promotion": (await _types([promotion]))[0]}
+    return {"promotion": (await promotion_types([promotion]))[0]}
 
 
 @strawberry.type
 class PromotionsQuery:
     @strawberry.field(description="A shop's promotions, newest first: for its seller.")
     async def shop_promotions(self, info: Info[Context, None], shop_id: strawberry.ID) -> list[PromotionType]:
-        return await _types(await service.shop_promotions(await info.context.user(), parse_id(shop_id, "shopId")))
+        return await promotion_types(await service.shop_promotions(await info.context.user(), parse_id(shop_id, "shopId")))
 
     @strawberry.field(description="The city's programmes, newest first: for city officers and analysts.")
     async def city_programmes(self, info: Info[Context, None]) -> list[PromotionType]:
-        return await _types(await service.city_programmes(await info.context.user()))
+        return await promotion_types(await service.city_programmes(await info.context.user()))
 
 
 @strawberry.type
