@@ -29,7 +29,7 @@ DISCOUNTED = f"""
 mutation($input: CheckoutInput!) {{
   checkout(input: $input) {{
     checkout {{ id total orders {{
-      id subtotal deliveryFee discount total shop {{ id }} payment {{ amount }}
+      id subtotal deliveryFee discount total reference pickupCode shop {{ id }} payment {{ amount }}
       lines {{ product {{ id }} lineTotal discount }}
       discounts {{ code kind funder product: productId amount }}
     }} }}

@@ -10,6 +10,7 @@ from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
 from tests.helpers.checkout import ADDRESS, cart, market
 from tests.helpers.orders import attempt
+from tests.helpers.payments import Live
 from tests.helpers.people import sign_up
 from tests.helpers.promotions import (
     CREATE_SHOP_PROMOTION,
@@ -147,3 +148,29 @@ async def test_the_same_code_twice_is_refused(api: Api) -> None:
     result = await api.gql(DISCOUNTED, with_codes(cart([(m.beras, 1)], [(m.shop, "pickup")]), promotion["code"],
                                                   promotion["code"]), m.buyer.token)
     assert refusal(result["checkout"]) == ("INVALID", ["input", "voucherCodes", "1"])
+
+
+
+REFUND = """
+mutation($order: ID!, $amount: Rupiah!) {
+  refundPayment(orderId: $order, amount: $amount, reason: "Beras apek") { errors { code field } }
+}
+"""
+
+
+async def test_a_cashless_gateway_charges_the_discounted_total_and_a_whole_refund_gives_the_use_back(live: Live) -> None:
+    m = await market(live.api)
+    promotion = await shop_promotion(live.api, m.seller, m.shop, maxUsesPerBuyer=1)  # 10%
+    qris = cart([(m.beras, 2)], [(m.shop, "pickup")], payment="MIDTRANS_QRIS")
+    order = (await discounted(live.api, m.buyer, qris, promotion["code"]))["checkout"]["orders"][0]
+    assert order["total"] == 135000 - 13500
+    charge = live.fake.transactions[order["reference"]]
+    assert charge.gross_amount == 121500
+    await live.fake.pay(order["reference"])
+
+    refund = {"order": order["id"], "amount": 1000}
+    assert (await live.api.gql(REFUND, refund, m.seller.token))["refundPayment"]["errors"] == []
+    assert refusal(await discounted(live.api, m.buyer, qris, promotion["code"]))[0] == "VOUCHER_BUYER_CAP_REACHED"
+    rest = {"order": order["id"], "amount": 121500 - 1000}
+    assert (await live.api.gql(REFUND, rest, m.seller.token))["refundPayment"]["errors"] == []
+    assert (await discounted(live.api, m.buyer, qris, promotion["code"]))["errors"] == []
