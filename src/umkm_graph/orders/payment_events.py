@@ -178,9 +178,9 @@ async def _lapse(
 async def _return_goods(order: Order, providers: Providers) -> None:
     """Stock back on the shelf; a shipment booked at checkout is cancelled, best effort: the payment's lapse is a fact
     that a courier's failure must not undo."""
+    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
-    await give_back_vouchers(order.id)
     courier = providers.delivery.get(order.delivery_provider)
     if courier is not None and order.delivery_reference:
         request = ShipmentCancelRequest(

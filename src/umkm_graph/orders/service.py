@@ -144,9 +144,9 @@ async def release(
     """A cancelled order gives its stock back, voids its payment (refunds it, if paid) and cancels its shipment, or none
     of this happens in the database. (Should the second provider call fail, the first provider has already done its
     part; a refund is safe to repeat, as it keeps its refund key.)"""
+    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
-    await give_back_vouchers(order.id)
     refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0
     event = await payments.release(payment, providers, reason, actor) if payment is not None else None
     if refunded:
