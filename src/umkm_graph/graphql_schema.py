@@ -21,6 +21,7 @@ from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.checkout.graphql.cart import CartMutation, CartQuery
 from umkm_graph.checkout.graphql.operations import CheckoutMutation, CheckoutQuery
 from umkm_graph.city.graphql.operations import AnalyticsMutation, AnalyticsQuery
+from umkm_graph.city.graphql.programmes import ProgrammesQuery
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.delivery.graphql.operations import DeliveryMutation, DeliveryQuery
 from umkm_graph.graphql_common.errors import ReadableErrors
@@ -39,6 +40,7 @@ from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
 from umkm_graph.password_reset.graphql.operations import PasswordResetMutation
 from umkm_graph.payments.graphql.operations import PaymentsQuery
+from umkm_graph.promotions.graphql.operations import PromotionsMutation, PromotionsQuery
 from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
 from umkm_graph.people.graphql.staff import StaffMutation, StaffQuery
@@ -90,12 +92,13 @@ QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, AddressesQuery, ProductsQu
                              CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
                              CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
+                             PromotionsQuery, ProgrammesQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, PasswordResetMutation, AddressesMutation, ShopsMutation,
                                FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                BalancesMutation,
-                               DeliveryMutation, NotificationsMutation, AnalyticsMutation)
+                               DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

@@ -18,17 +18,14 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 import pytest
-from argon2 import PasswordHasher
 
 from tests.helpers.api import Api, serve
 from tests.helpers.catalog import add_product
 from tests.helpers.database import TEST_DATABASE_URL
-from tests.helpers.people import city_person, sign_up
+from tests.helpers.people import buyer_tokens, city_person, sign_up
 from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.models import Product
 from umkm_graph.orders.models import Order, OrderLine
-from umkm_graph.people import service as people
-from umkm_graph.people.models import Role, User
 from umkm_graph.settings import Settings
 
 BUYERS = 200
@@ -43,17 +40,6 @@ pytestmark = pytest.mark.skipif(
     reason="the last-item race needs PostgreSQL (set UMKM_TEST_DATABASE_URL): SQLite runs one writer at a time, so "
     "concurrent checkouts queue up instead of racing",
 )
-
-
-async def _buyers(settings: Settings, count: int) -> list[str]:
-    """Buyer accounts made directly (argon2 takes ~0.1 s a hash, by design), with their bearer tokens."""
-    password_hash = PasswordHasher().hash("rahasia-123")
-    await User.bulk_create([
-        User(email=f"racer{i}@example.id", password_hash=password_hash, name=f"Pembeli {i}", role=Role.BUYER)
-        for i in range(count)
-    ])
-    users = await User.filter(email__startswith="racer").order_by("id")
-    return [people.issue_token(user, settings.secret_key, settings.token_ttl_seconds) for user in users]
 
 
 async def _lowest_stock(product_id: int, done: asyncio.Event, seen: list[int]) -> None:
@@ -81,7 +67,7 @@ async def test_200_buyers_racing_for_the_last_10_units_get_exactly_10_orders(set
     async with serve(racing) as api:
         officer, seller = await city_person(api), await sign_up(api, "SELLER")
         shop = await verified_shop(api, seller, officer)
-        tokens = await _buyers(racing, BUYERS)
+        tokens = await buyer_tokens(racing, BUYERS)
         for round_number in range(1, ROUNDS + 1):
             product = await add_product(api, seller, shop["id"], name=f"Beras Premium 5 kg, batch {round_number}",
                                         stock=UNITS)
@@ -126,7 +112,7 @@ async def _two_products(
     async with serve(racing) as api:
         officer, seller = await city_person(api), await sign_up(api, "SELLER")
         shop = await verified_shop(api, seller, officer)
-        tokens = await _buyers(racing, buyers)
+        tokens = await buyer_tokens(racing, buyers)
         beras_id = (await add_product(api, seller, shop["id"], name="Beras Medium 5 kg", stock=beras))["id"]
         gula_id = (await add_product(api, seller, shop["id"], name="Gula Pasir 1 kg", category="gula", packSize=1,
                                      stock=gula))["id"]

@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from argon2 import PasswordHasher
+
 from tests.helpers.api import Api
 from umkm_graph.people import service as people
-from umkm_graph.people.models import Role
+from umkm_graph.people.models import Role, User
+from umkm_graph.settings import Settings
 
 # Numbers emails and shop names, so every test's people and shops are distinct.
 serial = itertools.count(1)
@@ -38,3 +41,14 @@ async def city_person(api: Api, role: Role = Role.CITY_OFFICER) -> Person:
         {"e": email},
     )
     return Person(id=str(user.id), email=email, token=login["token"])
+
+
+async def buyer_tokens(settings: Settings, count: int, prefix: str = "racer") -> list[str]:
+    """Buyer accounts made directly, many at once (for the races), with their bearer tokens."""
+    password_hash = PasswordHasher().hash("rahasia-123")
+    await User.bulk_create([
+        User(email=f"{prefix}{i}@example.id", password_hash=password_hash, name=f"Pembeli {i}", role=Role.BUYER)
+        for i in range(count)
+    ])
+    users = await User.filter(email__startswith=prefix).order_by("id")
+    return [people.issue_token(user, settings.secret_key, settings.token_ttl_seconds) for user in users]

@@ -24,6 +24,7 @@ from tests.helpers.authorization import (
     serial,
 )
 from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
+from tests.helpers.promotions import city_programme, programme_input, promotion_input, shop_promotion
 from tests.helpers.shops import shop_input
 from umkm_graph.balances.models import Payout, PayoutStatus
 from umkm_graph.checkout.models import CartItem
@@ -293,6 +294,22 @@ BUYER = {"buyer"}
 OFFICER = {"officer"}
 
 
+async def _promotion_input(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"], "input": promotion_input()}
+
+
+async def _programme_input(_: World) -> dict[str, Any]:
+    return {"input": programme_input()}
+
+
+async def _shop_promotion(world: World) -> dict[str, Any]:
+    return {"id": (await shop_promotion(world.api, world.cast["seller"], world.shop))["id"]}
+
+
+async def _programme(world: World) -> dict[str, Any]:
+    return {"id": (await city_programme(world.api, world.cast["officer"]))["id"]}
+
+
 MUTATIONS = [
     m("recordCertificate", "$shop: ID!, $input: CertificateInput!|shopId: $shop, input: $input", _certificate_input,
       {"seller"}),
@@ -370,6 +387,11 @@ MUTATIONS = [
     m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
     m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),
     m("decideComplaint", "$id: ID!, $decision: String!|id: $id, decision: $decision", _escalated_complaint, OFFICER),
+    m("createShopPromotion", "$shop: ID!, $input: ShopPromotionInput!|shopId: $shop, input: $input", _promotion_input,
+      SELLER),
+    m("createCityProgramme", "$input: CityProgrammeInput!|input: $input", _programme_input, OFFICER),
+    m("endPromotion", "$id: ID!|id: $id", _shop_promotion, SELLER),
+    m("endPromotion", "$id: ID!|id: $id", _programme, OFFICER, label="endPromotion (a city programme)"),
     # Last: it gives the sellers the BUYER role, which the rows above must not see. City accounts keep their one role.
     m("addRole", "$role: Role!|role: $role", _buyer_role, set(SIGNED_IN) - {"officer", "analyst"}),
 ]

@@ -97,6 +97,11 @@ READER_QUERIES = {
 
 
 READS = [
+    r("shopPromotions", "query($shop: ID!) { shopPromotions(shopId: $shop) { id } }", lambda w: {"shop": w.shop["id"]},
+      {"seller"}, _data("shopPromotions")),
+    r("cityProgrammes", "{ cityProgrammes { id } }", lambda w: {}, CITY, _data("cityProgrammes")),
+    r("cityProgrammeFigures", "{ cityProgrammeFigures { suppressed } }", lambda w: {}, CITY,
+      _data("cityProgrammeFigures")),
     r("certificates", "{ certificates { totalCount } }", lambda w: {}, CITY, _data("certificates")),
     r("popularInMyOpd", "{ popularInMyOpd { totalCount } }", lambda w: {}, set(), _data("popularInMyOpd"),
       label="popularInMyOpd (an ASN's own OPD; no actor here is ASN)"),

@@ -20,7 +20,7 @@ EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
-          "forgot_password"}
+          "forgot_password", "voucher_checkout", "city_programmes"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -117,6 +117,25 @@ async def test_checkout_examples_offer_options_then_place_a_cash_on_delivery_ord
     for line in lines:
         after = (await demo.gql(PRODUCT, {"id": line["productId"]}))["product"]
         assert after["stock"] == before[line["productId"]]["stock"] - line["quantity"]
+
+
+async def test_voucher_checkout_example_takes_the_shops_ten_percent_floored_per_line(demo: Api) -> None:
+    token = await sign_in(demo, "asn@example.id")
+    result = (await run(demo, "voucher_checkout", token))["checkout"]
+    assert result["errors"] == []
+    (order,) = result["checkout"]["orders"]
+    assert [line["discount"] for line in order["lines"]] == [line["lineTotal"] // 10 for line in order["lines"]]
+    assert {(d["code"], d["funder"]) for d in order["discounts"]} == {("BUSRI10", "SHOP")}
+    assert order["discount"] == sum(d["amount"] for d in order["discounts"]) > 0
+    assert order["total"] == order["subtotal"] + order["deliveryFee"] - order["discount"] == result["checkout"]["total"]
+
+
+async def test_city_programmes_example_shows_kamis_mbois_to_an_analyst(demo: Api) -> None:
+    token = await sign_in(demo, "analyst@malangkota.go.id")
+    (row,) = (await run(demo, "city_programmes", token))["cityProgrammeFigures"]
+    assert row["programme"]["code"] == "KAMISMBOIS" and row["programme"]["weekdays"] == ["Kamis"]
+    assert row["programme"]["asnOnly"] is True and row["programme"]["category"] == "sembako"
+    assert (row["suppressed"], row["spend"], row["orders"]) == (False, 0, 0)  # the seeded history predates it
 
 
 async def test_checkout_example_reports_the_line_that_is_out_of_stock(demo: Api) -> None:

@@ -22,6 +22,7 @@ from umkm_graph.hookspecs import (
 from umkm_graph.orders.models import new_order_reference
 from umkm_graph.payments.service import usable
 from umkm_graph.plugin_host import PaymentOption, Providers
+from umkm_graph.promotions.applying import Grant
 from umkm_graph.shops.models import Shop
 
 MAX_NOTE = 500
@@ -45,6 +46,7 @@ class CheckoutDraft:
     payment_method: str
     address: Address | None = None
     address_id: int | None = None  # a saved address of the buyer's, instead of `address`
+    voucher_codes: list[str] = field(default_factory=list)  # promotions/__init__.py: what stacks
 
 
 @dataclass
@@ -65,6 +67,7 @@ class OrderPlan:
     # The charge at the gateway, when one covers several orders of the checkout (checkout/providers.py).
     gateway_reference: str | None = None
     gateway_amount: int | None = None
+    grants: list[Grant] = field(default_factory=list)  # the vouchers' discounts on this order (checkout/vouchers.py)
 
     @property
     def subtotal(self) -> int:
@@ -75,8 +78,12 @@ class OrderPlan:
         return self.quote.fee if self.quote else 0
 
     @property
+    def discount(self) -> int:
+        return sum(grant.amount for grant in self.grants)
+
+    @property
     def total(self) -> int:
-        return self.subtotal + self.fee
+        return self.subtotal + self.fee - self.discount
 
     @property
     def path(self) -> str:

@@ -96,6 +96,7 @@ async def _create_payment(reference: str, plans: list[OrderPlan], buyer: User, p
         reference=reference, method=option.method.code, amount=amount, delivery_fee=sum(plan.fee for plan in plans),
         items=tuple(item for plan in plans for item in plan.items()), buyer=buyer_info(buyer),
         shop=shop_info(first.shop), expires_at=first.payment_expires_at, parts=parts,
+        discount=sum(plan.discount for plan in plans),
     )
     try:
         return await providers.create_payment(option.provider, request, _field(first))

@@ -20,6 +20,7 @@ from umkm_graph.checkout.plan import CheckoutDraft, ShopChoice, plan_orders
 from umkm_graph.checkout.providers import create_at_providers, run_undo
 from umkm_graph.checkout.quotes import quote_plans
 from umkm_graph.checkout.validation import check_lines
+from umkm_graph.checkout.vouchers import apply_vouchers
 from umkm_graph.checkout.write import NO_CAPS, write_orders
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.delivery.parcels import Address
@@ -60,6 +61,7 @@ class CartCheckout:
     payment_method: str
     address: Address | None = None
     address_id: int | None = None
+    voucher_codes: list[str] = dataclasses.field(default_factory=list)
 
 
 async def checkout_cart(
@@ -76,7 +78,8 @@ async def checkout_cart(
     async def run() -> Checkout:
         lines, items = await cart_lines(buyer)
         draft = CheckoutDraft(lines=lines, shops=choices.shops, payment_method=choices.payment_method,
-                              address=choices.address, address_id=choices.address_id)
+                              address=choices.address, address_id=choices.address_id,
+                              voucher_codes=choices.voucher_codes)
         return await _check_out(buyer, draft, providers, events, payment_expiry, key, caps, items)
 
     return await once(key, run, lambda made: Checkout.get(id=made))
@@ -89,10 +92,12 @@ async def _check_out(
     draft = await _with_saved_address(buyer, draft)
     lines = await check_lines(buyer, draft.lines)
     plans, destination = plan_orders(draft, lines, providers)
+    now = dt.datetime.now(dt.UTC)
     for plan in plans:
         if not plan.pays_cash:
-            plan.payment_expires_at = dt.datetime.now(dt.UTC) + payment_expiry
+            plan.payment_expires_at = now + payment_expiry
     await quote_plans(plans, destination, providers)
+    await apply_vouchers(buyer, draft.voucher_codes, plans, now)
     undo = await create_at_providers(plans, buyer, destination, providers)
     try:
         made, orders = await write_orders(buyer, plans, destination, key, caps, cart_items)

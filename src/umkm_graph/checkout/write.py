@@ -23,6 +23,7 @@ from umkm_graph.payments.idempotency import RequestKey
 from umkm_graph.payments.models import Payment
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption
+from umkm_graph.promotions import redeem
 
 NO_CAPS = UnpaidCaps()
 
@@ -43,12 +44,15 @@ async def write_orders(
               if plan.provider is not None and plan.provider.books_when_ready]
     key_row = None if key is None else key.row(result_id=0)  # its result, the checkout's id, once that has one
     placed = [new.order for new in orders if new.order.status == OrderStatus.PLACED]  # each tells its seller
+    grants = [grant for plan in plans for grant in plan.grants]
     db = connection_of(Checkout)
-    if db.capabilities.dialect == "postgres" and not booked and not caps.any and not placed and not cart_items:
+    if (db.capabilities.dialect == "postgres" and not booked and not caps.any and not placed and not cart_items
+            and not grants):
         _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
         await check_unpaid_caps(connection, buyer.id, plans, caps)
+        await redeem.take(connection, buyer.id, grants)  # before the stock: promotions, then products, in id order
         if connection.capabilities.dialect == "postgres":
             _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders, key_row))
         else:
@@ -57,6 +61,9 @@ async def write_orders(
             if key_row is not None:
                 key_row.result_id = checkout.id
                 await key_row.save()
+        if grants:
+            await redeem.record(connection, buyer.id,
+                                [(new.order.id, plan.grants) for plan, new in zip(plans, orders, strict=True)])
         if booked:
             await CourierShipment.bulk_create([_courier_shipment(new.order, plan, destination) for plan, new in booked])
         for order in placed:

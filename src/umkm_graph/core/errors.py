@@ -27,6 +27,16 @@ class ErrorCode(enum.Enum):
     LIMIT_REACHED = "LIMIT_REACHED"  # a cap on what one person may hold or have open, e.g. unpaid orders
     RESET_CODE_INVALID = "RESET_CODE_INVALID"  # a password reset code that is wrong, used or expired
     INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"  # a payout above what the platform holds for the shop
+    # A voucher code refused (promotions/errors.py says when each applies).
+    VOUCHER_UNKNOWN = "VOUCHER_UNKNOWN"
+    VOUCHER_NOT_STARTED = "VOUCHER_NOT_STARTED"
+    VOUCHER_EXPIRED = "VOUCHER_EXPIRED"
+    VOUCHER_MIN_SPEND = "VOUCHER_MIN_SPEND"
+    VOUCHER_CAP_REACHED = "VOUCHER_CAP_REACHED"
+    VOUCHER_BUYER_CAP_REACHED = "VOUCHER_BUYER_CAP_REACHED"
+    VOUCHER_NOT_ELIGIBLE = "VOUCHER_NOT_ELIGIBLE"
+    VOUCHER_NOT_STACKABLE = "VOUCHER_NOT_STACKABLE"
+    BUDGET_EXHAUSTED = "BUDGET_EXHAUSTED"
 
 
 class DomainError(Exception):

@@ -50,6 +50,7 @@ from umkm_graph.payments.models import Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 from umkm_graph.shops.models import Shop
 
 log = logging.getLogger("umkm_graph.delivery")
@@ -257,6 +258,7 @@ async def _apply(shipment: CourierShipment, report: CourierReport, providers: Pr
 
 async def _take_back(order: Order, providers: Providers, reason: str) -> list[Event]:
     """A returned parcel: the goods go back on the shelf, and the payment is voided (or refunded if paid)."""
+    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
     payment = await Payment.get_or_none(order_id=order.id)

@@ -35,6 +35,7 @@ from umkm_graph.demo.complaints import add_complaints
 from umkm_graph.demo.city import set_city_monitoring
 from umkm_graph.demo.orders import OrderHistory
 from umkm_graph.demo.people import add_buyer, add_staff
+from umkm_graph.demo.promotions import add_promotions
 from umkm_graph.demo.run import (
     ANCHOR,
     ASN_BUYERS,
@@ -169,5 +170,6 @@ async def _fill(run: SeedRun, bar: Progress, history: OrderHistory) -> None:
         bar.step("orders")
     await add_complaints(run, history.providers, history.events)
     await set_city_monitoring(run)
+    await add_promotions(run)
     run.summary.users = await User.all().count()
     run.summary.products = await Product.all().count()

@@ -18,6 +18,7 @@ from umkm_graph.graphql_common.ids import id_or_none
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
 from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentRefund
 from umkm_graph.people.models import User
+from umkm_graph.promotions.models import OrderDiscount
 from umkm_graph.reviews.models import Review
 from umkm_graph.shops.models import Shop, ShopCertificate, ShopIdentityChange
 
@@ -94,6 +95,16 @@ class Loaders:
     @cached_property
     def order_lines(self) -> DataLoader[int, list[Any]]:
         return many_by(OrderLine, "order_id")
+
+    @cached_property
+    def discounts_of_order(self) -> DataLoader[int, list[Any]]:
+        """An order's voucher discounts, each with its promotion (through its use)."""
+        async def load(ids: list[int]) -> list[list[Any]]:
+            groups: dict[int, list[Any]] = defaultdict(list)
+            for row in await OrderDiscount.filter(order_id__in=set(ids)).select_related("use__promotion").order_by("id"):
+                groups[row.order_id].append(row)  # type: ignore[attr-defined]
+            return [groups.get(i, []) for i in ids]
+        return DataLoader(load_fn=load)
 
     @cached_property
     def orders_of_checkout(self) -> DataLoader[int, list[Any]]:

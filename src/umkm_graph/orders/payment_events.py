@@ -43,6 +43,7 @@ from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentEvent
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 
 log = logging.getLogger("umkm_graph.payments")
 
@@ -180,6 +181,7 @@ async def _lapse(
 async def _return_goods(order: Order, providers: Providers) -> None:
     """Stock back on the shelf; a shipment booked at checkout is cancelled, best effort: the payment's lapse is a fact
     that a courier's failure must not undo."""
+    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
     courier = providers.delivery.get(order.delivery_provider)

@@ -16,6 +16,7 @@ from umkm_graph.payments.service import MAX_REASON, REFUNDABLE, refund
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 
 
 async def refund_part(
@@ -59,6 +60,8 @@ async def _refund_part(
             await key.row(result_id=order.id).save()
             refund_key = f"{payment.reference}-K{hashlib.sha256(key.key.encode()).hexdigest()[:32]}"
         event = await refund(payment, providers, amount, text, seller, refund_key, ["amount"])
+        if amount == left:  # refunded whole: its vouchers are given back, as a cancel gives them
+            await give_back_vouchers(order.id)
         await announcements.refund_made(order, amount, text)
     await events.publish(event)
     return order

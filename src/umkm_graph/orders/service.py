@@ -26,6 +26,7 @@ from umkm_graph.payments.models import CashCollector, Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
+from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 from umkm_graph.shops.models import Shop
 from umkm_graph.shops.service import get_owned_shop
 
@@ -143,6 +144,7 @@ async def release(
     """A cancelled order gives its stock back, voids its payment (refunds it, if paid) and cancels its shipment, or none
     of this happens in the database. (Should the second provider call fail, the first provider has already done its
     part; a refund is safe to repeat, as it keeps its refund key.)"""
+    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
     refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0

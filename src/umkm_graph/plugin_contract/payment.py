@@ -35,13 +35,14 @@ class PaymentPart:
 class PaymentRequest:
     reference: str  # unique per payment; the gateway's order id and idempotency key (at most 50 characters)
     method: str
-    amount: int  # the order's total, delivery fee included; a payment for several orders: their sum
+    amount: int  # the order's total, delivery fee included, vouchers' discount taken off; several orders: their sum
     delivery_fee: int
     items: tuple[Item, ...]
     buyer: BuyerInfo
     shop: ShopInfo  # a payment for several orders: the first order's shop (every shop is in parts)
     expires_at: dt.datetime | None = None  # cashless only: when the host will expire an unpaid payment
     parts: tuple[PaymentPart, ...] = ()  # a cashless checkout from several shops: each order's share, else empty
+    discount: int = 0  # what vouchers took off the items and delivery fee: amount = items + delivery_fee - discount
 
 
 @dataclass(frozen=True)

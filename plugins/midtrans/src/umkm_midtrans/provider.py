@@ -204,6 +204,8 @@ class Midtrans(PaymentProvider):
                  for item in request.items]
         if request.delivery_fee:
             items.append({"id": "delivery", "price": request.delivery_fee, "quantity": 1, "name": "Ongkos kirim"})
+        if request.discount:  # Midtrans wants item_details to sum to gross_amount: the vouchers are a negative item
+            items.append({"id": "discount", "price": -request.discount, "quantity": 1, "name": "Diskon voucher"})
         body: dict[str, Any] = {
             "transaction_details": {"order_id": request.reference, "gross_amount": request.amount},
             "item_details": items,

@@ -11,7 +11,7 @@ from umkm_graph.catalog.graphql.types import ProductType, load_product
 from umkm_graph.checkout import cart
 from umkm_graph.checkout import service as checkout
 from umkm_graph.checkout.graphql.operations import (
-    IDEMPOTENCY_KEY, CheckoutPayload, CheckoutShopInput, checkout_limits, shop_choices,
+    IDEMPOTENCY_KEY, VOUCHER_CODES, CheckoutPayload, CheckoutShopInput, checkout_limits, shop_choices,
 )
 from umkm_graph.checkout.graphql.types import CheckoutType
 from umkm_graph.delivery.graphql.operations import DeliveryAddressInput
@@ -68,12 +68,14 @@ class CartCheckoutInput:
     payment_method: str
     address: DeliveryAddressInput | None = None
     address_id: strawberry.ID | None = strawberry.field(default=None, description="One of myAddresses.")
+    voucher_codes: list[str] = strawberry.field(default_factory=list, description=VOUCHER_CODES)
 
     def choices(self) -> checkout.CartCheckout:
         return checkout.CartCheckout(
             shops=shop_choices(self.shops), payment_method=self.payment_method,
             address=None if self.address is None else self.address.address(),
             address_id=None if self.address_id is None else parse_id(self.address_id, "input.addressId"),
+            voucher_codes=list(self.voucher_codes),
         )
 
 

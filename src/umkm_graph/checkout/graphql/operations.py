@@ -27,6 +27,13 @@ IDEMPOTENCY_KEY = (
 )
 
 
+VOUCHER_CODES = (
+    "Voucher codes, at most one per place: a shop's discount, a city programme's discount, free delivery. The shop's "
+    "discount comes off each line first, the city's off what is left; each order's discounts show on it. A code "
+    "refused fails the checkout with its reason (VOUCHER_EXPIRED, VOUCHER_MIN_SPEND, ...) at input.voucherCodes.N."
+)
+
+
 @strawberry.input(description="How one shop in the cart delivers its part; give one per shop.")
 class CheckoutShopInput:
     shop_id: strawberry.ID
@@ -54,6 +61,7 @@ class CheckoutInput:
     address_id: strawberry.ID | None = strawberry.field(
         default=None, description="One of myAddresses, instead of address."
     )
+    voucher_codes: list[str] = strawberry.field(default_factory=list, description=VOUCHER_CODES)
 
     def draft(self) -> checkout.CheckoutDraft:
         lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
@@ -61,7 +69,7 @@ class CheckoutInput:
         address = None if self.address is None else self.address.address()
         address_id = None if self.address_id is None else parse_id(self.address_id, "input.addressId")
         return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address,
-                                      address_id=address_id)
+                                      address_id=address_id, voucher_codes=list(self.voucher_codes))
 
 
 def shop_choices(shops: list[CheckoutShopInput]) -> list[checkout.ShopChoice]:

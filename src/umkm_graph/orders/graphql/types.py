@@ -23,6 +23,7 @@ from umkm_graph.orders.states import Party
 from umkm_graph.orders.visibility import OrderSight, side_of
 from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus, ReportedPaymentStatus
 from umkm_graph.payments.service import PendingAction, gateway_amount, gateway_reference, pending_action
+from umkm_graph.promotions.graphql.types import OrderDiscountType
 from umkm_graph.shops.graphql.types import ShopType
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class OrderLineType:
     @strawberry.field(description="The product as it is now; null when you can no longer see it.")
     async def product(self, info: Info[Context, None]) -> ProductType | None:
         return await load_product(info, self.model.product_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="What vouchers took off this line (floored per line); the line pays lineTotal less this.")
+    async def discount(self, info: Info[Context, None]) -> Rupiah:
+        rows = await info.context.loaders.discounts_of_order.load(self.model.order_id)  # type: ignore[attr-defined]
+        return Rupiah(sum(r.amount for r in rows if r.product_id == self.model.product_id))  # type: ignore[attr-defined]
 
 
 @strawberry.type(name="PaymentAction", description="What the buyer does to pay a cashless payment; one of the values is set.")
@@ -185,7 +191,7 @@ class OrderType:
     status: OrderStatusEnum  # type: ignore[valid-type]
     subtotal: Rupiah
     delivery_fee: Rupiah
-    total: Rupiah = strawberry.field(description="Subtotal plus delivery fee: what the buyer pays.")
+    total: Rupiah = strawberry.field(description="Subtotal plus delivery fee, less discount: what the buyer pays.")
     delivery: OrderDeliveryType
     payment_method: str
     note: str
@@ -239,6 +245,15 @@ class OrderType:
     @strawberry.field
     async def lines(self, info: Info[Context, None]) -> list[OrderLineType]:
         return [OrderLineType.from_model(line) for line in await info.context.loaders.order_lines.load(self.model.id)]
+
+    @strawberry.field(description="What vouchers took off the lines and the delivery fee, in all.")
+    def discount(self) -> Rupiah:
+        return Rupiah(self.model.subtotal + self.model.delivery_fee - self.model.total)
+
+    @strawberry.field(description="Each voucher's discount on each line (and on the delivery fee), and who funds it.")
+    async def discounts(self, info: Info[Context, None]) -> list[OrderDiscountType]:
+        return [OrderDiscountType.from_model(row)
+                for row in await info.context.loaders.discounts_of_order.load(self.model.id)]
 
     @strawberry.field(description="The code the buyer shows to collect a pickup order; for the buyer and the seller only.")
     async def pickup_code(self, info: Info[Context, None]) -> str | None:
