@@ -110,6 +110,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
     from umkm_graph import db
     from umkm_graph.catalog.service import ensure_categories
+    from umkm_graph.people.opds import ensure_opds
 
     settings = Settings.from_env()
 
@@ -131,6 +132,7 @@ def _migrate(args: argparse.Namespace) -> int:
                 return await check()
             applied = await db.apply_migrations()
             await ensure_categories()
+            await ensure_opds()
         finally:
             await db.close_database()
         print(f"umkm-graph migrate: applied {', '.join(applied)}" if applied else
