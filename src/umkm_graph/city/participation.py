@@ -3,7 +3,10 @@ monthly spend target; and one ASN's own progress.
 
 A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
 fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it was in when the period
-ended (opd_memberships); registered ASN are those whose NIP was registered before the period ended. Every figure about
+ended (opd_memberships); registered ASN are those whose NIP was registered before the period ended. Once the city has
+imported the BKPSDM roster, the ASN of a period are the roster's in force in its last month, under the OPD it lists
+them in, with or without an account ("of Diskominfo's 180 ASN, 41 bought"); an account whose NIP it does not list counts
+as a resident. Every figure about
 people passes through disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole
 calendar months, withheld whole until they have settled (buckets), so that no two answers differ by a day's purchases,
 nor by a completion or a registration made after the month.
@@ -29,6 +32,7 @@ from umkm_graph.city.disclosure import shown, withheld
 from umkm_graph.city.models import SpendTarget
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.people.models import User
+from umkm_graph.people.roster_lookup import roster_for
 
 MAX_TARGET = 100_000_000
 
@@ -63,6 +67,7 @@ class Participation:
     city: OpdParticipation
     opds: list[OpdParticipation]
     closed: bool = False  # settled: every month ended UMKM_ANALYTICS_SETTLE_DAYS ago or more; until then withheld
+    roster_month: str | None = None  # YYYY-MM of the BKPSDM roster counted as the ASN; None: registered accounts
 
 
 @dataclass(frozen=True)
@@ -116,15 +121,17 @@ async def _participation(period: Period, k: int, settle_days: int, hidden_opds: 
     """One period's participation, with `hidden_opds` (and the city's row, when `city_hidden`) withheld anyway."""
     target = await target_for(period.first) if period.month else None
     amount = target.amount if target else None
+    roster = await roster_for(period.last.replace(day=1))
+    basis = {"roster": roster.id if roster else None}
     groups = [
         _Group(opd=str(row["opd"]), registered=int(row["registered"]), buyers=int(row["buyers"]),
                spend=int(row["spend"]), compliant=int(row["compliant"]),
                median_spend=None if row["median_spend"] is None else int(row["median_spend"]))
-        for row in await sql.fetch(sql.participation(sql.dialect()), start=period.start, end=period.end,
-                                   target=amount, settle_seconds=settle_days * 86_400)
+        for row in await sql.fetch(sql.participation(sql.dialect(), roster is not None), start=period.start,
+                                   end=period.end, target=amount, settle_seconds=settle_days * 86_400, **basis)
     ]
-    (row,) = await sql.fetch(sql.resident_buyers(sql.dialect()), start=period.start, end=period.end,
-                             settle_seconds=settle_days * 86_400)
+    (row,) = await sql.fetch(sql.resident_buyers(sql.dialect(), roster is not None), start=period.start,
+                             end=period.end, settle_seconds=settle_days * 86_400, **basis)
     residents_few = not shown(int(row["residents"]), k)
     city = _city(next((g for g in groups if g.opd == ""), _Group("")), k, amount is not None, residents_few)
     if city_hidden:
@@ -134,7 +141,7 @@ async def _participation(period: Period, k: int, settle_days: int, hidden_opds: 
     closed = is_settled(period, settle_days)
     if not closed:
         city, opds = _hidden(None), [_hidden(row.opd) for row in opds]
-    return Participation(period, k, amount, city, opds, closed)
+    return Participation(period, k, amount, city, opds, closed, f"{roster.month:%Y-%m}" if roster else None)
 
 
 def _row(group: _Group, has_target: bool, compliance_hidden: bool) -> OpdParticipation:
