@@ -1,4 +1,4 @@
-"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query."""
+"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query, roster."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import sys
 
+from umkm_graph.roster_command import add_roster_command
 from umkm_graph.settings import Settings
 
 
@@ -377,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--path", help="the list to tabulate, dotted (default: the answer's first list)")
     query.add_argument("--output", help="write to this file instead of stdout")
     query.set_defaults(run=_query)
+    add_roster_command(commands)
     return parser
 
 
