@@ -18,7 +18,8 @@ from umkm_graph.settings import Settings
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
-          "seller_cash_statement", "city_cash_on_delivery"}
+          "seller_cash_statement", "city_cash_on_delivery", "opds", "register_asn", "import_roster",
+          "roster_participation"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -209,3 +210,20 @@ async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_t
     assert owed == days[-1]["outstanding"]
     assert sum(row["rupiah"] for row in city["byKecamatan"]) == sum(row["rupiah"] for row in city["byShop"])
     assert 0 <= city["handedOverUnconfirmed"] <= city["handedOver"]
+
+
+async def test_opd_and_roster_examples_list_the_opds_import_a_roster_and_verify_an_asn(demo: Api) -> None:
+    opds = (await run(demo, "opds"))["opds"]
+    assert {"DISKOMINFO", "DISKOPINDAG", "BKPSDM"} <= {o["code"] for o in opds}
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    imported = (await run(demo, "import_roster", officer))["importRoster"]
+    assert imported["errors"] == []
+    report = imported["rosterImport"]
+    assert (report["status"], report["acceptedRows"], report["rejectedRows"]) == ("DONE", 2, 2)
+    assert [(r["row"], r["field"]) for r in report["rejections"]] == [(4, "nip"), (5, "opd_code")]
+    buyer = (await run(demo, "login", email="warga@example.id"))["login"]["token"]
+    user = (await run(demo, "register_asn", buyer))["registerAsn"]["user"]
+    assert (user["opd"], user["asnStatus"], user["opdUnit"]["code"]) == ("Diskopindag", "VERIFIED", "DISKOPINDAG")
+    analyst = await sign_in(demo, "analyst@malangkota.go.id")
+    participation = (await run(demo, "roster_participation", analyst))["asnParticipation"]
+    assert participation["rosterMonth"] == "2026-11"
