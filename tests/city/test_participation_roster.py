@@ -11,6 +11,7 @@ import pytest
 from tests.helpers.api import Api
 from tests.helpers.city import market, purchase, to_october
 from tests.helpers.roster import asn_with, import_roster, nip, roster_csv
+from umkm_graph.city.report import monthly_report
 from umkm_graph.settings import Settings
 
 PARTICIPATION = """
@@ -54,6 +55,45 @@ async def test_participation_counts_the_rosters_asn_as_the_denominator(api: Api)
     # Dishub's one ASN is withheld whole; its complement (the smaller shown row, Bappeda's 2 buyers) with it.
     assert rows == {"Diskominfo": (5, 2, 0.4), "Bappeda": (None, None, None), "Dishub": (None, None, None)}
     assert (after["city"]["registeredAsn"], after["city"]["buyingAsn"]) == (9, 4)
+    report = await monthly_report("2026-10", 2, settle_days=0)  # the monthly report counts as the API does
+    assert report.roster_month == "2026-10"
+    assert [(r["opd"], r["registered_asn"]) for r in report.participation][:2] == [("(all ASN)", 9), ("Bappeda", None)]
     # A month before the first roster is counted as before.
     september = (await api.gql(PARTICIPATION, {"month": "2026-09"}, m.analyst.token))["asnParticipation"]
     assert september["rosterMonth"] is None
+
+
+SET_TARGET = """
+mutation($month: String!, $amount: Rupiah!, $grade: String) {
+  setSpendTarget(month: $month, amount: $amount, grade: $grade) {
+    spendTarget { month amount grade } errors { code field message }
+  }
+}
+"""
+PROGRESS = '{ me { asnProgress(month: "2026-10") { target spent reached } } }'
+
+
+async def test_a_grade_with_a_target_of_its_own_is_held_to_it(api: Api) -> None:
+    m = await market(api)
+    juniors = [await asn_with(api, nip(i), "DISKOMINFO") for i in (1, 2)]
+    seniors = [await asn_with(api, nip(i), "DISKOMINFO") for i in (3, 4)]
+    for buyer in [*juniors, *seniors]:
+        await purchase(api, buyer, m.seller, m.klojen, [(m.gula, 1)])  # 18,000 each
+    await to_october()
+    await import_roster(api, m.officer, roster_csv(
+        [(nip(i), f"Pegawai {i}", "DISKOMINFO", "III/a") for i in (1, 2)]
+        + [(nip(i), f"Pegawai {i}", "DISKOMINFO", "IV/b") for i in (3, 4)]), "2026-10")
+    await api.ok(SET_TARGET, {"month": "2026-10", "amount": 20_000}, m.officer.token)
+    graded = await api.ok(SET_TARGET, {"month": "2026-10", "amount": 10_000, "grade": "iii/A"}, m.officer.token)
+    assert graded["spendTarget"] == {"month": "2026-10", "amount": 10_000, "grade": "III/a"}
+    (wrong,) = await api.fails(SET_TARGET, {"month": "2026-10", "amount": 10_000, "grade": "V/a"}, m.officer.token)
+    assert wrong["field"] == ["grade"]
+
+    junior = (await api.gql(PROGRESS, token=juniors[0].token))["me"]["asnProgress"]
+    senior = (await api.gql(PROGRESS, token=seniors[0].token))["me"]["asnProgress"]
+    assert (junior["target"], junior["reached"], senior["target"], senior["reached"]) == (10_000, True, 20_000, False)
+    report = await api.gql("""query { asnParticipation(period: {month: "2026-10"}) {
+      target opds { opd compliantAsn complianceShare } } }""", token=m.analyst.token)
+    (row,) = report["asnParticipation"]["opds"]
+    assert (row["opd"], row["compliantAsn"], row["complianceShare"]) == ("Diskominfo", 2, 0.5)
+    assert report["asnParticipation"]["target"] == 20_000

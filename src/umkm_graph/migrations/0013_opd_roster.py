@@ -1,5 +1,6 @@
 """The OPD list and the BKPSDM roster (issue 16, section 1): opds (Kota Malang's starting list written in), their change
-history, roster imports with their entries and rejected rows, and each account's and history row's OPD on the list.
+history, roster imports with their entries and rejected rows, each account's and history row's OPD on the list, and
+spend targets per grade (section 1, item 4: a target per month and grade, "" for every grade).
 
 Free-text OPDs written before map to the list where they match a name, short name or code without case or spacing
 ("diskominfo" becomes Diskominfo); the rest stay as they were, outside the list, until their ASN register again."""
@@ -8,6 +9,7 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from umkm_graph.people.models import RosterImportStatus
 from tortoise import fields
+from tortoise.migrations.constraints import UniqueConstraint
 
 from umkm_graph.people.opds import starting_list
 
@@ -146,6 +148,24 @@ class Migration(migrations.Migration):
             model_name='User',
             name='opd_unit',
             field=fields.ForeignKeyField('models.Opd', source_field='opd_unit_id', null=True, db_constraint=True, to_field='id', related_name='members', on_delete=OnDelete.SET_NULL),
+        ),
+        ops.AlterModelOptions(
+            name='SpendTarget',
+            options={'table': 'spend_targets', 'app': 'models', 'unique_together': (('effective_from', 'grade'),), 'pk_attr': 'id', 'table_description': "The monthly spend the city asks of each ASN (or of the ASN of one grade), from a month on, until a later month's"},
+        ),
+        ops.AlterField(
+            model_name='SpendTarget',
+            name='effective_from',
+            field=fields.DateField(),
+        ),
+        ops.AddField(
+            model_name='SpendTarget',
+            name='grade',
+            field=fields.CharField(default='', max_length=8),
+        ),
+        ops.AddConstraint(
+            model_name='SpendTarget',
+            constraint=UniqueConstraint(fields=('effective_from', 'grade'), name=None),
         ),
         ops.RunPython(seed_and_map, ops.RunPython.noop),
     ]

@@ -38,3 +38,12 @@ async def asn_status(user: User) -> AsnStatus | None:
     current = await roster_for()
     listed = current is not None and await RosterEntry.exists(roster_import_id=current.id, nip=user.nip)
     return AsnStatus.VERIFIED if listed else AsnStatus.PENDING
+
+
+async def roster_grade(user: User, month_first: dt.date) -> str:
+    """The grade the roster in force in a month lists an ASN at; "" when it does not list them."""
+    roster = await roster_for(month_first) if user.nip else None
+    if roster is None:
+        return ""
+    entry = await RosterEntry.get_or_none(roster_import_id=roster.id, nip=user.nip)
+    return entry.grade if entry else ""

@@ -120,10 +120,12 @@ class AsnParticipationType:
 class SpendTargetType:
     month: str = strawberry.field(description="YYYY-MM: the first month it applies to.")
     amount: Rupiah
+    grade: str | None = strawberry.field(description="The roster grade it is asked of (III/a, IX, ...); null for "
+                                                     "every grade without a target of its own.")
 
     @classmethod
     def from_model(cls, target: SpendTarget) -> SpendTargetType:
-        return cls(month=month_key(target.effective_from), amount=Rupiah(target.amount))
+        return cls(month=month_key(target.effective_from), amount=Rupiah(target.amount), grade=target.grade or None)
 
 
 @strawberry.type(name="AsnProgress", description="An ASN's own spend at UMKM in one month against the city's target.")
