@@ -21,6 +21,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from umkm_graph import changes, tracing
 from umkm_graph.balances import ledger
 from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.people.opds import ensure_opds
 from umkm_graph.core.errors import DomainError
 from umkm_graph.db import (
     check_connection,
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             app.state.pending_migrations = await prepare_schema(settings.database_url)
             if not app.state.pending_migrations:  # else the tables may be missing; `umkm-graph migrate` ensures them
                 await ensure_categories()
+                await ensure_opds()
             await app.state.events.start()
             disconnect_changes = changes.connect(app.state.events)  # catalog changes reach the response cache
             open_analytics(settings.analytics_database_url)

@@ -1,4 +1,5 @@
-"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query, users."""
+"""The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query, users,
+roster."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import datetime as dt
 import sys
 
+from umkm_graph import cli_analysts
+from umkm_graph.roster_command import add_roster_command
 from umkm_graph.settings import Settings
 
 
@@ -110,6 +113,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
     from umkm_graph import db
     from umkm_graph.catalog.service import ensure_categories
+    from umkm_graph.people.opds import ensure_opds
 
     settings = Settings.from_env()
 
@@ -131,6 +135,7 @@ def _migrate(args: argparse.Namespace) -> int:
                 return await check()
             applied = await db.apply_migrations()
             await ensure_categories()
+            await ensure_opds()
         finally:
             await db.close_database()
         print(f"umkm-graph migrate: applied {', '.join(applied)}" if applied else
@@ -274,75 +279,6 @@ def _jobs(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
-    """The city's monthly report (city/report.py), to stdout or a file."""
-    import asyncio
-    from pathlib import Path
-
-    from umkm_graph.city.report import render
-    from umkm_graph.core.errors import DomainError
-    from umkm_graph.db import close_database, open_database
-
-    settings = Settings.from_env()
-
-    async def run() -> str | bytes:
-        # The report only reads: with an analytics replica it reads nothing but the replica, which nobody migrates.
-        replica = settings.analytics_database_url
-        await open_database(replica or settings.database_url, migrate=not replica,
-                            variable="UMKM_ANALYTICS_DATABASE_URL" if replica else "UMKM_DATABASE_URL")
-        try:
-            return await render(args.month, args.format, settings.min_group_size, settings.analytics_settle_days)
-        finally:
-            await close_database()
-
-    try:
-        text = asyncio.run(run())
-    except DomainError as error:
-        print(f"umkm-graph report: {error.message}", file=sys.stderr)
-        return 2
-    if isinstance(text, bytes):  # the PDF form
-        if args.output:
-            Path(args.output).write_bytes(text)
-        else:
-            sys.stdout.buffer.write(text)
-    elif args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def _query(args: argparse.Namespace) -> int:
-    """A GraphQL document run against a running API with a token (UMKM_TOKEN or --token), written as a flat table."""
-    import asyncio
-    import os
-    from pathlib import Path
-
-    from umkm_graph import query_table
-
-    try:
-        document = Path(args.file).read_text(encoding="utf-8")
-        data = asyncio.run(query_table.run_query(args.url, document, query_table.parse_variables(args.var),
-                                                 args.token or os.environ.get("UMKM_TOKEN") or None))
-        text = query_table.render(query_table.table_of(data, args.path), args.format)
-    except OSError as error:
-        print(f"umkm-graph query: cannot read {args.file}: {error.strerror}", file=sys.stderr)
-        return 2
-    except query_table.QueryFailed as error:
-        print(f"umkm-graph query: {error}", file=sys.stderr)
-        return 1
-    if isinstance(text, bytes):  # the PDF form
-        if args.output:
-            Path(args.output).write_bytes(text)
-        else:
-            sys.stdout.buffer.write(text)
-    elif args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="umkm-graph", description="GraphQL API for Kota Malang's UMKM marketplace.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -381,7 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("csv", "json", "pdf"), default="csv",
                         help="pdf: the figures with the dashboard's charts, in Bahasa Indonesia")
     report.add_argument("--output", help="write to this file instead of stdout")
-    report.set_defaults(run=_report)
+    report.set_defaults(run=cli_analysts.report)
     query = commands.add_parser("query", help="run a GraphQL file against a running API; write the answer as a table")
     query.add_argument("file", help="a .graphql document, e.g. examples/analytics/top_umkm_by_gmv.graphql")
     query.add_argument("--var", action="append", default=[], metavar="NAME=VALUE",
@@ -391,10 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--token", help="a bearer token (default: UMKM_TOKEN); from the login mutation")
     query.add_argument("--path", help="the list to tabulate, dotted (default: the answer's first list)")
     query.add_argument("--output", help="write to this file instead of stdout")
-    query.set_defaults(run=_query)
+    query.set_defaults(run=cli_analysts.query)
     from umkm_graph import cli_users
 
     cli_users.add_parser(commands)
+    add_roster_command(commands)
     return parser
 
 

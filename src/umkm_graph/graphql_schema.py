@@ -43,6 +43,7 @@ from umkm_graph.payments.graphql.operations import PaymentsQuery
 from umkm_graph.promotions.graphql.operations import PromotionsMutation, PromotionsQuery
 from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
+from umkm_graph.people.graphql.opds import OpdsMutation, OpdsQuery
 from umkm_graph.people.graphql.staff import StaffMutation, StaffQuery
 from umkm_graph.people.models import Role
 from umkm_graph.reviews.graphql.operations import ReviewsMutation, ReviewsQuery
@@ -88,14 +89,14 @@ class FederationQuery:
 
 
 # The order of the parts is the order of the schema's fields.
-QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, AddressesQuery, ProductsQuery, ShopsQuery, FollowingQuery,
-                             CertificatesQuery, CategoriesQuery,
+QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, OpdsQuery, AddressesQuery, ProductsQuery, ShopsQuery,
+                             FollowingQuery, CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
                              CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              PromotionsQuery, ProgrammesQuery,
                              FederationQuery)
-MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, PasswordResetMutation, AddressesMutation, ShopsMutation,
-                               FollowingMutation, CertificatesMutation, CatalogMutation,
+MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, OpdsMutation, PasswordResetMutation, AddressesMutation,
+                               ShopsMutation, FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                BalancesMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation)

@@ -104,7 +104,7 @@ async def test_participation_per_opd_and_for_the_city_with_groups_of_one_withhel
     await to_october()
     again = (await api.gql(PARTICIPATION, {"period": {"month": "2026-10"}}, m.analyst.token))["asnParticipation"]
     assert [(row["opd"], row["registeredAsn"], row["totalSpend"]) for row in again["opds"]] == [
-        ("Bappeda", None, None), ("Dinas Kesehatan", None, None), ("Diskominfo", 3, 169_000),
+        ("Bappeda", None, None), ("Dinkes", None, None), ("Diskominfo", 3, 169_000),
     ]
     assert again["city"]["totalSpend"] == 286_500
 

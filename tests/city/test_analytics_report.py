@@ -69,11 +69,11 @@ async def test_the_monthly_report_of_a_small_city(api: Api) -> None:
 
     as_json = json.loads(to_json(report))
     assert as_json == {"month": "2026-10", "min_group_size": 2, "target": 100_000, "participation": PARTICIPATION,
-                       "top_umkm": TOP_UMKM, "sembako_prices": SEMBAKO_PRICES}
+                       "top_umkm": TOP_UMKM, "sembako_prices": SEMBAKO_PRICES, "roster_month": None}
 
     lines = to_csv(report).splitlines()
     assert lines[:8] == [
-        "month,2026-10,min_group_size,2,target,100000",
+        "month,2026-10,min_group_size,2,target,100000,roster_month,",
         "",
         "participation",
         "opd,suppressed,registered_asn,buying_asn,buying_share,total_spend,median_spend,compliant_asn,compliance_share",

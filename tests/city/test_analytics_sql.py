@@ -157,6 +157,10 @@ async def test_participation_with_a_larger_k_withholds_every_opd_and_the_city_of
     assert (found.city.registered, found.city.buyers, found.city.compliant) == (6, 6, 2)
 
 
+# This city's buyers complain of nothing (the complaint figures: tests/city/test_analytics_scorecards.py).
+NO_COMPLAINTS = {"complaints": 0, "complained_orders": 0, "escalated_complaints": 0, "upheld_complaints": 0}
+
+
 async def test_scorecards_for_october(city: City) -> None:
     x, y, z = [await scorecards.scorecard_of(city.ids[name], OCTOBER, 2) for name in ("X", "Y", "Z")]
     # X: O1, O4, O6, O7, O9, O13 placed; all but O6 (delivered) completed: 67,500 + 85,500 + 15,000 + 135,000 + 18,000.
@@ -164,7 +168,7 @@ async def test_scorecards_for_october(city: City) -> None:
     assert plain(x) | {"shop_id": 0} == {
         "shop_id": 0, "gmv": 321_000, "orders": 6, "completed_orders": 5, "buyers": 5, "asn_buyer_share": 0.8,
         "asn_buyer_share_suppressed": False, "decided_orders": 6, "fulfilled_orders": 6, "seller_cancelled_orders": 0,
-        "median_seconds_to_accept": 270, "review_count": 2, "rating_sum": 9, "rank": None,
+        "median_seconds_to_accept": 270, "review_count": 2, "rating_sum": 9, "rank": None, **NO_COMPLAINTS,
     }
     assert (x.fulfilment_rate, x.seller_cancellation_rate, x.median_minutes_to_accept, x.average_rating) == (
         1.0, 0.0, 4.5, 4.5)
@@ -173,7 +177,7 @@ async def test_scorecards_for_october(city: City) -> None:
     assert plain(y) | {"shop_id": 0} == {
         "shop_id": 0, "gmv": 438_000, "orders": 6, "completed_orders": 4, "buyers": 4, "asn_buyer_share": 0.75,
         "asn_buyer_share_suppressed": False, "decided_orders": 6, "fulfilled_orders": 4, "seller_cancelled_orders": 1,
-        "median_seconds_to_accept": 2400, "review_count": 1, "rating_sum": 2, "rank": None,
+        "median_seconds_to_accept": 2400, "review_count": 1, "rating_sum": 2, "rank": None, **NO_COMPLAINTS,
     }
     assert (y.fulfilment_rate, y.seller_cancellation_rate, y.median_minutes_to_accept) == (4 / 6, 1 / 6, 40.0)
     assert (z.orders, z.gmv, z.median_seconds_to_accept, z.fulfilment_rate, z.average_rating) == (0, 0, None, None, None)

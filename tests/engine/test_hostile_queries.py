@@ -23,6 +23,7 @@ from tests.helpers.live import live_app
 from tests.helpers.people import city_person, sign_up
 from tests.helpers.shops import verified_shop
 from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.people.opds import ensure_opds
 from umkm_graph.settings import Settings
 
 
@@ -155,6 +156,7 @@ async def test_a_normal_client_keeps_being_answered_while_hostile_requests_run(s
         if TEST_DATABASE_URL:
             await reset_database()
             await ensure_categories()
+            await ensure_opds()
         attacker, customer = Api(attacker_client), Api(customer_client)
         officer, seller = await city_person(customer), await sign_up(customer, "SELLER")
         shop = await verified_shop(customer, seller, officer)

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from tests.helpers.database import TEST_DATABASE_URL, reset_database
 from umkm_graph.app import create_app
 from umkm_graph.catalog.service import ensure_categories
+from umkm_graph.people.opds import ensure_opds
 from umkm_graph.settings import Settings
 
 # A documentation address (RFC 5737): requests look like they come from a client on the internet.
@@ -67,6 +68,7 @@ async def started_app(settings: Settings, reset: bool = True) -> AsyncIterator[S
         if TEST_DATABASE_URL and reset:
             await reset_database()
             await ensure_categories()
+            await ensure_opds()
         yield app
 
 

@@ -3,6 +3,7 @@ order and a review, and the names the two matrices share."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,7 @@ from argon2 import PasswordHasher
 from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
 from tests.helpers.people import Person
+from tests.helpers.roster import import_roster, nip, roster_csv
 from tests.helpers.shops import shop_input, verified_shop
 from umkm_graph.people import service as people
 from umkm_graph.people.models import Role, User
@@ -49,6 +51,7 @@ class World:
     product: dict[str, Any]
     hidden_product: dict[str, Any]  # in the pending shop
     order: dict[str, Any]  # the buyer's, from the seller's shop, PLACED
+    roster_import: dict[str, Any] = dataclasses.field(default_factory=dict)  # the officer's, of one ASN nobody is
 
     def token(self, actor: str) -> str | None:
         return self.cast[actor].token if actor in self.cast else None
@@ -134,6 +137,8 @@ async def build_world(api: Api, settings: Settings) -> World:
     hidden_product = await add_product(api, cast["seller"], pending_shop["id"], stock=10)
     world = World(api, cast, shop, pending_shop, product, hidden_product, {})
     world.order = await world.placed_order()
+    world.roster_import = (await import_roster(api, cast["officer"], roster_csv([(nip(999), "Pegawai", "DLH", "II/a")]))
+                           )["rosterImport"]
     return world
 
 

@@ -176,6 +176,19 @@ async def _login(world: World) -> dict[str, Any]:
     return {"e": world.cast["other_buyer"].email, "p": "rahasia-123"}
 
 
+async def _new_opd(_: World) -> dict[str, Any]:
+    number = next(serial)
+    return {"input": {"code": f"UPT-{number}", "name": f"UPT Matriks {number}"}}
+
+
+async def _opd_edit(_: World) -> dict[str, Any]:
+    return {"id": "1", "input": {"address": f"Jl. Tugu No. {next(serial)}"}}
+
+
+async def _roster(_: World) -> dict[str, Any]:
+    return {"input": {"csv": "nip,name,opd_code,grade\n198501012010011999,Pegawai,DLH,II/a\n", "month": "2026-10"}}
+
+
 async def _spend_target(_: World) -> dict[str, Any]:
     return {"month": f"2026-{1 + next(serial) % 12:02d}", "amount": 150_000}
 
@@ -321,6 +334,9 @@ MUTATIONS = [
     m("register", "$input: RegisterInput!|input: $input", _fresh_officer, set(), label="register as CITY_OFFICER"),
     m("login", "$e: String!, $p: String!|email: $e, password: $p", _login, set(ACTORS)),
     m("registerAsn", "$nip: String!, $opd: String!|nip: $nip, opd: $opd", _nip, {"buyer", "other_buyer"}),
+    m("createOpd", "$input: OpdInput!|input: $input", _new_opd, OFFICER),
+    m("updateOpd", "$id: ID!, $input: OpdInput!|id: $id, input: $input", _opd_edit, OFFICER),
+    m("importRoster", "$input: RosterImportInput!|input: $input", _roster, OFFICER),
     m("createShop", "$input: ShopInput!|input: $input", _fresh_shop, {"seller", "other_seller"}),
     m("updateShop", "$id: ID!, $input: ShopInput!|id: $id, input: $input", _existing_shop, SELLER),
     m("verifyShop", "$id: ID!|id: $id", _pending_shop, OFFICER),

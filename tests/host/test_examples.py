@@ -20,7 +20,8 @@ EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
-          "forgot_password", "voucher_checkout", "city_programmes"}
+          "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
+          "roster_participation"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -316,3 +317,18 @@ async def test_complaint_example_opens_a_complaint_on_a_delivered_order(demo: Ap
     assert opened["complaint"]["orderLineIds"] == [lines[0]["id"]] and opened["complaint"]["photos"] == []
     again = (await demo.gql(example("complaint")[0], variables, buyer))["openComplaint"]["errors"]
     assert [(e["code"], e["field"]) for e in again] == [("ALREADY_EXISTS", ["input", "orderLineIds"])]
+async def test_opd_and_roster_examples_list_the_opds_import_a_roster_and_verify_an_asn(demo: Api) -> None:
+    opds = (await run(demo, "opds"))["opds"]
+    assert {"DISKOMINFO", "DISKOPINDAG", "BKPSDM"} <= {o["code"] for o in opds}
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    imported = (await run(demo, "import_roster", officer))["importRoster"]
+    assert imported["errors"] == []
+    report = imported["rosterImport"]
+    assert (report["status"], report["acceptedRows"], report["rejectedRows"]) == ("DONE", 2, 2)
+    assert [(r["row"], r["field"]) for r in report["rejections"]] == [(4, "nip"), (5, "opd_code")]
+    buyer = (await run(demo, "login", email="warga@example.id"))["login"]["token"]
+    user = (await run(demo, "register_asn", buyer))["registerAsn"]["user"]
+    assert (user["opd"], user["asnStatus"], user["opdUnit"]["code"]) == ("Diskopindag", "VERIFIED", "DISKOPINDAG")
+    analyst = await sign_in(demo, "analyst@malangkota.go.id")
+    participation = (await run(demo, "roster_participation", analyst))["asnParticipation"]
+    assert participation["rosterMonth"] == "2026-11"

@@ -30,10 +30,12 @@ class ReferencePrice(Model):
 
 
 class SpendTarget(Model):
-    """The monthly spend the city asks of each ASN, from a month on, until a later month's target replaces it."""
+    """The monthly spend the city asks of each ASN (or of the ASN of one grade), from a month on, until a later month's
+    target for the same grade replaces it."""
 
     id = fields.IntField(primary_key=True)
-    effective_from = fields.DateField(unique=True)  # the first day of a month
+    effective_from = fields.DateField()  # the first day of a month
+    grade = fields.CharField(max_length=8, default="")  # a roster grade (III/a, IX, ...); "" for every grade
     amount = fields.BigIntField()
     set_by = fields.ForeignKeyField(
         "models.User", related_name="spend_targets_set", null=True, on_delete=fields.SET_NULL
@@ -42,3 +44,4 @@ class SpendTarget(Model):
 
     class Meta:
         table = "spend_targets"
+        unique_together = (("effective_from", "grade"),)

@@ -3,7 +3,10 @@ monthly spend target; and one ASN's own progress.
 
 A purchase is a COMPLETED order, dated by when it was placed (WIB), worth its goods (subtotal, without the delivery
 fee), and completed before its month settled. An ASN is an account with a NIP, in the OPD it was in when the period
-ended (opd_memberships); registered ASN are those whose NIP was registered before the period ended. Every figure about
+ended (opd_memberships); registered ASN are those whose NIP was registered before the period ended. Once the city has
+imported the BKPSDM roster, the ASN of a period are the roster's in force in its last month, under the OPD it lists
+them in, with or without an account ("of Diskominfo's 180 ASN, 41 bought"); an account whose NIP it does not list counts
+as a resident. Every figure about
 people passes through disclosure.withheld, so no answer shows fewer than k of them; and the period snaps to whole
 calendar months, withheld whole until they have settled (buckets), so that no two answers differ by a day's purchases,
 nor by a completion or a registration made after the month.
@@ -29,6 +32,8 @@ from umkm_graph.city.disclosure import shown, withheld
 from umkm_graph.city.models import SpendTarget
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.people.models import User
+from umkm_graph.people.roster import grade_of
+from umkm_graph.people.roster_lookup import roster_for, roster_grade
 
 MAX_TARGET = 100_000_000
 
@@ -63,6 +68,7 @@ class Participation:
     city: OpdParticipation
     opds: list[OpdParticipation]
     closed: bool = False  # settled: every month ended UMKM_ANALYTICS_SETTLE_DAYS ago or more; until then withheld
+    roster_month: str | None = None  # YYYY-MM of the BKPSDM roster counted as the ASN; None: registered accounts
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,20 @@ def _share(part: int | None, whole: int | None) -> float | None:
     return None if part is None or not whole else part / whole
 
 
-async def target_for(month_first: dt.date) -> SpendTarget | None:
-    """The target in force in a month: the latest one set from that month or before."""
-    return await SpendTarget.filter(effective_from__lte=month_first).order_by("-effective_from").first()
+async def target_for(month_first: dt.date, grade: str = "") -> SpendTarget | None:
+    """The target in force in a month: the latest one set from that month or before, for this grade when it has one
+    of its own, else for every grade."""
+    before = SpendTarget.filter(effective_from__lte=month_first).order_by("-effective_from")
+    own = await before.filter(grade=grade).first() if grade else None
+    return own or await before.filter(grade="").first()
+
+
+async def grade_targets(month_first: dt.date) -> dict[str, int]:
+    """The grades with a target of their own in force in a month, and its amount."""
+    found: dict[str, int] = {}
+    for target in await SpendTarget.filter(effective_from__lte=month_first).exclude(grade="").order_by("effective_from"):
+        found[target.grade] = target.amount  # a later month's replaces an earlier one
+    return found
 
 
 async def participation(period: Period, k: int, settle_days: int = DEFAULT_SETTLE_DAYS) -> Participation:
@@ -116,25 +133,31 @@ async def _participation(period: Period, k: int, settle_days: int, hidden_opds: 
     """One period's participation, with `hidden_opds` (and the city's row, when `city_hidden`) withheld anyway."""
     target = await target_for(period.first) if period.month else None
     amount = target.amount if target else None
+    roster = await roster_for(period.last.replace(day=1))
+    graded = await grade_targets(period.first) if period.month and roster else {}
+    basis: dict[str, object] = {"roster": roster.id if roster else None}
+    for i, (grade, grade_amount) in enumerate(sorted(graded.items())):
+        basis |= {f"grade{i}": grade, f"grade_target{i}": grade_amount}
+    has_target = amount is not None or bool(graded)
     groups = [
         _Group(opd=str(row["opd"]), registered=int(row["registered"]), buyers=int(row["buyers"]),
                spend=int(row["spend"]), compliant=int(row["compliant"]),
                median_spend=None if row["median_spend"] is None else int(row["median_spend"]))
-        for row in await sql.fetch(sql.participation(sql.dialect()), start=period.start, end=period.end,
-                                   target=amount, settle_seconds=settle_days * 86_400)
+        for row in await sql.fetch(sql.participation(sql.dialect(), roster is not None, len(graded)), start=period.start,
+                                   end=period.end, target=amount, settle_seconds=settle_days * 86_400, **basis)
     ]
-    (row,) = await sql.fetch(sql.resident_buyers(sql.dialect()), start=period.start, end=period.end,
-                             settle_seconds=settle_days * 86_400)
+    (row,) = await sql.fetch(sql.resident_buyers(sql.dialect(), roster is not None), start=period.start,
+                             end=period.end, settle_seconds=settle_days * 86_400, **basis)
     residents_few = not shown(int(row["residents"]), k)
-    city = _city(next((g for g in groups if g.opd == ""), _Group("")), k, amount is not None, residents_few)
+    city = _city(next((g for g in groups if g.opd == ""), _Group("")), k, has_target, residents_few)
     if city_hidden:
         city = _hidden(None)
-    opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), k, amount is not None,
+    opds = _opds(sorted((g for g in groups if g.opd != ""), key=lambda g: g.opd), k, has_target,
                  residents_few, hidden_opds)
     closed = is_settled(period, settle_days)
     if not closed:
         city, opds = _hidden(None), [_hidden(row.opd) for row in opds]
-    return Participation(period, k, amount, city, opds, closed)
+    return Participation(period, k, amount, city, opds, closed, f"{roster.month:%Y-%m}" if roster else None)
 
 
 def _row(group: _Group, has_target: bool, compliance_hidden: bool) -> OpdParticipation:
@@ -190,11 +213,12 @@ class AsnProgress:
 
 
 async def asn_progress(user: User, month: str | None) -> AsnProgress | None:
-    """An ASN's own spend in a month (this month, WIB, by default) against the target; None for anyone else."""
+    """An ASN's own spend in a month (this month, WIB, by default) against the target of their grade on the roster
+    (or every grade's); None for anyone else."""
     if not user.is_asn:
         return None
     period = parse_month(month if month is not None else month_key(today_wib()), "month")
-    target = await target_for(period.first)
+    target = await target_for(period.first, await roster_grade(user, period.first))
     (row,) = await sql.fetch(sql.ASN_PROGRESS, buyer=user.id, start=period.start, end=period.end)
     return AsnProgress(
         month=period.month or "", target=target.amount if target else None, spent=int(row["spent"] or 0),
@@ -202,20 +226,26 @@ async def asn_progress(user: User, month: str | None) -> AsnProgress | None:
     )
 
 
-async def set_spend_target(officer: User, month: str, amount: int) -> SpendTarget:
-    """The officer's target applies from this month on, until a later month's target; setting a month again replaces
-    its amount."""
+async def set_spend_target(officer: User, month: str, amount: int, grade: str | None = None) -> SpendTarget:
+    """The officer's target applies from this month on, until a later month's target (for the same grade: one given
+    applies to the roster's ASN of that grade, none to every grade); setting a month again replaces its amount."""
     period = parse_month(month, "month")
     if not 1 <= amount <= MAX_TARGET:
         raise DomainError(ErrorCode.INVALID, f"A target is 1 to {MAX_TARGET} rupiah", "amount")
+    graded = ""
+    if grade is not None:
+        graded = grade_of(grade) or ""
+        if not graded:
+            raise DomainError(ErrorCode.INVALID, "A grade is a golongan I/a to IV/e, or a PPPK grade I to XVII", "grade")
     values = {"amount": amount, "set_by_id": officer.id}
-    if not await SpendTarget.filter(effective_from=period.first).update(**values):
+    key = {"effective_from": period.first, "grade": graded}
+    if not await SpendTarget.filter(**key).update(**values):
         try:
-            await SpendTarget.create(effective_from=period.first, **values)
+            await SpendTarget.create(**key, **values)
         except IntegrityError:  # another officer set this month at the same moment: the last word wins
-            await SpendTarget.filter(effective_from=period.first).update(**values)
-    return await SpendTarget.get(effective_from=period.first)
+            await SpendTarget.filter(**key).update(**values)
+    return await SpendTarget.get(**key)
 
 
 async def spend_targets() -> list[SpendTarget]:
-    return await SpendTarget.all().order_by("-effective_from")
+    return await SpendTarget.all().order_by("-effective_from", "grade")

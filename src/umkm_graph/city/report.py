@@ -31,7 +31,7 @@ class MonthlyReport:
     participation: list[dict[str, Any]]
     top_umkm: list[dict[str, Any]]
     sembako_prices: list[dict[str, Any]]
-
+    roster_month: str | None = None  # the BKPSDM roster whose ASN participation counts; None: registered accounts
 
 
 # Each table's columns, in order.
@@ -84,7 +84,7 @@ async def monthly_report(month: str, k: int, top: int = TOP_UMKM,
          "ceiling": ceilings.get((p.commodity, p.per))}
         for p in points
     ]
-    return MonthlyReport(period.month or month, k, found.target, table, top_umkm, prices)
+    return MonthlyReport(period.month or month, k, found.target, table, top_umkm, prices, found.roster_month)
 
 
 async def participation_by_month(month: str, k: int, months: int = MONTHS_CHARTED,
@@ -110,7 +110,8 @@ def to_csv(report: MonthlyReport) -> str:
     """The tables one after another: a line with the table's name, its header, its rows, an empty line."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["month", report.month, "min_group_size", report.min_group_size, "target", _cell(report.target)])
+    writer.writerow(["month", report.month, "min_group_size", report.min_group_size, "target", _cell(report.target),
+                     "roster_month", _cell(report.roster_month)])
     for name, columns in COLUMNS.items():
         writer.writerow([])
         writer.writerow([name])

@@ -31,7 +31,7 @@ FIRST_ASN_EMAIL: str = _BUYERS["first_asn_email"]
 FIRST_RESIDENT_EMAIL: str = _BUYERS["first_resident_email"]
 MOBILE_PREFIXES: tuple[str, ...] = tuple(_PHONES["mobile_prefixes"])
 LANDLINE_AREA_CODE: str = _PHONES["landline_area_code"]
-OPDS: tuple[str, ...] = tuple(_PEOPLE.table("asn")["opds"])
+OPDS: tuple[str, ...] = tuple(_PEOPLE.table("asn")["opds"])  # codes on the city's OPD list
 STREETS: dict[str, tuple[str, ...]] = {
     kecamatan: tuple(place["streets"]) for kecamatan, place in load("places").table("kecamatan").items()
 }
@@ -116,7 +116,7 @@ async def add_buyer(run: SeedRun, index: int, *, asn: bool) -> None:
     if asn:
         # The first ASN is the documented Diskominfo login; the rest spread over every OPD.
         opd = OPDS[index % len(OPDS)]
-        await people_service.register_asn(user, nip=_nip(run, gender), opd=opd)
+        await people_service.register_asn(user, nip=_nip(run, gender), opd_code=opd)
         made = (await User.get(id=user.id)).created_at  # registered with the account, in the history
         await User.filter(id=user.id).update(asn_since=made)
         run.summary.asn_buyers += 1

@@ -62,6 +62,7 @@ from umkm_graph.demo.shops import (
 from umkm_graph.events import LocalEventBus
 from umkm_graph.notifications.models import OutboxMessage
 from umkm_graph.people.models import User
+from umkm_graph.people.opds import ensure_opds
 from umkm_graph.plugin_host import Providers, collect_providers, load_plugins
 from umkm_graph.settings import Settings
 from umkm_graph.shops.models import Shop
@@ -121,6 +122,7 @@ async def seed_open_database(
         settings = Settings.from_env()
         providers = await collect_providers(load_plugins(settings), settings)
     await catalog_service.ensure_categories()
+    await ensure_opds()
     run = SeedRun(random.Random(seed), scale, anchor, SeedSummary(seed=seed, scale=scale))
     history = OrderHistory(run, providers, LocalEventBus())
     bar = Progress(_planned_steps(scale), progress)

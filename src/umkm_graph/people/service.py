@@ -19,8 +19,10 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import ascii_digits, clean_text
-from umkm_graph.people.models import OpdMembership, Role, User
+from umkm_graph.people.models import Opd, OpdMembership, Role, User
 from umkm_graph.people.nip import parse_nip
+from umkm_graph.people.opds import find_opd
+from umkm_graph.people.roster_lookup import roster_opd
 from umkm_graph.people.throttle import LoginThrottle, RegistrationThrottle
 
 log = logging.getLogger("umkm_graph.people")
@@ -201,11 +203,14 @@ async def user_from_token(token: str, secret_key: str) -> User | None:
     return user if current else None
 
 
-async def register_asn(user: User, *, nip: str, opd: str, throttle: RegistrationThrottle | None = None,
+async def register_asn(user: User, *, nip: str, opd: str | None = None, opd_code: str | None = None,
+                       opd_id: int | None = None, throttle: RegistrationThrottle | None = None,
                        address: str = "") -> User:
-    """Mark a buyer as ASN with a valid NIP and the OPD they work in. Throttled per account and address when a throttle
-    is given: each answer says whether the NIP is taken. A NIP taken by another account is refused and logged, so the
-    city can follow up (its owner is told to ask the city)."""
+    """Mark a buyer as ASN with a valid NIP and the OPD they work in, chosen from the city's list by id or code (`opd`,
+    free text matched against the names, is the deprecated way). A NIP the BKPSDM roster lists takes the roster's OPD:
+    moving follows the roster, not the buyer's word. Throttled per account and address when a throttle is given: each
+    answer says whether the NIP is taken. A NIP taken by another account is refused and logged, so the city can follow
+    up (its owner is told to ask the city)."""
     if not user.has_role(Role.BUYER):
         raise DomainError(ErrorCode.FORBIDDEN, "Only buyers can register as ASN (a seller adds the BUYER role first)")
     check = Validator()
@@ -214,27 +219,43 @@ async def register_asn(user: User, *, nip: str, opd: str, throttle: Registration
         parse_nip(digits)
     except ValueError as exc:
         check.add("nip", str(exc))
-    opd = clean_text(check, "opd", opd, label="OPD", max_length=120)
+    if opd is not None:
+        opd = clean_text(check, "opd", opd, label="OPD", max_length=120)
     check.raise_if_any()
     if throttle is not None:
         await throttle.admit_asn(user.id, address)
+    unit = await _opd_of(digits, opd=opd, opd_code=opd_code, opd_id=opd_id)
     holder = await User.filter(nip=digits).exclude(id=user.id).first()
     if holder is not None:
         raise _nip_taken(user, holder.id)
     now = dt.datetime.now(dt.UTC)
-    first, moved = user.nip is None, user.nip is None or user.opd != opd
+    first, moved = user.nip is None, user.nip is None or user.opd_unit_id != unit.id  # type: ignore[attr-defined]
     if first:  # a changed NIP or OPD keeps the first registration's date
         user.asn_since = now
     user.nip = digits
-    user.opd = opd
+    user.opd, user.opd_unit = unit.short_name, unit
     try:
         async with in_transaction():
-            await user.save(update_fields=["nip", "opd", "asn_since"])
+            await user.save(update_fields=["nip", "opd", "opd_unit_id", "asn_since"])
             if moved:  # from now on: the months already ended keep the OPD they had
-                await OpdMembership.create(user=user, opd=opd, since=now)
+                await OpdMembership.create(user=user, opd=unit.short_name, opd_unit=unit, since=now)
     except IntegrityError:
         raise _nip_taken(user, None) from None
     return user
+
+
+async def _opd_of(nip: str, *, opd: str | None, opd_code: str | None, opd_id: int | None) -> Opd:
+    """The OPD a registration names, or the roster's for a NIP it lists (naming another one is refused)."""
+    listed = await roster_opd(nip)
+    given = opd_id is not None or opd_code is not None or opd is not None
+    if listed is not None and not given:
+        return listed
+    field = "opdId" if opd_id is not None else "opdCode" if opd_code is not None else "opd"
+    chosen = await find_opd(opd_id=opd_id, code=opd_code, text=opd, field=field)
+    if listed is not None and chosen.id != listed.id:
+        raise DomainError(ErrorCode.INVALID, f"The BKPSDM roster lists this NIP in {listed.short_name}: your OPD "
+                          "follows the roster, so ask BKPSDM to correct it if you moved", field)
+    return chosen
 
 
 def _nip_taken(claimant: User, holder_id: int | None) -> DomainError:

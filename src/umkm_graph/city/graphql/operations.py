@@ -212,11 +212,14 @@ class AnalyticsQuery:
 
 @strawberry.type
 class AnalyticsMutation:
-    @strawberry.mutation(description="A city officer sets the monthly spend target for each ASN, from a month on.")
-    async def set_spend_target(self, info: Info[Context, None], month: str, amount: Rupiah) -> SpendTargetPayload:
+    @strawberry.mutation(description=(
+        "A city officer sets the monthly spend target for each ASN, from a month on; with a grade, for the ASN the "
+        "BKPSDM roster lists at that grade (the others keep the target of every grade)."))
+    async def set_spend_target(self, info: Info[Context, None], month: str, amount: Rupiah,
+                               grade: str | None = None) -> SpendTargetPayload:
         return await mutate(
             info, SpendTargetPayload,
-            lambda user: participation.set_spend_target(require_officer(user), month, amount),
+            lambda user: participation.set_spend_target(require_officer(user), month, amount, grade),
             lambda target: {"spend_target": SpendTargetType.from_model(target)},
         )
 

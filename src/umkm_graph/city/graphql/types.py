@@ -75,7 +75,9 @@ _NO_BREAKDOWNS = ("Always empty: ASN spend by kecamatan or category, against sal
 class OpdParticipationType:
     opd: str | None
     suppressed: bool = strawberry.field(description="True when any figure of this row is withheld.")
-    registered_asn: int | None = strawberry.field(description="ASN accounts made before the period ended.")
+    registered_asn: int | None = strawberry.field(description=(
+        "The ASN counted: with a rosterMonth, those the BKPSDM roster lists in the OPD, with or without an account; "
+        "without one, ASN accounts made before the period ended."))
     buying_asn: int | None = strawberry.field(description="Of them, those with a completed order in the period.")
     buying_share: float | None = strawberry.field(description="buyingAsn / registeredAsn, 0 to 1.")
     total_spend: Rupiah | None = strawberry.field(description="Goods of their completed orders (no delivery fees).")
@@ -102,10 +104,14 @@ class AsnParticipationType:
     target: Rupiah | None = strawberry.field(description="The month's spend target; null for a date range or none set.")
     city: OpdParticipationType = strawberry.field(description="All ASN together.")
     opds: list[OpdParticipationType] = strawberry.field(description="One row per OPD, by name.")
+    roster_month: str | None = strawberry.field(description=(
+        "YYYY-MM of the BKPSDM roster whose ASN are counted (the one in force in the period's last month); null when "
+        "the city has imported none, and the ASN are the registered accounts."))
 
     @classmethod
     def from_participation(cls, p: Participation) -> AsnParticipationType:
         return cls(period=PeriodType.from_period(p.period, p.closed), min_group_size=p.min_group_size,
+                   roster_month=p.roster_month,
                    target=_rupiah(p.target), city=OpdParticipationType.from_row(p.city),
                    opds=[OpdParticipationType.from_row(row) for row in p.opds])
 
@@ -114,10 +120,12 @@ class AsnParticipationType:
 class SpendTargetType:
     month: str = strawberry.field(description="YYYY-MM: the first month it applies to.")
     amount: Rupiah
+    grade: str | None = strawberry.field(description="The roster grade it is asked of (III/a, IX, ...); null for "
+                                                     "every grade without a target of its own.")
 
     @classmethod
     def from_model(cls, target: SpendTarget) -> SpendTargetType:
-        return cls(month=month_key(target.effective_from), amount=Rupiah(target.amount))
+        return cls(month=month_key(target.effective_from), amount=Rupiah(target.amount), grade=target.grade or None)
 
 
 @strawberry.type(name="AsnProgress", description="An ASN's own spend at UMKM in one month against the city's target.")

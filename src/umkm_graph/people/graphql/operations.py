@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
+from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.people import accounts
 from umkm_graph.people import service as people
 from umkm_graph.people.access import require_user
@@ -74,15 +77,24 @@ class PeopleMutation:
             anonymous=True,
         )
 
-    @strawberry.mutation(description="Register the signed-in buyer as a civil servant (ASN) with a NIP and an OPD.")
-    async def register_asn(self, info: Info[Context, None], nip: str, opd: str) -> UserPayload:
-        return await mutate(
-            info, UserPayload,
-            lambda user: people.register_asn(require_user(user), nip=nip, opd=opd,
-                                             throttle=info.context.registration_throttle,
-                                             address=info.context.client_address),
-            lambda user: {"user": UserType.from_model(user)},
-        )
+    @strawberry.mutation(description=(
+        "Register the signed-in buyer as a civil servant (ASN) with a NIP and an OPD from the opds list (opdCode or "
+        "opdId). A NIP the BKPSDM roster lists takes the roster's OPD (give none, or that one): the ASN is VERIFIED; "
+        "one it does not list is PENDING."))
+    async def register_asn(
+        self, info: Info[Context, None], nip: str,
+        opd: Annotated[str | None, strawberry.argument(
+            deprecation_reason="Use opdCode or opdId: free text is matched against the OPDs' names and short names, "
+                               "without case, and an unknown one is refused")] = None,
+        opd_code: str | None = None, opd_id: strawberry.ID | None = None,
+    ) -> UserPayload:
+        async def register(user: User | None) -> User:
+            unit_id = parse_id(opd_id, "opdId") if opd_id is not None else None
+            return await people.register_asn(require_user(user), nip=nip, opd=opd, opd_code=opd_code,
+                                             opd_id=unit_id, throttle=info.context.registration_throttle,
+                                             address=info.context.client_address)
+
+        return await mutate(info, UserPayload, register, lambda user: {"user": UserType.from_model(user)})
 
     @strawberry.mutation(description="Change your name, phone or language.")
     async def update_profile(self, info: Info[Context, None], input: UpdateProfileInput) -> UserPayload:

@@ -8,9 +8,12 @@ import strawberry
 
 from umkm_graph.city.participation import asn_progress
 from umkm_graph.graphql_common.later import later_class
+from umkm_graph.people.graphql.opds import OpdType
 from umkm_graph.people.models import Language as LanguageModel
 from umkm_graph.people.models import Role as RoleModel
-from umkm_graph.people.models import User
+from umkm_graph.people.models import Opd, User
+from umkm_graph.people.roster_lookup import AsnStatus as AsnStatusModel
+from umkm_graph.people.roster_lookup import asn_status
 
 if TYPE_CHECKING:
     from umkm_graph.city.graphql.types import AsnProgressType
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
 _CITY = "umkm_graph.city.graphql.types"  # the city comes last in the domains' order: its types are reached lazily
 
 Role = strawberry.enum(RoleModel, name="Role")
+AsnStatus = strawberry.enum(AsnStatusModel, name="AsnStatus", description=(
+    "VERIFIED: the BKPSDM roster lists the NIP; PENDING: it does not (or the city has imported no roster yet)."))
 Language = strawberry.enum(LanguageModel, name="Language", description="ID: Bahasa Indonesia; EN: English.")
 
 
@@ -43,6 +48,16 @@ class UserType:
             roles=user.roles,
             is_asn=user.is_asn, nip=user.nip, opd=user.opd, language=user.language or LanguageModel.ID, model=user,
         )
+
+    @strawberry.field(description="Whether the BKPSDM roster lists an ASN's NIP; null for anyone who is not ASN.")
+    async def asn_status(self) -> AsnStatus | None:  # type: ignore[valid-type]
+        return await asn_status(self.model)
+
+    @strawberry.field(description="An ASN's OPD on the city's list (opd is its short name).")
+    async def opd_unit(self) -> OpdType | None:
+        unit_id = self.model.opd_unit_id  # type: ignore[attr-defined]
+        unit = await Opd.get_or_none(id=unit_id) if unit_id else None
+        return OpdType.from_model(unit) if unit else None
 
     @strawberry.field(description="An ASN's own spend at UMKM in a month (YYYY-MM; this month, WIB, by default) "
                                   "against the city's target; null for anyone who is not ASN.")
