@@ -4,7 +4,8 @@ one run, at the benchmark's 100,000 products (bench/seeding.py), with the statem
     python bench/search_speed.py --database-url sqlite:///tmp/bench.db
     python bench/search_speed.py --database-url postgres://postgres@127.0.0.1:5432/bench --quick
 
-Through the catalog's services (the GraphQL layer above them is the same for both). Runs alternate (listing, search,
+Through the catalog's services (the GraphQL layer above them is the same for both): a search page with its facets is
+one search_results call, as productSearch's `products` and `facets` share one. Runs alternate (listing, search,
 listing, ...); the medians are printed with their ratio. Target (issue 15): search with facets at most 2x the listing.
 """
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' st
 
 from tests.helpers.statements import counting_statements  # noqa: E402
 from umkm_graph.catalog.listing import ProductFilter, ProductSort, product_page  # noqa: E402
-from umkm_graph.catalog.search import search_facets, search_page  # noqa: E402
+from umkm_graph.catalog.search import search_results  # noqa: E402
 from umkm_graph.core.paging import Window  # noqa: E402
 from umkm_graph.db import close_database, open_database  # noqa: E402
 
@@ -39,9 +40,7 @@ async def _listing(size: int) -> None:
 
 def _search(text: str) -> Callable[[int], Awaitable[None]]:
     async def run(size: int) -> None:
-        flt = ProductFilter(text=text)
-        await search_page(flt, ProductSort.RELEVANCE, Window(offset=0, size=size))
-        await search_facets(flt)
+        await search_results(ProductFilter(text=text), ProductSort.RELEVANCE, Window(offset=0, size=size))
     return run
 
 
