@@ -144,6 +144,8 @@ READS = [
     # Each person's own address book and cart (their contents' privacy: tests/people/test_addresses.py,
     # tests/checkout/test_cart.py); the cart is for those who shop.
     r("myAddresses", "{ myAddresses { id } }", lambda w: {}, SIGNED_IN, _data("myAddresses")),
+    r("products", "query($a: ID!) { products(filter: {near: {addressId: $a}}) { totalCount } }",
+      lambda w: {"a": w.address_id}, {"buyer"}, _data("products"), label="products (near a saved address)"),
     r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myCart")),
     r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},
