@@ -158,9 +158,10 @@ async def _products(ids: Sequence[int]) -> list[Product]:
     client = connection_of(Product)
     sql, products, shops = Sql(client), loaded_columns(Product), loaded_columns(Shop)
     columns = ", ".join([f'p."{c}"' for c in products] + [f's."{c}" AS "shop.{c}"' for c in shops])
-    wanted = ", ".join(sql.param(i) for i in ids)
+    # PostgreSQL: one array parameter, so that every page size shares one prepared statement
+    wanted = f"= ANY({sql.param(list(ids))}::int[])" if sql.postgres else f"IN ({', '.join(sql.param(i) for i in ids)})"
     rows = await client.execute_query_dict(
-        f"SELECT {columns} FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id IN ({wanted})", sql.params)
+        f"SELECT {columns} FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id {wanted}", sql.params)
     found = {}
     for row in rows:
         product = from_row(Product, {c: row[c] for c in products})
