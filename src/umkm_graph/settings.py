@@ -281,7 +281,7 @@ class Settings:
             "max_query_depth", "max_query_aliases", "max_query_tokens", "max_query_cost", "analyst_max_query_cost",
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
-            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts",
+            "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts", "search_candidates",
         ) if getattr(self, name) < 1]
         if self.smtp_security not in SMTP_SECURITY:
             found.append(f"UMKM_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {self.smtp_security!r}")

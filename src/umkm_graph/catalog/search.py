@@ -4,7 +4,7 @@ by relevance), its facets (counts by category, kecamatan and price band) and "di
 A search ranks at most SEARCH_CANDIDATES listings, read in one statement: in the sort's order, or for RELEVANCE the
 newest that match, in the index's own order (SQLite's FTS5 rowids, PostgreSQL's primary key), so that the index stops
 after them instead of scoring every match (a word such as "beras" matches a fifth of a city's catalogue). Each
-candidate comes with its relevance (search_query.relevance), distance, category, kecamatan and price; the page, the
+candidate comes with its relevance (search_query.relevance), category, kecamatan and price band; the page, the
 count and the facets are worked out over these few hundred rows, and the page's products and shops are read in a
 second statement. When more match, SearchResult.capped says so: the counts then cover the candidates only.
 Both databases take the same candidates, so they rank alike even then. Three statements whatever the page size: the
