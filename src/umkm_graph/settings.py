@@ -51,6 +51,7 @@ class Settings:
     cod_max_order_value: int = 2_000_000
     plugins_dir: str | None = None
     search_words_file: str | None = None  # the city's synonyms and category words, added to catalog/data/search_words.toml
+    search_candidates: int = 500  # listings one search ranks at most (catalog/search.py); more matches: `capped`
     blocked_plugins: tuple[str, ...] = field(default_factory=tuple)
     provider_timeout_seconds: float = 10.0
     provider_retries: int = 2  # extra attempts, with backoff, for provider calls that are safe to repeat
@@ -188,6 +189,7 @@ class Settings:
             cod_max_order_value=_int(env, "UMKM_COD_MAX_ORDER_VALUE", cls.cod_max_order_value),
             plugins_dir=env.get("UMKM_PLUGINS_DIR") or None,
             search_words_file=env.get("UMKM_SEARCH_WORDS_FILE") or None,
+            search_candidates=_int(env, "UMKM_SEARCH_CANDIDATES", cls.search_candidates),
             blocked_plugins=_list(env, "UMKM_BLOCKED_PLUGINS"),
             provider_timeout_seconds=float(env.get("UMKM_PROVIDER_TIMEOUT_SECONDS") or 10.0),
             provider_retries=_int(env, "UMKM_PROVIDER_RETRIES", cls.provider_retries),
@@ -285,7 +287,7 @@ class Settings:
             "max_batch_operations", "max_body_bytes", "rate_limit_window_seconds", "login_lockout_seconds",
             "token_ttl_seconds", "password_min_length", "database_pool_size", "max_sockets_per_user",
             "max_subscriptions_per_socket", "idempotency_key_hours", "notification_max_attempts", "upload_max_bytes",
-            "uploads_per_hour",
+            "uploads_per_hour", "search_candidates",
         ) if getattr(self, name) < 1]
         if self.smtp_security not in SMTP_SECURITY:
             found.append(f"UMKM_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {self.smtp_security!r}")

@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
-from tests.helpers.people import city_person, sign_up
+from tests.helpers.people import city_person, saved_address, sign_up
 from tests.helpers.shops import verified_shop
 
 NEAR = """
@@ -71,6 +71,46 @@ async def test_a_wrong_point_is_refused_naming_the_field(api: Api, shops: dict[s
     body = await api.post(NEAR, {"filter": {"near": near} if near else {}, "sort": sort})
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["field"] == field.split(".")
+
+
+async def test_near_a_saved_address_is_near_its_point_delivering_to_its_kecamatan(api: Api, shops: dict[str, Any]) -> None:
+    buyer = await sign_up(api)
+    home = await saved_address(api, buyer)  # at the Alun-Alun, in Klojen
+    near = {"filter": {"near": {"addressId": home, "withinKm": 10}}, "sort": "DISTANCE"}
+    rows = _rows(await api.gql(NEAR, near, buyer.token))  # Toko Jauh does not deliver to Klojen
+    assert [(r["shop"]["name"], r["deliveryFee"]) for r in rows] == [("Toko Dekat", 5000), ("Toko Sedang", 8000)]
+    assert 0.1 < rows[0]["distanceKm"] < 0.6
+    elsewhere = {"near": {"addressId": home, "withinKm": 10, "deliverTo": "Kedungkandang"}}
+    assert _rows(await api.gql(NEAR, {"filter": elsewhere, "sort": "DISTANCE"}, buyer.token)) == []
+    searched = await api.gql(SEARCH_NEAR, {"filter": {"near": {"addressId": home, "withinKm": 3}}}, buyer.token)
+    assert [e["node"]["shop"]["name"] for e in searched["productSearch"]["products"]["edges"]] == ["Toko Dekat",
+                                                                                                   "Toko Sedang"]
+
+
+SEARCH_NEAR = """
+query($filter: ProductFilterInput) {
+  productSearch(text: "beras", filter: $filter, sort: DISTANCE) { products { edges { node { shop { name } } } } }
+}
+"""
+
+
+async def test_only_the_buyers_own_address_with_coordinates_is_a_point(api: Api, shops: dict[str, Any]) -> None:
+    buyer, other = await sign_up(api), await sign_up(api)
+    home = await saved_address(api, buyer)
+    unplaced = await saved_address(api, buyer, latitude=None, longitude=None, label="Kos")
+    cases = [(other.token, {"addressId": home}, "NOT_FOUND", "addressId"),  # another's looks the same as none
+             (None, {"addressId": home}, "UNAUTHENTICATED", None),
+             (buyer.token, {"addressId": "999999"}, "NOT_FOUND", "addressId"),
+             (buyer.token, {"addressId": unplaced}, "INVALID", "addressId"),
+             (buyer.token, {"addressId": home, **ALUN_ALUN}, "INVALID", "addressId"),
+             (buyer.token, {"longitude": 112.6308}, "INVALID", "latitude")]
+    for token, near, code, field in cases:
+        body = await api.post(NEAR, {"filter": {"near": near}, "sort": "DISTANCE"}, token)
+        assert body["data"] is None, near
+        error = body["errors"][0]["extensions"]
+        assert error["code"] == code, (near, error)
+        if field:
+            assert error["field"] == ["filter", "near", field]
 
 
 async def test_best_value_sorts_and_filters_by_price_per_kg(api: Api) -> None:

@@ -4,6 +4,7 @@ follows every product change. On SQLite in memory, and on PostgreSQL when UMKM_T
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
 from tests.helpers.people import city_person, sign_up
 from tests.helpers.shops import verified_shop
+from umkm_graph.settings import Settings
 
 SEARCH = """
 query($text: String!, $sort: ProductSort, $first: Int, $after: String) {
@@ -135,7 +137,7 @@ query($text: String!, $filter: ProductFilterInput) {
   productSearch(text: $text, filter: $filter, first: 2) {
     products { edges { node { name } } totalCount }
     facets { categories { value count } kecamatan { value count } priceBands { value count } }
-    didYouMean
+    didYouMean capped
   }
 }
 """
@@ -154,7 +156,7 @@ async def test_facets_count_every_match_by_category_kecamatan_and_price_band(api
     assert facets["kecamatan"] == [{"value": "Klojen", "count": 7}, {"value": "Sukun", "count": 1}]
     assert facets["priceBands"] == [{"value": "10000", "count": 2}, {"value": "25000", "count": 3},
                                     {"value": "50000", "count": 2}, {"value": "250000", "count": 1}]
-    assert found["didYouMean"] is None
+    assert found["didYouMean"] is None and found["capped"] is False
     narrowed = (await api.gql(PRODUCT_SEARCH, {"text": "telur", "filter": {"kecamatan": "Sukun"}}))["productSearch"]
     assert narrowed["facets"]["kecamatan"] == [{"value": "Sukun", "count": 1}]
 
@@ -167,3 +169,22 @@ async def test_a_search_that_finds_nothing_suggests_the_words_listings_use(api: 
     assert (await api.gql(PRODUCT_SEARCH, {"text": nothing["didYouMean"]}))["productSearch"]["products"]["edges"] == [
         {"node": {"name": "Gula Pasir 1 kg"}}]
     assert (await api.gql(PRODUCT_SEARCH, {"text": "qwxz"}))["productSearch"]["didYouMean"] is None
+
+
+@pytest.fixture
+def settings(settings: Settings, request: pytest.FixtureRequest) -> Settings:
+    """The test settings; a test parametrized indirectly on `settings` ranks at most that many listings per search."""
+    cap = getattr(request, "param", None)
+    return settings if cap is None else dataclasses.replace(settings, search_candidates=cap)
+
+
+@pytest.mark.parametrize("settings", [3], indirect=True)
+async def test_a_search_matching_more_than_it_ranks_says_so_and_counts_the_newest_matches(
+        api: Api, catalog: dict[str, Any]) -> None:
+    found = (await api.gql(PRODUCT_SEARCH, {"text": "sembako"}))["productSearch"]  # 7 listings match
+    assert found["capped"] is True and found["products"]["totalCount"] == 3
+    assert [e["node"]["name"] for e in found["products"]["edges"]] == ["MinyaKita 1 L", "Telur Ayam Ras per kg"]
+    assert found["facets"]["categories"] == [{"value": "gula", "count": 1}, {"value": "minyak-goreng", "count": 1},
+                                             {"value": "telur", "count": 1}]
+    exactly = (await api.gql(PRODUCT_SEARCH, {"text": "beras"}))["productSearch"]  # 3 match: all ranked
+    assert exactly["capped"] is False and exactly["products"]["totalCount"] == 3

@@ -16,7 +16,7 @@ from tests.helpers.people import Person
 from tests.helpers.roster import import_roster, nip, roster_csv
 from tests.helpers.shops import shop_input, verified_shop
 from umkm_graph.people import service as people
-from umkm_graph.people.models import Role, User
+from umkm_graph.people.models import Role, SavedAddress, User
 from umkm_graph.settings import Settings
 
 ACTORS = ("anonymous", "buyer", "other_buyer", "seller", "other_seller", "officer", "analyst")
@@ -52,6 +52,7 @@ class World:
     hidden_product: dict[str, Any]  # in the pending shop
     order: dict[str, Any]  # the buyer's, from the seller's shop, PLACED
     roster_import: dict[str, Any] = dataclasses.field(default_factory=dict)  # the officer's, of one ASN nobody is
+    address_id: str = ""  # the buyer's saved address, with coordinates
 
     def token(self, actor: str) -> str | None:
         return self.cast[actor].token if actor in self.cast else None
@@ -135,7 +136,10 @@ async def build_world(api: Api, settings: Settings) -> World:
     pending_shop = (await api.ok(CREATE_SHOP, {"input": shop_input()}, cast["seller"].token))["shop"]
     product = await add_product(api, cast["seller"], shop["id"], stock=10_000)
     hidden_product = await add_product(api, cast["seller"], pending_shop["id"], stock=10)
-    world = World(api, cast, shop, pending_shop, product, hidden_product, {})
+    address = await SavedAddress.create(user_id=int(cast["buyer"].id), label="Rumah", recipient="Buyer",
+                                        phone="081234567890", kecamatan="Klojen", kelurahan="Kauman",
+                                        street="Jl. Merdeka No. 1", latitude=-7.9826, longitude=112.6308)
+    world = World(api, cast, shop, pending_shop, product, hidden_product, {}, address_id=str(address.id))
     world.order = await world.placed_order()
     world.roster_import = (await import_roster(api, cast["officer"], roster_csv([(nip(999), "Pegawai", "DLH", "II/a")]))
                            )["rosterImport"]

@@ -52,3 +52,14 @@ async def buyer_tokens(settings: Settings, count: int, prefix: str = "racer") ->
     ])
     users = await User.filter(email__startswith=prefix).order_by("id")
     return [people.issue_token(user, settings.secret_key, settings.token_ttl_seconds) for user in users]
+
+
+ADD_ADDRESS = "mutation($input: SavedAddressInput!) { addAddress(input: $input) { address { id } errors { code field } } }"
+
+
+async def saved_address(api: Api, person: Person, **fields: object) -> str:
+    """A saved address of the person's (at the Alun-Alun in Klojen unless told otherwise); its id."""
+    address = {"label": "Rumah", "recipient": "Siti Aminah", "phone": "081234567890", "kecamatan": "Klojen",
+               "kelurahan": "Kauman", "street": "Jl. Merdeka No. 1", "latitude": -7.9826, "longitude": 112.6308,
+               **fields}
+    return (await api.ok(ADD_ADDRESS, {"input": address}, person.token))["address"]["id"]  # type: ignore[no-any-return]

@@ -164,6 +164,8 @@ READS = [
     r("myAddresses", "{ myAddresses { id } }", lambda w: {}, SIGNED_IN, _data("myAddresses")),
     # Each person's own follows (tests/shops/test_following.py).
     r("myFollowedShops", "{ myFollowedShops { totalCount } }", lambda w: {}, SIGNED_IN, _data("myFollowedShops")),
+    r("products", "query($a: ID!) { products(filter: {near: {addressId: $a}}) { totalCount } }",
+      lambda w: {"a": w.address_id}, {"buyer"}, _data("products"), label="products (near a saved address)"),
     r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myCart")),
     r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},

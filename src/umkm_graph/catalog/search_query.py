@@ -34,11 +34,15 @@ class Term:
     word: str
     known: bool  # a word some listing uses
     corrections: list[str] = field(default_factory=list)
+    completions: list[str] = field(default_factory=list)  # vocabulary words it begins (a prefix, as typed so far)
     suggestion: str | None = None  # the likeliest word meant, for "did you mean"
 
     @property
     def alternatives(self) -> list[str]:
-        return [self.word, *self.corrections]
+        """The words a listing may use for it. A prefix is spelt out as the vocabulary words it begins: the index
+        then reads each word's short list of listings instead of merging every list under the prefix (FTS5 reads
+        those whole, ten times slower for "minyak*" at 100,000 products)."""
+        return [self.word, *self.corrections, *self.completions]
 
     @property
     def prefix(self) -> bool:
@@ -71,6 +75,8 @@ async def understand(client: BaseDBAsyncClient, text: str) -> Query:
     for word in words:
         alike = sorted(((similarity(word, c), c) for c in vocabulary if c != word), key=lambda pair: (-pair[0], pair[1]))
         term = Term(word, known=word in vocabulary)
+        if term.prefix:
+            term.completions = sorted(c for c in vocabulary if c.startswith(word) and c != word)
         if not term.known:
             term.corrections = [c for score, c in alike if score >= CORRECTION_SIMILARITY][:CORRECTIONS_PER_WORD]
             term.suggestion = next((c for score, c in alike if score >= SUGGESTION_SIMILARITY), None)
@@ -97,20 +103,23 @@ async def _candidates(client: BaseDBAsyncClient, words: list[str]) -> set[str]:
     return {tuple(row)[0] for row in rows}
 
 
+def fts_drives(sql: Sql, query: Query) -> bool:
+    """Whether the statement reads SQLite's FTS5 table first (joined as product_search_fts), matching the query's words
+    in its own rowid order, so that a LIMIT stops the index early."""
+    return not sql.postgres and bool(query.terms)
+
+
 def match_condition(sql: Sql, query: Query) -> list[str]:
-    """The conditions a product's search row `ps` (and the product `p`) meets for this query."""
+    """The conditions a product's search row `ps` (and the product `p`; on SQLite with words, the FTS5 table
+    product_search_fts, see fts_drives) meets for this query."""
     conditions = []
     if query.terms:
         if sql.postgres:
-            tsquery = " & ".join("(" + " | ".join(t.alternatives + ([f"{t.word}:*"] if t.prefix else [])) + ")"
-                                 for t in query.terms)
+            tsquery = " & ".join("(" + " | ".join(t.alternatives) + ")" for t in query.terms)
             conditions.append(f"ps.document @@ to_tsquery('simple', {sql.param(tsquery)})")
         else:
-            fts = " AND ".join("(" + " OR ".join([f'"{w}"' for w in t.alternatives] + ([f'"{t.word}"*'] if t.prefix
-                                                                                        else [])) + ")"
-                               for t in query.terms)
-            conditions.append(f"ps.product_id IN (SELECT rowid FROM product_search_fts WHERE product_search_fts MATCH "
-                              f"{sql.param(fts)})")
+            fts = " AND ".join("(" + " OR ".join(f'"{w}"' for w in t.alternatives) + ")" for t in query.terms)
+            conditions.append(f"product_search_fts MATCH {sql.param(fts)}")  # the FTS5 table joined first (fts_drives)
     if query.sizes:
         sizes = [f"ps.{'grams' if s.measure == 'g' else 'millilitres'} = {sql.param(s.amount)}" for s in query.sizes]
         conditions.append("(" + " OR ".join(sizes) + ")")
@@ -127,16 +136,18 @@ NAME_EXACT, NAME_CORRECTED, NAME_PREFIX, TEXT_EXACT, ELSEWHERE = 8, 6, 5, 3, 1
 
 
 def relevance(sql: Sql, query: Query) -> str:
-    """An integer expression: the sum, over the query's words, of where each is found."""
+    """An integer expression: the sum, over the query's words, of where each is found (a plain substring test: the
+    words are letters and digits, spaced; cheaper than LIKE over each candidate)."""
     if not query.terms:
         return "0"
     name, text = "(' ' || ps.name_words || ' ')", "(' ' || ps.words || ' ')"
+    within = "strpos({0}, {1}) > 0" if sql.postgres else "instr({0}, {1}) > 0"
     parts = []
     for term in query.terms:
-        cases = [f"WHEN {name} LIKE {sql.param(f'% {term.word} %')} THEN {NAME_EXACT}"]
-        cases += [f"WHEN {name} LIKE {sql.param(f'% {c} %')} THEN {NAME_CORRECTED}" for c in term.corrections]
+        cases = [f"WHEN {within.format(name, sql.param(f' {term.word} '))} THEN {NAME_EXACT}"]
+        cases += [f"WHEN {within.format(name, sql.param(f' {c} '))} THEN {NAME_CORRECTED}" for c in term.corrections]
         if term.prefix:
-            cases.append(f"WHEN {name} LIKE {sql.param(f'% {term.word}%')} THEN {NAME_PREFIX}")
-        cases.append(f"WHEN {text} LIKE {sql.param(f'% {term.word} %')} THEN {TEXT_EXACT}")
+            cases.append(f"WHEN {within.format(name, sql.param(f' {term.word}'))} THEN {NAME_PREFIX}")
+        cases.append(f"WHEN {within.format(text, sql.param(f' {term.word} '))} THEN {TEXT_EXACT}")
         parts.append(f"(CASE {' '.join(cases)} ELSE {ELSEWHERE} END)")
     return " + ".join(parts)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog import listing, photos
+from umkm_graph.catalog import listing, nearby, photos
 from umkm_graph.catalog import service as catalog
 from umkm_graph.catalog.graphql.search import ProductSearch, product_search
 from umkm_graph.catalog.graphql.types import (CategoryType, PriceUnitEnum, ProductType, ProductUnitEnum, load_product,
@@ -45,13 +45,21 @@ class ProductInput:
         )
 
 
-@strawberry.input(description="Listings of shops near a point (the buyer's address's or the phone's coordinates).")
+@strawberry.input(description="Listings of shops near a point: coordinates (the phone's), or one of the signed-in "
+                  "buyer's saved addresses.")
 class NearInput:
-    latitude: float
-    longitude: float
+    latitude: float | None = strawberry.field(default=None, description="With longitude, unless addressId is given.")
+    longitude: float | None = None
+    address_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "One of your saved addresses (signed in; another's is NOT_FOUND): near its coordinates, delivering to its "
+        "kecamatan unless deliverTo is given."))
     within_km: float = strawberry.field(default=5.0, description="At most 30 km.")
     deliver_to: str | None = strawberry.field(default=None, description=(
         "A kecamatan: only shops whose own delivery goes there, with its fee as deliveryFee."))
+
+    def asked(self) -> nearby.NearAsked:
+        address = None if self.address_id is None else parse_id(self.address_id, "filter.near.addressId")
+        return nearby.NearAsked(self.latitude, self.longitude, address, self.within_km, self.deliver_to)
 
 
 @strawberry.input
@@ -73,14 +81,14 @@ class ProductFilterInput:
     badge: BadgeEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only products showing this badge: covered by such a verified, unexpired certificate.")
 
-    def product_filter(self) -> listing.ProductFilter:
+    async def product_filter(self, info: Info[Context, None]) -> listing.ProductFilter:
+        near = None if self.near is None else await nearby.near_point(await info.context.user(), self.near.asked())
         return listing.ProductFilter(
             category=self.category, shop_id=None if self.shop_id is None else parse_id(self.shop_id, "filter.shopId"),
             kecamatan=self.kecamatan, min_price=self.min_price, max_price=self.max_price, text=self.text,
             in_stock=self.in_stock, min_unit_price=self.min_unit_price, max_unit_price=self.max_unit_price,
             unit_price_per=self.unit_price_per,
-            near=None if self.near is None else listing.Near(self.near.latitude, self.near.longitude,
-                                                             self.near.within_km, self.near.deliver_to),
+            near=near,
             badge=self.badge,
         )
 
@@ -112,12 +120,12 @@ class ProductsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[ProductType]:
-        flt = (filter or ProductFilterInput()).product_filter()
+        flt = await (filter or ProductFilterInput()).product_filter(info)
         return await storefront_page(info, flt, sort, asked_window(info, first, after))
 
     @strawberry.field(description="The storefront searched (as products with filter.text), with facets and 'did you mean'.",
                       metadata=public_data())
-    def product_search(
+    async def product_search(
         self,
         info: Info[Context, None],
         text: str,
@@ -126,7 +134,7 @@ class ProductsQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> ProductSearch:
-        flt = (filter or ProductFilterInput()).product_filter()
+        flt = await (filter or ProductFilterInput()).product_filter(info)
         flt.text = text
         return product_search(info, flt, sort, first, after)
 

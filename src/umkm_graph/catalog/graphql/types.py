@@ -11,7 +11,7 @@ from strawberry.types import Info
 from umkm_graph.catalog import listing, search
 from umkm_graph.catalog import service as catalog
 from umkm_graph.catalog.models import Category, PriceUnit, Product, ProductUnit
-from umkm_graph.core.paging import Window
+from umkm_graph.core.paging import Page, Window
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.later import later_class
 from umkm_graph.graphql_common.loaders import load_visible
@@ -173,13 +173,18 @@ def _product(item: Product | listing.ListingRow) -> ProductType:
     return PRODUCT_FIELDS.from_row(item) if isinstance(item, listing.ListingRow) else ProductType.from_model(item)  # type: ignore[no-any-return]
 
 
+def product_connection(page: Page[Product]) -> Connection[ProductType]:
+    return connection(page, _product)
+
+
 async def storefront_page(info: Info[Context, None], flt: listing.ProductFilter, sort: listing.ProductSort,
                           window: Window) -> Connection[ProductType]:
     """A page of the storefront, read for this selection (edges.node, and its shop): the selected fields' columns (the
     shop's in the same statement) into rows, or, when a selected field has no declared columns, whole models."""
     product = PRODUCT_FIELDS.columns_for(selected_names(info, "edges", "node") or (), ("id", "shop_id"))
     if search.is_search(flt):  # matched and ranked by catalog.search, as whole products with their shops
-        return connection(await search.search_page(flt, sort, window), _product)
+        page = await search.search_page(flt, sort, window, info.context.settings.search_candidates)
+        return product_connection(page)
     shop_selection = selected_names(info, "edges", "node", "shop")
     shop = None if shop_selection is None else SHOP_FIELDS.columns_for(shop_selection, ("id",))
     if product is None or (shop_selection is not None and shop is None):
