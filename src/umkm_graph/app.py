@@ -33,6 +33,7 @@ from umkm_graph.events_redis import create_event_bus
 from umkm_graph.graphql_common.context import Context, bearer_token
 from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
+from umkm_graph.growth import sharing
 from umkm_graph.growth.trending import rules_of
 from umkm_graph.jobs import run_forever, run_growth_forever
 from umkm_graph.middleware import Protections
@@ -41,8 +42,9 @@ from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
 from umkm_graph.settings import Settings
 from umkm_graph.web.graphiql import graphiql_page
-from umkm_graph.web.routes import web_routes
 from umkm_graph.serving import OneLineStartupFailures
+from umkm_graph.share_route import open_share_link
+from umkm_graph.web.routes import web_routes
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
 log = logging.getLogger(__name__)
@@ -186,6 +188,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
+            Route(sharing.SHARE_PATH + "{token}", open_share_link),
             *web_routes(),
         ],
         middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],

@@ -33,7 +33,8 @@ from umkm_graph.settings import Settings
 
 log = logging.getLogger("umkm_graph.middleware")
 
-RATE_LIMITED_PATHS = ("/graphql",)  # webhooks are verified and idempotent; health checks must always answer
+# The API and share links (growth/sharing.py); webhooks are verified and idempotent; health checks must always answer.
+RATE_LIMITED_PATHS = ("/graphql", "/s/")
 
 
 class MemoryCounters:

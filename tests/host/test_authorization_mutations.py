@@ -231,6 +231,10 @@ async def _certificate(world: World) -> dict[str, Any]:
     return {"id": recorded["certificate"]["id"], "reason": "Nomor tidak ada di SIHALAL", "products": []}
 
 
+async def _visible_product(world: World) -> dict[str, Any]:
+    return {"product": world.product["id"]}
+
+
 SELLER = {"seller"}
 
 
@@ -298,6 +302,7 @@ MUTATIONS = [
     m("openComplaint", "$input: OpenComplaintInput!|input: $input", _complaint_input, BUYER),
     m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
     m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),
+    m("createShareLink", "$product: ID|productId: $product", _visible_product, set(SIGNED_IN)),
     m("decideComplaint", "$id: ID!, $decision: String!|id: $id, decision: $decision", _escalated_complaint, OFFICER),
 ]
 

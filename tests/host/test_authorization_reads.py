@@ -93,6 +93,7 @@ READER_QUERIES = {
                             "interval: MONTH) { __typename } }",
     "cityCashOnDelivery": "{ cityCashOnDelivery { __typename } }",
     "cityComplaintCounts": "{ cityComplaintCounts { __typename } }",
+    "citySpread": "{ citySpread { __typename } }",
 }
 
 
@@ -145,6 +146,8 @@ READS = [
     # Each person's own address book and cart (their contents' privacy: tests/people/test_addresses.py,
     # tests/checkout/test_cart.py); the cart is for those who shop.
     r("myAddresses", "{ myAddresses { id } }", lambda w: {}, SIGNED_IN, _data("myAddresses")),
+    r("myReferralCode", "{ myReferralCode }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
+      _data("myReferralCode")),
     r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myCart")),
     r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},
