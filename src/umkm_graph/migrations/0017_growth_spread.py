@@ -1,5 +1,5 @@
-"""Growth, share links and referrals (issue 17, section 2): share links, their visits and the orders attributed to them;
-referral codes and who registered with one."""
+"""Growth (issue 17): share links, their visits and the orders attributed to them; referral codes and who registered
+with one (section 2); when the seller was reminded of a certificate's expiry (section 4)."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
@@ -68,5 +68,10 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'share_visits', 'app': 'models', 'indexes': [Index(fields=['link_id', 'visitor', 'visited_at'])], 'pk_attr': 'id', 'table_description': 'An opening of a share link, counted once per client address and link a day.'},
             bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='ShopCertificate',
+            name='reminded_at',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
     ]

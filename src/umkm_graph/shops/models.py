@@ -109,6 +109,7 @@ class ShopCertificate(Model):
     decided_at = fields.DatetimeField(null=True)
     decided_by = fields.ForeignKeyField("models.User", related_name="decided_certificates", null=True,
                                         on_delete=fields.SET_NULL)
+    reminded_at = fields.DatetimeField(null=True)  # when the seller was reminded of its expiry (growth/reminders.py)
 
     class Meta:
         table = "shop_certificates"
