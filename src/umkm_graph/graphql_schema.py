@@ -29,6 +29,7 @@ from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
 from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.notifications.graphql.operations import NotificationsMutation, NotificationsQuery
+from umkm_graph.growth.graphql.naik_kelas import NaikKelasMutation, NaikKelasQuery
 from umkm_graph.growth.graphql.sharing import SharingMutation, SharingQuery
 from umkm_graph.growth.graphql.trending import TrendingQuery
 from umkm_graph.observability import OperationMetrics
@@ -86,12 +87,12 @@ class FederationQuery:
 QUERIES: tuple[type, ...] = (PeopleQuery, AddressesQuery, ProductsQuery, ShopsQuery, CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, CheckoutQuery, CartQuery,
                              DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
-                             SharingQuery,
+                             SharingQuery, NaikKelasQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, AddressesMutation, ShopsMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation,
-                               SharingMutation)
+                               SharingMutation, NaikKelasMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

@@ -49,6 +49,7 @@ class World:
     product: dict[str, Any]
     hidden_product: dict[str, Any]  # in the pending shop
     order: dict[str, Any]  # the buyer's, from the seller's shop, PLACED
+    mentoring_id: str = ""  # the city's mentoring of the seller's shop
 
     def token(self, actor: str) -> str | None:
         return self.cast[actor].token if actor in self.cast else None
@@ -117,6 +118,10 @@ CREATE_SHOP = f"mutation($input: ShopInput!) {{ createShop(input: $input) {{ sho
 VERIFY = f"mutation($id: ID!) {{ verifyShop(id: $id) {{ {ERRORS} }} }}"
 
 
+RECORD_MENTORING = f"""mutation($shop: ID!) {{ recordMentoring(shopId: $shop, input: {{mentor: "Diskopindag",
+  mentoredOn: "2026-11-02", topic: "Pembukuan"}}) {{ mentoring {{ id }} {ERRORS} }} }}"""
+
+
 async def build_world(api: Api, settings: Settings) -> World:
     """People made directly (argon2 hashing each would take seconds); everything else through the API."""
     password_hash = PasswordHasher().hash("rahasia-123")
@@ -134,6 +139,8 @@ async def build_world(api: Api, settings: Settings) -> World:
     hidden_product = await add_product(api, cast["seller"], pending_shop["id"], stock=10)
     world = World(api, cast, shop, pending_shop, product, hidden_product, {})
     world.order = await world.placed_order()
+    mentoring = await api.ok(RECORD_MENTORING, {"shop": shop["id"]}, cast["officer"].token)
+    world.mentoring_id = mentoring["mentoring"]["id"]
     return world
 
 

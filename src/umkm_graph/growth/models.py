@@ -1,5 +1,6 @@
 """What the growth jobs computed (each run of the trending computation and the products it found trending), and how demand
-spreads: share links, their visits and the orders attributed to them; referral codes and who registered with one."""
+spreads: share links, their visits and the orders attributed to them; referral codes and who registered with one; and
+naik kelas: the annual sales sellers declared, and the mentoring the city gave."""
 
 from __future__ import annotations
 
@@ -109,3 +110,34 @@ class Referral(Model):
 
     class Meta:
         table = "referrals"
+
+
+class SalesDeclaration(Model):
+    """The annual sales a seller declared for a shop, from a moment on: the history behind Shop.declared_annual_sales,
+    so that the class of a shop at any past moment can be told (naik kelas)."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="sales_declarations", db_index=True)
+    annual_sales = fields.BigIntField()
+    declared_at = fields.DatetimeField(db_index=True)
+    declared_by = fields.ForeignKeyField("models.User", related_name="sales_declarations", null=True,
+                                         on_delete=fields.SET_NULL)
+
+    class Meta:
+        table = "sales_declarations"
+
+
+class Mentoring(Model):
+    """Mentoring (pendampingan) the city recorded for a shop: who mentored, on which day, and what about."""
+
+    id = fields.IntField(primary_key=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="mentorings", db_index=True)
+    mentor = fields.CharField(max_length=120)
+    mentored_on = fields.DateField(db_index=True)
+    topic = fields.CharField(max_length=1000)
+    recorded_by = fields.ForeignKeyField("models.User", related_name="mentorings_recorded", null=True,
+                                         on_delete=fields.SET_NULL)
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "mentorings"

@@ -1,5 +1,6 @@
 """Growth (issue 17): share links, their visits and the orders attributed to them; referral codes and who registered
-with one (section 2); when the seller was reminded of a certificate's expiry (section 4)."""
+with one (section 2); when the seller was reminded of a certificate's expiry (section 4); declared annual sales, their
+history, and mentoring (section 5)."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
@@ -12,6 +13,20 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='Mentoring',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('shop', fields.ForeignKeyField('models.Shop', source_field='shop_id', db_index=True, db_constraint=True, to_field='id', related_name='mentorings', on_delete=OnDelete.CASCADE)),
+                ('mentor', fields.CharField(max_length=120)),
+                ('mentored_on', fields.DateField(db_index=True)),
+                ('topic', fields.CharField(max_length=1000)),
+                ('recorded_by', fields.ForeignKeyField('models.User', source_field='recorded_by_id', null=True, db_constraint=True, to_field='id', related_name='mentorings_recorded', on_delete=OnDelete.SET_NULL)),
+                ('recorded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'mentorings', 'app': 'models', 'pk_attr': 'id', 'table_description': 'Mentoring (pendampingan) the city recorded for a shop: who mentored, on which day, and what about.'},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='Referral',
             fields=[
@@ -32,6 +47,18 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'referral_codes', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The code a person invites others with, one per person, made when they first ask for it.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='SalesDeclaration',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('shop', fields.ForeignKeyField('models.Shop', source_field='shop_id', db_index=True, db_constraint=True, to_field='id', related_name='sales_declarations', on_delete=OnDelete.CASCADE)),
+                ('annual_sales', fields.BigIntField()),
+                ('declared_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
+                ('declared_by', fields.ForeignKeyField('models.User', source_field='declared_by_id', null=True, db_constraint=True, to_field='id', related_name='sales_declarations', on_delete=OnDelete.SET_NULL)),
+            ],
+            options={'table': 'sales_declarations', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The annual sales a seller declared for a shop, from a moment on: the history behind Shop.declared_annual_sales,'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -68,6 +95,11 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'share_visits', 'app': 'models', 'indexes': [Index(fields=['link_id', 'visitor', 'visited_at'])], 'pk_attr': 'id', 'table_description': 'An opening of a share link, counted once per client address and link a day.'},
             bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='Shop',
+            name='declared_annual_sales',
+            field=fields.BigIntField(null=True),
         ),
         ops.AddField(
             model_name='ShopCertificate',

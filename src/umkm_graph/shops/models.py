@@ -39,6 +39,8 @@ class Shop(Model):
     rating_sum = fields.IntField(default=0)
     review_count = fields.IntField(default=0)
     rating = fields.FloatField(default=0.0)
+    # The annual sales in rupiah the seller last declared (growth/naik_kelas.py; its history: sales_declarations).
+    declared_annual_sales = fields.BigIntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
