@@ -71,7 +71,8 @@ async def test_a_visited_link_leads_to_its_page_and_the_orders_it_brought_are_at
     assert again["shareLink"]["token"] == product_token, "asked again, the same link"
     assert again["shareLink"]["path"] == f"/s/{product_token}"
     assert again["shareLink"]["url"] == f"http://testserver/s/{product_token}"
-    assert "." in product_token and sharer.id not in product_token.split(".")[0]
+    share_id, signature = product_token.split(".")
+    assert len(share_id) == 16 and len(signature) == 22  # random bytes and a signature: no person, product or date
     shop_token = await _share(api, friend, shop=m.other_shop)
 
     assert await _open(api, product_token) == (302, f"/products/{m.beras['id']}?share={product_token}")
@@ -109,6 +110,23 @@ async def test_a_second_buyer_makes_the_attributed_orders_shown(api: Api, settin
     # One sharer behind the share and the visit: withheld. Two buyers behind 2 orders: 135,000 + 83,200.
     assert klojen == {"shares": None, "visits": None, "attributedOrders": 2, "attributedRupiah": 135_000 + 83_200,
                       "referredBuyers": 0}
+
+
+async def test_checkout_from_the_cart_attributes_too(api: Api, settings: Settings) -> None:
+    m = await market(api)
+    sharer, friend = await sign_up(api), await sign_up(api)
+    token = await _share(api, sharer, shop=m.shop)
+    await _open(api, token)
+    add = "mutation($p: ID!) { addToCart(productId: $p, quantity: 2) { errors { code field message } } }"
+    for buyer in (friend, m.buyer):
+        await api.ok(add, {"p": m.beras["id"]}, buyer.token)
+        await api.ok("""mutation($input: CartCheckoutInput!, $share: String) {
+          checkoutCart(input: $input, shareToken: $share) { checkout { id } errors { code field message } } }""",
+                     {"input": {"shops": [{"shopId": m.shop["id"], "deliveryProvider": "pickup"}],
+                                "paymentMethod": "COD"}, "share": token}, buyer.token)
+    analyst = await city_person(api, Role.ANALYST)
+    klojen = _row((await api.gql(SPREAD, token=analyst.token))["citySpread"]["byKecamatan"], "Klojen")
+    assert (klojen["attributedOrders"], klojen["attributedRupiah"]) == (2, 2 * 135_000)
 
 
 async def test_a_bad_or_changed_token_is_404_and_checkout_refuses_it_before_writing(

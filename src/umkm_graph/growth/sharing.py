@@ -18,6 +18,7 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from umkm_graph.people.models import User
 from umkm_graph.settings import Settings
 from umkm_graph.shops.access import can_see_shop
 from umkm_graph.shops.models import Shop
+
+log = logging.getLogger(__name__)
 
 SHARE_PATH = "/s/"  # the route that counts a visit and redirects (growth/share_route.py)
 PRODUCT_PAGE = "/products/{id}"  # where a product link leads; the storefront's page paths
@@ -133,7 +136,10 @@ async def attributed_checkout(settings: Settings, token: str | None,
             raise DomainError(ErrorCode.INVALID, "This share token is not a share link of this server", "shareToken")
     made = await check_out()
     if link is not None:
-        await attribute(link, made, window)
+        try:
+            await attribute(link, made, window)
+        except Exception:  # the orders stand: a buyer must not retry a checkout that worked over a lost figure
+            log.exception("attributing checkout %s to share link %s failed", made.id, link.id)
     return made
 
 
