@@ -18,7 +18,7 @@ from umkm_graph.settings import Settings
 EXAMPLES = REPO / "examples"
 TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "my_orders", "seller_order_queue",
           "accept_order", "notification_preferences", "search", "near_me",
-          "seller_cash_statement", "city_cash_on_delivery"}
+          "seller_cash_statement", "city_cash_on_delivery", "city_growth"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -209,3 +209,14 @@ async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_t
     assert owed == days[-1]["outstanding"]
     assert sum(row["rupiah"] for row in city["byKecamatan"]) == sum(row["rupiah"] for row in city["byShop"])
     assert 0 <= city["handedOverUnconfirmed"] <= city["handedOver"]
+
+
+async def test_the_city_growth_example_shows_the_demos_spread_class_and_mentoring(demo: Api) -> None:
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    found = await run(demo, "city_growth", officer)
+    # Five buyers shared the documented shop (in Klojen) or its first product; their links were opened 1 to 5 times.
+    (klojen,) = [row for row in found["citySpread"]["byKecamatan"] if row["key"] == "Klojen"]
+    assert (klojen["shares"], klojen["visits"], klojen["attributedOrders"]) == (5, 15, 0)
+    assert found["shopClass"]["declaredAnnualSales"] == 1_800_000_000
+    assert found["shopClass"]["sizeClass"] == "MICRO"
+    assert [m["mentor"] for m in found["shopMentorings"]] == ["Diskopindag Kota Malang, Klinik UMKM"]
