@@ -135,7 +135,8 @@ async def test_a_bad_or_changed_token_is_404_and_checkout_refuses_it_before_writ
     token = await _share(api, m.buyer, shop=m.shop)
     share_id, signature = token.split(".")
     changed = f"{share_id}.{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
-    for bad in (changed, share_id, "nothing", f"{share_id[:-1]}x.{signature}"):
+    for bad in (changed, share_id, "nothing", f"{share_id[:-1]}x.{signature}", f"{share_id}.{signature[:-1]}%C3%A9",
+                "x" * 200):
         assert (await _open(api, bad))[0] == 404, bad
     buyer = await sign_up(api)
     errors = await api.fails(CHECKOUT_SHARED, {**cart([(m.beras, 1)], [(m.shop, "pickup")]), "share": changed},

@@ -61,7 +61,7 @@ class Signer:
     def share_id(self, token: str) -> str | None:
         """The share id a token carries, or None when the token is not one this server signed."""
         share_id, dot, signature = token.strip().partition(".")
-        if not dot or not share_id or len(token) > 100:
+        if not dot or not share_id or len(token) > 100 or not token.isascii():  # compare_digest takes ASCII only
             return None
         return share_id if hmac.compare_digest(signature, self._signature(share_id)) else None
 
