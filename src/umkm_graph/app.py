@@ -35,6 +35,7 @@ from umkm_graph.events_redis import create_event_bus
 from umkm_graph.graphql_common.context import Context, bearer_token
 from umkm_graph.graphql_engine.view import GraphQLView
 from umkm_graph.graphql_schema import build_schema
+from umkm_graph.growth import sharing
 from umkm_graph.growth.trending import rules_of
 from umkm_graph.jobs import run_forever, run_growth_forever
 from umkm_graph.media import receive_upload, serve_media
@@ -45,8 +46,9 @@ from umkm_graph.production_rules import acknowledged_unsafe
 from umkm_graph.receipt_routes import receipt_routes
 from umkm_graph.settings import Settings
 from umkm_graph.web.graphiql import graphiql_page
-from umkm_graph.web.routes import web_routes
 from umkm_graph.serving import OneLineStartupFailures
+from umkm_graph.share_route import open_share_link
+from umkm_graph.web.routes import web_routes
 from umkm_graph.webhooks import delivery_webhook, payment_webhook
 
 log = logging.getLogger(__name__)
@@ -195,6 +197,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/uploads", receive_upload, methods=["POST"]),
             Route("/media/{sha256}/{size}.webp", serve_media),
             *receipt_routes(),
+            Route(sharing.SHARE_PATH + "{token}", open_share_link),
             *web_routes(),
         ],
         middleware=[Middleware(OneLineStartupFailures), Middleware(RequestIdMiddleware), *protections.middleware()],

@@ -31,6 +31,8 @@ from umkm_graph.graphql_engine.fast_fields import PlainFieldsFirst
 from umkm_graph.graphql_engine.query_cost import FieldPrices
 from umkm_graph.graphql_plugins import PluginsQuery
 from umkm_graph.notifications.graphql.operations import NotificationsMutation, NotificationsQuery
+from umkm_graph.growth.graphql.naik_kelas import NaikKelasMutation, NaikKelasQuery
+from umkm_graph.growth.graphql.sharing import SharingMutation, SharingQuery
 from umkm_graph.growth.graphql.trending import TrendingQuery
 from umkm_graph.observability import OperationMetrics
 from umkm_graph.tracing import OperationSpans
@@ -93,13 +95,14 @@ QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, OpdsQuery, AddressesQuery,
                              FollowingQuery, CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
                              CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
-                             PromotionsQuery, ProgrammesQuery,
+                             PromotionsQuery, ProgrammesQuery, SharingQuery, NaikKelasQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, OpdsMutation, PasswordResetMutation, AddressesMutation,
                                ShopsMutation, FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                BalancesMutation,
-                               DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation)
+                               DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation,
+                               SharingMutation, NaikKelasMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

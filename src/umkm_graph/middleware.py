@@ -34,8 +34,8 @@ from umkm_graph.settings import Settings
 log = logging.getLogger("umkm_graph.middleware")
 
 # Webhooks are verified and idempotent; health checks must always answer. A receipt costs a PDF, and its verification
-# is public; an upload costs decoding an image.
-RATE_LIMITED_PATHS = ("/graphql", "/receipts/", "/uploads")
+# is public; an upload costs decoding an image; share links (growth/sharing.py) count visits.
+RATE_LIMITED_PATHS = ("/graphql", "/receipts/", "/uploads", "/s/")
 
 
 class MemoryCounters:

@@ -140,6 +140,10 @@ class Settings:
     trending_window_days: int = 7
     trending_min_buyers: int = 3
     trending_refresh_seconds: float = 0.0
+    # Share links (growth/sharing.py): a purchase this many days after a visit of a share link is attributed to it.
+    share_attribution_days: int = 7
+    # Certificates (growth/reminders.py): the seller is reminded this many days before a verified one expires.
+    certificate_reminder_days: int = 30
     # The public response cache (graphql_engine/response_cache.py): anonymous storefront answers, dropped when the catalog changes.
     # Off when Settings are built in code, as tests do (they turn it on where they test it); from_env switches it on.
     response_cache: bool = False
@@ -246,6 +250,8 @@ class Settings:
             trending_window_days=_int(env, "UMKM_TRENDING_WINDOW_DAYS", cls.trending_window_days),
             trending_min_buyers=_int(env, "UMKM_TRENDING_MIN_BUYERS", cls.trending_min_buyers),
             trending_refresh_seconds=_float(env, "UMKM_TRENDING_REFRESH_SECONDS", 900.0),
+            share_attribution_days=_int(env, "UMKM_SHARE_ATTRIBUTION_DAYS", cls.share_attribution_days),
+            certificate_reminder_days=_int(env, "UMKM_CERTIFICATE_REMINDER_DAYS", cls.certificate_reminder_days),
             response_cache=_bool(env, "UMKM_RESPONSE_CACHE") is not False,
             response_cache_entries=_int(env, "UMKM_RESPONSE_CACHE_ENTRIES", cls.response_cache_entries),
             response_cache_ttl_seconds=_float(env, "UMKM_RESPONSE_CACHE_TTL_SECONDS", cls.response_cache_ttl_seconds),
@@ -312,6 +318,10 @@ class Settings:
                          "one buyer alone could make a product trend")
         if self.trending_refresh_seconds < 0:
             found.append(f"UMKM_TRENDING_REFRESH_SECONDS must be 0 (off) or more, got {self.trending_refresh_seconds}")
+        if not 1 <= self.share_attribution_days <= 90:
+            found.append(f"UMKM_SHARE_ATTRIBUTION_DAYS must be 1 to 90, got {self.share_attribution_days}")
+        if not 1 <= self.certificate_reminder_days <= 365:
+            found.append(f"UMKM_CERTIFICATE_REMINDER_DAYS must be 1 to 365, got {self.certificate_reminder_days}")
         if self.min_group_size < 2:
             found.append(f"UMKM_MIN_GROUP_SIZE must be at least 2, got {self.min_group_size}: 1 would show single people")
         if self.request_timeout_seconds <= 0:

@@ -53,6 +53,7 @@ class World:
     order: dict[str, Any]  # the buyer's, from the seller's shop, PLACED
     roster_import: dict[str, Any] = dataclasses.field(default_factory=dict)  # the officer's, of one ASN nobody is
     address_id: str = ""  # the buyer's saved address, with coordinates
+    mentoring_id: str = ""  # the city's mentoring of the seller's shop
 
     def token(self, actor: str) -> str | None:
         return self.cast[actor].token if actor in self.cast else None
@@ -121,6 +122,10 @@ CREATE_SHOP = f"mutation($input: ShopInput!) {{ createShop(input: $input) {{ sho
 VERIFY = f"mutation($id: ID!) {{ verifyShop(id: $id) {{ {ERRORS} }} }}"
 
 
+RECORD_MENTORING = f"""mutation($shop: ID!) {{ recordMentoring(shopId: $shop, input: {{mentor: "Diskopindag",
+  mentoredOn: "2026-11-02", topic: "Pembukuan"}}) {{ mentoring {{ id }} {ERRORS} }} }}"""
+
+
 async def build_world(api: Api, settings: Settings) -> World:
     """People made directly (argon2 hashing each would take seconds); everything else through the API."""
     password_hash = PasswordHasher().hash("rahasia-123")
@@ -143,6 +148,8 @@ async def build_world(api: Api, settings: Settings) -> World:
     world.order = await world.placed_order()
     world.roster_import = (await import_roster(api, cast["officer"], roster_csv([(nip(999), "Pegawai", "DLH", "II/a")]))
                            )["rosterImport"]
+    mentoring = await api.ok(RECORD_MENTORING, {"shop": shop["id"]}, cast["officer"].token)
+    world.mentoring_id = mentoring["mentoring"]["id"]
     return world
 
 

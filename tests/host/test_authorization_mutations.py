@@ -298,6 +298,18 @@ async def _certificate(world: World) -> dict[str, Any]:
     return {"id": recorded["certificate"]["id"], "reason": "Nomor tidak ada di SIHALAL", "products": []}
 
 
+async def _annual_sales(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"], "sales": 1_500_000_000}
+
+
+async def _mentoring(world: World) -> dict[str, Any]:
+    return {"shop": world.shop["id"], "input": {"mentor": "Diskopindag", "mentoredOn": "2026-11-02", "topic": "Kemasan"}}
+
+
+async def _visible_product(world: World) -> dict[str, Any]:
+    return {"product": world.product["id"]}
+
+
 SELLER = {"seller"}
 
 
@@ -402,6 +414,9 @@ MUTATIONS = [
     m("openComplaint", "$input: OpenComplaintInput!|input: $input", _complaint_input, BUYER),
     m("answerComplaint", "$id: ID!|id: $id, resolution: REPLACE", _open_complaint, SELLER),
     m("escalateComplaint", "$id: ID!|id: $id", _rejected_complaint, BUYER),
+    m("declareAnnualSales", "$shop: ID!, $sales: Rupiah!|shopId: $shop, annualSales: $sales", _annual_sales, SELLER),
+    m("recordMentoring", "$shop: ID!, $input: MentoringInput!|shopId: $shop, input: $input", _mentoring, OFFICER),
+    m("createShareLink", "$product: ID|productId: $product", _visible_product, set(SIGNED_IN)),
     m("decideComplaint", "$id: ID!, $decision: String!|id: $id, decision: $decision", _escalated_complaint, OFFICER),
     m("createShopPromotion", "$shop: ID!, $input: ShopPromotionInput!|shopId: $shop, input: $input", _promotion_input,
       SELLER),

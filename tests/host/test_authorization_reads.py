@@ -93,6 +93,7 @@ READER_QUERIES = {
                             "interval: MONTH) { __typename } }",
     "cityCashOnDelivery": "{ cityCashOnDelivery { __typename } }",
     "cityComplaintCounts": "{ cityComplaintCounts { __typename } }",
+    "citySpread": "{ citySpread { __typename } }",
 }
 
 
@@ -166,6 +167,16 @@ READS = [
     r("myFollowedShops", "{ myFollowedShops { totalCount } }", lambda w: {}, SIGNED_IN, _data("myFollowedShops")),
     r("products", "query($a: ID!) { products(filter: {near: {addressId: $a}}) { totalCount } }",
       lambda w: {"a": w.address_id}, {"buyer"}, _data("products"), label="products (near a saved address)"),
+    r("shopClass", "query($shop: ID!) { shopClass(shopId: $shop) { sizeClass } }", lambda w: {"shop": w.shop["id"]},
+      {"seller"} | CITY, _data("shopClass")),
+    r("shopMentorings", "query($shop: ID!) { shopMentorings(shopId: $shop) { id } }", lambda w: {"shop": w.shop["id"]},
+      {"seller"} | CITY, _data("shopMentorings")),
+    r("mentoringEffect", "query($id: ID!) { mentoringEffect(mentoringId: $id) { days } }",
+      lambda w: {"id": w.mentoring_id}, CITY, _data("mentoringEffect")),
+    r("shopsMovedUp", "{ shopsMovedUp(since: \"2026-01-01\") { totalCount } }", lambda w: {}, CITY,
+      _data("shopsMovedUp")),
+    r("myReferralCode", "{ myReferralCode }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
+      _data("myReferralCode")),
     r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myCart")),
     r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},

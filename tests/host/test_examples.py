@@ -21,7 +21,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "accept_order", "notification_preferences", "search", "near_me",
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
-          "roster_participation"}
+          "roster_participation", "city_growth"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -317,6 +317,8 @@ async def test_complaint_example_opens_a_complaint_on_a_delivered_order(demo: Ap
     assert opened["complaint"]["orderLineIds"] == [lines[0]["id"]] and opened["complaint"]["photos"] == []
     again = (await demo.gql(example("complaint")[0], variables, buyer))["openComplaint"]["errors"]
     assert [(e["code"], e["field"]) for e in again] == [("ALREADY_EXISTS", ["input", "orderLineIds"])]
+
+
 async def test_opd_and_roster_examples_list_the_opds_import_a_roster_and_verify_an_asn(demo: Api) -> None:
     opds = (await run(demo, "opds"))["opds"]
     assert {"DISKOMINFO", "DISKOPINDAG", "BKPSDM"} <= {o["code"] for o in opds}
@@ -332,3 +334,14 @@ async def test_opd_and_roster_examples_list_the_opds_import_a_roster_and_verify_
     analyst = await sign_in(demo, "analyst@malangkota.go.id")
     participation = (await run(demo, "roster_participation", analyst))["asnParticipation"]
     assert participation["rosterMonth"] == "2026-11"
+
+
+async def test_the_city_growth_example_shows_the_demos_spread_class_and_mentoring(demo: Api) -> None:
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    found = await run(demo, "city_growth", officer)
+    # Five buyers shared the documented shop (in Klojen) or its first product; their links were opened 1 to 5 times.
+    (klojen,) = [row for row in found["citySpread"]["byKecamatan"] if row["key"] == "Klojen"]
+    assert (klojen["shares"], klojen["visits"], klojen["attributedOrders"]) == (5, 15, 0)
+    assert found["shopClass"]["declaredAnnualSales"] == 1_800_000_000
+    assert found["shopClass"]["sizeClass"] == "MICRO"
+    assert [m["mentor"] for m in found["shopMentorings"]] == ["Diskopindag Kota Malang, Klinik UMKM"]

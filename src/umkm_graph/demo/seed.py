@@ -32,6 +32,7 @@ from umkm_graph.core.regions import KELURAHAN
 from umkm_graph.db import close_database, open_database
 from umkm_graph.demo.certificates import add_certificates
 from umkm_graph.demo.complaints import add_complaints
+from umkm_graph.demo.growth import add_growth
 from umkm_graph.demo.city import set_city_monitoring
 from umkm_graph.demo.orders import OrderHistory
 from umkm_graph.demo.people import add_buyer, add_staff
@@ -171,6 +172,7 @@ async def _fill(run: SeedRun, bar: Progress, history: OrderHistory) -> None:
         run.summary.reviews += reviewed
         bar.step("orders")
     await add_complaints(run, history.providers, history.events)
+    await add_growth(run)
     await set_city_monitoring(run)
     await add_promotions(run)
     run.summary.users = await User.all().count()

@@ -12,6 +12,7 @@ class Kind(str, enum.Enum):
     # To the seller
     NEW_ORDER = "NEW_ORDER"
     ACCEPT_REMINDER = "ACCEPT_REMINDER"  # before the accept deadline (sent by the deadline jobs, issue 13 section 2)
+    CERTIFICATE_EXPIRING = "CERTIFICATE_EXPIRING"  # before a verified certificate expires (issue 17 section 4)
     # To the buyer
     ORDER_ACCEPTED = "ORDER_ACCEPTED"
     READY_FOR_PICKUP = "READY_FOR_PICKUP"
@@ -35,6 +36,7 @@ class Kind(str, enum.Enum):
 PARAMETERS: dict[Kind, tuple[str, ...]] = {
     Kind.NEW_ORDER: ("reference", "shop", "buyer", "total"),
     Kind.ACCEPT_REMINDER: ("reference", "shop", "deadline"),
+    Kind.CERTIFICATE_EXPIRING: ("shop", "certificate", "number", "valid_until"),
     Kind.ORDER_ACCEPTED: ("reference", "shop"),
     Kind.READY_FOR_PICKUP: ("reference", "shop", "pickup_code", "shop_address"),
     Kind.OUT_FOR_DELIVERY: ("reference", "shop"),

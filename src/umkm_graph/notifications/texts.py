@@ -41,6 +41,11 @@ TEXTS: dict[Kind, tuple[str, str]] = {
         N_("Pesanan {reference} menunggu diterima"),
         N_("Pesanan {reference} di {shop} belum diterima. Terima sebelum {deadline}, atau pesanan dibatalkan otomatis."),
     ),
+    Kind.CERTIFICATE_EXPIRING: (
+        N_("Sertifikat {certificate} {shop} segera berakhir"),
+        N_("Sertifikat {certificate} nomor {number} milik {shop} berlaku sampai {valid_until}. Perpanjang sebelum "
+           "tanggal itu dan catat sertifikat yang baru, agar lencananya tetap tampil."),
+    ),
     Kind.ORDER_ACCEPTED: (
         N_("Pesanan {reference} diterima"),
         N_("{shop} menerima pesanan {reference} dan sedang menyiapkannya."),

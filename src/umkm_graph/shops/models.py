@@ -40,6 +40,8 @@ class Shop(Model):
     review_count = fields.IntField(default=0)
     rating = fields.FloatField(default=0.0)
     follower_count = fields.IntField(default=0, db_default=0)  # kept with each follow and unfollow (shops/following.py)
+    # The annual sales in rupiah the seller last declared (growth/naik_kelas.py; its history: sales_declarations).
+    declared_annual_sales = fields.BigIntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +112,7 @@ class ShopCertificate(Model):
     decided_at = fields.DatetimeField(null=True)
     decided_by = fields.ForeignKeyField("models.User", related_name="decided_certificates", null=True,
                                         on_delete=fields.SET_NULL)
+    reminded_at = fields.DatetimeField(null=True)  # when the seller was reminded of its expiry (growth/reminders.py)
 
     class Meta:
         table = "shop_certificates"

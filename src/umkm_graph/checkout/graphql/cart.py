@@ -11,7 +11,7 @@ from umkm_graph.catalog.graphql.types import ProductType, load_product
 from umkm_graph.checkout import cart
 from umkm_graph.checkout import service as checkout
 from umkm_graph.checkout.graphql.operations import (
-    IDEMPOTENCY_KEY, VOUCHER_CODES, CheckoutPayload, CheckoutShopInput, checkout_limits, shop_choices,
+    IDEMPOTENCY_KEY, SHARE_TOKEN, VOUCHER_CODES, CheckoutPayload, CheckoutShopInput, checkout_limits, shop_choices,
 )
 from umkm_graph.checkout.graphql.types import CheckoutType
 from umkm_graph.delivery.graphql.operations import DeliveryAddressInput
@@ -19,6 +19,7 @@ from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.graphql_common.scalars import Rupiah
+from umkm_graph.growth import sharing
 
 CartChangeEnum = strawberry.enum(cart.CartChange, name="CartChange",
                                  description="What changed about a cart line since it was added.")
@@ -114,11 +115,13 @@ class CartMutation:
     async def checkout_cart(
         self, info: Info[Context, None], input: CartCheckoutInput,
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
+        share_token: Annotated[str | None, strawberry.argument(description=SHARE_TOKEN)] = None,
     ) -> CheckoutPayload:
         context = info.context
         return await mutate(
             info, CheckoutPayload,
-            lambda user: checkout.checkout_cart(user, input.choices(), context.providers, context.events,
-                                                idempotency_key=idempotency_key, **checkout_limits(context.settings)),
+            lambda user: sharing.attributed_checkout(context.settings, share_token, lambda: checkout.checkout_cart(
+                user, input.choices(), context.providers, context.events, idempotency_key=idempotency_key,
+                **checkout_limits(context.settings))),
             lambda result: {"checkout": CheckoutType.from_model(result)},
         )

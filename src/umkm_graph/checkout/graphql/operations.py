@@ -16,6 +16,7 @@ from umkm_graph.delivery.graphql.types import DeliveryOptionType
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
+from umkm_graph.growth import sharing
 from umkm_graph.payments import service as payments
 from umkm_graph.settings import Settings
 
@@ -25,6 +26,8 @@ IDEMPOTENCY_KEY = (
     "with it, at once or after a lost answer, answers the first checkout instead of making another. The same key on "
     "another cart is refused. Kept for UMKM_IDEMPOTENCY_KEY_HOURS (24 by default); a failed checkout keeps no key."
 )
+SHARE_TOKEN = ("The token of the share link that brought the buyer here (the `share` of the page the link led to): the "
+               "orders it led to are attributed to the link. A token that is not a share link is refused.")
 
 
 VOUCHER_CODES = (
@@ -105,12 +108,14 @@ class CheckoutMutation:
     async def checkout(
         self, info: Info[Context, None], input: CheckoutInput,
         idempotency_key: Annotated[str | None, strawberry.argument(description=IDEMPOTENCY_KEY)] = None,
+        share_token: Annotated[str | None, strawberry.argument(description=SHARE_TOKEN)] = None,
     ) -> CheckoutPayload:
         context = info.context
         return await mutate(
             info, CheckoutPayload,
-            lambda user: checkout.checkout(user, input.draft(), context.providers, context.events,
-                                           idempotency_key=idempotency_key, **checkout_limits(context.settings)),
+            lambda user: sharing.attributed_checkout(context.settings, share_token, lambda: checkout.checkout(
+                user, input.draft(), context.providers, context.events, idempotency_key=idempotency_key,
+                **checkout_limits(context.settings))),
             lambda result: {"checkout": CheckoutType.from_model(result)},
         )
 

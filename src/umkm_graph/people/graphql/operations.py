@@ -10,6 +10,7 @@ from strawberry.types import Info
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
+from umkm_graph.growth import referrals
 from umkm_graph.people import accounts
 from umkm_graph.people import service as people
 from umkm_graph.people.access import require_user
@@ -25,6 +26,8 @@ class RegisterInput:
     name: str
     phone: str | None = None
     role: Role = RoleModel.BUYER  # type: ignore[valid-type]
+    referral_code: str | None = strawberry.field(default=None, description=(
+        "The referral code (myReferralCode) of the person who invited you; an unknown code, or your own, is refused."))
 
 
 @strawberry.input(description="What to change of your profile; a field left null stays as it is.")
@@ -60,11 +63,14 @@ class PeopleMutation:
     @strawberry.mutation(description="Create a BUYER or SELLER account and sign in.")
     async def register(self, info: Info[Context, None], input: RegisterInput) -> AuthPayload:
         async def register(_: None) -> User:
-            return await people.register(
+            context = info.context
+            signed_in = await people.user_from_token(context.token, context.settings.secret_key) \
+                if context.token else None  # only to refuse one's own referral code: the new account is anonymous
+            return await referrals.register_referred(input.referral_code, signed_in, input.phone, lambda: people.register(
                 email=input.email, password=input.password, name=input.name, role=input.role, phone=input.phone,
-                min_password_length=info.context.settings.password_min_length,
-                throttle=info.context.registration_throttle, address=info.context.client_address,
-            )
+                min_password_length=context.settings.password_min_length,
+                throttle=context.registration_throttle, address=context.client_address,
+            ))
 
         return await mutate(info, AuthPayload, register, lambda user: _signed_in(info, user), anonymous=True)
 
