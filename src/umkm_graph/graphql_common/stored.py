@@ -53,6 +53,7 @@ class StoredFields:
         self.cls = cls
         self.columns: dict[str, tuple[str, ...]] = {"__typename": ()}  # by the schema's field name
         self.undeclared: list[str] = []
+        self.answers: dict[str, Callable[[Any], Any]] = {}  # a stored field's answer from its row, by its schema name
         answers: list[_Answer] = []
         for field in definition.fields:
             if is_private(field.type):  # the model itself, never in the schema
@@ -64,6 +65,7 @@ class StoredFields:
             self.columns[name] = field.metadata[_COLUMNS]
             if _ANSWER in field.metadata:
                 answers.append(_Answer(field.python_name, frozenset(field.metadata[_COLUMNS]), field.metadata[_ANSWER]))
+                self.answers[name] = field.metadata[_ANSWER]
         self._answers = tuple(answers)
         self._by_row_shape: dict[tuple[str, ...], tuple[dict[str, None], tuple[tuple[str, Callable[[Any], Any]], ...]]] = {}
 

@@ -57,6 +57,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from umkm_graph.graphql_engine import limits, persisted, request_body
 from umkm_graph.graphql_engine.sockets import LimitedSocket, LimitedTransportWS, OpenSockets, SocketPolicy
 from umkm_graph.graphql_engine.compat import core_schema
+from umkm_graph.graphql_engine.compiled import CompiledDocuments
 from umkm_graph.graphql_engine.persisted import DocumentStore
 from umkm_graph.graphql_engine.response_cache import PublicAnswers
 from umkm_graph.settings import Settings
@@ -92,6 +93,9 @@ class GraphQLView(GraphQL[Any, None]):
         self.ide_page = ide_page
         self.public_answers = (PublicAnswers(settings, core_schema(schema))
                                if settings.response_cache and settings.fast_paths else None)
+        roots = getattr(schema, "compiled_roots", None)
+        self.compiled = (CompiledDocuments(core_schema(schema), self.query_limits, roots)
+                         if roots and settings.fast_paths and not settings.persisted_queries_only else None)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):  # a WebSocket: strawberry's protocol handlers from here on
@@ -128,8 +132,10 @@ class GraphQLView(GraphQL[Any, None]):
                                 **kwargs: Any) -> ExecutionResult:
         if isinstance(resolved, GraphQLError):
             return ExecutionResult(data=None, errors=[resolved])
-        result: ExecutionResult = await super().execute_single(request=request, request_data=resolved.data,
-                                                               **kwargs)  # step 3b
+        data = None if self.compiled is None else await self.compiled.execute(  # step 3b, compiled
+            resolved.data.query, resolved.data.operation_name, resolved.data.variables, kwargs.get("context"))
+        result: ExecutionResult = ExecutionResult(data=data, errors=None) if data is not None else \
+            await super().execute_single(request=request, request_data=resolved.data, **kwargs)  # step 3b
         if resolved.keep and result.data is not None:  # step 3c: only documents that ran are worth keeping
             await self.persisted_queries.put(resolved.keep, resolved.data.query or "")
         if self.public_answers:  # step 3d
