@@ -16,13 +16,21 @@ and the answers (errors too) stay the reference's.
 from __future__ import annotations
 
 import asyncio
+from math import isfinite
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     DocumentNode,
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLString,
     GraphQLList,
     GraphQLNonNull,
     GraphQLOutputType,
@@ -59,7 +67,8 @@ RootCompilers = Mapping[str, RootCompiler]
 
 COMPILED = Counter("umkm_compiled_documents_total", "Operations by how they ran: compiled, or on the reference path "
                    "(not compilable, or given back at request time)", ["outcome"])
-_VARIANTS_KEPT = 32  # combinations of @include/@skip conditions kept per document
+_VARIANTS_KEPT = 32
+_COSTS_KEPT = 64  # variables' costs kept per document  # combinations of @include/@skip conditions kept per document
 
 
 @dataclass
@@ -69,6 +78,7 @@ class _Plan:
     roots: tuple[Occurrence, ...]
     conditions: list[Condition]
     variants: dict[tuple[bool, ...], tuple[tuple[str, Field, Runner | None], ...] | None] = field(default_factory=dict)
+    costs: dict[tuple[str | None, tuple[tuple[str, object], ...]], Any] = field(default_factory=dict)  # by variables
 
 
 class CompiledDocuments:
@@ -148,6 +158,21 @@ class CompiledDocuments:
         COMPILED.labels("given_back" if data is None else "compiled").inc()
         return data
 
+    def _cost(self, plan: _Plan, asked_name: str | None, inputs: dict[str, Any]) -> Any:
+        """The operation's cost for these variables: worked out on the document as the reference path does, and kept
+        per plan for variables of plain values (a page size, a category), which is what a storefront sends."""
+        try:
+            key = (asked_name, tuple(sorted(inputs.items())))
+            hash(key)
+        except TypeError:  # a list or an object among the variables
+            return self.limits.cost(self.schema, plan.document, asked_name, inputs)
+        known = plan.costs.get(key)
+        if known is None:
+            if len(plan.costs) >= _COSTS_KEPT:
+                plan.costs.clear()
+            known = plan.costs[key] = self.limits.cost(self.schema, plan.document, asked_name, inputs)
+        return known
+
     async def _run(self, plan: _Plan, asked_name: str | None, variables: object, context: Any) -> dict[str, Any] | None:
         if variables is not None and not isinstance(variables, dict):
             return None
@@ -158,7 +183,7 @@ class CompiledDocuments:
         if not isinstance(coerced, VariableValues):  # errors
             return None
         limits = self.limits
-        cost = limits.cost(self.schema, plan.document, asked_name, inputs)
+        cost = self._cost(plan, asked_name, inputs)
         budget = limits.floor(self.schema, plan.document, asked_name, await limits.budget(context))
         if limits.problem(cost, budget, "this operation") is not None:
             return None
@@ -170,6 +195,12 @@ class CompiledDocuments:
                      for _, one, runner in variant if runner is not None]
         answers = iter(await asyncio.gather(*(runner(given, context) for runner, given in arguments)))
         return {response_name: typename if runner is None else next(answers) for response_name, _, runner in variant}
+
+
+_BUILT_IN = {t.name: t.serialize for t in (GraphQLString, GraphQLID, GraphQLInt, GraphQLFloat, GraphQLBoolean)}
+# The Python type whose values a built-in scalar's serialize gives back unchanged (graphql.type.scalars; an int within
+# GraphQL's range, a finite float): checked first, cheaply.
+_AS_IS: dict[str, type] = {"String": str, "ID": str, "Boolean": bool, "Int": int, "Float": float}
 
 
 class GiveUp(Exception):
@@ -200,8 +231,12 @@ def leaf_completion(output: GraphQLOutputType) -> Callable[[Any], Any] | None:
     if not is_leaf_type(inner):
         return None
     serialize = inner.serialize  # type: ignore[union-attr]
+    as_is = _AS_IS.get(inner.name) if inner.serialize is _BUILT_IN.get(inner.name) else None
 
     def complete(value: Any) -> Any:
+        if type(value) is as_is and (as_is is not int or GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT) and \
+                (as_is is not float or isfinite(value)):
+            return value  # what the built-in scalar's serialize would give back unchanged
         if value is None:
             if non_null:
                 raise GiveUp

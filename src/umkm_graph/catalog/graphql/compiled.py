@@ -10,14 +10,13 @@ functions the reference path's fields use (the stored fields' answers, the schem
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable
 from typing import Any
 
 from umkm_graph.catalog import listing, search
 from umkm_graph.catalog.graphql.operations import ProductFilterInput
 from umkm_graph.catalog.graphql.types import PRODUCT_FIELDS
-from umkm_graph.graphql_common.pagination import Connection, connection, window
+from umkm_graph.graphql_common.pagination import cursor_at, page_info, window
 from umkm_graph.graphql_common.stored import StoredFields
 from umkm_graph.graphql_engine.compiled import GiveUp, Runner, leaf_completion
 from umkm_graph.graphql_engine.compiled_selection import Field, named_type
@@ -36,11 +35,10 @@ _FILTER = {"category": "category", "shopId": "shop_id", "kecamatan": "kecamatan"
 def _stored_projection(stored: StoredFields, fields: tuple[Field, ...],
                        nested: dict[str, Callable[[Field], Projection | None]]) -> Projection | None:
     """A row's answer for these fields of a stored type, or None when one is not a stored public field."""
-    steps: list[tuple[str, Projection]] = []
+    steps: list[tuple[str, Projection, Projection]] = []  # (response name, answer from the row, completion)
     for one in fields:
         if one.definition is None:
-            typename = one.parent.name
-            steps.append((one.response_name, lambda _, name=typename: name))
+            steps.append((one.response_name, _constant(one.parent.name), _same))
             continue
         if not is_public_data(one.definition) or one.node.arguments:
             return None
@@ -48,17 +46,25 @@ def _stored_projection(stored: StoredFields, fields: tuple[Field, ...],
             inner = nested[one.name](one)
             if inner is None:
                 return None
-            steps.append((one.response_name, inner))
+            steps.append((one.response_name, inner, _same))
             continue
         answer, complete = stored.answers.get(one.name), leaf_completion(one.definition.type)
         if answer is None or complete is None:
             return None
-        steps.append((one.response_name, lambda row, a=answer, c=complete: c(a(row))))
+        steps.append((one.response_name, answer, complete))
 
     def project(row: Any) -> dict[str, Any]:
-        return {name: step(row) for name, step in steps}
+        return {name: complete(answer(row)) for name, answer, complete in steps}
 
     return project
+
+
+def _constant(value: str) -> Projection:
+    return lambda _: value
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _shop(field: Field) -> Projection | None:
@@ -116,23 +122,23 @@ def compile_products(field: Field) -> Runner | None:
         if search.is_search(flt):
             raise GiveUp
         page = await listing.product_page(flt, sort, asked, columns=columns, shop_columns=shop_columns)
-        found: Connection[Any] = connection(page, lambda row: row)
         answer: dict[str, Any] = {}
         for response_name, what, project in steps:
             if what == "typename":
                 answer[response_name] = connection_type
             elif what == "count":
-                answer[response_name] = await found.count_total()
+                answer[response_name] = await page.count_total()
             elif what == "page_info":
-                answer[response_name] = project(found.page_info)  # type: ignore[misc]
+                answer[response_name] = project(page_info(page))  # type: ignore[misc]
             else:
-                answer[response_name] = [project(each) for each in found.edges]  # type: ignore[misc]
+                answer[response_name] = [project((page, i, row)) for i, row in enumerate(page.rows)]  # type: ignore[misc]
         return answer
 
     return run
 
 
 def _edge(fields: tuple[Field, ...]) -> Projection | None:
+    """An edge's answer, from (the page, the row's place in it, the row): its cursor made only when selected."""
     steps: list[tuple[str, Projection]] = []
     for one in fields:
         if one.definition is None:
@@ -141,9 +147,9 @@ def _edge(fields: tuple[Field, ...]) -> Projection | None:
             node = _stored_projection(PRODUCT_FIELDS, one.children, {"shop": _shop})
             if node is None:
                 return None
-            steps.append((one.response_name, lambda edge, n=node: n(edge.node)))
+            steps.append((one.response_name, lambda edge, n=node: n(edge[2])))
         elif one.name == "cursor":
-            steps.append((one.response_name, operator.attrgetter("cursor")))
+            steps.append((one.response_name, lambda edge: cursor_at(edge[0], edge[1])))
         else:
             return None
     return lambda edge: {name: step(edge) for name, step in steps}
