@@ -651,8 +651,8 @@ def render(f: Figures) -> str:
 
 HEADER = """# Performance
 
-Figures from `bench/run.py` (issue 6): the API next to a hand-written-SQL floor on one scaled database. Each section is
-rewritten by the run on that database; the command is in the section. How the figures are made is in the docstring of
+Figures from `bench/run.py` (issues 6 and 19): the API next to a hand-written-SQL floor on one scaled database. Each
+section is rewritten by the run on that database; the command is in the section; text above the first section is kept. How the figures are made is in the docstring of
 bench/run.py; what a figure means for the targets is in the last table of each section. Timings are only ever measured
 here, never asserted in tests.
 

@@ -16,6 +16,7 @@ and the answers (errors too) stay the reference's.
 from __future__ import annotations
 
 import asyncio
+import time
 from math import isfinite
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
@@ -56,6 +57,7 @@ from umkm_graph.graphql_engine.compiled_selection import (
     holds,
 )
 from umkm_graph.graphql_engine.limits import QueryLimits, variables_problem
+from umkm_graph.observability import record_operation
 
 Runner = Callable[[dict[str, Any], Any], Awaitable[Any]]
 """A root field's compiled answer: (its coerced arguments, the request's context) -> the field's value, as JSON data.
@@ -151,11 +153,14 @@ class CompiledDocuments:
         if plan is None:
             COMPILED.labels("not_compilable").inc()
             return None
+        started = time.perf_counter()
         try:
             data = await self._run(plan, operation_name, variables, context)
         except Exception:  # noqa: BLE001 - the reference path answers it, and reports any error as it always does
             data = None
         COMPILED.labels("given_back" if data is None else "compiled").inc()
+        if data is not None:
+            record_operation(operation_name or _name(plan.operation), time.perf_counter() - started)
         return data
 
     def _cost(self, plan: _Plan, asked_name: str | None, inputs: dict[str, Any]) -> Any:
@@ -201,6 +206,10 @@ _BUILT_IN = {t.name: t.serialize for t in (GraphQLString, GraphQLID, GraphQLInt,
 # The Python type whose values a built-in scalar's serialize gives back unchanged (graphql.type.scalars; an int within
 # GraphQL's range, a finite float): checked first, cheaply.
 _AS_IS: dict[str, type] = {"String": str, "ID": str, "Boolean": bool, "Int": int, "Float": float}
+
+
+def _name(operation: OperationDefinitionNode) -> str | None:
+    return operation.name.value if operation.name else None
 
 
 class GiveUp(Exception):

@@ -18,7 +18,10 @@ An HTTP request (`run`):
      gets that error as its answer and none runs.
      Each operation (`execute_single`; those of a batch concurrently):
      a. persisted-query lookup (persisted.resolve): a hash becomes its document, or the APQ error is the answer;
-     b. strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
+     b. the document compiler (compiled.CompiledDocuments, when fast paths are on and the server is not persisted-only):
+        a document it has a plan for is answered by the plan, after the same variable checks and cost budget; any
+        other, or any request the plan gives back, goes on to strawberry's schema.execute, whose extensions run in the
+        order graphql_schema.build_schema gives them:
         metrics, readable errors, persisted-only (persisted.extensions), then limits.QueryLimits.extensions: token limit, the
         guarded parser (length, nesting, fragments, depth, aliases), error codes, cost budget and variables,
         introspection switch, validation cache; then execution (fast_fields.PlainFieldsFirst when fast paths are on);
