@@ -613,9 +613,10 @@ def render(f: Figures) -> str:
             out.append(f"| {label} | {c.median(name, lambda r: r.rps):.1f} | {c.median(name, lambda r: r.p50_ms):.2f} | "
                        f"{c.median(name, lambda r: r.p99_ms):.2f} | {f.checkout.written[name]} of {requests} | "
                        f"{'1.00' if name == 'floor' else f'{f.checkout_ratio():.3f}'} |")
-    out += ["", "| analytics aggregate (median of runs) | service ms | hand SQL ms | service time / hand time |",
-            "|---|---:|---:|---:|"]
-    out += [f"| {a.aggregate} | {a.service_ms:.1f} | {a.hand_sql_ms:.1f} | {a.ratio:.2f} |" for a in f.analytics]
+    if f.analytics:
+        out += ["", "| analytics aggregate (median of runs) | service ms | hand SQL ms | service time / hand time |",
+                "|---|---:|---:|---:|"]
+        out += [f"| {a.aggregate} | {a.service_ms:.1f} | {a.hand_sql_ms:.1f} | {a.ratio:.2f} |" for a in f.analytics]
     startup = statistics.median(f.startup)
     rss = f.peaks.get("api", 0.0)
     out += ["", f"Start-up to the first storefront answer: median {startup:.2f} s of {len(f.startup)} "
@@ -728,6 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-src", type=Path,
                         help="also serve the umkm_graph package of this directory, as 'baseline' (uncached), measured "
                              "in the same rounds: a change's before and after side by side")
+    parser.add_argument("--no-analytics", action="store_true", help="leave out step 6, the analytics aggregates")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 4, --quick 2)")
     parser.add_argument("--seconds", type=float, help="seconds per round and target (default 5, --quick 2)")
     parser.add_argument("--baseline-label", default="baseline", help="what the baseline is, for the report")
@@ -775,8 +777,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"5. start-up, {plan.startups} times", flush=True)
     startup = startup_times(url, False if cached else None, plan.startups)
     print("   " + ", ".join(f"{s:.2f} s" for s in startup), flush=True)
-    print("6. analytics: service vs hand-written SQL", flush=True)
-    comparisons = asyncio.run(analytics_figures(url, plan.analytics_repeat))
+    comparisons: list[analytics.Comparison] = []
+    if args.no_analytics:
+        print("6. analytics: skipped (--no-analytics)", flush=True)
+    else:
+        print("6. analytics: service vs hand-written SQL", flush=True)
+        comparisons = asyncio.run(analytics_figures(url, plan.analytics_repeat))
 
     figures = Figures(args.db, args.quick, scale, command, tool, plan, statements, storefront, cached, peaks,
                       checkout, startup, comparisons, load_average=load_average,

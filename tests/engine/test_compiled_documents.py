@@ -93,6 +93,10 @@ FILTERS = st.one_of(st.none(), st.fixed_dictionaries({}, optional={
     "maxPrice": st.sampled_from([30000, 100000]),
     "inStock": st.booleans(),
     "text": st.just("beras"),
+    "shopId": st.sampled_from(["1", "2", "abc"]),
+    "unitPricePer": st.sampled_from(["KG", "LITRE"]),
+    "minUnitPrice": st.sampled_from([1000, 20000]),
+    "badge": st.just("HALAL"),
 }))
 
 
@@ -183,3 +187,33 @@ async def test_a_storefront_page_is_compiled_once_and_answered_without_graphql_c
     assert [e["node"]["rating"] for e in answers[1]["data"]["products"]["edges"]] == [4.33, 4.0, 0.12, 2.67]
     plans = view_of(app).compiled.plans  # type: ignore[union-attr]
     assert [key for key, plan in plans.items() if plan is not None].count((query, None)) == 1
+
+
+async def test_a_plan_runs_only_within_the_cost_budget(storefront: tuple[Starlette, Api, list[str]]) -> None:
+    app, api, _ = storefront
+    view = view_of(app)
+    query = "query($first: Int!) { products(first: $first) { edges { node { id name } } } }"
+    assert "errors" not in await api.post(query, {"first": 2})
+    view.compiled.limits.budget = _budget(1)  # type: ignore[union-attr]
+    before = _compiled()
+    body = await api.post(query, {"first": 2})
+    assert body["data"] is None and [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]
+    assert _compiled() == before
+
+
+async def test_the_plans_kept_are_bounded(storefront: tuple[Starlette, Api, list[str]]) -> None:
+    app, api, _ = storefront
+    compiled = view_of(app).compiled
+    assert compiled is not None
+    compiled.max_plans = 3
+    for first in range(1, 6):
+        await api.gql(f"{{ products(first: {first}) {{ edges {{ node {{ id }} }} }} }}")
+    assert len(compiled.plans) == 3
+    assert list(compiled.plans)[-1] == ("{ products(first: 5) { edges { node { id } } } }", None)
+
+
+def _budget(points: int) -> Any:
+    async def budget(_: Any) -> int:
+        return points
+
+    return budget

@@ -27,6 +27,7 @@ from graphql import (
     GRAPHQL_MAX_INT,
     GRAPHQL_MIN_INT,
     DocumentNode,
+    FragmentDefinitionNode,
     GraphQLBoolean,
     GraphQLFloat,
     GraphQLID,
@@ -69,8 +70,8 @@ RootCompilers = Mapping[str, RootCompiler]
 
 COMPILED = Counter("umkm_compiled_documents_total", "Operations by how they ran: compiled, or on the reference path "
                    "(not compilable, or given back at request time)", ["outcome"])
-_VARIANTS_KEPT = 32
-_COSTS_KEPT = 64  # variables' costs kept per document  # combinations of @include/@skip conditions kept per document
+_VARIANTS_KEPT = 32  # combinations of @include/@skip conditions kept per document
+_COSTS_KEPT = 64  # variables' costs kept per document
 
 
 @dataclass
@@ -120,7 +121,7 @@ class CompiledDocuments:
         operation = chosen[0]
         if operation.directives:
             return None
-        fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         roots = flatten(self.schema.query_type, operation.selection_set, fragments)  # type: ignore[arg-type]
         if not roots or any(o.definition is not None and o.node.name.value not in self.compilers for o in roots):
             return None

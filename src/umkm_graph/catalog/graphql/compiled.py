@@ -16,12 +16,14 @@ from typing import Any
 from umkm_graph.catalog import listing, search
 from umkm_graph.catalog.graphql.operations import ProductFilterInput
 from umkm_graph.catalog.graphql.types import PRODUCT_FIELDS
+from umkm_graph.catalog.models import PriceUnit
 from umkm_graph.graphql_common.pagination import cursor_at, page_info, window
 from umkm_graph.graphql_common.stored import StoredFields
 from umkm_graph.graphql_engine.compiled import GiveUp, Runner, leaf_completion
 from umkm_graph.graphql_engine.compiled_selection import Field, named_type
 from umkm_graph.graphql_engine.response_cache import is_public_data
 from umkm_graph.shops.graphql.types import SHOP_FIELDS
+from umkm_graph.shops.models import CertificateKind
 
 Projection = Callable[[Any], Any]
 _PAGE_INFO = {"hasNextPage": "has_next_page", "hasPreviousPage": "has_previous_page", "startCursor": "start_cursor",
@@ -160,4 +162,8 @@ def _filter(given: Any) -> listing.ProductFilter:
         return ProductFilterInput().product_filter()
     if not isinstance(given, dict) or any(key not in _FILTER and value is not None for key, value in given.items()):
         raise GiveUp
-    return ProductFilterInput(**{_FILTER[key]: value for key, value in given.items() if key in _FILTER}).product_filter()
+    values = {_FILTER[key]: value for key, value in given.items() if key in _FILTER}
+    for name, enum in (("unit_price_per", PriceUnit), ("badge", CertificateKind)):  # as strawberry converts them
+        if values.get(name) is not None:
+            values[name] = enum(values[name])
+    return ProductFilterInput(**values).product_filter()
