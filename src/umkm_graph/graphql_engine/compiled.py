@@ -16,6 +16,7 @@ and the answers (errors too) stay the reference's.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from math import isfinite
 from collections import OrderedDict
@@ -93,10 +94,10 @@ class CompiledDocuments:
         self.limits = limits
         self.compilers = compilers
         self.max_plans = max_plans
-        self.plans: OrderedDict[tuple[str, str | None], _Plan | None] = OrderedDict()
+        self.plans: OrderedDict[tuple[bytes, str | None], _Plan | None] = OrderedDict()  # by the document's sha256
 
     def plan(self, query: str, operation_name: str | None) -> _Plan | None:
-        key = (query, operation_name)
+        key = (hashlib.sha256(query.encode()).digest(), operation_name)
         if key in self.plans:
             self.plans.move_to_end(key)
             return self.plans[key]
