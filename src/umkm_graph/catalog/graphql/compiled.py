@@ -19,7 +19,7 @@ from umkm_graph.catalog.graphql.types import PRODUCT_FIELDS
 from umkm_graph.catalog.models import PriceUnit
 from umkm_graph.graphql_common.pagination import cursor_at, page_info, window
 from umkm_graph.graphql_common.stored import StoredFields
-from umkm_graph.graphql_engine.compiled import GiveUp, Runner, leaf_completion
+from umkm_graph.graphql_engine.compiled import GiveUp, Runner, Step, as_is_type, leaf_completion, projection
 from umkm_graph.graphql_engine.compiled_selection import Field, named_type
 from umkm_graph.graphql_engine.response_cache import is_public_data
 from umkm_graph.shops.graphql.types import SHOP_FIELDS
@@ -37,10 +37,10 @@ _FILTER = {"category": "category", "shopId": "shop_id", "kecamatan": "kecamatan"
 def _stored_projection(stored: StoredFields, fields: tuple[Field, ...],
                        nested: dict[str, Callable[[Field], Projection | None]]) -> Projection | None:
     """A row's answer for these fields of a stored type, or None when one is not a stored public field."""
-    steps: list[tuple[str, Projection, Projection]] = []  # (response name, answer from the row, completion)
+    steps: list[Step] = []
     for one in fields:
         if one.definition is None:
-            steps.append((one.response_name, _constant(one.parent.name), _same))
+            steps.append(Step(one.response_name, constant=one.parent.name))
             continue
         if not is_public_data(one.definition) or one.node.arguments:
             return None
@@ -48,17 +48,14 @@ def _stored_projection(stored: StoredFields, fields: tuple[Field, ...],
             inner = nested[one.name](one)
             if inner is None:
                 return None
-            steps.append((one.response_name, inner, _same))
+            steps.append(Step(one.response_name, answer=inner, complete=_same))
             continue
         answer, complete = stored.answers.get(one.name), leaf_completion(one.definition.type)
         if answer is None or complete is None:
             return None
-        steps.append((one.response_name, answer, complete))
-
-    def project(row: Any) -> dict[str, Any]:
-        return {name: complete(answer(row)) for name, answer, complete in steps}
-
-    return project
+        steps.append(Step(one.response_name, column=stored.plain_columns.get(one.name), answer=answer,
+                          complete=complete, as_is=as_is_type(one.definition.type)))
+    return projection(steps)
 
 
 def _constant(value: str) -> Projection:
