@@ -175,6 +175,25 @@ async def test_compiled_storefront_documents_answer_as_graphql_core_does(
     assert _compiled() - before >= EXAMPLES // 4, "most documents should have run compiled"
 
 
+async def test_batches_and_persisted_queries_are_compiled_with_the_same_answers(
+        storefront: tuple[Starlette, Api, list[str]]) -> None:
+    app, api, _ = storefront
+    view = view_of(app)
+    query = "query($first: Int) { products(first: $first) { edges { cursor node { id name shop { name } } } } }"
+    sha = hashlib.sha256(query.encode()).hexdigest()
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": sha}}
+    bodies: list[Any] = [[{"query": query, "variables": {"first": 1}}, {"query": query, "variables": {"first": -1}}],
+                         {"query": query, "variables": {"first": 2}, "extensions": persisted},
+                         {"variables": {"first": 3}, "extensions": persisted}]
+    before = _compiled()
+    answers = [await _answer(api, body) for body in bodies]
+    assert _compiled() - before == 3  # the batch's first operation and both persisted ones; first: -1 is given back
+    compiled, fast_fields = view.compiled, view.schema.execution_context_class
+    view.compiled, view.schema.execution_context_class = None, StrawberryExecutionContext
+    assert [await _answer(api, body) for body in bodies] == answers
+    view.compiled, view.schema.execution_context_class = compiled, fast_fields
+
+
 async def test_a_storefront_page_is_compiled_once_and_answered_without_graphql_core(
         storefront: tuple[Starlette, Api, list[str]]) -> None:
     app, api, _ = storefront
