@@ -221,6 +221,12 @@ def running(*servers: Server) -> Iterator[None]:
             stop(server)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's own CPU time so far (user + system, from /proc/<pid>/stat), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -288,9 +294,16 @@ class Rounds:
     """Each target's results, round by round."""
 
     results: dict[str, list[LoadResult]] = field(default_factory=dict)
+    cpu_ms: dict[str, list[float]] = field(default_factory=dict)  # the server's CPU per request, round by round
 
-    def add(self, key: str, result: LoadResult) -> None:
+    def add(self, key: str, result: LoadResult, cpu_seconds: float | None = None) -> None:
         self.results.setdefault(key, []).append(result)
+        if cpu_seconds is not None and result.requests:
+            self.cpu_ms.setdefault(key, []).append(cpu_seconds * 1000 / result.requests)
+
+    def cpu(self, key: str) -> float:
+        found = self.cpu_ms.get(key)
+        return statistics.median(found) if found else float("nan")
 
     def median(self, key: str, what: Callable[[LoadResult], float]) -> float:
         found = self.results.get(key)
@@ -311,12 +324,15 @@ def storefront_rounds(floor: Server, apis: list[Server], plan: Plan, tool: str, 
             for server in targets:
                 spec = LoadSpec(server.url + "/graphql", [storefront_body(first)], connections=READ_CONNECTIONS,
                                 seconds=plan.seconds)
+                cpu_before = cpu_seconds(server.pid)
                 with RssPeak(server.pid) as peak:
                     result = measure(spec, tool)
+                cpu = cpu_seconds(server.pid) - cpu_before
                 peaks[server.name] = max(peaks.get(server.name, 0.0), peak.peak)
-                rounds.add(f"{server.name}/{first}", result)
+                rounds.add(f"{server.name}/{first}", result, cpu)
                 print(f"  round {r + 1}/{plan.rounds} first={first:<3} {server.name:<10} {result.rps:8.1f} req/s  "
-                      f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms"
+                      f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+                      f"CPU {cpu * 1000 / max(result.requests, 1):5.2f} ms/req"
                       + (f"  errors {result.errors}" if result.errors else ""), flush=True)
     return rounds
 
@@ -538,6 +554,7 @@ class Figures:
     when: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))
     load_average: str = "unknown"  # other work on the machine makes the figures move
     cached_statements: dict[int, int] = field(default_factory=dict)
+    baseline: str | None = None  # what the baseline server runs (--baseline-src), measured beside this tree's
 
     def ratio(self, target: str, first: int) -> float:
         floor = self.storefront.median(f"floor/{first}", lambda r: r.rps)
@@ -566,21 +583,23 @@ def render(f: Figures) -> str:
            f"- Data: {f.scale.line()}. Load: {f.tool}, {READ_CONNECTIONS} connections for reads and {BUYERS} for "
            f"checkout, one uvicorn worker per server, {f.plan.rounds} interleaved rounds of {f.plan.seconds:g} s; "
            "medians of the rounds.", ""]
-    out += ["| storefront | page | req/s | p50 ms | p99 ms | SQL/request | ratio to floor |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
-    names = ["floor", "api"] + (["api-cached"] if f.cached else [])
+    out += ["| storefront | page | req/s | p50 ms | p99 ms | server CPU ms/request | SQL/request | ratio to floor |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    names = ["floor", *(["baseline"] if f.baseline else []), "api"] + (["api-cached"] if f.cached else [])
     for first in PAGE_SIZES:
         for name in names:
             key = f"{name}/{first}"
-            sql = "1" if name == "floor" else str((f.cached_statements if name == "api-cached" else f.statements)
-                                                  .get(first, "?"))
+            sql = "1" if name == "floor" else "-" if name == "baseline" else \
+                str((f.cached_statements if name == "api-cached" else f.statements).get(first, "?"))
             ratio = "1.00" if name == "floor" else f"{f.ratio(name, first):.3f}"
             errors = f.storefront.errors(key)
-            label = {"floor": "floor (hand SQL)", "api": "API, uncached", "api-cached": "API, cached"}[name]
+            label = {"floor": "floor (hand SQL)", "api": "API, uncached", "api-cached": "API, cached",
+                     "baseline": f"API before ({f.baseline}), uncached"}[name]
             out.append(f"| {label}{f' ({errors} errors)' if errors else ''} | {first} | "
                        f"{f.storefront.median(key, lambda r: r.rps):.1f} | "
                        f"{f.storefront.median(key, lambda r: r.p50_ms):.2f} | "
-                       f"{f.storefront.median(key, lambda r: r.p99_ms):.2f} | {sql} | {ratio} |")
+                       f"{f.storefront.median(key, lambda r: r.p99_ms):.2f} | {f.storefront.cpu(key):.2f} | {sql} | "
+                       f"{ratio} |")
     if not f.cached:
         out += ["", f"Cached: not measured; the settings have no `{CACHE_SWITCH}` switch yet."]
     if f.checkout is not None:
@@ -594,9 +613,10 @@ def render(f: Figures) -> str:
             out.append(f"| {label} | {c.median(name, lambda r: r.rps):.1f} | {c.median(name, lambda r: r.p50_ms):.2f} | "
                        f"{c.median(name, lambda r: r.p99_ms):.2f} | {f.checkout.written[name]} of {requests} | "
                        f"{'1.00' if name == 'floor' else f'{f.checkout_ratio():.3f}'} |")
-    out += ["", "| analytics aggregate (median of runs) | service ms | hand SQL ms | service time / hand time |",
-            "|---|---:|---:|---:|"]
-    out += [f"| {a.aggregate} | {a.service_ms:.1f} | {a.hand_sql_ms:.1f} | {a.ratio:.2f} |" for a in f.analytics]
+    if f.analytics:
+        out += ["", "| analytics aggregate (median of runs) | service ms | hand SQL ms | service time / hand time |",
+                "|---|---:|---:|---:|"]
+        out += [f"| {a.aggregate} | {a.service_ms:.1f} | {a.hand_sql_ms:.1f} | {a.ratio:.2f} |" for a in f.analytics]
     startup = statistics.median(f.startup)
     rss = f.peaks.get("api", 0.0)
     out += ["", f"Start-up to the first storefront answer: median {startup:.2f} s of {len(f.startup)} "
@@ -620,27 +640,36 @@ def render(f: Figures) -> str:
         rows.append(("Checkout", ">= 0.25x hand SQL", "PostgreSQL only", "-"))
     rows.append(("Start-up", "< 1 s to the first answer", f"{startup:.2f} s", _met(startup < 1)))
     rows.append(("Memory", "RSS under load < 150 MB per worker", f"{rss:.0f} MB", _met(rss < 150)))
-    out += ["| target (issue 6) | wanted | measured | |", "|---|---|---|---|"]
+    rows.append(("Storefront uncached, worst page size (issue 19)", ">= 0.7x floor", f"{worst:.3f}x", _met(worst >= 0.7)))
+    for first, wanted in ((10, 0.8), (100, 1.5)):
+        cpu = f.storefront.cpu(f"api/{first}")
+        rows.append((f"Server CPU per uncached request, page {first} (issue 19)", f"<= {wanted} ms", f"{cpu:.2f} ms",
+                     _met(cpu <= wanted)))
+    out += ["| target (issue 6; issue 19) | wanted | measured | |", "|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     return "\n".join(out) + "\n"
 
 
 HEADER = """# Performance
 
-Figures from `bench/run.py` (issue 6): the API next to a hand-written-SQL floor on one scaled database. Each section is
-rewritten by the run on that database; the command is in the section. How the figures are made is in the docstring of
+Figures from `bench/run.py` (issues 6 and 19): the API next to a hand-written-SQL floor on one scaled database. Each
+section is rewritten by the run on that database; the command is in the section; text above the first section is kept. How the figures are made is in the docstring of
 bench/run.py; what a figure means for the targets is in the last table of each section. Timings are only ever measured
 here, never asserted in tests.
 
 """
-SECTIONS = ("postgres", "sqlite")
+SECTIONS = ("postgres", "sqlite", "postgres (quick)", "sqlite (quick)")
 
 
 def write_report(figures: Figures, path: Path = REPORT) -> None:
     """Replace this database's section of docs/performance.md, keeping the others."""
-    title = figures.database
+    title = figures.database + (" (quick)" if figures.quick else "")
     sections: dict[str, str] = {}
+    header = HEADER
     if path.exists():
+        text = path.read_text()
+        header = text[:text.index("\n### ") + 1] if "\n### " in text else text  # the file's own introduction
+
         current, lines = None, []
         for line in path.read_text().splitlines(keepends=True):
             if line.startswith("### "):
@@ -653,7 +682,7 @@ def write_report(figures: Figures, path: Path = REPORT) -> None:
             sections[current] = "".join(lines)
     sections[title] = render(figures)
     ordered = [sections[name].rstrip("\n") + "\n" for name in SECTIONS if name in sections]
-    path.write_text(HEADER + "\n".join(ordered))
+    path.write_text(header + "\n".join(ordered))
 
 
 # --- the run -----------------------------------------------------------------------------------------------------------
@@ -698,12 +727,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("checkout",),
                         help="one part alone: checkout (step 4, PostgreSQL, full-length rounds); prints, writes no report")
     parser.add_argument("--baseline-src", type=Path,
-                        help="with --only checkout: also serve the umkm_graph package of this directory, as 'baseline'")
+                        help="also serve the umkm_graph package of this directory, as 'baseline' (uncached), measured "
+                             "in the same rounds: a change's before and after side by side")
+    parser.add_argument("--no-analytics", action="store_true", help="leave out step 6, the analytics aggregates")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (default 4, --quick 2)")
+    parser.add_argument("--seconds", type=float, help="seconds per round and target (default 5, --quick 2)")
+    parser.add_argument("--baseline-label", default="baseline", help="what the baseline is, for the report")
+    parser.add_argument("--report", action="store_true", help="write docs/performance.md even for a --quick run "
+                                                            "(as its own '(quick)' section)")
     args = parser.parse_args(argv)
-    if args.baseline_src and args.only != "checkout":
-        parser.error("--baseline-src goes with --only checkout")
     url = database_url(args.db, args.database_url, args.quick)
     scale, plan = (QUICK if args.quick else FULL), Plan.of(args.quick)
+    plan.rounds, plan.seconds = args.rounds or plan.rounds, args.seconds or plan.seconds
     tool = args.load if args.load != "auto" else ("wrk" if shutil.which("wrk") else "aiohttp")
     command = " ".join([".venv/bin/python bench/run.py", *(argv if argv is not None else sys.argv[1:])])
 
@@ -725,6 +760,8 @@ def main(argv: list[str] | None = None) -> int:
     peaks: dict[str, float] = {}
     floor = start_floor(url)
     apis = [start_api("api", url, False if cached else None)]
+    if args.baseline_src is not None:
+        apis.append(start_api("baseline", url, False if cached else None, args.baseline_src))
     if cached:
         apis.append(start_api("api-cached", url, True))
     checkout = None
@@ -740,15 +777,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"5. start-up, {plan.startups} times", flush=True)
     startup = startup_times(url, False if cached else None, plan.startups)
     print("   " + ", ".join(f"{s:.2f} s" for s in startup), flush=True)
-    print("6. analytics: service vs hand-written SQL", flush=True)
-    comparisons = asyncio.run(analytics_figures(url, plan.analytics_repeat))
+    comparisons: list[analytics.Comparison] = []
+    if args.no_analytics:
+        print("6. analytics: skipped (--no-analytics)", flush=True)
+    else:
+        print("6. analytics: service vs hand-written SQL", flush=True)
+        comparisons = asyncio.run(analytics_figures(url, plan.analytics_repeat))
 
     figures = Figures(args.db, args.quick, scale, command, tool, plan, statements, storefront, cached, peaks,
                       checkout, startup, comparisons, load_average=load_average,
-                      cached_statements=cached_statements)
+                      cached_statements=cached_statements,
+                      baseline=args.baseline_label if args.baseline_src is not None else None)
     text = render(figures)
     print("\n" + text)
-    if not (args.no_report or args.quick):
+    if not args.no_report and (args.report or not args.quick):
         write_report(figures)
         print(f"written to {REPORT.relative_to(ROOT)}")
     if args.json:

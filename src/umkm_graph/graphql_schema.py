@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info, get_object_definition
 
 from umkm_graph.balances.graphql.operations import BalancesMutation, BalancesQuery
+from umkm_graph.catalog.graphql.compiled import compile_products
 from umkm_graph.catalog.graphql.operations import CatalogMutation, CategoriesQuery, ProductsQuery
 from umkm_graph.catalog.graphql.types import ProductType
 from umkm_graph.checkout.graphql.cart import CartMutation, CartQuery
@@ -178,6 +179,10 @@ def query_budget(settings: Settings) -> limits.QueryBudget:
     return budget
 
 
+COMPILED_ROOTS = {"products": compile_products}
+"""The Query fields the document compiler covers (with fast paths on), each by its domain's compiler."""
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
     """The schema, with the protections of these settings (limits.py parses and validates, with caches), and the fast
     field executor unless UMKM_FAST_PATHS is off (then strawberry's own execution context runs every field)."""
@@ -195,6 +200,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.federation.Sche
         execution_context_class=PlainFieldsFirst if settings.fast_paths else None,
     )
     schema.query_limits = query_limits  # the view costs a batch as a whole with them (limits.of)
+    schema.compiled_roots = COMPILED_ROOTS  # the document compiler's shapes (graphql_engine/compiled.py)
     return schema
 
 

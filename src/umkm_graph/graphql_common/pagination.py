@@ -139,6 +139,20 @@ def asked_window(info: Info[Any, Any], first: int | None, after: str | None) -> 
     return window(first, after, default=settings.default_page_size, cap=settings.max_page_size)
 
 
+def cursor_at(page: Page[Any], i: int) -> str:
+    """The cursor of the page's i-th row, as its connection's edge holds it (for a path that makes no edges)."""
+    return _cursor(page.window.offset + i) if page.keys is None else _key_cursor(page.keys[i])
+
+
+def page_info(page: Page[Any]) -> PageInfo:
+    """The page's PageInfo, as its connection holds it, with only the two cursors it names made."""
+    last = len(page.rows) - 1
+    return PageInfo(has_next_page=page.has_more,
+                    has_previous_page=page.window.offset > 0 or page.window.after is not None,
+                    start_cursor=cursor_at(page, 0) if page.rows else None,
+                    end_cursor=cursor_at(page, last) if page.rows else None)
+
+
 def connection(page: Page[Any], convert: Callable[[Any], T]) -> Connection[T]:
     """A service's page as a connection of GraphQL nodes."""
     return _connection(page.rows, page.window.offset, page.has_more, convert, page.count_total, page.keys,

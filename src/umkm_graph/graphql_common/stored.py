@@ -20,6 +20,7 @@ from umkm_graph.graphql_engine.response_cache import public_data
 
 _COLUMNS = "umkm_graph.columns"
 _ANSWER = "umkm_graph.answer"
+_PLAIN = "umkm_graph.plain_column"  # a stored field whose answer is its one column's value as it is
 _SHAPES_KEPT = 256
 
 
@@ -32,10 +33,13 @@ def reads(*columns: str, public: bool) -> dict[str, object]:
 def stored(*columns: str, public: bool, answer: Callable[[Any], Any] | None = None,
            description: str | None = None) -> Any:
     """A field answered from these columns of its model or row: `answer(source)`, or the one column's value as it is."""
+    plain: dict[str, object] = {}
     if answer is None:
         (column,) = columns
         answer = operator.attrgetter(column)
-    return strawberry.field(description=description, metadata={**reads(*columns, public=public), _ANSWER: answer})
+        plain = {_PLAIN: column}
+    return strawberry.field(description=description,
+                            metadata={**reads(*columns, public=public), _ANSWER: answer, **plain})
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class StoredFields:
         self.cls = cls
         self.columns: dict[str, tuple[str, ...]] = {"__typename": ()}  # by the schema's field name
         self.undeclared: list[str] = []
+        self.answers: dict[str, Callable[[Any], Any]] = {}  # a stored field's answer from its row, by its schema name
+        self.plain_columns: dict[str, str] = {}  # the stored fields answered by one column as it is, and that column
         answers: list[_Answer] = []
         for field in definition.fields:
             if is_private(field.type):  # the model itself, never in the schema
@@ -64,6 +70,9 @@ class StoredFields:
             self.columns[name] = field.metadata[_COLUMNS]
             if _ANSWER in field.metadata:
                 answers.append(_Answer(field.python_name, frozenset(field.metadata[_COLUMNS]), field.metadata[_ANSWER]))
+                self.answers[name] = field.metadata[_ANSWER]
+                if _PLAIN in field.metadata:
+                    self.plain_columns[name] = field.metadata[_PLAIN]
         self._answers = tuple(answers)
         self._by_row_shape: dict[tuple[str, ...], tuple[dict[str, None], tuple[tuple[str, Callable[[Any], Any]], ...]]] = {}
 

@@ -19,6 +19,8 @@ What is reached, and why:
 - `StrawberryGraphQLCoreExecutionContext` (strawberry.schema.schema): the execution context strawberry runs, which the
   fast field executor extends; `FieldDetails`, `GroupedFieldSet` (graphql.execution.collect_fields) and `Path`
   (graphql.pyutils): the types of the graphql-core method it overrides (`execute_fields`).
+- `graphql.execution.values` (`VariableValues`, `get_variable_values`, `get_argument_values`): how graphql-core coerces
+  an operation's variables and a field's arguments, which the document compiler (compiled.py) does as execution would.
 - The view methods the pipeline overrides (view.py): `run`, `execute_single`, `parse_json` and `parse_http_body` of
   strawberry's AsyncBaseHTTPView have no documentation; VIEW_HOOKS names them and the keywords strawberry passes,
   and a test checks them on each upgrade.
@@ -30,6 +32,7 @@ from typing import Any
 
 from graphql import FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLSchema
 from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.pyutils import Path
 from strawberry import Schema
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -43,9 +46,12 @@ __all__ = [
     "GroupedFieldSet",
     "Path",
     "StrawberryExecutionContext",
+    "VariableValues",
     "core_schema",
     "field_definition",
     "field_nodes_and_fragments",
+    "get_argument_values",
+    "get_variable_values",
     "is_default_resolver",
 ]
 

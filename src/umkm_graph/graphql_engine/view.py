@@ -10,6 +10,9 @@ In front of the view, middleware.py refuses by rate (429), size (413) and time (
 An HTTP request (`run`):
   1. Response cache lookup (response_cache.PublicAnswers.lookup), when fast paths and the response cache are on: an
      anonymous single query whose answer is kept and current is answered now (X-Cache: HIT), with no GraphQL work.
+  2a. The document compiler (when fast paths are on and the server is not persisted-only): a POSTed single query whose
+     document has a plan (compiled.CompiledDocuments) is answered by it now, after the same variable checks and cost
+     budget, with no strawberry step; a request the plan gives back goes on to step 2.
   2. strawberry reads the request: the context (the host's context_getter), the body (parse_json and parse_http_body,
      checked by request_body: not UTF-8, nested too deeply, not an object or a non-empty array of objects, or an
      operation's field of the wrong type is a 400), at most limits.batching operations in a batch.
@@ -18,7 +21,9 @@ An HTTP request (`run`):
      gets that error as its answer and none runs.
      Each operation (`execute_single`; those of a batch concurrently):
      a. persisted-query lookup (persisted.resolve): a hash becomes its document, or the APQ error is the answer;
-     b. strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
+     b. the document compiler again, for what step 2a did not take (an operation of a batch, a persisted query's
+        hash): a document with a plan is answered by it; any other, or any request the plan gives back, goes on to
+        strawberry's schema.execute, whose extensions run in the order graphql_schema.build_schema gives them:
         metrics, readable errors, persisted-only (persisted.extensions), then limits.QueryLimits.extensions: token limit, the
         guarded parser (length, nesting, fragments, depth, aliases), error codes, cost budget and variables,
         introspection switch, validation cache; then execution (fast_fields.PlainFieldsFirst when fast paths are on);
@@ -57,6 +62,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from umkm_graph.graphql_engine import limits, persisted, request_body
 from umkm_graph.graphql_engine.sockets import LimitedSocket, LimitedTransportWS, OpenSockets, SocketPolicy
 from umkm_graph.graphql_engine.compat import core_schema
+from umkm_graph.graphql_engine.compiled import CompiledDocuments
 from umkm_graph.graphql_engine.persisted import DocumentStore
 from umkm_graph.graphql_engine.response_cache import PublicAnswers
 from umkm_graph.settings import Settings
@@ -92,6 +98,9 @@ class GraphQLView(GraphQL[Any, None]):
         self.ide_page = ide_page
         self.public_answers = (PublicAnswers(settings, core_schema(schema))
                                if settings.response_cache and settings.fast_paths else None)
+        roots = getattr(schema, "compiled_roots", None)
+        self.compiled = (CompiledDocuments(core_schema(schema), self.query_limits, roots)
+                         if roots and settings.fast_paths and not settings.persisted_queries_only else None)
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         if not isinstance(request, Request):  # a WebSocket: strawberry's protocol handlers from here on
@@ -100,12 +109,41 @@ class GraphQLView(GraphQL[Any, None]):
             pending = await self.public_answers.lookup(request) if self.public_answers else None  # step 1
             if isinstance(pending, Response):
                 return pending
-            response = await super().run(request, context, root_value)  # steps 2 to 4
+            response = await self._compiled_answer(request) if self.compiled else None  # step 2a
+            if response is None:
+                response = await super().run(request, context, root_value)  # steps 2 to 4
             if pending is not None:
                 self.public_answers.keep(request, pending, response)  # type: ignore[union-attr]  # step 5
             return response
         except HTTPException as error:  # step 6
             return limits.refusal_response(error, self.settings)
+
+    async def _compiled_answer(self, request: Request) -> Response | None:
+        """A POSTed single query whose document has a plan, answered by the plan before strawberry reads the request;
+        None for anything else (a batch, a persisted query's hash, a body strawberry must refuse), or when the plan
+        gives the request back."""
+        compiled = self.compiled
+        if request.method != "POST" or compiled is None or \
+                not request.headers.get("content-type", "").startswith("application/json"):
+            return None
+        try:
+            data = self.parse_json(await request.body())
+        except HTTPException:
+            return None  # strawberry refuses it, as it always has
+        if not isinstance(data, dict):
+            return None
+        query, name, variables = data.get("query"), data.get("operationName"), data.get("variables")
+        if data.get("extensions") is not None or not isinstance(query, str) or \
+                not isinstance(name, (str, type(None))) or not isinstance(variables, (dict, type(None))) or \
+                compiled.plan(query, name) is None:
+            return None
+        answer = await compiled.execute(query, name, variables, await self.context_getter(request))
+        if answer is None:
+            return None
+        if self.public_answers:  # step 3d
+            self.public_answers.note(request, GraphQLRequestData(query, variables, name, None),
+                                     ExecutionResult(data=answer, errors=None))
+        return Response(limits.encode_json({"data": answer}), media_type="application/json")
 
     async def execute_operation(self, *, request_data: GraphQLRequestData | list[GraphQLRequestData], context: Any,
                                 **kwargs: Any) -> Any:
@@ -128,8 +166,10 @@ class GraphQLView(GraphQL[Any, None]):
                                 **kwargs: Any) -> ExecutionResult:
         if isinstance(resolved, GraphQLError):
             return ExecutionResult(data=None, errors=[resolved])
-        result: ExecutionResult = await super().execute_single(request=request, request_data=resolved.data,
-                                                               **kwargs)  # step 3b
+        data = None if self.compiled is None else await self.compiled.execute(  # step 3b, compiled
+            resolved.data.query, resolved.data.operation_name, resolved.data.variables, kwargs.get("context"))
+        result: ExecutionResult = ExecutionResult(data=data, errors=None) if data is not None else \
+            await super().execute_single(request=request, request_data=resolved.data, **kwargs)  # step 3b
         if resolved.keep and result.data is not None:  # step 3c: only documents that ran are worth keeping
             await self.persisted_queries.put(resolved.keep, resolved.data.query or "")
         if self.public_answers:  # step 3d

@@ -83,6 +83,11 @@ class ProductFilterInput:
 
     async def product_filter(self, info: Info[Context, None]) -> listing.ProductFilter:
         near = None if self.near is None else await nearby.near_point(await info.context.user(), self.near.asked())
+        return self.with_near(near)
+
+    def with_near(self, near: listing.Near | None) -> listing.ProductFilter:
+        """The filter, with its point already found (a saved address needs the asker; the document compiler, which
+        declines `near`, passes None)."""
         return listing.ProductFilter(
             category=self.category, shop_id=None if self.shop_id is None else parse_id(self.shop_id, "filter.shopId"),
             kecamatan=self.kecamatan, min_price=self.min_price, max_price=self.max_price, text=self.text,
