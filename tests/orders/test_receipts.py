@@ -20,6 +20,7 @@ from tests.helpers.documents import pdf_lines, pdf_metadata
 from tests.helpers.orders import attempt
 from tests.helpers.payments import REFUND, Live, charge_of, pay_by_qris, pay_two_shops
 from tests.helpers.people import Person, city_person, sign_up
+from tests.helpers.promotions import discounted, shop_promotion
 from umkm_graph.people.models import Role
 from umkm_graph.settings import Settings
 
@@ -176,3 +177,15 @@ async def test_each_order_paid_by_one_payment_for_the_cart_has_its_own_receipt_s
     shared = "Dibayar dalam satu pembayaran sebesar Rp163.000 bersama pesanan lain dari keranjang yang sama."
     assert {"Total dibayar Rp135.000", shared} <= set(beras) and "Toko Toko Bu Endang" in beras
     assert {"Total dibayar Rp28.000", shared} <= set(telur) and "Toko Warung Pak Harto" in telur
+
+
+async def test_a_receipt_lists_each_voucher_with_what_it_took_off(api: Api) -> None:
+    m = await market(api)
+    code = (await shop_promotion(api, m.seller, m.shop, kind="AMOUNT_OFF", value=5_000))["code"]
+    variables = cart([(m.beras, 2), (m.minyak, 1)], [(m.shop, "shop_courier")], address=ADDRESS)
+    (order,) = (await discounted(api, m.buyer, variables, code))["checkout"]["orders"]
+    for step in ("acceptOrder", "markOutForDelivery", "markDelivered", "confirmCashCollected"):
+        await attempt(api, step, order, m.seller)
+    lines = pdf_lines((await receipt(api, order, m.buyer)).content)
+    assert {"Subtotal barang Rp150.700", "Ongkos kirim Rp10.000", f"Voucher toko {code} -Rp5.000",
+            "Total dibayar Rp155.700"} <= set(lines)

@@ -68,6 +68,8 @@ def render_receipt(receipt: Receipt, language: str, base_url: str) -> bytes:
               widths=(4, 1, 1.6, 1.6), right_aligned=(1, 2, 3), size=10)
     totals = [(say("receipt.subtotal"), rupiah(receipt.subtotal))]
     totals += [(say("receipt.delivery_fee"), rupiah(receipt.delivery_fee))] if receipt.delivery_fee else []
+    totals += [(say("receipt.city_voucher" if city else "receipt.shop_voucher").format(code=code), rupiah(-amount))
+               for code, city, amount in receipt.discounts]
     totals += [(say("receipt.total"), rupiah(receipt.total))]
     totals += [(say("receipt.refunded"), rupiah(-amount)) for amount in receipt.refunds]
     doc.facts(totals, label_width=60)

@@ -23,6 +23,7 @@ from umkm_graph.orders.visibility import can_see_order
 from umkm_graph.payments.models import Payment, PaymentRefund, PaymentStatus
 from umkm_graph.payments.service import gateway_amount, is_shared
 from umkm_graph.people.models import User
+from umkm_graph.promotions.models import Funder, OrderDiscount
 from umkm_graph.settings import Settings
 from umkm_graph.shops.service import npwp_seen_by
 
@@ -63,6 +64,7 @@ class Receipt:
     delivery_fee: int
     total: int
     refunds: tuple[int, ...]  # amounts given back, oldest first
+    discounts: tuple[tuple[str, bool, int], ...]  # (voucher code, funded by the city, rupiah off) per voucher
     payment_method: str  # the method's code: COD, MIDTRANS_QRIS, ...
     payment_bank: str | None  # a virtual account's bank
     cash_on_delivery: bool
@@ -87,6 +89,7 @@ async def receipt_of(user: User | None, order_id: int, settings: Settings, cash_
                           "orderId")
     lines = await OrderLine.filter(order_id=order.id).order_by("id")
     refunds = await PaymentRefund.filter(payment_id=payment.id).order_by("created_at", "id")
+    discounts = await discounts_of(order.id)
     shop = order.shop
     return Receipt(
         number=order.reference, order_id=order.id, ordered_at=order.created_at, paid_at=payment.paid_at,
@@ -94,11 +97,22 @@ async def receipt_of(user: User | None, order_id: int, settings: Settings, cash_
         npwp=npwp_seen_by(user, shop), buyer_name=order.buyer.name,
         lines=tuple(ReceiptLine(line.product_name, line.quantity, line.unit_price, line.line_total) for line in lines),
         subtotal=order.subtotal, delivery_fee=order.delivery_fee, total=order.total,
-        refunds=tuple(refund.amount for refund in refunds), payment_method=payment.method,
+        refunds=tuple(refund.amount for refund in refunds), discounts=discounts, payment_method=payment.method,
         payment_bank=payment.action_bank, cash_on_delivery=payment.method in cash_methods,
         shared_payment=gateway_amount(payment) if is_shared(payment) else None,
         token=sign(order.reference, order.total, payment.paid_at, signing_key(settings)),
     )
+
+
+async def discounts_of(order_id: int) -> tuple[tuple[str, bool, int], ...]:
+    """What each voucher took off the order, lines and delivery fee together, in the order they were applied."""
+    found: dict[str, list[object]] = {}
+    rows = await OrderDiscount.filter(order_id=order_id).order_by("id").select_related("use__promotion")
+    for row in rows:
+        code = row.use.promotion.code  # type: ignore[attr-defined]
+        entry = found.setdefault(code, [row.funder == Funder.CITY, 0])
+        entry[1] = int(entry[1]) + row.amount  # type: ignore[call-overload]
+    return tuple((code, bool(city), int(amount)) for code, (city, amount) in found.items())  # type: ignore[call-overload]
 
 
 def sign(number: str, total: int, paid_at: dt.datetime, key: bytes) -> str:
