@@ -15,6 +15,7 @@ from tests.helpers.checkout import market
 from tests.helpers.people import sign_up
 from tests.helpers.uploads import phone_jpeg, png, send, upload
 from umkm_graph.settings import Settings
+from umkm_graph.uploads.models import Upload
 
 SET = """mutation($product: ID!, $uploads: [ID!]!) { setProductPhotos(productId: $product, uploadIds: $uploads) {
   product { photos { id width height thumb: url(size: THUMB) large: url(size: LARGE) } } errors { code field } } }"""
@@ -65,6 +66,33 @@ async def test_what_is_not_a_usable_image_is_refused_saying_why(settings: Settin
             await upload(api, seller)
         status, body = await send(api, seller, phone_jpeg())
         assert (status, body["error"]["code"]) == (429, "RATE_LIMITED")
+
+
+PHP_AS_JPEG = b"\xff\xd8\xff\xe0<?php system($_GET['c']); ?>"  # a JPEG's first bytes, then a web shell
+SVG_WITH_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+
+
+def decompression_bomb() -> bytes:
+    """A PNG of a few kilobytes that would decode to 100 megapixels."""
+    out = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+async def test_hostile_files_are_refused_before_anything_is_kept(settings: Settings) -> None:
+    async with serve(settings) as api:
+        seller = await sign_up(api, "SELLER")
+        bomb = decompression_bomb()
+        assert len(bomb) < 100_000
+        for data in (PHP_AS_JPEG, SVG_WITH_SCRIPT, bomb):
+            status, body = await send(api, seller, data)
+            assert (status, body["error"]["code"], body["error"]["field"]) == (400, "INVALID", ["file"]), body
+        assert "megapixels" in (await send(api, seller, bomb))[1]["error"]["message"]
+        huge = await api.client.post("/uploads", content=b"\0" * 50_000_000,
+                                     headers={"Authorization": f"Bearer {seller.token}"})
+        assert huge.status_code == 413  # refused by its declared length, before its body is read
+        assert (await api.gql("{ me { id } }", token=seller.token))["me"]  # the server is fine
+        assert await Upload.filter(owner_id=int(seller.id)).count() == 0  # nothing kept of any of them
 
 
 async def test_only_the_products_seller_sets_its_photos_and_only_from_their_own_uploads(settings: Settings) -> None:

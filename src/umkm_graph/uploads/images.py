@@ -56,7 +56,7 @@ def prepare(data: bytes, max_bytes: int, field: str = "file") -> PreparedImage:
 
 
 def _opened(data: bytes, field: str) -> Image.Image:
-    not_image = DomainError(ErrorCode.INVALID, f"The file is not a JPEG, PNG or WebP image", field)
+    not_image = DomainError(ErrorCode.INVALID, "The file is not a JPEG, PNG or WebP image", field)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -69,8 +69,10 @@ def _opened(data: bytes, field: str) -> Image.Image:
             image.load()
     except DomainError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError,
-            SyntaxError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DomainError(ErrorCode.INVALID, f"The image has more than {MAX_PIXELS // 1_000_000} megapixels",
+                          field) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise not_image from None
     return image
 
