@@ -251,7 +251,8 @@ def generate(scale: Scale, categories: dict[str, int], rng: random.Random) -> li
                (2, "beras", "KG", "premium", 14_900, dt.date(2025, 8, 1), "", start),
                (3, "minyak-goreng", "LITRE", "MinyaKita", 15_700, dt.date(2025, 8, 1), "", start),
                (4, "gula", "KG", "", 17_500, dt.date(2025, 8, 1), "", start)]),
-        Table("spend_targets", ("id", "effective_from", "amount", "created_at"), [(1, dt.date(2025, 1, 1), 200_000, start)]),
+        Table("spend_targets", ("id", "effective_from", "grade", "amount", "created_at"),
+              [(1, dt.date(2025, 1, 1), "", 200_000, start)]),
     ]
 
 

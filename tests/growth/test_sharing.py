@@ -204,8 +204,9 @@ async def test_a_new_account_registers_with_a_referral_code_and_counts_once_it_b
     assert len(code) == 8 and (await api.gql(CODE, token=inviter.token))["myReferralCode"] == code
     other_code = (await api.gql(CODE, token=other_inviter.token))["myReferralCode"]
 
-    unknown = await _register(api, referralCode="ZZZZ2222")
-    assert [(e["code"], e["field"]) for e in unknown["errors"]] == [("NOT_FOUND", ["input", "referralCode"])]
+    for wrong in ("ZZZZ2222", '";DROP TABLE ORDERS;' * 3):  # unknown, and longer than any code
+        unknown = await _register(api, referralCode=wrong)
+        assert [(e["code"], e["field"]) for e in unknown["errors"]] == [("NOT_FOUND", ["input", "referralCode"])]
     assert unknown["token"] is None
     await api.ok("mutation { updateProfile(input: {phone: \"081234567890\"}) { errors { code field message } } }",
                  token=inviter.token)

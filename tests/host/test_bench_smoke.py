@@ -99,4 +99,4 @@ def test_floor_and_api_list_the_same_sembako_products_and_both_take_load(databas
     figures = bench.Figures("sqlite", True, TINY, "bench/run.py --db sqlite --quick", "aiohttp", bench.Plan.of(True),
                             statements, rounds, False, {"api": 80.0}, checkout, [0.9], [])
     text = bench.render(figures)
-    assert "| target (issue 6) |" in text and "Memory" in text
+    assert "| target (issue 6; issue 19) |" in text and "Memory" in text

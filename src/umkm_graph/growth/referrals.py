@@ -45,13 +45,17 @@ async def my_referral_code(user: User | None) -> ReferralCode:
     raise RuntimeError("no free referral code after 5 tries")
 
 
+MAX_CODE = 16  # the stored code's length: a longer one is nobody's
+
+
 async def register_referred(code: str | None, signed_in: User | None, phone: str | None,
                             register: Callable[[], Awaitable[User]]) -> User:
     """Register the account (with `register`), referred by the code's owner when a code is given: an unknown code is
     NOT_FOUND and one's own code INVALID, both before anything is written."""
     if code is None or not code.strip():
         return await register()
-    found = await ReferralCode.get_or_none(code=normalised_code(code)).select_related("user")
+    wanted = normalised_code(code)
+    found = await ReferralCode.get_or_none(code=wanted).select_related("user") if len(wanted) <= MAX_CODE else None
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No one has this referral code: check it with the person who gave it",
                           FIELD)
