@@ -1,8 +1,9 @@
 """Writing the shop balance ledger: the entries a settled cashless payment, a refund and a payout make. Each is called
 inside the transaction of the change that causes it, so the entry and the change commit together or not at all.
 
-Only money the platform holds is on the ledger: a cashless payment's. Cash on delivery is the seller's (or the
-courier's) from the moment it is collected, so it has no entry. The platform's fee is taken per sale, in basis points
+Only money the platform holds or owes is on the ledger: a cashless payment's, and what city programmes' vouchers took
+off an order (the city pays the shop that part, whichever way the buyer paid the rest). Cash on delivery is the
+seller's (or the courier's) from the moment it is collected, so it has no entry. The platform's fee is taken per sale, in basis points
 (UMKM_PLATFORM_FEE_BASIS_POINTS, zero by default), rounded down in the shop's favour; a refund gives back the fee on the
 part refunded, so a sale refunded in full leaves the shop exactly where it was.
 """
@@ -75,3 +76,19 @@ async def balance_of(shop_id: int) -> int:
     """The sum of the shop's entries. Inside a transaction that holds the shop's row, no payout can change it."""
     rows = await BalanceEntry.filter(shop_id=shop_id).annotate(total=Sum("amount")).group_by("shop_id").values("total")
     return int(rows[0]["total"] or 0) if rows else 0
+
+
+async def credit_city_subsidy(order_id: int, shop_id: int, amount: int, reference: str) -> None:
+    """A paid order's city-funded discount is owed to its shop; once per order, however often the payment is told."""
+    if amount > 0 and not await BalanceEntry.exists(source=f"subsidy:{order_id}"):
+        await BalanceEntry.create(shop_id=shop_id, kind=EntryKind.CITY_SUBSIDY, amount=amount,
+                                  source=f"subsidy:{order_id}", description=f"City programme, order {reference}"[:200])
+
+
+async def take_back_city_subsidy(order_id: int, reference: str) -> None:
+    """The order was cancelled or refunded whole: its city subsidy is not owed any more (nothing if none was)."""
+    subsidy = await BalanceEntry.get_or_none(source=f"subsidy:{order_id}")
+    if subsidy is not None and not await BalanceEntry.exists(source=f"subsidy-returned:{order_id}"):
+        await BalanceEntry.create(shop_id=subsidy.shop_id, kind=EntryKind.SUBSIDY_RETURNED,  # type: ignore[attr-defined]
+                                  amount=-subsidy.amount, source=f"subsidy-returned:{order_id}",
+                                  description=f"City programme taken back, order {reference}"[:200])

@@ -22,6 +22,8 @@ class EntryKind(str, enum.Enum):
     FEE_RETURNED = "FEE_RETURNED"  # + the fee on the refunded part, given back to the shop
     PAYOUT = "PAYOUT"  # - money sent (or being sent) to the shop's bank account
     PAYOUT_RETURNED = "PAYOUT_RETURNED"  # + a payout the bank or gateway refused: the money is the shop's again
+    CITY_SUBSIDY = "CITY_SUBSIDY"  # + what a city programme's voucher took off a paid order: the city pays it to the shop
+    SUBSIDY_RETURNED = "SUBSIDY_RETURNED"  # - that subsidy, when the order was cancelled or refunded whole
 
 
 class BalanceEntry(Model):

@@ -15,6 +15,7 @@ from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, PaymentStatusChanged
+from umkm_graph.orders import subsidies
 from umkm_graph.orders.models import (
     Complaint, ComplaintLine, ComplaintPhoto, ComplaintReason, ComplaintResolution, ComplaintStatus, Order, OrderLine,
     OrderStatus,
@@ -28,7 +29,6 @@ from umkm_graph.payments.models import Payment
 from umkm_graph.people.access import is_city, require_role, require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
-from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 from umkm_graph.shops.service import get_owned_shop
 from umkm_graph.uploads.models import Upload
 from umkm_graph.uploads.service import own_uploads
@@ -118,7 +118,7 @@ async def _refund(complaint: Complaint, order: Order, amount: int, reason: str, 
     key = f"{payment.reference}-C{complaint.id}-{'city' if complaint.status == ComplaintStatus.ESCALATED else 'seller'}"
     event = await payments.refund(payment, providers, amount, reason, actor, key, ["refundAmount"])
     if amount == left:  # refunded whole: its vouchers are given back, as a cancel gives them
-        await give_back_vouchers(order.id)
+        await subsidies.give_back(order)
     complaint.refund_amount += amount
     await Complaint.filter(id=complaint.id).update(refund_amount=complaint.refund_amount)
     return event

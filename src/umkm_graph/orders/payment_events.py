@@ -33,6 +33,7 @@ from umkm_graph.hookspecs import (
     PaymentStatusRequest,
     ShipmentCancelRequest,
 )
+from umkm_graph.orders import subsidies
 from umkm_graph.orders import announcements
 from umkm_graph.orders.models import Order, OrderLine, OrderStatus
 from umkm_graph.orders.service import move_by_system
@@ -43,7 +44,6 @@ from umkm_graph.payments.models import Payment, PaymentEventRecord, PaymentEvent
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
-from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 
 log = logging.getLogger("umkm_graph.payments")
 
@@ -143,6 +143,7 @@ async def _settle(charged: list[Payment], event: PaymentEvent) -> tuple[str, lis
         order = await Order.get(id=payment.order_id)  # type: ignore[attr-defined]
         # The platform holds the money now: the shop's share is on its balance, in this same transaction.
         await ledger.credit_sale(payment.id, order.shop_id, payment.amount, order.reference)  # type: ignore[attr-defined]
+        await subsidies.credit(order)  # and what the city's vouchers took off, which the city pays the shop
         if order.status == OrderStatus.AWAITING_PAYMENT:
             published.append(await move_by_system(order, PAYMENT_SETTLED, f"Paid ({event.raw_status or 'settled'})"))
             await announcements.payment_received(order, payment.amount)
@@ -181,7 +182,7 @@ async def _lapse(
 async def _return_goods(order: Order, providers: Providers) -> None:
     """Stock back on the shelf; a shipment booked at checkout is cancelled, best effort: the payment's lapse is a fact
     that a courier's failure must not undo."""
-    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
+    await subsidies.give_back(order)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
     courier = providers.delivery.get(order.delivery_provider)

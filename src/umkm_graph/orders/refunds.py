@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import EventBus
+from umkm_graph.orders import subsidies
 from umkm_graph.orders import announcements
 from umkm_graph.orders.models import Order, OrderStatus
 from umkm_graph.payments.idempotency import RequestKey, once, request_key
@@ -16,7 +17,6 @@ from umkm_graph.payments.service import MAX_REASON, REFUNDABLE, refund
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
-from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 
 
 async def refund_part(
@@ -61,7 +61,7 @@ async def _refund_part(
             refund_key = f"{payment.reference}-K{hashlib.sha256(key.key.encode()).hexdigest()[:32]}"
         event = await refund(payment, providers, amount, text, seller, refund_key, ["amount"])
         if amount == left:  # refunded whole: its vouchers are given back, as a cancel gives them
-            await give_back_vouchers(order.id)
+            await subsidies.give_back(order)
         await announcements.refund_made(order, amount, text)
     await events.publish(event)
     return order

@@ -17,6 +17,7 @@ from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.core.text import clean_text
 from umkm_graph.events import EventBus, OrderStatusChanged, PaymentStatusChanged
 from umkm_graph.hookspecs import ShipmentCancelRequest
+from umkm_graph.orders import subsidies
 from umkm_graph.orders import announcements
 from umkm_graph.orders.models import DeliveryMethod, Order, OrderLine, OrderStatus, OrderTransition
 from umkm_graph.orders.states import CASH_COLLECTABLE, Action, Party, Transition, check_transition
@@ -26,7 +27,6 @@ from umkm_graph.payments.models import CashCollector, Payment, PaymentStatus
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.plugin_host import Providers
-from umkm_graph.promotions.redeem import give_back as give_back_vouchers
 from umkm_graph.shops.models import Shop
 from umkm_graph.shops.service import get_owned_shop
 
@@ -144,7 +144,7 @@ async def release(
     """A cancelled order gives its stock back, voids its payment (refunds it, if paid) and cancels its shipment, or none
     of this happens in the database. (Should the second provider call fail, the first provider has already done its
     part; a refund is safe to repeat, as it keeps its refund key.)"""
-    await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
+    await subsidies.give_back(order)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
     refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0
@@ -201,5 +201,8 @@ async def confirm_cash_collected(
         )
     collector = CashCollector.COURIER if _booked_courier(order, providers) else CashCollector.SELLER
     shop_id: int = order.shop_id  # type: ignore[attr-defined]
-    await events.publish(await payments.record_cash(payment, seller, shop_id, amount, collector))
+    async with in_transaction():
+        paid = await payments.record_cash(payment, seller, shop_id, amount, collector)
+        await subsidies.credit(order)  # the city pays the shop what its programme's voucher took off the cash
+    await events.publish(paid)
     return order

@@ -18,7 +18,7 @@ from tortoise.expressions import F
 
 from umkm_graph.promotions import errors
 from umkm_graph.promotions.applying import Grant
-from umkm_graph.promotions.models import OrderDiscount, Promotion, PromotionUse
+from umkm_graph.promotions.models import Funder, OrderDiscount, Promotion, PromotionUse
 
 
 def _take_sql(dialect: str) -> str:
@@ -88,3 +88,9 @@ async def give_back(order_id: int, now: dt.datetime | None = None) -> int:
                 uses=F("uses") - 1, spent=F("spent") - use.amount)
             given += 1
     return given
+
+
+async def city_funded(order_id: int) -> int:
+    """What city programmes' vouchers took off the order, in rupiah: the city owes it to the shop once it is paid."""
+    rows = await OrderDiscount.filter(order_id=order_id, funder=Funder.CITY).values_list("amount", flat=True)
+    return int(sum(rows))
