@@ -15,8 +15,9 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
+from tortoise.utils import generate_schema_for_client
 
-from umkm_graph.catalog.search_schema import create_search_indexes
+from umkm_graph.catalog.search_schema import SQLITE_INDEX_TABLES, create_search_indexes
 from umkm_graph.core.orm_compat import forget_compiled_statements, table_of
 from umkm_graph.settings import Settings
 
@@ -158,8 +159,12 @@ async def pending_migrations() -> list[str]:
     return [step.migration.name for step in await _executor().plan()]
 
 
-async def apply_migrations() -> list[str]:
-    """Apply the pending migrations to the open database, each in its own transaction; their names."""
+async def apply_migrations(*, replay: bool = False) -> list[str]:
+    """Apply the pending migrations to the open database, each in its own transaction; their names.
+
+    An empty database gets at once the schema the whole chain builds (tests/host/test_migrations.py proves them equal)
+    and a record of every migration as applied: replaying eighteen migrations costs seconds, as tortoise copies its
+    model state at each step. `replay` runs the chain itself, for the test that compares the two."""
     applied: list[str] = []
 
     def note(event: str, _app: str, name: str) -> None:
@@ -168,8 +173,43 @@ async def apply_migrations() -> list[str]:
 
     async with _one_migrator_at_a_time():
         await refuse_unmigrated_tables()
-        await _executor().migrate(progress=note)
+        executor = _executor()
+        if not replay and not await _app_tables():
+            pending = [step.migration.name for step in await executor.plan()]
+            await _build_schema_at_once()
+            await executor.migrate(fake=True)
+            return pending
+        await executor.migrate(progress=note)
     return applied
+
+
+async def _app_tables() -> set[str]:
+    """The app's tables this database holds, with the record of migrations."""
+    client = Tortoise.get_connection("default")
+    if client.capabilities.dialect == "postgres":
+        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+    else:
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    tables = {row["name"] for row in await client.execute_query_dict(sql)}
+    return tables & ({table_of(model) for model in Tortoise.apps["models"].values()} | {"tortoise_migrations"})
+
+
+async def _build_schema_at_once() -> None:
+    """The models' tables and the search indexes migration 0009 adds beside them. Should this fail half-way (SQLite
+    runs such a script outside any transaction), the tables made are dropped again, leaving the database empty."""
+    client = Tortoise.get_connection("default")
+    try:
+        await generate_schema_for_client(client, safe=False)
+        await create_search_indexes(client)
+    except BaseException:
+        postgres = client.capabilities.dialect == "postgres"
+        made = set() if postgres else set(SQLITE_INDEX_TABLES)
+        with contextlib.suppress(Exception):
+            made |= await _app_tables()
+        for table in sorted(made):
+            with contextlib.suppress(Exception):
+                await client.execute_script(f'DROP TABLE IF EXISTS "{table}"{" CASCADE" if postgres else ""}')
+        raise
 
 
 class UnmigratedDatabase(DatabaseNotReady):
@@ -178,14 +218,8 @@ class UnmigratedDatabase(DatabaseNotReady):
 
 async def refuse_unmigrated_tables() -> None:
     """Raise UnmigratedDatabase if the app's tables are there but no record of migrations is."""
-    client = Tortoise.get_connection("default")
-    if client.capabilities.dialect == "postgres":
-        sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
-    else:
-        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
-    tables = {row["name"] for row in await client.execute_query_dict(sql)}
-    ours = {table_of(model) for model in Tortoise.apps["models"].values()}
-    if tables & ours and "tortoise_migrations" not in tables:
+    tables = await _app_tables()
+    if tables - {"tortoise_migrations"} and "tortoise_migrations" not in tables:
         raise UnmigratedDatabase(
             "the database has tables that no migration made (an older version created them before migrations "
             "existed): migrate an empty database and move the data over, or, for demo data, delete the file and "

@@ -21,6 +21,8 @@ from tests.helpers.api import asgi_client, started_app
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
 from umkm_graph.catalog.search_schema import SQLITE_INDEX_TABLES, create_search_indexes
 from umkm_graph.cli import main
+from umkm_graph.people.models import Opd
+from umkm_graph.people.opds import ensure_opds
 from umkm_graph.db import apply_migrations, pending_migrations, tortoise_config, unmigrated_model_changes
 from umkm_graph.settings import Settings
 
@@ -66,19 +68,35 @@ async def test_migrating_an_empty_database_creates_every_table_and_migrating_aga
 
 
 async def test_migrations_build_the_schema_the_models_describe() -> None:
-    """The same tables, columns, indexes, unique keys and foreign keys as generate_schemas: the tests that use the
-    models' tables directly (SQLite in memory) test the schema a deployment gets."""
+    """Replaying the chain, building an empty database at once (what apply_migrations does there) and generate_schemas
+    give the same tables, columns, indexes, unique keys and foreign keys, and the same starting OPD list once the
+    starting data is written: so the tests on fresh databases test the schema a long-lived deployment has."""
     async with empty_database() as connection:
-        await apply_migrations()
-        migrated = {row for row in await schema_of(connection) if row[1] != MIGRATIONS_TABLE}
+        assert await apply_migrations(replay=True) == MIGRATIONS
+        await ensure_opds()  # the migrate command and a server's start write it; here it must change nothing
+        replayed, replayed_opds = await schema_of(connection), await opd_list()
+    async with empty_database() as connection:
+        assert await apply_migrations() == MIGRATIONS
+        assert await pending_migrations() == []
+        await ensure_opds()
+        at_once, at_once_opds = await schema_of(connection), await opd_list()
     async with empty_database() as connection:
         await Tortoise.generate_schemas()
         await create_search_indexes(connection)  # as db.prepare_schema does beside generate_schemas
         generated = await schema_of(connection)
-    assert migrated == generated
+    assert replayed == at_once
+    assert replayed_opds == at_once_opds and len(replayed_opds) > 10
+    assert {row for row in replayed if row[1] != MIGRATIONS_TABLE} == generated
     # what the tests of repeated webhooks and racing buyers rely on
     assert {("unique", "payment_events", ("event_id", "provider")), ("unique", "orders", ("reference",)),
-            ("foreign key", "order_lines", "order_id", "orders", "id", "CASCADE")} <= migrated
+            ("foreign key", "order_lines", "order_id", "orders", "id", "CASCADE")} <= replayed
+
+
+async def opd_list() -> list[tuple[object, ...]]:
+    return [(opd.code, opd.name, opd.short_name, opd.address, opd.kecamatan, opd.kelurahan, opd.latitude, opd.longitude,
+             opd.active,
+             opd.parent.code if opd.parent else None)
+            for opd in await Opd.all().order_by("code").prefetch_related("parent")]
 
 
 def test_the_migrate_command_applies_once_and_its_check_fails_only_while_something_is_pending(
