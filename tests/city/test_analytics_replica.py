@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +19,7 @@ from tests.helpers.api import Api, asgi_client, started_app
 from tests.helpers.checkout import CHECKOUT, cart, market
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
 from tests.helpers.people import city_person
+from tests.helpers.processes import seed
 from umkm_graph.cli import main
 from umkm_graph.orders.models import Order
 from umkm_graph.people.models import Role
@@ -36,8 +34,7 @@ OCTOBER = {"month": "2026-10"}  # the seeded demo city's busy month
 
 
 def _seeded(url: str) -> str:
-    subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, "UMKM_DATABASE_URL": url},
-                   check=True, capture_output=True)
+    seed({"UMKM_DATABASE_URL": url})
     return url
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from tests.helpers.api import Api
 from tests.helpers.city import City
+from tests.helpers.demo_copy import seeded_sqlite
 from tests.helpers.documents import pdf_lines
 from umkm_graph.city.report import monthly_report, to_csv, to_json
 from umkm_graph.cli import main
@@ -110,9 +111,7 @@ async def test_a_month_without_sales_reports_empty_tables(api: Api) -> None:
 
 def test_the_report_command_writes_csv_json_or_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("UMKM_DATABASE_URL", f"sqlite://{tmp_path}/demo.db")
-    assert main(["seed"]) == 0
-    capsys.readouterr()
+    monkeypatch.setenv("UMKM_DATABASE_URL", seeded_sqlite(tmp_path / "demo.db"))
     assert main(["report", "--month", "2026-10"]) == 0
     tables = _tables(capsys.readouterr().out)
     assert set(tables) == {"participation", "top_umkm", "sembako_prices"}

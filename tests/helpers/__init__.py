@@ -6,6 +6,7 @@
 - authorization: the world the authorization matrices act in (a person of every role and what each owns)
 - live: real servers on real sockets (uvicorn, `umkm-graph serve`, `serve --demo`), a graphql-transport-ws client, and
   a sync GraphQL POST for tests that run no event loop
+- demo_copy: the seeded demo in a SQLite file, copied from one template per worker instead of seeded each time
 - processes: several server processes on one database, and the checks that the data stays whole
 - statements: counting the SQL statements a request sends
 - browser: Debian's chromium through Playwright, offline (only 127.0.0.1), screenshots under tests/artefacts/

@@ -20,6 +20,7 @@ from typing import Any
 import aiohttp
 import uvicorn
 
+from tests.helpers.demo_copy import seeded_sqlite
 from umkm_graph.app import create_app
 from umkm_graph.settings import Settings
 
@@ -130,9 +131,10 @@ async def subscribe(session: aiohttp.ClientSession, url: str, query: str, variab
 
 @contextlib.contextmanager
 def demo_server(folder: Path) -> Any:
-    """`umkm-graph serve --demo` on a SQLite file in `folder`, over real HTTP; yields its base URL."""
+    """`umkm-graph serve --demo` on a SQLite file in `folder` holding the seeded demo (a copy of the worker's template:
+    tests/host/test_seed.py is where the seeding itself is tested), over real HTTP; yields its base URL."""
     port = free_port()
-    env = {"UMKM_DATABASE_URL": f"sqlite://{folder / 'demo.db'}", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0",
+    env = {"UMKM_DATABASE_URL": seeded_sqlite(folder / "demo.db"), "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0",
            "UMKM_ACCESS_LOG": "0"}
     with server_process(env, port, folder / "server.log", "--demo"):
         yield f"http://127.0.0.1:{port}"

@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 
+from umkm_graph.db import sqlite_file
+
 from tests.helpers import database
+from tests.helpers.demo_copy import seeded_sqlite
 from tests.helpers.database import REDIS_URL, TEST_DATABASE_URL, empty_postgres, redis_available
 
 
@@ -100,9 +103,17 @@ async def seeded_shared_database(tmp_path: Path, **settings: str) -> tuple[dict[
     database seeded with the demo, and a way to read that database from here."""
     database_url, query = await shared_database(tmp_path)
     env = {"UMKM_DATABASE_URL": database_url, **CRASH_ENV, **settings}
+    seed(env)
+    return env, query
+
+
+def seed(env: dict[str, str]) -> None:
+    """`umkm-graph seed` on the database env names (empty); on SQLite, a copy of this worker's seeded template."""
+    if file := sqlite_file(env["UMKM_DATABASE_URL"]):
+        seeded_sqlite(file, env)
+        return
     subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
                    capture_output=True)
-    return env, query
 
 
 async def demo_shop_in_stock(api: Any) -> tuple[str, list[str]]:

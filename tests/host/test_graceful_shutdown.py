@@ -9,10 +9,7 @@ Runs on PostgreSQL when UMKM_TEST_DATABASE_URL is set, otherwise on a SQLite fil
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -22,7 +19,7 @@ from umkm_midtrans.fake import FakeMidtrans
 from tests.helpers.api import Api
 from tests.helpers.live import free_port, server_process, subscribe
 from tests.helpers.people import Person, sign_up
-from tests.helpers.processes import BROKEN, CHECKOUT, DEMO_SHOP, shared_database, stock_by_product
+from tests.helpers.processes import BROKEN, CHECKOUT, DEMO_SHOP, seed, shared_database, stock_by_product
 
 IN_FLIGHT = 6
 SERVER_KEY = "SB-Mid-server-shutdown-test"
@@ -52,8 +49,7 @@ async def test_sigterm_lets_in_flight_checkouts_finish_and_leaves_whole_orders(t
                "UMKM_RATE_LIMIT_PER_IP": "0", "UMKM_RATE_LIMIT_PER_USER": "0",
                "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0.2",  # the periodic jobs are running when the signal comes
                "UMKM_MIDTRANS_SERVER_KEY": SERVER_KEY, "UMKM_MIDTRANS_BASE_URL": fake.url}
-        subprocess.run([sys.executable, "-m", "umkm_graph.cli", "seed"], env={**os.environ, **env}, check=True,
-                       capture_output=True)
+        seed(env)
         port, log = free_port(), tmp_path / "server.log"
         url = f"http://127.0.0.1:{port}"
         with server_process(env, port, output=log) as server:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.helpers.api import Api
+from tests.helpers.live import free_port, post_graphql_sync, server_process
 from umkm_graph.catalog.models import Product
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.cli import main
@@ -229,3 +231,14 @@ def test_demo_data_is_seeded_only_into_a_database_without_shops(tmp_path: Any) -
     first = asyncio.run(seed_demo_if_empty(url))
     assert first is not None and first.verified_shops >= 10
     assert asyncio.run(seed_demo_if_empty(url)) is None
+
+
+def test_serve_demo_seeds_an_empty_file_then_serves_the_documented_shop(tmp_path: Path) -> None:
+    """What the README's first command does (the other tests of a demo server start on a copy of a seeded file)."""
+    port, log = free_port(), tmp_path / "server.log"
+    env = {"UMKM_DATABASE_URL": f"sqlite://{tmp_path / 'demo.db'}", "UMKM_PAYMENT_JOBS_INTERVAL_SECONDS": "0"}
+    with server_process(env, port, log, "--demo"):
+        shop = post_graphql_sync(f"http://127.0.0.1:{port}", f'{{ shop(slug: "{DEMO_SHOP_SLUG}") {{ name }} }}')
+        assert shop["shop"]["name"] == "Toko Sembako Bu Sri"
+    said = log.read_text()
+    assert "officer@malangkota.go.id" in said and "not seeding" not in said
