@@ -12,6 +12,7 @@ from umkm_graph.checkout.models import Checkout
 from umkm_graph.delivery import parcels
 from umkm_graph.demo.fates import Part, follow
 from umkm_graph.demo.loading import load
+from umkm_graph.demo.people import MONTHLY_PURCHASE
 from umkm_graph.demo.run import DEMO_EMAILS, HISTORY_DAYS, Buyer, SeededShop, SeedError, SeedRun
 from umkm_graph.demo.shops import DEMO_SHOP_SLUG
 from umkm_graph.events import EventBus
@@ -49,10 +50,7 @@ class OrderHistory:
     def plan(self) -> list[PlannedCheckout]:
         planned: list[PlannedCheckout] = []
         for buyer in self.run.buyers:
-            count = self.rng.randint(1, 4)
-            if buyer.user.email in DEMO_EMAILS:  # a documented buyer has a history worth showing
-                count = max(count, 3)
-            mine = [p for p in (self._checkout(buyer, self._when(buyer)) for _ in range(count)) if p]
+            mine = [p for p in (self._checkout(buyer, at) for at in self._moments(buyer)) if p]
             mine.sort(key=lambda p: p.placed_at)
             for n, checkout_plan in enumerate(mine):
                 recent = self.anchor - checkout_plan.placed_at < dt.timedelta(days=RECENT_DAYS)
@@ -88,10 +86,21 @@ class OrderHistory:
 
     # --- planning ------------------------------------------------------------------------------------------------
 
-    def _when(self, buyer: Buyer) -> dt.datetime:
+    def _moments(self, buyer: Buyer) -> list[dt.datetime]:
+        """When the buyer checks out: in each month of the history by chance (an ASN nearly always, the programme
+        asking for a spend each month); a documented buyer at least three times, to have a history to show."""
+        oldest = min(HISTORY_DAYS, buyer.registered_days_ago - 1)
+        months = [(low, min(low + 29, oldest)) for low in range(1, oldest + 1, 30)]
+        chance = MONTHLY_PURCHASE[buyer.user.is_asn]
+        moments = [self._when(buyer, low, high) for low, high in months if self.rng.random() < chance]
+        while buyer.user.email in DEMO_EMAILS and len(moments) < 3:
+            moments.append(self._when(buyer))
+        return moments
+
+    def _when(self, buyer: Buyer, low: int = 1, high: int | None = None) -> dt.datetime:
         """A moment in the buyer's history; ASN often order on Thursdays (the city's Kamis Mbois programme)."""
         oldest = min(HISTORY_DAYS, buyer.registered_days_ago - 1)
-        at = self.run.moment(1, oldest)
+        at = self.run.moment(low, oldest if high is None else high)
         back = dt.timedelta(days=((at + dt.timedelta(hours=7)).weekday() - 3) % 7)  # to the Thursday before, WIB
         if buyer.user.is_asn and self.rng.random() < 0.4 and self.anchor - (at - back) < dt.timedelta(days=oldest):
             at -= back

@@ -31,7 +31,11 @@ FIRST_ASN_EMAIL: str = _BUYERS["first_asn_email"]
 FIRST_RESIDENT_EMAIL: str = _BUYERS["first_resident_email"]
 MOBILE_PREFIXES: tuple[str, ...] = tuple(_PHONES["mobile_prefixes"])
 LANDLINE_AREA_CODE: str = _PHONES["landline_area_code"]
-OPDS: tuple[str, ...] = tuple(_PEOPLE.table("asn")["opds"])  # codes on the city's OPD list
+# Codes on the city's OPD list, one place per share: ASN buyers take them in turn.
+OPDS: tuple[str, ...] = tuple(code for code, share in _PEOPLE.table("asn")["opds"].items() for _ in range(share))
+# The chance of a purchase in each month of the history, for an ASN and for a resident.
+MONTHLY_PURCHASE: dict[bool, float] = {True: _PEOPLE.table("asn")["monthly_purchase"],
+                                       False: _PEOPLE.table("residents")["monthly_purchase"]}
 STREETS: dict[str, tuple[str, ...]] = {
     kecamatan: tuple(place["streets"]) for kecamatan, place in load("places").table("kecamatan").items()
 }
@@ -114,7 +118,7 @@ async def add_buyer(run: SeedRun, index: int, *, asn: bool) -> None:
     registered = rng.randint(HISTORY_DAYS + 1, HISTORY_DAYS + 70)
     user = await add_account(run, email, name, Role.BUYER, days_ago=registered, phone=mobile(run))
     if asn:
-        # The first ASN is the documented Diskominfo login; the rest spread over every OPD.
+        # The first ASN is the documented Diskominfo login; the rest spread over the OPDs by their shares.
         opd = OPDS[index % len(OPDS)]
         await people_service.register_asn(user, nip=_nip(run, gender), opd_code=opd)
         made = (await User.get(id=user.id)).created_at  # registered with the account, in the history
