@@ -15,7 +15,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.executor import MigrationExecutor
-from tortoise.utils import generate_schema_for_client
+from tortoise.utils import get_schema_sql
 
 from umkm_graph.catalog.search_schema import SQLITE_INDEX_TABLES, create_search_indexes
 from umkm_graph.core.orm_compat import forget_compiled_statements, table_of
@@ -194,13 +194,33 @@ async def _app_tables() -> set[str]:
     return tables & ({table_of(model) for model in Tortoise.apps["models"].values()} | {"tortoise_migrations"})
 
 
+_TABLES_SQL: dict[str, str] = {}
+
+
+async def create_model_tables(client: BaseDBAsyncClient) -> None:
+    """generate_schemas for one connection, with the SQL written once per dialect and process: writing it costs more
+    than running it, and the test suite starts a database for nearly every test."""
+    dialect = client.capabilities.dialect
+    if dialect not in _TABLES_SQL:
+        _TABLES_SQL[dialect] = get_schema_sql(client, safe=False)
+    await client.execute_script(_TABLES_SQL[dialect])
+
+
+async def _write_starting_data() -> None:
+    """The rows the migrations write into an empty database: the city's starting OPD list (0016)."""
+    from umkm_graph.people.opds import ensure_opds  # the one domain module here; it needs the models loaded
+
+    await ensure_opds()
+
+
 async def _build_schema_at_once() -> None:
-    """The models' tables and the search indexes migration 0009 adds beside them. Should this fail half-way (SQLite
+    """The models' tables, the search indexes migration 0009 adds beside them, and the migrations' starting rows. Should this fail half-way (SQLite
     runs such a script outside any transaction), the tables made are dropped again, leaving the database empty."""
     client = Tortoise.get_connection("default")
     try:
-        await generate_schema_for_client(client, safe=False)
+        await create_model_tables(client)
         await create_search_indexes(client)
+        await _write_starting_data()
     except BaseException:
         postgres = client.capabilities.dialect == "postgres"
         made = set() if postgres else set(SQLITE_INDEX_TABLES)
@@ -261,7 +281,7 @@ async def prepare_schema(database_url: str) -> list[str]:
     database gets the models' tables directly: the schema the migrations build (tests/host/test_migrations.py proves it),
     about fifty times faster, which the test suite needs."""
     if database_url == "sqlite://:memory:":
-        await Tortoise.generate_schemas()
+        await create_model_tables(Tortoise.get_connection("default"))
         await create_search_indexes(Tortoise.get_connection("default"))  # what migration 0009 adds beside its tables
         return []
     if database_url.startswith("sqlite"):

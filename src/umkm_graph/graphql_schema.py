@@ -3,6 +3,9 @@ costly fields, and a `_service` that shows the SDL only to the gateway."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import functools
 import hmac
 from typing import Any
 
@@ -183,22 +186,33 @@ COMPILED_ROOTS = {"products": compile_products}
 """The Query fields the document compiler covers (with fast paths on), each by its domain's compiler."""
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
-    """The schema, with the protections of these settings (limits.py parses and validates, with caches), and the fast
-    field executor unless UMKM_FAST_PATHS is off (then strawberry's own execution context runs every field)."""
-    settings = settings or Settings()
-    query_limits = limits.QueryLimits(settings, query_budget(settings), FIELD_PRICES)
-    schema = _Schema(
+@functools.cache
+def _shape() -> _Schema:
+    """The schema's types, converted once per process: strawberry's conversion is most of an app's start (a sixth of a
+    second of CPU), which each test's app paid again. Never executed itself: each app runs a copy (build_schema)."""
+    return _Schema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         subscription=merge_types("Subscription", SUBSCRIPTIONS),
         types=ENTITIES,
-        extensions=[*([OperationSpans] if settings.tracing else []), OperationMetrics, ReadableErrors,
-                    *persisted.extensions(settings),
-                    *query_limits.extensions()],
-        config=StrawberryConfig(scalar_map=SCALAR_MAP, batching_config=limits.batching(settings)),
-        execution_context_class=PlainFieldsFirst if settings.fast_paths else None,
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.federation.Schema:
+    """The schema, with the protections of these settings (limits.py parses and validates, with caches), and the fast
+    field executor unless UMKM_FAST_PATHS is off (then strawberry's own execution context runs every field).
+
+    The types are shared (_shape); what an app keeps for itself (the extensions and their caches, the limits, the
+    batching and the executor) is set on a shallow copy of its own, so no two apps share any state."""
+    settings = settings or Settings()
+    query_limits = limits.QueryLimits(settings, query_budget(settings), FIELD_PRICES)
+    shape = _shape()
+    schema = copy.copy(shape)
+    schema.extensions = (*([OperationSpans] if settings.tracing else []), OperationMetrics, ReadableErrors,
+                         *persisted.extensions(settings), *query_limits.extensions())
+    schema.config = dataclasses.replace(shape.config, batching_config=limits.batching(settings))
+    schema.execution_context_class = PlainFieldsFirst if settings.fast_paths else shape.execution_context_class
     schema.query_limits = query_limits  # the view costs a batch as a whole with them (limits.of)
     schema.compiled_roots = COMPILED_ROOTS  # the document compiler's shapes (graphql_engine/compiled.py)
     return schema

@@ -71,10 +71,10 @@ async def test_participation_examples_show_the_city_and_withhold_small_groups(de
     assert (report["period"], report["minGroupSize"], report["target"]) == (
         {"first": "2026-10-01", "last": "2026-10-31"}, 2, 200_000)  # the seeded target
     city = report["city"]
-    assert city["registeredAsn"] == 12 and 0 < city["buyingAsn"] <= 12
-    assert city["buyingShare"] == pytest.approx(city["buyingAsn"] / 12)
+    assert city["registeredAsn"] == 24 and 0 < city["buyingAsn"] <= 24
+    assert city["buyingShare"] == pytest.approx(city["buyingAsn"] / 24)
     assert city["medianSpend"] * city["buyingAsn"] <= city["totalSpend"] * 2, "a median is no more than twice the mean"
-    assert len(report["opds"]) == 8
+    assert len(report["opds"]) == 4
     for row in report["opds"]:
         if row["registeredAsn"] is None:
             assert row["suppressed"] and row["totalSpend"] is None
@@ -83,10 +83,14 @@ async def test_participation_examples_show_the_city_and_withhold_small_groups(de
 
 
 @pytest.mark.parametrize("k", [5])
-async def test_at_the_default_k_the_demos_opds_are_all_withheld(demo: Demo) -> None:
+async def test_at_the_default_k_the_demo_shows_the_city_and_its_two_large_opds(demo: Demo) -> None:
+    """What the README's analyst example answers: 8 ASN each at Diskominfo and Disdikbud, 6 at Dinkes, 2 at Diskopindag.
+    Diskopindag is too small, and Dinkes is withheld with it, or the city's row minus the others would reveal it."""
     report = (await demo.run("participation_by_opd"))["asnParticipation"]
-    assert report["minGroupSize"] == 5
-    assert all(row["suppressed"] and row["registeredAsn"] is None for row in report["opds"]), "1 or 2 ASN per OPD"
+    assert report["minGroupSize"] == 5 and report["city"]["registeredAsn"] == 24
+    shown = {row["opd"]: row["registeredAsn"] for row in report["opds"] if row["registeredAsn"] is not None}
+    assert shown == {"Diskominfo": 8, "Disdikbud": 8}
+    assert all(row["buyingAsn"] >= 5 for row in report["opds"] if row["opd"] in shown)
 
 
 async def test_an_officer_sets_the_target_and_an_asn_sees_their_progress(demo: Demo) -> None:

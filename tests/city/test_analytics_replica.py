@@ -113,7 +113,7 @@ def test_the_report_command_reads_only_the_replica(
     monkeypatch.setenv("UMKM_DATABASE_URL", replica)
     assert main(["report", "--month", "2026-10", "--format", "json"]) == 0
     expected = json.loads(capsys.readouterr().out)
-    assert expected["top_umkm"] and expected["participation"][0]["registered_asn"] == 12
+    assert expected["top_umkm"] and expected["participation"][0]["registered_asn"] == 24
 
     primary = tmp_path / "primary.db"
     monkeypatch.setenv("UMKM_DATABASE_URL", f"sqlite://{primary}")

@@ -115,7 +115,7 @@ def test_the_report_command_writes_csv_json_or_pdf(tmp_path: Path, monkeypatch: 
     assert main(["report", "--month", "2026-10"]) == 0
     tables = _tables(capsys.readouterr().out)
     assert set(tables) == {"participation", "top_umkm", "sembako_prices"}
-    assert tables["participation"][1][:2] == ["(all ASN)", "true"], "12 ASN, 4 of them buying: fewer than 5"
+    assert tables["participation"][1][:2] == ["(all ASN)", "false"], "24 ASN, most of them buying: shown at k = 5"
     assert [row[0] for row in tables["top_umkm"][1:]] == [str(rank) for rank in range(1, len(tables["top_umkm"]))]
 
     monkeypatch.setenv("UMKM_MIN_GROUP_SIZE", "2")

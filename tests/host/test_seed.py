@@ -114,9 +114,9 @@ async def test_every_seeded_nip_is_valid_and_asn_work_across_opds(api: Api) -> N
     asn = await User.filter(nip__isnull=False).values_list("nip", "opd")
     for nip, _ in asn:
         parse_nip(nip)  # raises when invalid
-    assert len({nip for nip, _ in asn}) == len(asn) >= 12
+    assert len({nip for nip, _ in asn}) == len(asn) >= 24
     opds = {opd for _, opd in asn}
-    assert {"Diskominfo", "Diskopindag", "Bappeda", "Disdikbud", "Dinkes", "BKPSDM"} <= opds  # short names on the list
+    assert {"Diskominfo", "Diskopindag", "Disdikbud", "Dinkes"} <= opds  # short names on the list
     assert await User.filter(role="BUYER", nip__isnull=True).count() >= 3, "resident buyers who are not ASN"
 
 
