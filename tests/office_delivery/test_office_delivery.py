@@ -25,6 +25,7 @@ from tests.helpers.office_delivery import (
 from tests.helpers.orders import attempt
 from tests.helpers.payments import Live
 from tests.helpers.people import sign_up
+from tests.helpers.promotions import shop_promotion, with_codes
 from tests.helpers.roster import asn_with, nip
 from umkm_graph.office_delivery.batches import shares
 from umkm_graph.office_delivery.models import OfficeDeliveryDay
@@ -160,3 +161,13 @@ async def test_a_city_officer_opens_delivery_days_that_the_office_asn_see(api: A
     assert await refused(day_input(other, 5), o.officer.token) == [("NOT_FOUND", "input.contactUserId")]
     assert await refused(day_input(o.contact, 5, code="DINAS-TIDAK-ADA"), o.officer.token) == [
         ("NOT_FOUND", "input.opdCode")]
+
+
+async def test_a_free_delivery_voucher_is_refused_on_an_office_delivery_whose_share_would_fall(api: Api) -> None:
+    o = await office(api, buyers=1)
+    free = await shop_promotion(api, o.seller, o.shop, kind="FREE_DELIVERY", value=0)
+    ten_percent = await shop_promotion(api, o.seller, o.shop)
+    refused = with_codes(office_cart(o, [(o.beras, 1)]), free["code"])
+    assert _errors(await api.gql(CHECKOUT, refused, o.asn[0].token)) == [("VOUCHER_NOT_ELIGIBLE", "input.voucherCodes.0")]
+    taken = await office_checkout(api, o.asn[0], with_codes(office_cart(o, [(o.beras, 1)]), ten_percent["code"]))
+    assert taken["orders"][0]["total"] == 67500 - 6750 + TRIP_FEE

@@ -49,6 +49,18 @@ def check_plans(plans: list[OrderPlan]) -> None:
     check.raise_if_any()
 
 
+def check_grants(plans: list[OrderPlan]) -> None:
+    """No free-delivery voucher on an office order: its share falls as the batch grows, below what the voucher took."""
+    check = Validator(["input"])
+    for plan in plans:
+        for grant in plan.grants:
+            if grant.delivery:
+                check.add(f"voucherCodes.{grant.position}", f"{grant.promotion.code} takes off the delivery fee, "
+                          "which an office delivery shares in its batch: leave it for a delivery of your own",
+                          ErrorCode.VOUCHER_NOT_ELIGIBLE)
+    check.raise_if_any()
+
+
 async def share_fees(day: OfficeDeliveryDay, plans: list[OrderPlan]) -> Join:
     """Each plan's delivery fee set to its share of its batch's trip (office_delivery/batches.py); answers what joins
     the written orders to their batches, inside the checkout's transaction."""

@@ -105,6 +105,8 @@ async def _check_out(
     await quote_plans(plans, destination, providers)
     join = None if office_day is None else await office.share_fees(office_day, plans)
     await apply_vouchers(buyer, draft.voucher_codes, plans, now)
+    if office_day is not None:
+        office.check_grants(plans)
     undo = await create_at_providers(plans, buyer, destination, providers)
     try:
         made, orders = await write_orders(buyer, plans, destination, key, caps, cart_items, join)
