@@ -14,6 +14,8 @@ from umkm_graph.balances.models import Payout, PayoutStatus
 from umkm_graph.checkout.models import CartItem
 from umkm_graph.core.wib import WIB, today_wib
 from umkm_graph.office_delivery.models import OfficeBatch, OfficeDeliveryDay
+from umkm_graph.offline_claims.models import OfflineClaim, ShopInvitation
+from umkm_graph.uploads.models import Upload
 from umkm_graph.people.models import Opd, Role, User
 from umkm_graph.people.service import create_user
 
@@ -166,6 +168,28 @@ async def office_batch(world: World) -> dict[str, Any]:
                                          contact_id=int(world.cast["buyer"].id))
     batch = await OfficeBatch.create(delivery_day=day, shop_id=int(world.shop["id"]), trip_fee=10_000)
     return {"input": {"batchId": str(batch.id)}}
+
+
+async def offline_claim(world: World) -> dict[str, Any]:
+    return {"input": {"photoUploadId": "1", "amount": 50_000, "purchasedOn": "2026-11-02", "shopName": "Warung Bu Tin",
+                      "kecamatan": "Lowokwaru", "kelurahan": "Sumbersari"}}
+
+
+async def claim_decision(world: World) -> dict[str, Any]:
+    """A fresh PENDING claim of the buyer's (written directly: no one of the world is ASN), to approve."""
+    number = next(serial)
+    photo = await Upload.create(owner_id=int(world.cast["buyer"].id), sha256=f"{number:064x}", width=400, height=300)
+    claim = await OfflineClaim.create(asn_id=int(world.cast["buyer"].id), photo=photo, photo_hash=f"{number:016x}",
+                                      amount=50_000, purchased_on=dt.date(2026, 11, 2), shop_name=f"Warung {number}",
+                                      kecamatan="Lowokwaru", kelurahan="Sumbersari")
+    return {"input": {"claimId": str(claim.id), "approve": True}}
+
+
+async def invitation(world: World) -> dict[str, Any]:
+    number = next(serial)
+    made = await ShopInvitation.create(code=f"INV{number:05d}", shop_name=f"Warung {number}", name_key=f"warung {number}",
+                                       kecamatan="Lowokwaru", kelurahan="Sumbersari")
+    return {"shop": world.shop["id"], "code": made.code}
 
 
 async def spend_target(_: World) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from tests.helpers.api import Api, asgi_client, serve, started_app
 from tests.helpers.documents import pdf_lines
 from tests.helpers.mail import mailing, run_jobs, smtp_server
 from tests.helpers.paths import REPO
+from tests.helpers.uploads import receipt_photo
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 from umkm_graph.settings import Settings
 
@@ -22,7 +23,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
           "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
-          "office_handover"}
+          "office_handover", "offline_claim"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -368,3 +369,16 @@ async def test_office_delivery_examples_open_a_day_check_out_to_the_office_and_h
     assert batch["id"] == "1" and batch["tripFee"] == order["deliveryFee"] and len(batch["orders"]) == 1
     received = (await run(demo, "office_handover", asn))["confirmOfficeHandover"]
     assert received["errors"] == [] and [o["status"] for o in received["batch"]["orders"]] == ["DELIVERED"]
+
+
+async def test_offline_claim_example_claims_a_purchase_with_a_photo_for_the_city_to_decide(demo: Api) -> None:
+    asn = await sign_in(demo, "asn@example.id")
+    response = await demo.client.post("/uploads", content=receipt_photo(1), headers={
+        "Authorization": f"Bearer {asn}", "Content-Type": "image/jpeg"})
+    assert response.status_code == 201 and str(response.json()["id"]) == example("offline_claim")[1]["input"][
+        "photoUploadId"], "the file's photo is the first upload on a fresh seed"
+    _, variables = example("offline_claim")
+    yesterday = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date() - dt.timedelta(days=1)
+    claimed = (await run(demo, "offline_claim", asn, input={**variables["input"], "purchasedOn": yesterday.isoformat()})
+               )["claimOfflinePurchase"]
+    assert claimed["errors"] == [] and claimed["claim"]["status"] == "PENDING"
