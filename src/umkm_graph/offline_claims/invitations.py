@@ -54,6 +54,8 @@ class ClaimsSummary:
 async def claims_summary(user: User | None, month: dt.date) -> ClaimsSummary:
     """The month's offline claims (by purchase date) for the city, beside the shops that joined through claims."""
     require_role(user, Role.CITY_OFFICER, Role.ANALYST)
+    if not 2000 <= month.year <= 2999:
+        raise DomainError(ErrorCode.INVALID, "Give a month from 2000 to 2999", "month")
     first = month.replace(day=1)
     end = (first + dt.timedelta(days=32)).replace(day=1)
     rows = await (OfflineClaim.filter(purchased_on__gte=first, purchased_on__lt=end).annotate(
