@@ -38,6 +38,8 @@ from umkm_graph.notifications.graphql.operations import NotificationsMutation, N
 from umkm_graph.growth.graphql.naik_kelas import NaikKelasMutation, NaikKelasQuery
 from umkm_graph.growth.graphql.sharing import SharingMutation, SharingQuery
 from umkm_graph.growth.graphql.trending import TrendingQuery
+from umkm_graph.office_delivery.graphql.operations import OfficeDeliveryMutation, OfficeDeliveryQuery
+from umkm_graph.offline_claims.graphql.operations import OfflineClaimsMutation, OfflineClaimsQuery
 from umkm_graph.observability import OperationMetrics
 from umkm_graph.tracing import OperationSpans
 from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQuery
@@ -99,14 +101,15 @@ QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, OpdsQuery, AddressesQuery,
                              FollowingQuery, CertificatesQuery, CategoriesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
                              CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
-                             PromotionsQuery, ProgrammesQuery, SharingQuery, NaikKelasQuery,
+                             PromotionsQuery, ProgrammesQuery, SharingQuery, NaikKelasQuery, OfficeDeliveryQuery, OfflineClaimsQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, OpdsMutation, PasswordResetMutation, AddressesMutation,
                                ShopsMutation, FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
                                BalancesMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation,
-                               SharingMutation, NaikKelasMutation)
+                               SharingMutation, NaikKelasMutation, OfficeDeliveryMutation,
+                               OfflineClaimsMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

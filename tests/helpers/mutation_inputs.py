@@ -3,6 +3,7 @@ variables for one attempt, made in the world of tests/helpers/authorization.py."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tests.helpers.authorization import ERRORS, World, serial
@@ -11,7 +12,11 @@ from tests.helpers.promotions import city_programme, programme_input, promotion_
 from tests.helpers.shops import shop_input
 from umkm_graph.balances.models import Payout, PayoutStatus
 from umkm_graph.checkout.models import CartItem
-from umkm_graph.people.models import Role
+from umkm_graph.core.wib import WIB, today_wib
+from umkm_graph.office_delivery.models import OfficeBatch, OfficeDeliveryDay
+from umkm_graph.offline_claims.models import OfflineClaim, ShopInvitation
+from umkm_graph.uploads.models import Upload
+from umkm_graph.people.models import Opd, Role, User
 from umkm_graph.people.service import create_user
 
 
@@ -141,6 +146,50 @@ async def opd_edit(_: World) -> dict[str, Any]:
 
 async def roster(_: World) -> dict[str, Any]:
     return {"input": {"csv": "nip,name,opd_code,grade\n198501012010011999,Pegawai,DLH,II/a\n", "month": "2026-10"}}
+
+
+async def office_day(_: World) -> dict[str, Any]:
+    """A delivery day for Diskominfo's office on a day of its own, with a fresh ASN of Diskominfo as its contact."""
+    opd = await Opd.get(code="DISKOMINFO")
+    contact = await create_user(email=f"kontak{next(serial)}@matrix.example.id", password="rahasia-123",
+                                name="Kontak Kantor", role=Role.BUYER)
+    await User.filter(id=contact.id).update(opd_unit_id=opd.id)
+    day = today_wib() + dt.timedelta(days=1 + next(serial) % 60)
+    cutoff = dt.datetime.combine(day, dt.time(), WIB) - dt.timedelta(hours=6)
+    return {"input": {"opdCode": "DISKOMINFO", "day": day.isoformat(), "cutoffAt": cutoff.isoformat(),
+                      "contactUserId": str(contact.id)}}
+
+
+async def office_batch(world: World) -> dict[str, Any]:
+    """An empty batch of the seller's shop for a Diskominfo delivery day whose contact person is the buyer."""
+    opd = await Opd.get(code="DISKOMINFO")
+    day = await OfficeDeliveryDay.create(opd=opd, day=dt.date(2027, 1, 1) + dt.timedelta(days=next(serial)),
+                                         cutoff_at=dt.datetime(2026, 12, 31, tzinfo=dt.UTC),
+                                         contact_id=int(world.cast["buyer"].id))
+    batch = await OfficeBatch.create(delivery_day=day, shop_id=int(world.shop["id"]), trip_fee=10_000)
+    return {"input": {"batchId": str(batch.id)}}
+
+
+async def offline_claim(world: World) -> dict[str, Any]:
+    return {"input": {"photoUploadId": "1", "amount": 50_000, "purchasedOn": "2026-11-02", "shopName": "Warung Bu Tin",
+                      "kecamatan": "Lowokwaru", "kelurahan": "Sumbersari"}}
+
+
+async def claim_decision(world: World) -> dict[str, Any]:
+    """A fresh PENDING claim of the buyer's (written directly: no one of the world is ASN), to approve."""
+    number = next(serial)
+    photo = await Upload.create(owner_id=int(world.cast["buyer"].id), sha256=f"{number:064x}", width=400, height=300)
+    claim = await OfflineClaim.create(asn_id=int(world.cast["buyer"].id), photo=photo, photo_hash=f"{number:016x}",
+                                      amount=50_000, purchased_on=dt.date(2026, 11, 2), shop_name=f"Warung {number}",
+                                      kecamatan="Lowokwaru", kelurahan="Sumbersari")
+    return {"input": {"claimId": str(claim.id), "approve": True}}
+
+
+async def invitation(world: World) -> dict[str, Any]:
+    number = next(serial)
+    made = await ShopInvitation.create(code=f"INV{number:05d}", shop_name=f"Warung {number}", name_key=f"warung {number}",
+                                       kecamatan="Lowokwaru", kelurahan="Sumbersari")
+    return {"shop": world.shop["id"], "code": made.code}
 
 
 async def spend_target(_: World) -> dict[str, Any]:

@@ -44,3 +44,21 @@ async def upload(api: Api, person: Person, data: bytes | None = None) -> str:
     status, body = await send(api, person, data or phone_jpeg())
     assert status == 201, body
     return str(body["id"])
+
+
+def receipt_photo(seed: int, width: int = 400, height: int = 300, quality: int = 90) -> bytes:
+    """A JPEG with a picture of its own (blocks of brightness drawn from `seed`), so that two seeds are two pictures to
+    a perceptual hash, and one seed at another size or quality is the same picture in other bytes."""
+    import random
+
+    rng = random.Random(seed)
+    blocks = [[rng.randrange(256) for _ in range(12)] for _ in range(9)]
+    image = Image.new("RGB", (width, height))
+    pixels = image.load()
+    for y in range(height):
+        for x in range(width):
+            v = blocks[y * 9 // height][x * 12 // width]
+            pixels[x, y] = (v, v, 255 - v)  # type: ignore[index]
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()

@@ -13,6 +13,7 @@ from tests.helpers.api import Api, asgi_client, serve, started_app
 from tests.helpers.documents import pdf_lines
 from tests.helpers.mail import mailing, run_jobs, smtp_server
 from tests.helpers.paths import REPO
+from tests.helpers.uploads import receipt_photo
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 from umkm_graph.settings import Settings
 
@@ -21,7 +22,8 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "accept_order", "notification_preferences", "search", "near_me",
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
-          "roster_participation", "city_growth"}
+          "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
+          "office_handover", "offline_claim"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -345,3 +347,38 @@ async def test_the_city_growth_example_shows_the_demos_spread_class_and_mentorin
     assert found["shopClass"]["declaredAnnualSales"] == 1_800_000_000
     assert found["shopClass"]["sizeClass"] == "MICRO"
     assert [m["mentor"] for m in found["shopMentorings"]] == ["Diskopindag Kota Malang, Klinik UMKM"]
+
+
+async def test_office_delivery_examples_open_a_day_check_out_to_the_office_and_hand_the_batch_over(demo: Api) -> None:
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    asn = await sign_in(demo, "asn@example.id")
+    seller = await sign_in(demo, "penjual@example.id")
+    me = (await demo.gql("{ me { id } }", token=asn))["me"]
+    _, variables = example("open_office_delivery_day")
+    assert variables["input"]["contactUserId"] == me["id"], "the file's contact is asn@example.id on a fresh seed"
+    day = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date() + dt.timedelta(days=3)
+    when = {**variables["input"], "day": day.isoformat(), "cutoffAt": f"{day - dt.timedelta(days=1)}T15:00:00+07:00"}
+    opened = (await run(demo, "open_office_delivery_day", officer, input=when))["openOfficeDeliveryDay"]
+    assert opened["errors"] == [] and opened["day"]["id"] == "1" and opened["day"]["opdShortName"] == "Diskominfo"
+
+    placed = (await run(demo, "office_checkout", asn))["checkout"]
+    assert placed["errors"] == []
+    (order,) = placed["checkout"]["orders"]
+    assert order["delivery"]["kecamatan"] == "Kedungkandang" and order["status"] == "PLACED"
+    (batch,) = (await run(demo, "office_pick_list", seller))["officeBatches"]
+    assert batch["id"] == "1" and batch["tripFee"] == order["deliveryFee"] and len(batch["orders"]) == 1
+    received = (await run(demo, "office_handover", asn))["confirmOfficeHandover"]
+    assert received["errors"] == [] and [o["status"] for o in received["batch"]["orders"]] == ["DELIVERED"]
+
+
+async def test_offline_claim_example_claims_a_purchase_with_a_photo_for_the_city_to_decide(demo: Api) -> None:
+    asn = await sign_in(demo, "asn@example.id")
+    response = await demo.client.post("/uploads", content=receipt_photo(1), headers={
+        "Authorization": f"Bearer {asn}", "Content-Type": "image/jpeg"})
+    assert response.status_code == 201 and str(response.json()["id"]) == example("offline_claim")[1]["input"][
+        "photoUploadId"], "the file's photo is the first upload on a fresh seed"
+    _, variables = example("offline_claim")
+    yesterday = dt.datetime.now(ZoneInfo("Asia/Jakarta")).date() - dt.timedelta(days=1)
+    claimed = (await run(demo, "offline_claim", asn, input={**variables["input"], "purchasedOn": yesterday.isoformat()})
+               )["claimOfflinePurchase"]
+    assert claimed["errors"] == [] and claimed["claim"]["status"] == "PENDING"

@@ -47,6 +47,7 @@ class CheckoutDraft:
     address: Address | None = None
     address_id: int | None = None  # a saved address of the buyer's, instead of `address`
     voucher_codes: list[str] = field(default_factory=list)  # promotions/__init__.py: what stacks
+    office_delivery_day_id: int | None = None  # delivered to the buyer's office on that day (checkout/office.py)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from umkm_graph.checkout import office
 from umkm_graph.checkout.cart import cart_lines
 from umkm_graph.checkout.holds import UnpaidCaps
 from umkm_graph.checkout.models import Checkout
@@ -62,6 +63,7 @@ class CartCheckout:
     address: Address | None = None
     address_id: int | None = None
     voucher_codes: list[str] = dataclasses.field(default_factory=list)
+    office_delivery_day_id: int | None = None
 
 
 async def checkout_cart(
@@ -79,7 +81,8 @@ async def checkout_cart(
         lines, items = await cart_lines(buyer)
         draft = CheckoutDraft(lines=lines, shops=choices.shops, payment_method=choices.payment_method,
                               address=choices.address, address_id=choices.address_id,
-                              voucher_codes=choices.voucher_codes)
+                              voucher_codes=choices.voucher_codes,
+                              office_delivery_day_id=choices.office_delivery_day_id)
         return await _check_out(buyer, draft, providers, events, payment_expiry, key, caps, items)
 
     return await once(key, run, lambda made: Checkout.get(id=made))
@@ -89,18 +92,24 @@ async def _check_out(
     buyer: User, draft: CheckoutDraft, providers: Providers, events: EventBus, payment_expiry: dt.timedelta,
     key: RequestKey | None, caps: UnpaidCaps, cart_items: list[int] | None = None,
 ) -> Checkout:
+    now = dt.datetime.now(dt.UTC)
+    draft, office_day = await office.to_office(buyer, draft, now)
     draft = await _with_saved_address(buyer, draft)
     lines = await check_lines(buyer, draft.lines)
     plans, destination = plan_orders(draft, lines, providers)
-    now = dt.datetime.now(dt.UTC)
+    if office_day is not None:
+        office.check_plans(plans)
     for plan in plans:
         if not plan.pays_cash:
             plan.payment_expires_at = now + payment_expiry
     await quote_plans(plans, destination, providers)
+    join = None if office_day is None else await office.share_fees(office_day, plans)
     await apply_vouchers(buyer, draft.voucher_codes, plans, now)
+    if office_day is not None:
+        office.check_grants(plans)
     undo = await create_at_providers(plans, buyer, destination, providers)
     try:
-        made, orders = await write_orders(buyer, plans, destination, key, caps, cart_items)
+        made, orders = await write_orders(buyer, plans, destination, key, caps, cart_items, join)
     except BaseException:
         await run_undo(undo)
         raise

@@ -5,6 +5,8 @@ holdings are capped (checkout/holds.py); on SQLite a transaction of one statemen
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from tortoise.transactions import in_transaction
 
 from umkm_graph.checkout.holds import UnpaidCaps, check_unpaid_caps
@@ -31,11 +33,13 @@ NO_CAPS = UnpaidCaps()
 async def write_orders(
     buyer: User, plans: list[OrderPlan], destination: Destination | None, key: RequestKey | None = None,
     caps: UnpaidCaps = NO_CAPS, cart_items: list[int] | None = None,
+    also: Callable[[list[Order]], Awaitable[None]] | None = None,
 ) -> tuple[Checkout, list[Order]]:
     """The checkout and its orders, written, with the stock taken, and the client's idempotency key with them;
     OUT_OF_STOCK, and nothing written, when a line's stock ran out since it was checked; LIMIT_REACHED when the
     buyer would hold more unpaid than the caps allow; IntegrityError, and nothing written, when another send of the
-    key was written first. `cart_items` (checkout from the cart) are deleted in the same transaction."""
+    key was written first. `cart_items` (checkout from the cart) are deleted in the same transaction, and `also` (an
+office delivery's batches) is run in it with the written orders."""
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
     wanted = {line.product.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
@@ -47,7 +51,7 @@ async def write_orders(
     grants = [grant for plan in plans for grant in plan.grants]
     db = connection_of(Checkout)
     if (db.capabilities.dialect == "postgres" and not booked and not caps.any and not placed and not cart_items
-            and not grants):
+            and not grants and also is None):
         _raise_if_short(lines, await write_postgres(db, wanted, checkout, orders, key_row))
         return checkout, [new.order for new in orders]
     async with in_transaction() as connection:
@@ -70,6 +74,8 @@ async def write_orders(
             await announcements.new_order(order)
         if cart_items:
             await CartItem.filter(id__in=cart_items).using_db(connection).delete()
+        if also is not None:
+            await also([new.order for new in orders])
     return checkout, [new.order for new in orders]
 
 

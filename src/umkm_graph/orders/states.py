@@ -85,6 +85,12 @@ COURIER_RETURNED = Transition(
 )
 COURIER_CANCELLED = Transition(S.ACCEPTED, frozenset({S.READY_FOR_PICKUP}), frozenset(), "sent back: booking cancelled")
 
+# Made when an office's contact person confirms a shop's batch handed over (office_delivery/handover.py): what
+# reached the office is delivered, whether or not the seller marked it on its way first.
+OFFICE_HANDED_OVER = Transition(
+    S.DELIVERED, frozenset({S.PLACED, S.ACCEPTED, S.OUT_FOR_DELIVERY}), frozenset(), "handed over at the office"
+)
+
 # Made by the system when a gateway reports on a cashless payment; nobody may make them by hand.
 PAYMENT_SETTLED = Transition(S.PLACED, frozenset({S.AWAITING_PAYMENT}), frozenset(), "placed once paid")
 PAYMENT_LAPSED = Transition(S.CANCELLED, frozenset({S.AWAITING_PAYMENT}), frozenset(), "cancelled unpaid")

@@ -11,7 +11,8 @@ from umkm_graph.catalog.graphql.types import ProductType, load_product
 from umkm_graph.checkout import cart
 from umkm_graph.checkout import service as checkout
 from umkm_graph.checkout.graphql.operations import (
-    IDEMPOTENCY_KEY, SHARE_TOKEN, VOUCHER_CODES, CheckoutPayload, CheckoutShopInput, checkout_limits, shop_choices,
+    IDEMPOTENCY_KEY, OFFICE_DAY, SHARE_TOKEN, VOUCHER_CODES, CheckoutPayload, CheckoutShopInput, checkout_limits,
+    office_day_id, shop_choices,
 )
 from umkm_graph.checkout.graphql.types import CheckoutType
 from umkm_graph.delivery.graphql.operations import DeliveryAddressInput
@@ -70,6 +71,7 @@ class CartCheckoutInput:
     address: DeliveryAddressInput | None = None
     address_id: strawberry.ID | None = strawberry.field(default=None, description="One of myAddresses.")
     voucher_codes: list[str] = strawberry.field(default_factory=list, description=VOUCHER_CODES)
+    office_delivery_day_id: strawberry.ID | None = strawberry.field(default=None, description=OFFICE_DAY)
 
     def choices(self) -> checkout.CartCheckout:
         return checkout.CartCheckout(
@@ -77,6 +79,7 @@ class CartCheckoutInput:
             address=None if self.address is None else self.address.address(),
             address_id=None if self.address_id is None else parse_id(self.address_id, "input.addressId"),
             voucher_codes=list(self.voucher_codes),
+            office_delivery_day_id=office_day_id(self.office_delivery_day_id),
         )
 
 

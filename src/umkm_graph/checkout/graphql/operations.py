@@ -37,6 +37,15 @@ VOUCHER_CODES = (
 )
 
 
+OFFICE_DAY = ("Deliver to my office on that day (one of officeDeliveryDays), instead of an address: each shop's order "
+              "joins its batch for the office and day, paid in cash at the handover, and its delivery fee is a share "
+              "of the batch's one trip (OfficeBatch says how it is shared).")
+
+
+def office_day_id(value: strawberry.ID | None) -> int | None:
+    return None if value is None else parse_id(value, "input.officeDeliveryDayId")
+
+
 @strawberry.input(description="How one shop in the cart delivers its part; give one per shop.")
 class CheckoutShopInput:
     shop_id: strawberry.ID
@@ -65,6 +74,7 @@ class CheckoutInput:
         default=None, description="One of myAddresses, instead of address."
     )
     voucher_codes: list[str] = strawberry.field(default_factory=list, description=VOUCHER_CODES)
+    office_delivery_day_id: strawberry.ID | None = strawberry.field(default=None, description=OFFICE_DAY)
 
     def draft(self) -> checkout.CheckoutDraft:
         lines = [line.cart_line(f"input.lines.{i}") for i, line in enumerate(self.lines)]
@@ -72,7 +82,8 @@ class CheckoutInput:
         address = None if self.address is None else self.address.address()
         address_id = None if self.address_id is None else parse_id(self.address_id, "input.addressId")
         return checkout.CheckoutDraft(lines=lines, shops=shops, payment_method=self.payment_method, address=address,
-                                      address_id=address_id, voucher_codes=list(self.voucher_codes))
+                                      address_id=address_id, voucher_codes=list(self.voucher_codes),
+                                      office_delivery_day_id=office_day_id(self.office_delivery_day_id))
 
 
 def shop_choices(shops: list[CheckoutShopInput]) -> list[checkout.ShopChoice]:
