@@ -10,6 +10,7 @@ from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
 from tests.helpers.promotions import city_programme, programme_input, promotion_input, shop_promotion
 from tests.helpers.shops import shop_input
 from umkm_graph.balances.models import Payout, PayoutStatus
+from umkm_graph.catalog.models import ProductVariant
 from umkm_graph.checkout.models import CartItem
 from umkm_graph.people.models import Role
 from umkm_graph.people.service import create_user
@@ -120,6 +121,28 @@ async def product_edit(world: World) -> dict[str, Any]:
 
 async def product_stock(world: World) -> dict[str, Any]:
     return {"id": world.product["id"], "stock": 10_000}
+
+
+async def new_variant(world: World) -> dict[str, Any]:
+    return {"product": world.product["id"], "input": {"label": f"{next(serial)} kg", "price": 60_000, "packSize": 5}}
+
+
+async def product_variant(world: World) -> dict[str, Any]:
+    variant = await ProductVariant.filter(product_id=int(world.product["id"])).order_by("id").first()
+    assert variant is not None
+    return {"id": str(variant.id), "input": {"stock": 40}}
+
+
+async def extra_variant(world: World, *, active: bool = True) -> dict[str, Any]:
+    """A variant beside the product's first, written directly (what is tested here is who may change it)."""
+    product_id = int(world.product["id"])
+    variant = await ProductVariant.create(product_id=product_id, shop_id=int(world.shop["id"]),
+                                          label=f"{next(serial)} kg", price=90_000, is_active=active)
+    return {"id": str(variant.id)}
+
+
+async def inactive_variant(world: World) -> dict[str, Any]:
+    return await extra_variant(world, active=False)
 
 
 async def product_photos(world: World) -> dict[str, Any]:

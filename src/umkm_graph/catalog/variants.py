@@ -15,8 +15,9 @@ from umkm_graph.catalog.models import PriceChange, PriceUnit, Product, ProductUn
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import clean_text
-from umkm_graph.people.access import require_role
+from umkm_graph.people.access import is_city, require_role
 from umkm_graph.people.models import Role, User
+from umkm_graph.shops.models import Shop
 
 MAX_PRICE = 1_000_000_000
 MAX_STOCK = 1_000_000
@@ -79,6 +80,11 @@ async def _clean(draft: VariantDraft, shop_id: int, variant_id: int | None, crea
         values["sku"] = sku or None
     check.raise_if_any()
     return values
+
+
+def sees_inactive(user: User | None, shop: Shop) -> bool:
+    """The shop's owner and the city see deactivated variants; buyers only those on sale."""
+    return is_city(user) or (user is not None and shop.owner_id == user.id)  # type: ignore[attr-defined]
 
 
 async def _owned_product(user: User | None, product_id: int) -> Product:
