@@ -15,6 +15,7 @@ from umkm_graph.catalog.models import PriceChange
 CANCEL = f'mutation($id: ID!) {{ cancelOrder(id: $id, reason: "Salah pilih ukuran") {{ order {{ id }} {ERRORS} }} }}'
 ADD_TO_CART = f"""mutation($id: ID!, $variant: ID) {{ addToCart(productId: $id, quantity: 2, variantId: $variant) {{
   cart {{ subtotal lines {{ productId variantId price }} }} {ERRORS} }} }}"""
+PRICE_HISTORY = "query($id: ID!) { priceHistory(productId: $id) { edges { node { variantId price unitPrice } } } }"
 CHECKOUT_CART = f"""mutation($input: CartCheckoutInput!) {{
   checkoutCart(input: $input) {{ checkout {{ total orders {{ lines {{ productName unitPrice quantity }} }} }} {ERRORS} }} }}"""
 
@@ -137,7 +138,7 @@ async def test_a_price_change_of_a_variant_is_its_own_history(api: Api) -> None:
                             m.seller.token))["product"]
 
     assert product["bestUnitPrice"] == {"price": 12_400, "per": "KG"}
-    sack_prices = await PriceChange.filter(variant_id=int(both["25 kg"]["id"])).order_by("id").values_list(
-        "price", flat=True)
-    bag_prices = await PriceChange.filter(variant_id=int(both["5 kg"]["id"])).values_list("price", flat=True)
-    assert (sack_prices, bag_prices) == ([320_000, 310_000], [67_500])
+    history = (await api.gql(PRICE_HISTORY, {"id": m.beras["id"]}, m.officer.token))["priceHistory"]["edges"]
+    by_variant = [(edge["node"]["variantId"], edge["node"]["price"], edge["node"]["unitPrice"]) for edge in history]
+    assert by_variant == [(both["25 kg"]["id"], 310_000, 12_400), (both["25 kg"]["id"], 320_000, 12_800),
+                          (both["5 kg"]["id"], 67_500, 13_500)]  # newest first

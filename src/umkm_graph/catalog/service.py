@@ -19,8 +19,8 @@ from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import clean_text
 from umkm_graph.core.urls import public_https_url_fault
-from umkm_graph.people.access import is_city, require_role
-from umkm_graph.people.models import Role, User
+from umkm_graph.people.access import is_city
+from umkm_graph.people.models import User
 from umkm_graph.shops.access import can_see_shop
 from umkm_graph.shops.models import ShopStatus
 from umkm_graph.notifications.kinds import Kind
@@ -133,12 +133,7 @@ async def create_product(user: User | None, shop_id: int, draft: ProductDraft, *
     return product
 
 
-async def get_owned_product(user: User | None, product_id: int) -> Product:
-    seller = require_role(user, Role.SELLER)
-    product = await Product.get_or_none(id=product_id).select_related("shop")
-    if product is None or product.shop.owner_id != seller.id:  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.NOT_FOUND, "No product of yours has this id", "productId")
-    return product
+get_owned_product = variants.get_owned_product
 
 
 async def update_product(user: User | None, product_id: int, draft: ProductDraft, *,

@@ -87,7 +87,8 @@ def sees_inactive(user: User | None, shop: Shop) -> bool:
     return is_city(user) or (user is not None and shop.owner_id == user.id)  # type: ignore[attr-defined]
 
 
-async def _owned_product(user: User | None, product_id: int) -> Product:
+async def get_owned_product(user: User | None, product_id: int) -> Product:
+    """The seller's own product, with its shop; NOT_FOUND (productId) for anyone else's."""
     seller = require_role(user, Role.SELLER)
     product = await Product.get_or_none(id=product_id).select_related("shop")
     if product is None or product.shop.owner_id != seller.id:  # type: ignore[attr-defined]
@@ -105,7 +106,7 @@ async def _owned_variant(user: User | None, variant_id: int) -> ProductVariant:
 
 async def add_variant(user: User | None, product_id: int, draft: VariantDraft) -> Product:
     """A new variant of the seller's product, active, after the others."""
-    product = await _owned_product(user, product_id)
+    product = await get_owned_product(user, product_id)
     values = await _clean(draft, product.shop_id, None, creating=True)  # type: ignore[attr-defined]
     existing = await ProductVariant.filter(product_id=product.id).order_by("-position").first()
     if await ProductVariant.filter(product_id=product.id).count() >= MAX_VARIANTS:
@@ -113,11 +114,7 @@ async def add_variant(user: User | None, product_id: int, draft: VariantDraft) -
     variant = ProductVariant(product=product, shop_id=product.shop_id,  # type: ignore[attr-defined]
                              position=existing.position + 1 if existing else 0,
                              **{"pack_size": product.pack_size, "net_weight_grams": product.net_weight_grams, **values})
-    async with in_transaction():
-        await lock_product(product.id)
-        await save_variant(variant, product, user, price_changed=True)
-        await summarise(product)
-    await changes.changed(Entity.PRODUCT)
+    await _write(variant, product, user, price_changed=True)
     return product
 
 
@@ -128,12 +125,16 @@ async def update_variant(user: User | None, variant_id: int, draft: VariantDraft
     if values:
         before = (variant.price, variant.unit_price)
         variant.update_from_dict(values)
-        async with in_transaction():
-            await lock_product(product.id)
-            await save_variant(variant, product, user, price_changed=before != (variant.price, _unit(variant, product)[0]))
-            await summarise(product)
-        await changes.changed(Entity.PRODUCT)
+        await _write(variant, product, user, price_changed=before != (variant.price, _unit(variant, product)[0]))
     return product
+
+
+async def _write(variant: ProductVariant, product: Product, user: User | None, *, price_changed: bool) -> None:
+    async with in_transaction():
+        await lock_product(product.id)
+        await save_variant(variant, product, user, price_changed=price_changed)
+        await summarise(product)
+    await changes.changed(Entity.PRODUCT)
 
 
 async def set_variant_active(user: User | None, variant_id: int, active: bool) -> Product:
