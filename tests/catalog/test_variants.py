@@ -4,10 +4,13 @@ checkout, the cart and a cancelled order take and give back one variant's stock;
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests.helpers.api import Api
+from tests.helpers.catalog import add_product
 from tests.helpers.checkout import ERRORS, CHECKOUT, Market, cart, market
+from tests.helpers.statements import counting_statements
 from tests.helpers.variants import (ADD_VARIANT, DEACTIVATE_VARIANT, UPDATE_VARIANT, add_variant, rice_in_two_sacks,
                                     variants_of)
 from umkm_graph.catalog.models import PriceChange
@@ -142,3 +145,22 @@ async def test_a_price_change_of_a_variant_is_its_own_history(api: Api) -> None:
     by_variant = [(edge["node"]["variantId"], edge["node"]["price"], edge["node"]["unitPrice"]) for edge in history]
     assert by_variant == [(both["25 kg"]["id"], 310_000, 12_400), (both["25 kg"]["id"], 320_000, 12_800),
                           (both["5 kg"]["id"], 67_500, 13_500)]  # newest first
+
+
+async def test_a_listing_with_its_variants_costs_the_same_statements_at_any_page_size(api: Api) -> None:
+    """The variants of a page come in one statement (a loader per request), beside the page's own."""
+    m = await market(api)
+    for i in range(12):
+        product = await add_product(api, m.seller, m.shop["id"], name=f"Beras Pandan Wangi no. {i}", stock=5)
+        await add_variant(api, m.seller, product, label="25 kg", packSize=25, price=300_000 + i, stock=2)
+    query = """query($first: Int!) { products(filter: {category: "beras"}, sort: UNIT_PRICE_ASC, first: $first) {
+      edges { node { name priceRange { min max } bestUnitPrice { price } variants { label price stock } } } } }"""
+
+    counts = []
+    for first in (3, 12):
+        with counting_statements() as statements:
+            nodes = [e["node"] for e in (await api.gql(query, {"first": first}))["products"]["edges"]]
+        assert len(nodes) == first and all(len(node["variants"]) == 2 for node in nodes)
+        assert sum(1 for s in statements if re.search(r'\bFROM\s+"?product_variants"?', s, re.I)) == 1, statements
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -141,7 +141,7 @@ async def new_variant(world: World) -> dict[str, Any]:
 async def product_variant(world: World) -> dict[str, Any]:
     variant = await ProductVariant.filter(product_id=int(world.product["id"])).order_by("id").first()
     assert variant is not None
-    return {"id": str(variant.id), "input": {"stock": 40}}
+    return {"id": str(variant.id), "input": {"stock": 10_000}}  # as much as it has: later rows check out from it
 
 
 async def extra_variant(world: World, *, active: bool = True) -> dict[str, Any]:
