@@ -164,3 +164,18 @@ async def test_a_listing_with_its_variants_costs_the_same_statements_at_any_page
         assert sum(1 for s in statements if re.search(r'\bFROM\s+"?product_variants"?', s, re.I)) == 1, statements
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+async def test_a_new_unit_reprices_every_variant_per_kg_or_litre_and_a_new_category_keeps_the_stock(api: Api) -> None:
+    m = await market(api)
+    await rice_in_two_sacks(api, m.seller, m.beras, bag_stock=20, sack_stock=4)
+    edit = """mutation($id: ID!, $input: ProductInput!) { updateProduct(id: $id, input: $input) {
+      product { stock bestUnitPrice { price per } category { slug } } errors { code field message } } }"""
+
+    litres = (await api.ok(edit, {"id": m.beras["id"], "input": {"unit": "LITRE"}}, m.seller.token))["product"]
+    moved = (await api.ok(edit, {"id": m.beras["id"], "input": {"category": "gula", "name": "Gula Aren"}},
+                          m.seller.token))["product"]
+
+    assert litres["bestUnitPrice"] == {"price": 12_800, "per": "LITRE"}
+    assert {v["unitPricePer"] for v in (await variants_of(api, m.beras)).values()} == {"LITRE"}
+    assert (moved["category"]["slug"], moved["stock"]) == ("gula", 24)

@@ -149,7 +149,8 @@ async def update_product(user: User | None, product_id: int, draft: ProductDraft
         async with in_transaction():
             await variants.lock_product(product.id)
             if own:  # only these columns: the stock read before the lock may be stale by now
-                await product.save(update_fields=list(own))
+                await product.save(update_fields=["updated_at",
+                                                  *("category_id" if name == "category" else name for name in own)])
             if variant is not None or "unit" in own:  # a new unit changes every variant's price per kg or litre
                 await _save_variants(product, variant, of_variant, user, unit_changed="unit" in own)
             if values.keys() & SEARCHED_FIELDS:
