@@ -6,6 +6,7 @@ import strawberry
 
 from umkm_graph.catalog.models import ProductVariant
 from umkm_graph.graphql_common.scalars import Rupiah
+from umkm_graph.graphql_engine.response_cache import public_data
 
 
 @strawberry.type(name="ProductVariant", description="One pack of a product a buyer picks (5 kg, 25 kg; medium, "
@@ -34,5 +35,5 @@ class VariantType:
 
 @strawberry.type(description="The cheapest and the dearest of a product's variants on sale.")
 class PriceRange:
-    min: Rupiah
-    max: Rupiah
+    min: Rupiah = strawberry.field(metadata=public_data())
+    max: Rupiah = strawberry.field(metadata=public_data())
