@@ -38,7 +38,7 @@ from umkm_graph.demo.seed import Progress
 
 ANCHOR = dt.datetime(2026, 11, 1, tzinfo=WIB).astimezone(dt.UTC)  # the year of orders ends here
 DAYS = 365
-GENERATOR_VERSION = 3  # bump when the generated shapes change, so cached databases are filled again
+GENERATOR_VERSION = 4  # bump when the generated shapes change, so cached databases are filled again
 OPDS = ("Diskominfo", "Diskopindag", "Bappeda", "Dinas Pendidikan", "Dinas Kesehatan", "BKPSDM", "Bapenda",
         "Dispendukcapil", "Dinas Perhubungan", "Satpol PP", "DLH", "Disporapar")
 KECAMATAN = tuple(KELURAHAN)
@@ -232,6 +232,11 @@ def generate(scale: Scale, categories: dict[str, int], rng: random.Random) -> li
         Table("products", ("id", "shop_id", "category_id", "name", "description", "unit", "pack_size",
                            "net_weight_grams", "price", "stock", "is_active", "image_urls", "rating_sum",
                            "review_count", "rating", "created_at", "updated_at"), [tuple(row) for row in product_rows]),
+        # Each product's one variant, with the product's id (as migration 0019 gives them): checkout buys variants.
+        Table("product_variants", ("id", "product_id", "shop_id", "label", "pack_size", "net_weight_grams", "price",
+                                   "stock", "is_active", "position", "created_at", "updated_at"),
+              [(row[0], row[0], row[1], "", row[6], row[7], row[8], row[9], True, 0, row[15], row[16])
+               for row in product_rows]),
         Table("price_changes", ("id", "product_id", "price", "unit_price", "per", "changed_at"), history),
         Table("checkouts", ("id", "buyer_id", "total", "created_at"), checkouts),
         Table("orders", ("id", "checkout_id", "shop_id", "buyer_id", "reference", "status", "delivery_method",

@@ -185,6 +185,8 @@ async def test_the_storefront_list_answers_every_field_as_the_single_product_doe
                                         "certificates": "certificates { kind number givesBadge }"})
     product_fields = _every_field("Product", {
         "unitPrice": "unitPrice { price per }", "category": "category { slug parent { slug } }",
+        "priceRange": "priceRange { min max }", "bestUnitPrice": "bestUnitPrice { price per }",
+        "variants": "variants(includeInactive: true) { id label sku packSize price stock unitPrice isActive }",
         "reviews": "reviews(first: 1) { totalCount }", "shop": f"shop {{ {shop_fields} }}",
         "photos": "photos { id width height url thumb: url(size: THUMB) }"})
     selections = [product_fields, "id name price shop { name kecamatan } rating reviewCount",

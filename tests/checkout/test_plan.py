@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from tortoise.context import TortoiseContext
 
-from umkm_graph.catalog.models import Product, ProductUnit
+from umkm_graph.catalog.models import Product, ProductUnit, ProductVariant
 from umkm_graph.checkout.plan import OrderPlan
 from umkm_graph.checkout.quotes import rupiah
 from umkm_graph.checkout.validation import CheckedLine
@@ -31,7 +31,7 @@ async def models() -> AsyncIterator[None]:
 def a_plan(provider: Pickup | ShopCourier, fee: int) -> OrderPlan:
     shop = Shop(id=1, name="Keripik Bu Sri")
     chips = Product(id=7, name="Keripik tempe", price=12_500, unit=ProductUnit.KG, pack_size=0.25, net_weight_grams=None)
-    return OrderPlan(shop=shop, lines=[CheckedLine(index=0, product=chips, quantity=4)], provider=provider,
+    return OrderPlan(shop=shop, lines=[CheckedLine(index=0, product=chips, quantity=4, variant=ProductVariant(id=7, price=12_500))], provider=provider,
                      quote=DeliveryQuote(service="standard", display_name="Standard", fee=fee))
 
 

@@ -1,7 +1,7 @@
 """The last-item race on PostgreSQL: 200 buyers check out the same product at once, with 10 units in stock. Exactly 10
 orders are placed, the stock ends at 0, and it is never negative, round after round. And two-line carts racing: carts
 naming the same products in opposite orders never deadlock, and a cart whose second product runs out takes none of the
-first.
+first. And buyers racing for the last units of one variant take only that variant's stock.
 
 Runs on PostgreSQL only (UMKM_TEST_DATABASE_URL): SQLite has one writer at a time, so its checkouts queue up and there
 is no race to lose. UMKM_RACE_ROUNDS sets the number of rounds (10 by default, to keep CI fast); every round prints its
@@ -24,7 +24,8 @@ from tests.helpers.catalog import add_product
 from tests.helpers.database import TEST_DATABASE_URL
 from tests.helpers.people import buyer_tokens, city_person, sign_up
 from tests.helpers.shops import verified_shop
-from umkm_graph.catalog.models import Product
+from tests.helpers.variants import rice_in_two_sacks
+from umkm_graph.catalog.models import Product, ProductVariant
 from umkm_graph.orders.models import Order, OrderLine
 from umkm_graph.settings import Settings
 
@@ -137,3 +138,31 @@ async def test_a_cart_whose_second_product_runs_out_in_a_race_takes_none_of_the_
         assert outcomes == Counter({"ORDERED": 5, "OUT_OF_STOCK": 25})
         assert (await Product.get(id=int(beras))).stock == 85 and (await Product.get(id=int(gula))).stock == 0
         assert await Order.filter(lines__product_id=int(beras)).distinct().count() == 5
+
+
+async def test_buyers_racing_for_the_last_sacks_take_only_that_variant_and_the_products_total_keeps_step(
+        settings: Settings) -> None:
+    """60 buyers at once: half want the last 10 of the 25 kg sack, half the 5 kg bag (plenty left). Exactly 10 sacks
+    are sold, every bag buyer gets one, and the product's total is the variants' sum throughout."""
+    racing = dataclasses.replace(settings, database_url=f"{settings.database_url}?minsize=1&maxsize=20",
+                                 rate_limit_per_ip=0, rate_limit_per_user=0)
+    async with serve(racing) as api:
+        officer, seller = await city_person(api), await sign_up(api, "SELLER")
+        shop = await verified_shop(api, seller, officer)
+        tokens = await buyer_tokens(racing, 60)
+        product = await add_product(api, seller, shop["id"], name="Beras Medium 5 kg", stock=500)
+        both = await rice_in_two_sacks(api, seller, product, bag_stock=500, sack_stock=UNITS)
+
+        async def buy(token: str, variant: str) -> str:
+            cart = {"lines": [{"productId": product["id"], "variantId": variant, "quantity": 1}],
+                    "shops": [{"shopId": shop["id"], "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
+            result = (await api.gql(CHECKOUT, {"input": cart}, token))["checkout"]
+            return f"{variant}:" + ("ORDERED" if not result["errors"] else result["errors"][0]["code"])
+
+        sack, bag = both["25 kg"]["id"], both["5 kg"]["id"]
+        outcomes = Counter(await asyncio.gather(*(buy(t, sack if i % 2 else bag) for i, t in enumerate(tokens))))
+
+        assert outcomes == Counter({f"{sack}:ORDERED": UNITS, f"{sack}:OUT_OF_STOCK": 30 - UNITS, f"{bag}:ORDERED": 30})
+        stocks = dict(await ProductVariant.filter(product_id=int(product["id"])).values_list("id", "stock"))
+        assert stocks == {int(sack): 0, int(bag): 470}
+        assert (await Product.get(id=int(product["id"]))).stock == 470

@@ -14,13 +14,15 @@ from umkm_graph.graphql_schema import build_schema
 # answering a leaf or one of these types, but for Shop.npwp and Shop.identityChange (who asks) and Review.buyerName
 # (not versioned). productSearch and its types (issue 15) came later and are public like the storefront they search;
 # and since issue 17, what is trending and the badges (Shop.certificates: who asks decides); a product's photos since
-# issue 15.
+# issue 15; a product's price range since its variants (issue 15), whose list is who asks (the owner sees deactivated
+# ones).
 _ROOT_FIELDS = {"product", "products", "productSearch", "shop", "shops", "categories", "review", "trendingProducts"}
 _TYPES = {"Product", "ProductConnection", "ProductEdge", "UnitPrice", "Shop", "ShopConnection", "ShopEdge",
           "DeliveryFee", "Review", "ReviewConnection", "ReviewEdge", "Category", "PageInfo", "ProductSearch",
           "SearchFacets", "FacetCount", "TrendingProduct", "TrendingProductConnection", "TrendingProductEdge",
-          "Photo"}
-_PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Shop", "certificates"), ("Review", "buyerName")}
+          "Photo", "PriceRange"}
+_PRIVATE = {("Shop", "npwp"), ("Shop", "identityChange"), ("Shop", "certificates"), ("Review", "buyerName"),
+            ("Product", "variants")}
 
 
 def _reachable_public() -> set[tuple[str, str]]:

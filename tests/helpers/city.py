@@ -13,7 +13,8 @@ from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
 from tests.helpers.people import Person, city_person, sign_up
 from tests.helpers.shops import verified_shop
-from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
+from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit, ProductVariant
+from umkm_graph.catalog.variants import unit_price_of
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.city.analytics import WIB
 from umkm_graph.city.models import ReferencePrice, SpendTarget
@@ -174,6 +175,11 @@ class City:
                 shop_id=self.ids[shop], category=await Category.get(slug=category), name=title, unit=unit,
                 pack_size=Decimal(pack), net_weight_grams=grams, price=price, stock=100, is_active=active,
             )
+            per = unit_price_of(price, unit, Decimal(pack), grams)
+            await ProductVariant.create(product=product, shop_id=product.shop_id, pack_size=Decimal(pack),  # type: ignore[attr-defined]
+                                        net_weight_grams=grams, price=price, stock=100,
+                                        unit_price=per[0] if per else None,
+                                        unit_price_per=PriceUnit(per[1]) if per else None)
             self.ids[name] = product.id
             await _stamp(Product, product.id, created_at=september)
         # p1 was dearer until the first instant of the week of 12 October; p5 and p6 were listed with their prices;

@@ -11,6 +11,7 @@ from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
 from tests.helpers.promotions import city_programme, programme_input, promotion_input, shop_promotion
 from tests.helpers.shops import shop_input
 from umkm_graph.balances.models import Payout, PayoutStatus
+from umkm_graph.catalog.models import Category, Product, ProductUnit, ProductVariant
 from umkm_graph.checkout.models import CartItem
 from umkm_graph.core.wib import WIB, today_wib
 from umkm_graph.office_delivery.models import OfficeBatch, OfficeDeliveryDay
@@ -125,6 +126,39 @@ async def product_edit(world: World) -> dict[str, Any]:
 
 async def product_stock(world: World) -> dict[str, Any]:
     return {"id": world.product["id"], "stock": 10_000}
+
+
+async def _sack_product(world: World) -> Product:
+    """A product of the seller's shop with its one variant, written directly, apart from world.product (which the
+    checkout rows buy without naming a variant)."""
+    beras = await Category.get(slug="beras")
+    product = await Product.create(shop_id=int(world.shop["id"]), category=beras, name=f"Beras {next(serial)}",
+                                   unit=ProductUnit.KG, pack_size=5, price=67_500, stock=5)
+    await ProductVariant.create(product=product, shop_id=product.shop_id, price=67_500, stock=5)  # type: ignore[attr-defined]
+    return product
+
+
+async def new_variant(world: World) -> dict[str, Any]:
+    product = await _sack_product(world)
+    return {"product": str(product.id), "input": {"label": "25 kg", "price": 320_000, "packSize": 25}}
+
+
+async def product_variant(world: World) -> dict[str, Any]:
+    variant = await ProductVariant.filter(product_id=int(world.product["id"])).order_by("id").first()
+    assert variant is not None
+    return {"id": str(variant.id), "input": {"stock": 10_000}}  # as much as it has: later rows check out from it
+
+
+async def extra_variant(world: World, *, active: bool = True) -> dict[str, Any]:
+    """A second variant of a product of the seller's (what is tested here is who may change it)."""
+    product = await _sack_product(world)
+    variant = await ProductVariant.create(product=product, shop_id=product.shop_id,  # type: ignore[attr-defined]
+                                          label="25 kg", price=320_000, is_active=active)
+    return {"id": str(variant.id)}
+
+
+async def inactive_variant(world: World) -> dict[str, Any]:
+    return await extra_variant(world, active=False)
 
 
 async def product_photos(world: World) -> dict[str, Any]:

@@ -23,7 +23,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
           "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
-          "office_handover", "offline_claim"}
+          "office_handover", "offline_claim", "variants"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -239,6 +239,27 @@ async def test_near_me_example_lists_beras_nearest_first_from_shops_delivering_t
     distances = [node["distanceKm"] for node in nodes]
     assert distances == sorted(distances) and distances[-1] <= 10
     assert all(isinstance(node["deliveryFee"], int) for node in nodes)
+
+
+async def test_variants_example_lists_rice_by_its_best_price_per_kg_with_the_demos_5_kg_and_25_kg_sacks(
+        demo: Api) -> None:
+    nodes = [edge["node"] for edge in (await run(demo, "variants"))["products"]["edges"]]
+    best = [node["bestUnitPrice"]["price"] for node in nodes]
+    assert nodes and best == sorted(best)
+    sacks = [node for node in nodes if [v["label"] for v in node["variants"]] == ["5 kg", "25 kg"]]
+    assert sacks, "the demo gives its 5 kg rice a 25 kg sack"
+    for node in sacks:
+        bag, sack = node["variants"]
+        assert (bag["packSize"], sack["packSize"]) == (5, 25) and sack["unitPrice"] < bag["unitPrice"]
+        assert node["priceRange"] == {"min": bag["price"], "max": sack["price"]}
+        assert node["bestUnitPrice"] == {"price": sack["unitPrice"], "per": "KG"}
+    # a buyer picks the sack by its id
+    buyer = await sign_in(demo, "asn@example.id")
+    sack = sacks[0]["variants"][1]
+    cart = (await demo.ok("""mutation($p: ID!, $v: ID!) { addToCart(productId: $p, variantId: $v) {
+      cart { lines { variantId price } } errors { code field message } } }""",
+                          {"p": sacks[0]["id"], "v": sack["id"]}, buyer))["cart"]
+    assert cart["lines"][-1] == {"variantId": sack["id"], "price": sack["price"]}
 
 
 async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_the_demo_shop_is_owed(demo: Api) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import pkgutil
 import sys
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from tortoise import Tortoise
@@ -21,7 +24,10 @@ from tests.helpers.api import asgi_client, started_app
 from tests.helpers.database import TEST_DATABASE_URL, empty_postgres
 from umkm_graph.catalog.search_schema import SQLITE_INDEX_TABLES, create_search_indexes
 from umkm_graph.cli import main
-from umkm_graph.people.models import Opd
+from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit, ProductVariant
+from umkm_graph.checkout.models import CartItem
+from umkm_graph.people.models import Opd, Role, User
+from umkm_graph.shops.models import Shop
 from umkm_graph.db import apply_migrations, pending_migrations, tortoise_config, unmigrated_model_changes
 from umkm_graph.settings import Settings
 
@@ -218,3 +224,32 @@ async def _postgres_schema(connection: BaseDBAsyncClient) -> set[tuple[object, .
         " WHERE contype = 'c' AND connamespace = 'public'::regnamespace")
     schema |= {("check", c["table_name"], c["definition"]) for c in checks}
     return schema
+
+
+async def test_migration_0020_makes_every_product_a_product_with_its_one_variant() -> None:
+    """Its data step, on rows as a database before variants has them (a product, its price history, a cart line and an
+    order line naming the product only): each product gets one variant with its own id, price, pack and stock, the
+    lines and price changes name it, and new variants' ids continue after them."""
+    variants = importlib.import_module("umkm_graph.migrations.0020_variants")
+    async with empty_database() as connection:
+        await apply_migrations()
+        owner = await User.create(email="bu.endang@example.id", password_hash="-", name="Bu Endang", role=Role.SELLER)
+        shop = await Shop.create(owner=owner, name="Toko Bu Endang", slug="toko-bu-endang", kecamatan="Klojen",
+                                 kelurahan="Kauman", address="Jl. Merdeka 1", phone="081234567890", nib="1234567890123")
+        beras = await Category.create(slug="beras-lama", name="Beras")
+        product = await Product.create(shop=shop, category=beras, name="Beras Medium 5 kg", unit=ProductUnit.KG,
+                                       pack_size=Decimal(5), price=67_500, stock=20, unit_price=13_500,
+                                       unit_price_per=PriceUnit.KG)
+        await PriceChange.create(product=product, price=67_500, unit_price=13_500, per=PriceUnit.KG)
+        await CartItem.create(user=owner, product=product, quantity=2, price_when_added=67_500)
+
+        await variants._one_variant_each(None, SimpleNamespace(client=connection))
+
+        (variant,) = await ProductVariant.filter(product_id=product.id)
+        assert (variant.id, variant.shop_id, variant.label, variant.price, variant.stock, variant.pack_size,
+                variant.unit_price, variant.is_active) == (product.id, shop.id, "", 67_500, 20, Decimal(5), 13_500, True)
+        assert await PriceChange.filter(variant_id=variant.id).count() == 1
+        assert await CartItem.filter(variant_id=variant.id).count() == 1
+        assert (await Product.get(id=product.id)).price_max == 67_500
+        sack = await ProductVariant.create(product=product, shop=shop, label="25 kg", price=320_000)
+        assert sack.id > variant.id

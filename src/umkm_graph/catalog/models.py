@@ -1,4 +1,5 @@
-"""The catalog: a small category tree, products with their stock, and the history of every price."""
+"""The catalog: a small category tree, products with their variants (each its own price and stock), and the history of
+every price."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ class Category(Model):
 
 
 class Product(Model):
+    """A listing. Its price, pack and stock columns summarise its active variants (catalog/variants.py keeps them in the
+    variants' transaction), so listings sort and filter without reading variants: price, pack size and net weight are
+    the cheapest variant's, price_max the dearest's, stock all of theirs, unit_price the best per kg or litre."""
+
     id = fields.IntField(primary_key=True)
     shop = fields.ForeignKeyField("models.Shop", related_name="products", db_index=True)
     category = fields.ForeignKeyField("models.Category", related_name="products", db_index=True)
@@ -46,6 +51,7 @@ class Product(Model):
     # Net weight of one pack, so a tray of eggs can still be compared per kg.
     net_weight_grams = fields.IntField(null=True)
     price = fields.BigIntField()
+    price_max = fields.BigIntField(null=True)  # null until the summary is first written
     stock = fields.IntField(default=0)
     is_active = fields.BooleanField(default=True, db_index=True)
     image_urls: list[str] = fields.JSONField(default=list)  # type: ignore[assignment]
@@ -62,6 +68,31 @@ class Product(Model):
     class Meta:
         table = "products"
         indexes = (Index(fields=("unit_price",)),)
+
+
+class ProductVariant(Model):
+    """What a buyer picks and a shop counts: one pack of a product (5 kg or 25 kg, medium or premium), with its own price,
+    stock and SKU. Stock is taken from here; an order line, a cart line and a price change name their variant."""
+
+    id = fields.IntField(primary_key=True)
+    product = fields.ForeignKeyField("models.Product", related_name="variants", db_index=True)
+    shop = fields.ForeignKeyField("models.Shop", related_name="variants")  # the product's, for unique SKUs per shop
+    label = fields.CharField(max_length=60, default="")  # e.g. 5 kg, premium; empty for a product's only variant
+    sku = fields.CharField(max_length=40, null=True)
+    pack_size = fields.DecimalField(max_digits=10, decimal_places=3, default=1)
+    net_weight_grams = fields.IntField(null=True)
+    price = fields.BigIntField()
+    stock = fields.IntField(default=0)
+    unit_price = fields.BigIntField(null=True)  # per kg or litre, as Product.unit_price
+    unit_price_per = fields.CharEnumField(PriceUnit, max_length=8, null=True)
+    is_active = fields.BooleanField(default=True)
+    position = fields.IntField(default=0)  # the seller's order
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "product_variants"
+        unique_together = (("shop", "sku"),)
 
 
 class ProductSearch(Model):
@@ -93,6 +124,7 @@ class PriceChange(Model):
 
     id = fields.IntField(primary_key=True)
     product = fields.ForeignKeyField("models.Product", related_name="price_changes", db_index=True)
+    variant = fields.ForeignKeyField("models.ProductVariant", related_name="price_changes", null=True, db_index=True)
     price = fields.BigIntField()  # of one pack
     unit_price = fields.BigIntField(null=True)  # per kg or litre, rounded half up; null when the unit allows none
     per = fields.CharEnumField(PriceUnit, max_length=8, null=True)

@@ -1,22 +1,26 @@
-"""The catalog: the category tree, and products with their prices and stock (the storefront listing is listing.py)."""
+"""The catalog: the category tree, and products (their variants are variants.py; the storefront listing is listing.py).
+
+A product's price, pack and stock fields, as a product with one variant is edited, go to that variant."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from umkm_graph import changes
-from umkm_graph.catalog.models import Category, PriceChange, PriceUnit, Product, ProductUnit
+from umkm_graph.catalog import variants
+from umkm_graph.catalog.models import Category, Product, ProductUnit, ProductVariant
 from umkm_graph.catalog.search_index import index_product
+from umkm_graph.catalog.variants import MAX_PRICE, MAX_STOCK, VariantDraft, unit_price_of
 from umkm_graph.changes import Entity
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
 from umkm_graph.core.text import clean_text
 from umkm_graph.core.urls import public_https_url_fault
-from umkm_graph.people.access import is_city, require_role
-from umkm_graph.people.models import Role, User
+from umkm_graph.people.access import is_city
+from umkm_graph.people.models import User
 from umkm_graph.shops.access import can_see_shop
 from umkm_graph.shops.models import ShopStatus
 from umkm_graph.notifications.kinds import Kind
@@ -39,8 +43,7 @@ CATEGORY_TREE: tuple[tuple[str, str, str | None], ...] = (
 )
 # ensure_categories creates exactly this tree, and nothing else creates categories.
 CATEGORY_SLUGS = frozenset(slug for slug, _, _ in CATEGORY_TREE)
-MAX_PRICE = 1_000_000_000
-MAX_STOCK = 1_000_000
+__all__ = ["MAX_PRICE", "MAX_STOCK", "unit_price_of"]
 
 
 async def ensure_categories() -> None:
@@ -70,6 +73,8 @@ class ProductDraft:
 
 
 REQUIRED_ON_CREATE = ("category", "name", "unit", "price")
+# What belongs to a product's variant: given on a product, they go to its only variant.
+VARIANT_FIELDS = frozenset({"pack_size", "net_weight_grams", "price", "stock"})
 # What a product's search document is made of (catalog/search_index.py): changing one of these rewrites it.
 SEARCHED_FIELDS = frozenset({"category", "name", "description", "unit", "pack_size", "net_weight_grams"})
 
@@ -95,24 +100,8 @@ async def _clean(draft: ProductDraft, creating: bool) -> dict[str, object]:
                                            max_length=5000, required=False, multiline=True)
     if "unit" in given:
         values["unit"] = given["unit"]
-    if "pack_size" in given:
-        try:
-            size = Decimal(str(given["pack_size"]))
-            ok = size.is_finite() and Decimal("0.001") <= size <= Decimal(10_000)
-        except InvalidOperation:
-            ok = False
-        check.check(ok, "packSize", "Pack size must be between 0.001 and 10000")
-        if ok:
-            values["pack_size"] = size.quantize(Decimal("0.001"))
-    if "net_weight_grams" in given:
-        check.check(1 <= given["net_weight_grams"] <= 1_000_000, "netWeightGrams", "Net weight must be 1 to 1000000 grams")
-        values["net_weight_grams"] = given["net_weight_grams"]
-    if "price" in given:
-        check.check(1 <= given["price"] <= MAX_PRICE, "price", f"Price must be 1 to {MAX_PRICE} rupiah")
-        values["price"] = given["price"]
-    if "stock" in given:
-        check.check(0 <= given["stock"] <= MAX_STOCK, "stock", f"Stock must be 0 to {MAX_STOCK}")
-        values["stock"] = given["stock"]
+    values.update(variants.clean_pack(check, VariantDraft(
+        pack_size=draft.pack_size, net_weight_grams=draft.net_weight_grams, price=draft.price, stock=draft.stock)))
     if "is_active" in given:
         values["is_active"] = given["is_active"]
     if "image_urls" in given:
@@ -131,54 +120,65 @@ async def create_product(user: User | None, shop_id: int, draft: ProductDraft, *
     shop = await get_owned_shop(user, shop_id)
     values = await _clean(draft, creating=True)
     product = Product(shop=shop, **values)
-    _keep_unit_price(product)
+    first = ProductVariant(shop=shop, **{name: value for name, value in values.items() if name in VARIANT_FIELDS})
     async with in_transaction():
         await product.save()
+        first.product = product
+        await variants.save_variant(first, product, user, price_changed=True)
+        await variants.summarise(product)
         await index_product(product)
-        await _record_price(product, user)
         if product.stock > 0:
             await _tell_followers(product, Kind.FOLLOWED_SHOP_NEW_PRODUCT, follower_quiet_hours)
     await changes.changed(Entity.PRODUCT)
     return product
 
 
-async def get_owned_product(user: User | None, product_id: int) -> Product:
-    seller = require_role(user, Role.SELLER)
-    product = await Product.get_or_none(id=product_id).select_related("shop")
-    if product is None or product.shop.owner_id != seller.id:  # type: ignore[attr-defined]
-        raise DomainError(ErrorCode.NOT_FOUND, "No product of yours has this id", "productId")
-    return product
+get_owned_product = variants.get_owned_product
 
 
 async def update_product(user: User | None, product_id: int, draft: ProductDraft, *,
                          follower_quiet_hours: int = FOLLOWER_QUIET_HOURS) -> Product:
     product = await get_owned_product(user, product_id)
     values = await _clean(draft, creating=False)
+    own = {name: value for name, value in values.items() if name not in VARIANT_FIELDS}
+    of_variant = {name: value for name, value in values.items() if name in VARIANT_FIELDS}
+    variant = await variants.only_variant(product, _field_name(next(iter(of_variant)))) if of_variant else None
     if values:
-        before, was_out = _price_of(product), product.stock == 0
-        product.update_from_dict(values)
-        _keep_unit_price(product)
+        was_out = product.stock == 0
+        product.update_from_dict(own)
         async with in_transaction():
-            await product.save()
+            await variants.lock_product(product.id)
+            if own:  # only these columns: the stock read before the lock may be stale by now
+                await product.save(update_fields=["updated_at",
+                                                  *("category_id" if name == "category" else name for name in own)])
+            if variant is not None or "unit" in own:  # a new unit changes every variant's price per kg or litre
+                await _save_variants(product, variant, of_variant, user, unit_changed="unit" in own)
             if values.keys() & SEARCHED_FIELDS:
                 await index_product(product)
-            if _price_of(product) != before:
-                await _record_price(product, user)
             if was_out and product.stock > 0:
                 await _tell_followers(product, Kind.FOLLOWED_SHOP_RESTOCKED, follower_quiet_hours)
         await changes.changed(Entity.PRODUCT)
     return product
 
 
-def _price_of(product: Product) -> tuple[int, tuple[int, str] | None]:
-    return product.price, price_per_base_unit(product)
+def _field_name(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
-async def _record_price(product: Product, user: User | None) -> None:
-    """Every price a product has, for the city's price watch (city/price_watch.py); in the caller's transaction."""
-    per = price_per_base_unit(product)
-    await PriceChange.create(product_id=product.id, price=product.price, unit_price=per[0] if per else None,
-                             per=PriceUnit(per[1]) if per else None, changed_by_id=user.id if user else None)
+async def _save_variants(product: Product, changed: ProductVariant | None, values: dict[str, object],
+                         user: User | None, *, unit_changed: bool) -> None:
+    """The only variant given the product's price, pack or stock, or every variant's unit price after a new unit;
+    each changed price recorded (the city's price watch reads them, city/price_watch.py)."""
+    every = await ProductVariant.filter(product_id=product.id) if unit_changed or changed is None else [changed]
+    for variant in every:
+        before = (variant.price, variant.unit_price)
+        if changed is not None and variant.id == changed.id:
+            variant.update_from_dict(values)
+        per = unit_price_of(variant.price, product.unit, variant.pack_size, variant.net_weight_grams)
+        await variants.save_variant(variant, product, user,
+                                    price_changed=before != (variant.price, per[0] if per else None))
+    await variants.summarise(product)
 
 
 async def set_stock(user: User | None, product_id: int, stock: int, *,
@@ -186,7 +186,10 @@ async def set_stock(user: User | None, product_id: int, stock: int, *,
     product = await get_owned_product(user, product_id)
     if not 0 <= stock <= MAX_STOCK:
         raise DomainError(ErrorCode.INVALID, f"Stock must be 0 to {MAX_STOCK}", "stock")
+    variant = await variants.only_variant(product, "stock")
     async with in_transaction():
+        await variants.lock_product(product.id)
+        await ProductVariant.filter(id=variant.id).update(stock=stock)
         # Out of stock until now? Asked by the update itself, so two sellers' tabs cannot both see the restock.
         restocked = stock > 0 and await Product.filter(id=product.id, stock=0).update(stock=stock)
         if restocked:
@@ -206,29 +209,8 @@ async def _tell_followers(product: Product, kind: Kind, quiet_hours: int) -> Non
 
 
 def price_per_base_unit(product: Product) -> tuple[int, str] | None:
-    """Price per kg or per litre in whole rupiah, rounded half up (as the analytics SQL does), so packs of different
-    sizes compare; None when unknowable."""
+    """The product's (its cheapest variant's) price per kg or per litre; None when unknowable."""
     return unit_price_of(product.price, product.unit, product.pack_size, product.net_weight_grams)
-
-
-def unit_price_of(price: int, unit: str, pack_size: Decimal | str | float, net_weight_grams: int | None
-                  ) -> tuple[int, str] | None:
-    if unit == ProductUnit.LITRE:
-        return _half_up(Decimal(price) / Decimal(str(pack_size))), "LITRE"
-    if unit == ProductUnit.KG:
-        return _half_up(Decimal(price) / Decimal(str(pack_size))), "KG"
-    if net_weight_grams:
-        return _half_up(Decimal(price) * 1000 / net_weight_grams), "KG"
-    return None
-
-
-def _keep_unit_price(product: Product) -> None:
-    per = price_per_base_unit(product)
-    product.unit_price, product.unit_price_per = (per[0], PriceUnit(per[1])) if per else (None, None)
-
-
-def _half_up(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def can_see_product(user: User | None, product: Product) -> bool:
@@ -239,5 +221,4 @@ def can_see_product(user: User | None, product: Product) -> bool:
     return product.is_active and shop.status == ShopStatus.VERIFIED and can_see_shop(user, shop)
 
 
-async def return_stock(product_id: int, quantity: int) -> None:
-    await Product.filter(id=product_id).update(stock=F("stock") + quantity)
+return_stock = variants.return_stock

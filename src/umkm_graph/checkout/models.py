@@ -23,6 +23,7 @@ class CartItem(Model):
     id = fields.IntField(primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="cart_items", db_index=True)
     product = fields.ForeignKeyField("models.Product", related_name="cart_items", db_index=True)
+    variant = fields.ForeignKeyField("models.ProductVariant", related_name="cart_items", null=True)
     quantity = fields.IntField()
     price_when_added = fields.BigIntField()
     added_at = fields.DatetimeField(auto_now_add=True)

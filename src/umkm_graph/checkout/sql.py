@@ -7,9 +7,10 @@ rows inserted in the same statement. On PostgreSQL each statement is a round tri
 checkout's time (docs/performance.md). tests/checkout/test_checkout_sql.py checks that the statements write every column the
 models have; the checkout tests run them on whichever database the suite uses.
 
-- Stock: each line a conditional update (stock >= quantity). On PostgreSQL the rows are locked in product order first,
-  so two carts sharing products cannot deadlock, and nothing is taken unless every line can be; SQLite (3.35 or later,
-  for RETURNING) has one writer at a time, and its caller rolls back when a line is missing.
+- Stock: each line a conditional update of its variant (stock >= quantity), and the product's total taken with it. On
+  PostgreSQL the rows are locked in product then variant order first (as a seller's variant change locks them,
+  catalog/variants.py), so two carts sharing products cannot deadlock, and nothing is taken unless every line can be;
+  SQLite (3.35 or later, for RETURNING) has one writer at a time, and its caller rolls back when a line is missing.
 - Rows (PostgreSQL): the checkout, its orders, and each order's lines, payment and first transition, as data-modifying
   CTEs of the statement that takes the stock, so a failure anywhere writes nothing and needs no BEGIN or COMMIT round
   trip. Children find their order by its unique reference. The values come from unsaved model instances, converted by
@@ -27,7 +28,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from umkm_graph.catalog.models import Product
+from umkm_graph.catalog.models import Product, ProductVariant
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.core.orm_compat import attach_related, column_value, connection_of, from_row, loaded_columns, mark_saved
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
@@ -35,20 +36,30 @@ from umkm_graph.payments.models import IdempotencyKey, Payment, PaymentStatus
 from umkm_graph.shops.models import Shop
 
 
-def _take_sqlite(count: int) -> str:
+def _take_sqlite(table: str, count: int, *, conditional: bool) -> str:
     quantity = "CASE id " + " ".join(["WHEN ? THEN ?"] * count) + " END"
-    return (f"UPDATE products SET stock = stock - {quantity} "
-            f"WHERE id IN ({', '.join(['?'] * count)}) AND stock >= {quantity} RETURNING id")
+    return (f"UPDATE {table} SET stock = stock - {quantity} "
+            f"WHERE id IN ({', '.join(['?'] * count)})" + (f" AND stock >= {quantity}" if conditional else "")
+            + " RETURNING id")
 
 
-async def take_stocks(connection: BaseDBAsyncClient, wanted: Mapping[int, int]) -> set[int]:
-    """(SQLite) Take each product's quantity where its stock suffices; the ids of the products taken. Call it inside the
-    transaction that writes the order, and roll back when an id is missing: the other lines stay taken otherwise."""
+async def take_stocks(connection: BaseDBAsyncClient, wanted: Mapping[int, int], products: Mapping[int, int]
+                      ) -> set[int]:
+    """(SQLite) Take each variant's quantity where its stock suffices, and the products' totals (`products`: product id
+    to units); the ids of the variants taken. Call it inside the transaction that writes the order, and roll back
+    when an id is missing: the other lines stay taken otherwise."""
     if not wanted:
         return set()
+    taken = await _take(connection, "product_variants", wanted, conditional=True)
+    await _take(connection, "products", products, conditional=False)
+    return taken
+
+
+async def _take(connection: BaseDBAsyncClient, table: str, wanted: Mapping[int, int], *, conditional: bool) -> set[int]:
     ids = sorted(wanted)
     cases = [value for i in ids for value in (i, wanted[i])]
-    rows = await connection.execute_query_dict(_take_sqlite(len(ids)), [*cases, *ids, *cases])
+    params = [*cases, *ids, *cases] if conditional else [*cases, *ids]
+    rows = await connection.execute_query_dict(_take_sqlite(table, len(ids), conditional=conditional), params)
     return {row["id"] for row in rows}
 
 
@@ -59,27 +70,32 @@ def _loaded_columns(model: type[Model]) -> list[str]:
 
 @functools.cache
 def _cart_sql(dialect: str, count: int) -> str:
-    products, shops = _loaded_columns(Product), _loaded_columns(Shop)
-    columns = [f'p."{c}"' for c in products] + [f's."{c}" AS "shop.{c}"' for c in shops]
+    products, shops, variants = _loaded_columns(Product), _loaded_columns(Shop), _loaded_columns(ProductVariant)
+    columns = ([f'p."{c}"' for c in products] + [f's."{c}" AS "shop.{c}"' for c in shops]
+               + [f'v."{c}" AS "variant.{c}"' for c in variants])
     wanted = "= ANY($1::int[])" if dialect == "postgres" else f"IN ({', '.join(['?'] * count)})"
-    return f"SELECT {', '.join(columns)} FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id {wanted}"
+    return (f"SELECT {', '.join(columns)} FROM products p JOIN shops s ON s.id = p.shop_id "
+            f"JOIN product_variants v ON v.product_id = p.id WHERE p.id {wanted} ORDER BY p.id, v.position, v.id")
 
 
-async def cart_products(ids: Sequence[int]) -> dict[int, Product]:
-    """The products of these ids, each with its shop loaded, by id: what Product.filter(id__in=ids)
-    .select_related("shop") reads, in a statement written once instead of built by tortoise on every checkout."""
+async def cart_products(ids: Sequence[int]) -> dict[int, tuple[Product, list[ProductVariant]]]:
+    """The products of these ids, each with its shop loaded and its variants in the seller's order, by id: what
+    Product.filter(id__in=ids).select_related("shop") and their variants read, in one statement written once instead
+    of two built by tortoise on every checkout."""
     if not ids:
         return {}
     connection = connection_of(Product)
     dialect = connection.capabilities.dialect
     rows = await connection.execute_query_dict(_cart_sql(dialect, len(ids)),
                                                [list(ids)] if dialect == "postgres" else list(ids))
-    found: dict[int, Product] = {}
-    products, shops = _loaded_columns(Product), _loaded_columns(Shop)
+    found: dict[int, tuple[Product, list[ProductVariant]]] = {}
+    products, shops, variants = _loaded_columns(Product), _loaded_columns(Shop), _loaded_columns(ProductVariant)
     for row in rows:
-        product = from_row(Product, {c: row[c] for c in products})
-        attach_related(product, "shop", from_row(Shop, {c: row[f"shop.{c}"] for c in shops}))
-        found[product.id] = product
+        if row["id"] not in found:
+            product = from_row(Product, {c: row[c] for c in products})
+            attach_related(product, "shop", from_row(Shop, {c: row[f"shop.{c}"] for c in shops}))
+            found[product.id] = (product, [])
+        found[row["id"]][1].append(from_row(ProductVariant, {c: row[f"variant.{c}"] for c in variants}))
     return found
 
 
@@ -143,7 +159,7 @@ ORDER_COLUMNS = (
     ("claimed_until", "timestamptz"), ("accept_reminded_at", "timestamptz"), ("cash_flagged_at", "timestamptz"),
     ("cash_escalated_at", "timestamptz"), ("created_at", "timestamptz"), ("updated_at", "timestamptz"),
 )
-LINE_COLUMNS = (("product_id", "int"), ("product_name", "text"), ("unit_price", "bigint"), ("quantity", "int"),
+LINE_COLUMNS = (("product_id", "int"), ("variant_id", "int"), ("product_name", "text"), ("unit_price", "bigint"), ("quantity", "int"),
                 ("line_total", "bigint"))
 PAYMENT_COLUMNS = (
     ("method", "text"), ("provider", "text"), ("amount", "bigint"), ("status", "text"), ("reference", "text"),
@@ -186,15 +202,19 @@ def _write_postgres_sql() -> str:
     first += len(TRANSITION_COLUMNS) + 1
     key = ", ".join(f"${first + i}::{kind}" for i, (_, kind) in enumerate(KEY_COLUMNS))
     key_names = ", ".join(f'"{name}"' for name, _ in KEY_COLUMNS)
-    # `wanted` locks the cart's rows as its sort emits them, in id order, and (READ COMMITTED) reads the stock of their
-    # newest versions, so `enough` is exact; `taken` updates all of them or none, and every insert hangs on `c`, which
-    # is written only when all lines were taken.
+    # `wanted` locks the cart's products and variants as its sort emits them, in product then variant order, and (READ
+    # COMMITTED) reads the stock of their newest versions, so `enough` is exact; `taken` updates all of them or none
+    # (each product's total with its variant: one variant of a product per checkout), and every insert hangs on `c`,
+    # which is written only when all lines were taken.
     return (
-        "WITH wanted AS MATERIALIZED (SELECT p.id, p.stock, w.quantity FROM products p "
-        "JOIN unnest($1::int[], $2::int[]) AS w(id, quantity) ON w.id = p.id ORDER BY p.id FOR UPDATE OF p),\n"
+        "WITH wanted AS MATERIALIZED (SELECT v.id, v.product_id, v.stock, w.quantity FROM product_variants v "
+        "JOIN products p ON p.id = v.product_id "
+        "JOIN unnest($1::int[], $2::int[]) AS w(id, quantity) ON w.id = v.id ORDER BY p.id, v.id FOR UPDATE OF p, v),\n"
         "enough AS (SELECT count(*) = $3 AS all_lines FROM wanted WHERE stock >= quantity),\n"
-        "taken AS (UPDATE products p SET stock = p.stock - wanted.quantity FROM wanted, enough "
-        "WHERE enough.all_lines AND p.id = wanted.id RETURNING p.id),\n"
+        "taken AS (UPDATE product_variants v SET stock = v.stock - wanted.quantity FROM wanted, enough "
+        "WHERE enough.all_lines AND v.id = wanted.id RETURNING v.id),\n"
+        "totals AS (UPDATE products p SET stock = p.stock - wanted.quantity FROM wanted, enough "
+        "WHERE enough.all_lines AND p.id = wanted.product_id),\n"
         "c AS (INSERT INTO checkouts (buyer_id, total, created_at) SELECT $4, $5, $6 "
         "WHERE (SELECT count(*) FROM taken) = $3 RETURNING id),\n"
         f"o AS (INSERT INTO orders (checkout_id, {order_names}) SELECT c.id, {order_picked} FROM c, "
@@ -226,8 +246,8 @@ async def write_postgres(
     connection: BaseDBAsyncClient, wanted: Mapping[int, int], checkout: Checkout, orders: Sequence[NewOrder],
     key: IdempotencyKey | None = None,
 ) -> set[int]:
-    """Take the stock of every line and write every row (the key's too, with the checkout's id), in one statement, or
-    nothing at all. The ids of the products whose stock sufficed: when that is all of `wanted`, the checkout and the
+    """Take the stock of every line (`wanted`: variant id to units) and write every row (the key's too, with the
+    checkout's id), in one statement, or nothing at all. The ids of the variants whose stock sufficed: when that is all of `wanted`, the checkout and the
     orders were written and got their ids, as if tortoise had saved them; otherwise nothing was written. IntegrityError
     when the key was written already."""
     ids = sorted(wanted)

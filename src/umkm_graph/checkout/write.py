@@ -41,7 +41,7 @@ async def write_orders(
     key was written first. `cart_items` (checkout from the cart) are deleted in the same transaction, and `also` (an
 office delivery's batches) is run in it with the written orders."""
     lines = sorted((line for plan in plans for line in plan.lines), key=lambda line: line.product.id)
-    wanted = {line.product.id: line.quantity for line in lines}
+    wanted = {line.variant.id: line.quantity for line in lines}
     checkout = Checkout(buyer=buyer, total=sum(plan.total for plan in plans))
     orders = [_new_order(buyer, plan, destination) for plan in plans]
     booked = [(plan, new) for plan, new in zip(plans, orders, strict=True)
@@ -60,7 +60,8 @@ office delivery's batches) is run in it with the written orders."""
         if connection.capabilities.dialect == "postgres":
             _raise_if_short(lines, await write_postgres(connection, wanted, checkout, orders, key_row))
         else:
-            _raise_if_short(lines, await take_stocks(connection, wanted))
+            _raise_if_short(lines, await take_stocks(connection, wanted,
+                                                     {line.product.id: line.quantity for line in lines}))
             await _write_with_tortoise(checkout, orders)
             if key_row is not None:
                 key_row.result_id = checkout.id
@@ -82,7 +83,7 @@ office delivery's batches) is run in it with the written orders."""
 def _raise_if_short(lines: list[CheckedLine], taken: set[int]) -> None:
     """OUT_OF_STOCK for the first line, in product order, whose stock was not taken."""
     for line in lines:
-        if line.product.id not in taken:
+        if line.variant.id not in taken:
             raise DomainError(ErrorCode.OUT_OF_STOCK, f"{line.product.name} sold out while you were checking out",
                               ["input", "lines", str(line.index), "quantity"])
 
@@ -114,8 +115,9 @@ def _new_order(buyer: User, plan: OrderPlan, destination: Destination | None) ->
         payment_method=option.method.code, subtotal=plan.subtotal, total=plan.total,
         note=(plan.choice.note or "").strip(),
     )
-    lines = [OrderLine(product=line.product, product_name=line.product.name, unit_price=line.product.price,
-                       quantity=line.quantity, line_total=line.product.price * line.quantity) for line in plan.lines]
+    lines = [OrderLine(product=line.product, variant=line.variant, product_name=line.name,
+                       unit_price=line.product.price, quantity=line.quantity,
+                       line_total=line.product.price * line.quantity) for line in plan.lines]
     transition = OrderTransition(from_status=None, to_status=order.status, actor=buyer)
     return NewOrder(order=order, lines=lines, payment=_payment(plan, option), transition=transition)
 

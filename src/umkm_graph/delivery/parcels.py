@@ -22,6 +22,7 @@ MAX_QUANTITY = 1000
 class CartLine:
     product_id: int
     quantity: int
+    variant_id: int | None = None  # None: the product's only variant on sale
 
 
 @dataclass

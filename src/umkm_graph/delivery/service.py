@@ -260,7 +260,7 @@ async def _take_back(order: Order, providers: Providers, reason: str) -> list[Ev
     """A returned parcel: the goods go back on the shelf, and the payment is voided (or refunded if paid)."""
     await give_back_vouchers(order.id)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
-        await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+        await return_stock(line.variant_id, line.product_id, line.quantity)  # type: ignore[attr-defined]
     payment = await Payment.get_or_none(order_id=order.id)
     if payment is None or payment.status not in (PaymentStatus.PENDING, *payments.REFUNDABLE):
         return []

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from umkm_graph.catalog import service as catalog_service
+from umkm_graph.catalog import variants
 from umkm_graph.catalog.models import PriceChange, Product, ProductUnit
 from umkm_graph.demo.loading import DataTable, band, load
 from umkm_graph.demo.run import SeededShop, SeedRun, stamp
@@ -94,6 +95,29 @@ async def list_products(run: SeedRun, seeded: SeededShop, opened: dt.datetime, e
         await PriceChange.filter(product_id=product.id).update(changed_at=listed)
         product.created_at = listed
         seeded.products.append(product)
+
+
+SACK_LABEL, SACK_KG = "25 kg", 25  # the second variant the demo gives its 5 kg rice
+SACK_DISCOUNT_PER_KG = 400  # a sack is cheaper per kg than the 5 kg bag
+
+
+async def add_rice_sacks(run: SeedRun) -> None:
+    """Beras 5 kg / 25 kg: every 5 kg rice listing but the documented shop's (the examples buy that one by product id
+    alone) gets a 25 kg sack variant, at the end of the seed so the history's orders and repricings stay as they were.
+    No draw from the random stream: the sack's price and stock follow from the bag's."""
+    for seeded in run.shops[1:]:  # the documented shop is the first
+        for product in seeded.products:
+            if product.unit != ProductUnit.KG or product.pack_size != 5 or not product.name.startswith("Beras"):
+                continue
+            bag = await variants.only_variant(product, "product")
+            await variants.update_variant(seeded.owner, bag.id, variants.VariantDraft(label="5 kg"))
+            per_kg = bag.price // 5 - SACK_DISCOUNT_PER_KG
+            await variants.add_variant(seeded.owner, product.id, variants.VariantDraft(
+                label=SACK_LABEL, pack_size=Decimal(SACK_KG), price=per_kg * SACK_KG // 500 * 500,
+                stock=bag.stock // 4))
+            # listed an hour before the history's end, as the seed's clock has it, not at the wall clock's now
+            await PriceChange.filter(product_id=product.id, variant__label=SACK_LABEL).update(
+                changed_at=run.anchor - dt.timedelta(hours=1))
 
 
 def product_draft(run: SeedRun, item: Staple | Good) -> catalog_service.ProductDraft:

@@ -30,6 +30,7 @@ from umkm_graph.catalog import service as catalog_service
 from umkm_graph.catalog.models import Product
 from umkm_graph.core.regions import KELURAHAN
 from umkm_graph.db import close_database, open_database
+from umkm_graph.demo.catalog import add_rice_sacks
 from umkm_graph.demo.certificates import add_certificates
 from umkm_graph.demo.complaints import add_complaints
 from umkm_graph.demo.growth import add_growth
@@ -175,5 +176,6 @@ async def _fill(run: SeedRun, bar: Progress, history: OrderHistory) -> None:
     await add_growth(run)
     await set_city_monitoring(run)
     await add_promotions(run)
+    await add_rice_sacks(run)
     run.summary.users = await User.all().count()
     run.summary.products = await Product.all().count()

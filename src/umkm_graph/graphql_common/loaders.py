@@ -12,7 +12,7 @@ from tortoise.models import Model
 
 from umkm_graph.catalog import certificates as product_certificates
 from umkm_graph.catalog.photos import photos_of_products
-from umkm_graph.catalog.models import Category, Product
+from umkm_graph.catalog.models import Category, Product, ProductVariant
 from umkm_graph.delivery.models import CourierShipment, ShipmentEventRecord
 from umkm_graph.graphql_common.ids import id_or_none
 from umkm_graph.orders.models import Order, OrderLine, OrderTransition
@@ -134,6 +134,10 @@ class Loaders:
     @cached_property
     def product_badges(self) -> DataLoader[int, list[Any]]:
         return DataLoader(load_fn=product_certificates.badges_of_products)
+
+    @cached_property
+    def product_variants(self) -> DataLoader[int, list[Any]]:
+        return many_by(ProductVariant, "product_id", ("position", "id"))
 
     @cached_property
     def product_photos(self) -> DataLoader[int, list[Any]]:

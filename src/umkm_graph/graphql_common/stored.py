@@ -31,14 +31,14 @@ def reads(*columns: str, public: bool) -> dict[str, object]:
 
 
 def stored(*columns: str, public: bool, answer: Callable[[Any], Any] | None = None,
-           description: str | None = None) -> Any:
+           description: str | None = None, deprecation_reason: str | None = None) -> Any:
     """A field answered from these columns of its model or row: `answer(source)`, or the one column's value as it is."""
     plain: dict[str, object] = {}
     if answer is None:
         (column,) = columns
         answer = operator.attrgetter(column)
         plain = {_PLAIN: column}
-    return strawberry.field(description=description,
+    return strawberry.field(description=description, deprecation_reason=deprecation_reason,
                             metadata={**reads(*columns, public=public), _ANSWER: answer, **plain})
 
 

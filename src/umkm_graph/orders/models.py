@@ -76,6 +76,7 @@ class OrderLine(Model):
     id = fields.IntField(primary_key=True)
     order = fields.ForeignKeyField("models.Order", related_name="lines", db_index=True)
     product = fields.ForeignKeyField("models.Product", related_name="order_lines", db_index=True)
+    variant = fields.ForeignKeyField("models.ProductVariant", related_name="order_lines", null=True, db_index=True)
     product_name = fields.CharField(max_length=160)
     unit_price = fields.BigIntField()
     quantity = fields.IntField()

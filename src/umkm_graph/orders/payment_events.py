@@ -184,7 +184,7 @@ async def _return_goods(order: Order, providers: Providers) -> None:
     that a courier's failure must not undo."""
     await subsidies.give_back(order)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
-        await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+        await return_stock(line.variant_id, line.product_id, line.quantity)  # type: ignore[attr-defined]
     courier = providers.delivery.get(order.delivery_provider)
     if courier is not None and order.delivery_reference:
         request = ShipmentCancelRequest(

@@ -146,7 +146,7 @@ async def release(
     part; a refund is safe to repeat, as it keeps its refund key.)"""
     await subsidies.give_back(order)  # promotions before products, the order checkout locks them in
     for line in await OrderLine.filter(order_id=order.id):
-        await return_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+        await return_stock(line.variant_id, line.product_id, line.quantity)  # type: ignore[attr-defined]
     refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0
     event = await payments.release(payment, providers, reason, actor) if payment is not None else None
     if refunded:

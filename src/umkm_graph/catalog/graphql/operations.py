@@ -7,7 +7,7 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog import listing, nearby, photos
+from umkm_graph.catalog import listing, nearby, photos, variants
 from umkm_graph.catalog import service as catalog
 from umkm_graph.catalog.graphql.search import ProductSearch, product_search
 from umkm_graph.catalog.graphql.types import (CategoryType, PriceUnitEnum, ProductType, ProductUnitEnum, load_product,
@@ -43,6 +43,22 @@ class ProductInput:
             net_weight_grams=self.net_weight_grams, price=self.price, stock=self.stock, is_active=self.is_active,
             image_urls=self.image_urls,
         )
+
+
+@strawberry.input(description="A variant's fields; on update, omitted fields stay as they are.")
+class VariantInput:
+    label: str | None = strawberry.field(default=None, description="e.g. 5 kg, 25 kg or premium; required on add.")
+    sku: str | None = strawberry.field(default=None, description="Unique in your shop; an empty string removes it.")
+    pack_size: float | None = strawberry.field(default=None, description="In the product's unit; the product's if "
+                                               "left out on add.")
+    net_weight_grams: int | None = None
+    price: Rupiah | None = strawberry.field(default=None, description="Of one pack; required on add.")
+    stock: int | None = None
+
+    def draft(self) -> variants.VariantDraft:
+        return variants.VariantDraft(
+            label=self.label, sku=self.sku, pack_size=None if self.pack_size is None else Decimal(str(self.pack_size)),
+            net_weight_grams=self.net_weight_grams, price=self.price, stock=self.stock)
 
 
 @strawberry.input(description="Listings of shops near a point: coordinates (the phone's), or one of the signed-in "
@@ -174,7 +190,30 @@ class CatalogMutation:
         return await mutate(info, ProductPayload,
                             lambda user: photos.set_product_photos(user, parse_id(product_id, "productId"), ids), _product)
 
-    @strawberry.mutation(description="The shop's owner sets a product's stock after a count.")
+    @strawberry.mutation(description="The shop's owner adds a variant to a product (a 25 kg sack beside the 5 kg).")
+    async def add_variant(self, info: Info[Context, None], product_id: strawberry.ID,
+                          input: VariantInput) -> ProductPayload:
+        return await mutate(info, ProductPayload, lambda user: variants.add_variant(
+            user, parse_id(product_id, "productId"), input.draft()), _product)
+
+    @strawberry.mutation(description="The shop's owner edits a variant: its label, SKU, pack, price or stock.")
+    async def update_variant(self, info: Info[Context, None], id: strawberry.ID, input: VariantInput) -> ProductPayload:
+        return await mutate(info, ProductPayload, lambda user: variants.update_variant(
+            user, parse_id(id, "id"), input.draft()), _product)
+
+    @strawberry.mutation(description="The shop's owner takes a variant off sale (its orders keep it); a product keeps "
+                         "at least one variant on sale.")
+    async def deactivate_variant(self, info: Info[Context, None], id: strawberry.ID) -> ProductPayload:
+        return await mutate(info, ProductPayload,
+                            lambda user: variants.set_variant_active(user, parse_id(id, "id"), False), _product)
+
+    @strawberry.mutation(description="The shop's owner puts a deactivated variant on sale again.")
+    async def reactivate_variant(self, info: Info[Context, None], id: strawberry.ID) -> ProductPayload:
+        return await mutate(info, ProductPayload,
+                            lambda user: variants.set_variant_active(user, parse_id(id, "id"), True), _product)
+
+    @strawberry.mutation(description="The shop's owner sets a product's stock after a count (a product with one "
+                         "variant; for several, updateVariant).")
     async def set_stock(self, info: Info[Context, None], id: strawberry.ID, stock: int) -> ProductPayload:
         return await mutate(info, ProductPayload, lambda user: catalog.set_stock(
             user, parse_id(id, "id"), stock, follower_quiet_hours=info.context.settings.follower_message_hours),

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from umkm_graph.catalog import listing, search
+from umkm_graph.catalog import listing, search, variants
 from umkm_graph.catalog import service as catalog
+from umkm_graph.catalog.graphql.variant_types import PriceRange, VariantType
 from umkm_graph.catalog.models import Category, PriceUnit, Product, ProductUnit
 from umkm_graph.core.paging import Page, Window
 from umkm_graph.graphql_common.context import Context
@@ -74,6 +75,13 @@ def _unit_price(root: ProductType) -> UnitPrice | None:
     return UnitPrice(price=Rupiah(per[0]), per=per[1]) if per else None
 
 
+def _best_unit_price(product: Product | listing.ListingRow) -> UnitPrice | None:
+    per = product.unit_price_per
+    if product.unit_price is None or per is None:
+        return None
+    return UnitPrice(price=Rupiah(product.unit_price), per=getattr(per, "value", per))
+
+
 def _fetched_shop(root: ProductType) -> ShopType:
     shop = getattr(root.model, "shop", None)
     if isinstance(shop, Shop):
@@ -88,18 +96,29 @@ class ProductType:
     description: str = stored("description", public=True)
     unit: ProductUnitEnum = stored("unit", public=True)  # type: ignore[valid-type]
     pack_size: float = stored("pack_size", public=True, answer=lambda p: float(p.pack_size),
-                              description="How many units one pack holds, e.g. 5 for a 5 kg sack.")
-    net_weight_grams: int | None = stored("net_weight_grams", public=True)
+                              description="How many units one pack of the cheapest variant holds, e.g. 5 for a 5 kg "
+                              "sack.", deprecation_reason="A product may have variants: use variants { packSize }.")
+    net_weight_grams: int | None = stored(
+        "net_weight_grams", public=True, deprecation_reason="A product may have variants: use variants { netWeightGrams }.")
     price: Rupiah = stored("price", public=True, answer=lambda p: Rupiah(p.price),
-                           description="Price of one pack, in rupiah.")
-    stock: int = stored("stock", public=True)
+                           description="Price of one pack of the cheapest variant, in rupiah.",
+                           deprecation_reason="A product may have variants: use priceRange, or variants { price }.")
+    stock: int = stored("stock", public=True, description="All the variants' on sale together.",
+                        deprecation_reason="A product may have variants: use variants { stock }.")
+    price_range: PriceRange = stored(
+        "price", "price_max", public=True, description="The cheapest and the dearest of its variants on sale.",
+        answer=lambda p: PriceRange(min=Rupiah(p.price), max=Rupiah(p.price if p.price_max is None else p.price_max)))
+    best_unit_price: UnitPrice | None = stored(
+        "unit_price", "unit_price_per", public=True, answer=_best_unit_price,
+        description="The best price per kg or per litre among its variants on sale (what sort UNIT_PRICE_ASC uses).")
     is_active: bool = stored("is_active", public=True)
     image_urls: list[str] = stored("image_urls", public=True, answer=lambda p: list(p.image_urls))
     rating: float | None = stored("rating_sum", "review_count", public=True, answer=average_rating,
                                   description="Average review rating, 1 to 5; null before the first review.")
     review_count: int = stored("review_count", public=True)
     unit_price: UnitPrice | None = strawberry.field(
-        resolver=_unit_price, description="Price per kg or per litre where the unit allows.",
+        resolver=_unit_price, description="The cheapest variant's price per kg or per litre where the unit allows.",
+        deprecation_reason="A product may have variants: use bestUnitPrice, or variants { unitPrice }.",
         metadata=reads("unit", "pack_size", "price", "net_weight_grams", public=True),
     )
     created_at: dt.datetime = stored("created_at", public=True)
@@ -146,6 +165,16 @@ class ProductType:
                       metadata=reads("id", public=True))
     async def badges(self, info: Info[Context, None]) -> list[BadgeEnum]:  # type: ignore[valid-type]
         return await info.context.loaders.product_badges.load(self.model.id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="What a buyer picks from, in the seller's order: the variants on sale (and, for "
+                      "the product's owner and the city, with includeInactive, the deactivated ones too).",
+                      metadata=reads("id", "shop_id", public=False))
+    async def variants(self, info: Info[Context, None], include_inactive: bool = False) -> list[VariantType]:
+        found = await info.context.loaders.product_variants.load(self.model.id)
+        if include_inactive:
+            shop = await info.context.loaders.shop.load(self.model.shop_id)  # type: ignore[attr-defined]
+            include_inactive = variants.sees_inactive(await info.context.user(), shop)
+        return [VariantType.from_model(v) for v in found if v.is_active or include_inactive]
 
     @strawberry.field(description="The seller's photos, in the seller's order (setProductPhotos).",
                       metadata=reads("id", public=True))

@@ -29,6 +29,7 @@ CartChangeEnum = strawberry.enum(cart.CartChange, name="CartChange",
 @strawberry.type(name="CartLine", description="One product in your cart, as it is now and as it was when added.")
 class CartLineType:
     product_id: strawberry.ID
+    variant_id: strawberry.ID | None = strawberry.field(description="The variant of the product this line buys.")
     quantity: int
     price_when_added: Rupiah
     price: Rupiah = strawberry.field(description="The price now; checkout charges this one.")
@@ -41,7 +42,8 @@ class CartLineType:
 
     @classmethod
     def from_entry(cls, entry: cart.CartEntry) -> CartLineType:
-        return cls(product_id=strawberry.ID(str(entry.product.id)), quantity=entry.item.quantity,
+        variant = None if entry.variant is None else strawberry.ID(str(entry.variant.id))
+        return cls(product_id=strawberry.ID(str(entry.product.id)), variant_id=variant, quantity=entry.item.quantity,
                    price_when_added=Rupiah(entry.item.price_when_added), price=Rupiah(entry.product.price),
                    changes=list(entry.changes), buyable=entry.buyable)
 
@@ -83,6 +85,13 @@ class CartCheckoutInput:
         )
 
 
+VARIANT_ID = "Which of the product's variants; may be left out when it has only one on sale (or is in the cart)."
+
+
+def _variant(variant_id: strawberry.ID | None) -> int | None:
+    return None if variant_id is None else parse_id(variant_id, "variantId")
+
+
 def _answer(entries: list[cart.CartEntry]) -> dict[str, object]:
     return {"cart": CartType.of(entries)}
 
@@ -97,17 +106,21 @@ class CartQuery:
 @strawberry.type
 class CartMutation:
     @strawberry.mutation(description="Put a quantity of a product in your cart (more on its line if it is there).")
-    async def add_to_cart(self, info: Info[Context, None], product_id: strawberry.ID, quantity: int = 1) -> CartPayload:
-        return await mutate(info, CartPayload,
-                            lambda user: cart.add_to_cart(user, parse_id(product_id, "productId"), quantity), _answer)
-
-    @strawberry.mutation(description="Set a line's quantity (0 removes it); the line takes today's price.")
-    async def update_cart_line(
-        self, info: Info[Context, None], product_id: strawberry.ID, quantity: int
+    async def add_to_cart(
+        self, info: Info[Context, None], product_id: strawberry.ID, quantity: int = 1,
+        variant_id: Annotated[strawberry.ID | None, strawberry.argument(description=VARIANT_ID)] = None,
     ) -> CartPayload:
-        return await mutate(info, CartPayload,
-                            lambda user: cart.set_cart_quantity(user, parse_id(product_id, "productId"), quantity),
-                            _answer)
+        return await mutate(info, CartPayload, lambda user: cart.add_to_cart(
+            user, parse_id(product_id, "productId"), quantity, _variant(variant_id)), _answer)
+
+    @strawberry.mutation(description="Set a line's quantity (0 removes it), or its variant; the line takes today's "
+                         "price.")
+    async def update_cart_line(
+        self, info: Info[Context, None], product_id: strawberry.ID, quantity: int,
+        variant_id: Annotated[strawberry.ID | None, strawberry.argument(description=VARIANT_ID)] = None,
+    ) -> CartPayload:
+        return await mutate(info, CartPayload, lambda user: cart.set_cart_quantity(
+            user, parse_id(product_id, "productId"), quantity, _variant(variant_id)), _answer)
 
     @strawberry.mutation(description="Take a product out of your cart.")
     async def remove_from_cart(self, info: Info[Context, None], product_id: strawberry.ID) -> CartPayload:

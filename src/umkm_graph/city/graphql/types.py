@@ -279,10 +279,13 @@ class PriceChangeType:
     unit_price: Rupiah | None
     per: PriceUnitEnum | None  # type: ignore[valid-type]
     changed_at: dt.datetime
+    variant_id: strawberry.ID | None = strawberry.field(description="The variant whose price this was.")
 
     @classmethod
     def from_model(cls, c: PriceChange) -> PriceChangeType:
-        return cls(price=Rupiah(c.price), unit_price=_rupiah(c.unit_price), per=c.per, changed_at=c.changed_at)
+        variant = c.variant_id  # type: ignore[attr-defined]
+        return cls(price=Rupiah(c.price), unit_price=_rupiah(c.unit_price), per=c.per, changed_at=c.changed_at,
+                   variant_id=None if variant is None else strawberry.ID(str(variant)))
 
 
 @strawberry.type(name="PricePoint", description="Prices per kg or litre that listings had at the end of a bucket.")

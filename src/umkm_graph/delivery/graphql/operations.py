@@ -19,9 +19,12 @@ from umkm_graph.orders.graphql.operations import OrderPayload, change_order
 class CheckoutLineInput:
     product_id: strawberry.ID
     quantity: int
+    variant_id: strawberry.ID | None = strawberry.field(default=None, description=(
+        "Which of the product's variants (Product.variants); may be left out when it has only one on sale."))
 
     def cart_line(self, path: str) -> CartLine:
-        return CartLine(parse_id(self.product_id, f"{path}.productId"), self.quantity)
+        variant = None if self.variant_id is None else parse_id(self.variant_id, f"{path}.variantId")
+        return CartLine(parse_id(self.product_id, f"{path}.productId"), self.quantity, variant)
 
 
 @strawberry.input(description="Where a DELIVERY order goes, in Kota Malang.")

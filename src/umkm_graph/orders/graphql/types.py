@@ -64,6 +64,11 @@ class OrderLineType:
     async def product(self, info: Info[Context, None]) -> ProductType | None:
         return await load_product(info, self.model.product_id)  # type: ignore[attr-defined]
 
+    @strawberry.field(description="Which of the product's variants was bought (Product.variants).")
+    def variant_id(self) -> strawberry.ID | None:
+        variant = self.model.variant_id  # type: ignore[attr-defined]
+        return None if variant is None else strawberry.ID(str(variant))
+
     @strawberry.field(description="What vouchers took off this line (floored per line); the line pays lineTotal less this.")
     async def discount(self, info: Info[Context, None]) -> Rupiah:
         rows = await info.context.loaders.discounts_of_order.load(self.model.order_id)  # type: ignore[attr-defined]
