@@ -26,7 +26,7 @@ _STATUS = {ErrorCode.UNAUTHENTICATED: 401, ErrorCode.NOT_FOUND: 404, ErrorCode.N
 MAX_TOKEN = 1000
 
 
-def _error(request: Request, error: DomainError) -> JSONResponse:
+def error_response(request: Request, error: DomainError) -> JSONResponse:
     summary = text("errors", error.code.value, language_of(request.headers.get("accept-language"))) or error.code.value
     body = {"errors": [{"code": error.code.value, "field": error.field, "message": error.message, "summary": summary}]}
     headers = {"WWW-Authenticate": "Bearer"} if error.code == ErrorCode.UNAUTHENTICATED else None
@@ -52,7 +52,7 @@ async def receipt_pdf(request: Request) -> Response:
         cash = {code for code, option in options.items() if option.method.cash_on_delivery}
         receipt = await receipt_of(user, order_id, settings, cash)
     except DomainError as error:
-        return _error(request, error)
+        return error_response(request, error)
     language = user.language.value if user.language is not None else DEFAULT_LANGUAGE
     # About 30 ms of pure-Python drawing: in a thread, so the event loop keeps answering others meanwhile.
     pdf = await run_in_threadpool(render_receipt, receipt, language, public_base_url(request, settings))
@@ -65,7 +65,7 @@ async def receipt_pdf(request: Request) -> Response:
 async def verify_receipt(request: Request) -> JSONResponse:
     token = request.query_params.get("token", "").strip()
     if not token or len(token) > MAX_TOKEN:
-        return _error(request, DomainError(ErrorCode.INVALID, f"token is required, at most {MAX_TOKEN} characters",
+        return error_response(request, DomainError(ErrorCode.INVALID, f"token is required, at most {MAX_TOKEN} characters",
                                            "token"))
     found = await verify(token, request.app.state.settings)
     if not found.genuine:
