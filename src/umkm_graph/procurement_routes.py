@@ -14,12 +14,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from umkm_graph.core.errors import DomainError, ErrorCode
-from umkm_graph.graphql_common.context import bearer_token
 from umkm_graph.graphql_common.ids import id_or_none
-from umkm_graph.people.service import user_from_token
 from umkm_graph.procurement.papers import MAX_TOKEN, Paper, paper_of, verify
 from umkm_graph.procurement.papers_pdf import FILE_NAMES, VERIFY_PATH, render_paper
-from umkm_graph.receipt_routes import error_response, public_base_url
+from umkm_graph.receipt_routes import error_response, private_pdf, public_base_url, signed_in
 from umkm_graph.settings import Settings
 
 _PAPERS = {name: paper for paper, name in FILE_NAMES.items()}
@@ -28,11 +26,7 @@ _PAPERS = {name: paper for paper, name in FILE_NAMES.items()}
 async def paper_pdf(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     try:
-        token = bearer_token(request)
-        user = await user_from_token(token, settings.secret_key) if token else None
-        if user is None:
-            raise DomainError(ErrorCode.UNAUTHENTICATED,
-                              "Send a valid bearer token (Authorization: Bearer <token>) to download a paper")
+        user = await signed_in(request, settings, "a procurement paper")
         procurement_id, paper = id_or_none(request.path_params["procurement_id"]), _PAPERS.get(
             request.path_params["paper"])
         if procurement_id is None or paper is None:
@@ -42,10 +36,7 @@ async def paper_pdf(request: Request) -> Response:
         return error_response(request, error)
     # Pure-Python drawing: in a thread, so the event loop keeps answering others meanwhile.
     pdf = await run_in_threadpool(render_paper, found, public_base_url(request, settings))
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{FILE_NAMES[paper]}-{found.number}.pdf"',
-        "Cache-Control": "private, no-store",  # it names the officers
-    })
+    return private_pdf(pdf, f"{FILE_NAMES[paper]}-{found.number}.pdf")
 
 
 async def verify_paper(request: Request) -> JSONResponse:

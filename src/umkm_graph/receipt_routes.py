@@ -18,6 +18,7 @@ from umkm_graph.graphql_common.context import bearer_token
 from umkm_graph.graphql_common.ids import id_or_none
 from umkm_graph.orders.receipt_pdf import VERIFY_PATH, render_receipt
 from umkm_graph.orders.receipts import receipt_of, verify
+from umkm_graph.people.models import User
 from umkm_graph.people.service import user_from_token
 from umkm_graph.settings import Settings
 from umkm_graph.translations import DEFAULT_LANGUAGE, language_of, text
@@ -37,14 +38,26 @@ def public_base_url(request: Request, settings: Settings) -> str:
     return settings.public_url or str(request.base_url).rstrip("/")
 
 
+async def signed_in(request: Request, settings: Settings, what: str) -> User:
+    """The person the request's bearer token names; UNAUTHENTICATED without a valid one."""
+    token = bearer_token(request)
+    user = await user_from_token(token, settings.secret_key) if token else None
+    if user is None:
+        raise DomainError(ErrorCode.UNAUTHENTICATED,
+                          f"Send a valid bearer token (Authorization: Bearer <token>) to download {what}")
+    return user
+
+
+def private_pdf(pdf: bytes, filename: str) -> Response:
+    """A PDF shown in the browser, never cached on the way: it names people."""
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{filename}"', "Cache-Control": "private, no-store"})
+
+
 async def receipt_pdf(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     try:
-        token = bearer_token(request)
-        user = await user_from_token(token, settings.secret_key) if token else None
-        if user is None:
-            raise DomainError(ErrorCode.UNAUTHENTICATED,
-                              "Send a valid bearer token (Authorization: Bearer <token>) to download a receipt")
+        user = await signed_in(request, settings, "a receipt")
         order_id = id_or_none(request.path_params["order_id"])
         if order_id is None:  # like any order the person is not on
             raise DomainError(ErrorCode.NOT_FOUND, "No order of yours has this id", "orderId")
@@ -56,17 +69,14 @@ async def receipt_pdf(request: Request) -> Response:
     language = user.language.value if user.language is not None else DEFAULT_LANGUAGE
     # About 30 ms of pure-Python drawing: in a thread, so the event loop keeps answering others meanwhile.
     pdf = await run_in_threadpool(render_receipt, receipt, language, public_base_url(request, settings))
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="kuitansi-{receipt.number}.pdf"',
-        "Cache-Control": "private, no-store",  # it names the buyer
-    })
+    return private_pdf(pdf, f"kuitansi-{receipt.number}.pdf")
 
 
 async def verify_receipt(request: Request) -> JSONResponse:
     token = request.query_params.get("token", "").strip()
     if not token or len(token) > MAX_TOKEN:
-        return error_response(request, DomainError(ErrorCode.INVALID, f"token is required, at most {MAX_TOKEN} characters",
-                                           "token"))
+        return error_response(request, DomainError(
+            ErrorCode.INVALID, f"token is required, at most {MAX_TOKEN} characters", "token"))
     found = await verify(token, request.app.state.settings)
     if not found.genuine:
         return JSONResponse({"genuine": False})

@@ -25,6 +25,7 @@ from tests.helpers.procurement import (
     handed_over,
     office,
     paid,
+    procurement_input,
     registered_asn,
 )
 from umkm_graph.settings import Settings
@@ -115,20 +116,20 @@ async def test_only_an_appointed_officer_buys_for_the_office_and_only_their_own_
     o = await office(api)
     stranger_order = await purchase(api, o.colleague.person, o.market.seller, o.market.klojen, [(o.market.beras, 1)],
                                     "PLACED")
-    variables = {"input": {"orderId": stranger_order, "budgetAccount": ACCOUNT, "purpose": "Konsumsi rapat"}}
+    variables = {"input": procurement_input(o, stranger_order)}
     (refused,) = await api.fails(CREATE, variables, o.colleague.person.token)
     assert refused["code"] == "FORBIDDEN"
     (not_theirs,) = await api.fails(CREATE, variables, o.officer.person.token)
     assert not_theirs == {"code": "NOT_FOUND", "field": ["input", "orderId"], "message": "No order of yours has this id"}
 
     procurement = await bought(api, o, outcome="PLACED")
-    again = {"input": {"orderId": procurement["orderId"], "budgetAccount": ACCOUNT, "purpose": "Konsumsi rapat"}}
+    again = {"input": procurement_input(o, procurement["orderId"])}
     assert [e["code"] for e in await api.fails(CREATE, again, o.officer.person.token)] == ["ALREADY_EXISTS"]
 
     await api.ok("mutation($nip: String!) { revokeProcurementOfficer(nip: $nip) { errors { code field message } } }",
                  {"nip": o.officer.nip}, o.market.officer.token)
     order = await purchase(api, o.officer.person, o.market.seller, o.market.klojen, [(o.market.beras, 1)], "PLACED")
-    revoked = {"input": {"orderId": order, "budgetAccount": ACCOUNT, "purpose": "Konsumsi rapat"}}
+    revoked = {"input": procurement_input(o, order)}
     assert [e["code"] for e in await api.fails(CREATE, revoked, o.officer.person.token)] == ["FORBIDDEN"]
 
 
@@ -144,7 +145,7 @@ async def test_a_wrong_budget_account_or_purpose_is_refused_naming_the_field(
 ) -> None:
     o = await office(api)
     order = await purchase(api, o.officer.person, o.market.seller, o.market.klojen, [(o.market.beras, 1)], "PLACED")
-    found = await api.fails(CREATE, {"input": {"orderId": order, "budgetAccount": account, "purpose": purpose}},
+    found = await api.fails(CREATE, {"input": procurement_input(o, order, budgetAccount=account, purpose=purpose)},
                             o.officer.person.token)
     assert [e["field"] for e in found] == errors and {e["code"] for e in found} == {"INVALID"}
     assert (await api.gql("{ procurements { totalCount } }", token=o.officer.person.token))["procurements"] == {
@@ -154,8 +155,8 @@ async def test_a_wrong_budget_account_or_purpose_is_refused_naming_the_field(
 async def test_a_capital_spending_account_is_accepted(api: Api) -> None:
     o = await office(api)
     order = await purchase(api, o.officer.person, o.market.seller, o.market.klojen, [(o.market.beras, 1)], "PLACED")
-    await api.ok(CREATE, {"input": {"orderId": order, "budgetAccount": "5.2.02.05.01.0005", "purpose": "Lemari arsip"}},
-                 o.officer.person.token)
+    await api.ok(CREATE, {"input": procurement_input(o, order, budgetAccount="5.2.02.05.01.0005",
+                                                     purpose="Lemari arsip")}, o.officer.person.token)
 
 
 async def test_the_bast_is_signed_after_delivery_once_by_each_side_and_by_no_one_else(api: Api) -> None:
@@ -168,9 +169,12 @@ async def test_the_bast_is_signed_after_delivery_once_by_each_side_and_by_no_one
     (twice,) = await api.fails(SIGN, {"id": procurement["id"]}, o.market.seller.token)
     assert twice["code"] == "INVALID_TRANSITION" and twice["field"] == ["id"]
     outsider = await registered_asn(api, "Bappeda", "Pegawai Bappeda")
+    other_colleague = await registered_asn(api, "Diskominfo", "Pegawai Diskominfo Lain")
     resident = await sign_up(api)
-    for person in (outsider.person, resident, o.market.lowokwaru_seller):
+    for person in (outsider.person, other_colleague.person, resident, o.market.lowokwaru_seller):
         assert [e["code"] for e in await api.fails(SIGN, {"id": procurement["id"]}, person.token)] == ["NOT_FOUND"]
+    (buyer_signs,) = await api.fails(SIGN, {"id": procurement["id"]}, o.officer.person.token)
+    assert buyer_signs["code"] == "FORBIDDEN"
     state = (await api.gql(READ, {"id": procurement["id"]}, o.officer.person.token))["procurement"]
     assert state["status"] == "ORDERED" and state["receiverSignedAt"] is None
 
@@ -178,18 +182,19 @@ async def test_the_bast_is_signed_after_delivery_once_by_each_side_and_by_no_one
 async def test_a_procurement_is_seen_by_its_office_its_seller_and_city_officers_only(api: Api) -> None:
     o = await office(api)
     procurement = await bought(api, o)
-    for person in (o.officer.person, o.market.seller, o.market.officer):
+    for person in (o.officer.person, o.colleague.person, o.market.seller, o.market.officer):
         assert (await api.gql(READ, {"id": procurement["id"]}, person.token))["procurement"]["id"] == procurement["id"]
     outsider = await registered_asn(api, "Bappeda", "Pegawai Bappeda")
-    for person in (outsider.person, o.colleague.person, o.market.lowokwaru_seller, o.market.analyst):
+    other_colleague = await registered_asn(api, "Diskominfo", "Pegawai Diskominfo Lain")
+    for person in (outsider.person, other_colleague.person, o.market.lowokwaru_seller, o.market.analyst):
         body = await api.post(READ, {"id": procurement["id"]}, person.token)
         assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND", person
         pdf = await download(api, procurement["papers"]["purchaseOrderUrl"], person)
         assert pdf.status_code == 404
     assert (await download(api, procurement["papers"]["purchaseOrderUrl"], None)).status_code == 401
     listed = "{ procurements { edges { node { number } } } }"
-    for person, count in ((o.officer.person, 1), (o.market.seller, 1), (o.market.officer, 1),
-                          (o.market.lowokwaru_seller, 0)):
+    for person, count in ((o.officer.person, 1), (o.colleague.person, 1), (o.market.seller, 1), (o.market.officer, 1),
+                          (o.market.lowokwaru_seller, 0), (other_colleague.person, 0)):
         assert len((await api.gql(listed, token=person.token))["procurements"]["edges"]) == count
 
 
@@ -203,6 +208,16 @@ async def test_appointing_names_an_asn_by_nip_and_refuses_anything_else(api: Api
     appointed = await api.ok(APPOINT, {"nip": o.colleague.nip}, o.market.officer.token)
     assert appointed["officer"] == {"name": "Pak Joko Penerima", "nip": o.colleague.nip, "opdCode": "DISKOMINFO",
                                     "active": True}
+
+
+async def test_the_receiving_officer_is_another_asn_of_the_office(api: Api) -> None:
+    o = await office(api)
+    outsider = await registered_asn(api, "Bappeda", "Pegawai Bappeda")
+    order = await purchase(api, o.officer.person, o.market.seller, o.market.klojen, [(o.market.beras, 1)], "PLACED")
+    for nip, code in (("1987", "INVALID"), (outsider.nip, "NOT_FOUND"), (o.officer.nip, "INVALID")):
+        (error,) = await api.fails(CREATE, {"input": procurement_input(o, order, receiverNip=nip)},
+                                   o.officer.person.token)
+        assert (error["code"], error["field"]) == (code, ["input", "receiverNip"])
 
 
 def _steps(entries: list[dict[str, Any]]) -> list[tuple[str, str]]:

@@ -41,14 +41,14 @@ class Procurement(Model):
     order = fields.OneToOneField("models.Order", related_name="procurement", on_delete=fields.RESTRICT)
     opd = fields.ForeignKeyField("models.Opd", related_name="procurements", on_delete=fields.RESTRICT)
     officer = fields.ForeignKeyField("models.User", related_name="procurements", on_delete=fields.RESTRICT)
+    # The receiving officer the buyer named: another ASN of the OPD, who signs the BAST for the office.
+    receiver = fields.ForeignKeyField("models.User", related_name="procurements_to_receive", on_delete=fields.RESTRICT)
     budget_account = fields.CharField(max_length=20)
     purpose = fields.CharField(max_length=300)
     status = fields.CharEnumField(ProcurementStatus, max_length=12, default=ProcurementStatus.ORDERED)
     seller_signed_by = fields.ForeignKeyField("models.User", related_name="bast_seller_signatures", null=True,
                                               on_delete=fields.RESTRICT)
     seller_signed_at = fields.DatetimeField(null=True)
-    receiver_signed_by = fields.ForeignKeyField("models.User", related_name="bast_receiver_signatures", null=True,
-                                                on_delete=fields.RESTRICT)
     receiver_signed_at = fields.DatetimeField(null=True)
     handed_over_at = fields.DatetimeField(null=True, db_index=True)  # both signed: the month the spending counts in
     kuitansi_issued_at = fields.DatetimeField(null=True)  # the kuitansi's date: its first issue

@@ -97,7 +97,7 @@ async def paper_of(user: User | None, procurement_id: int, paper: Paper, setting
         lines=tuple(ReceiptLine(line.product_name, line.quantity, line.unit_price, line.line_total) for line in lines),
         subtotal=order.subtotal, delivery_fee=order.delivery_fee, total=order.total, ordered_at=procurement.created_at,
         seller=_signature_of(procurement.seller_signed_by, procurement.seller_signed_at, with_nip=False),
-        receiver=_signature_of(procurement.receiver_signed_by, procurement.receiver_signed_at, with_nip=True),
+        receiver=_signature_of(procurement.receiver, procurement.receiver_signed_at, with_nip=True),
         kuitansi_at=procurement.kuitansi_issued_at,
         token=sign(paper, procurement.number, order.total, signing_key(settings)),
     )

@@ -3,20 +3,25 @@ account and a purpose: the purchase order is issued), the seller and a receiving
 the goods are delivered, and the kuitansi is issued once the BAST is signed and the order paid. Every step writes its
 audit entry in its own transaction.
 
-Who may see a procurement: its officer and the OPD's other procurement officers, the ASN who signed it for the office,
-its shop's seller, and city officers. Anyone else is told it does not exist.
+Who may see a procurement: its officer and the OPD's other procurement officers, the receiving officer the buyer named
+(another ASN of the OPD: the one who signs the BAST for the office), its shop's seller, and city officers. Anyone else
+is told it does not exist.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from tortoise.expressions import Q
+
 from umkm_graph.core.errors import DomainError, ErrorCode, Validator
+from umkm_graph.core.text import ascii_digits
 from umkm_graph.core.paging import Page, Window, page_of
 from umkm_graph.orders.models import Order, OrderStatus
 from umkm_graph.payments.models import Payment
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import Role, User
+from umkm_graph.people.nip import parse_nip
 from umkm_graph.procurement import audit
 from umkm_graph.procurement.accounts import parse_budget_account
 from umkm_graph.procurement.audit import Action
@@ -28,7 +33,22 @@ _DELIVERED = (OrderStatus.DELIVERED, OrderStatus.COMPLETED)
 _NOT_FOUND = "No procurement you may see has this id"
 
 
-async def create_procurement(user: User | None, order_id: int, budget_account: str, purpose: str) -> Procurement:
+async def _receiver(nip: str, opd_id: int, buyer: User) -> User:
+    try:
+        parse_nip(nip)
+    except ValueError as error:
+        raise DomainError(ErrorCode.INVALID, str(error), "input.receiverNip") from None
+    receiver = await User.get_or_none(nip=ascii_digits(nip), opd_unit_id=opd_id)
+    if receiver is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No ASN of the office has this NIP", "input.receiverNip")
+    if receiver.id == buyer.id:
+        raise DomainError(ErrorCode.INVALID, "The goods are received by another officer than the one who buys them",
+                          "input.receiverNip")
+    return receiver
+
+
+async def create_procurement(user: User | None, order_id: int, budget_account: str, purpose: str,
+                             receiver_nip: str) -> Procurement:
     appointment = await require_procurement_officer(user)
     officer = require_user(user)
     check = Validator(["input"])
@@ -41,6 +61,7 @@ async def create_procurement(user: User | None, order_id: int, budget_account: s
     check.check(low <= len(purpose) <= high, "purpose",
                 f"Say what the office buys this for (keperluan), {low} to {high} characters")
     check.raise_if_any()
+    receiver = await _receiver(receiver_nip, appointment.opd_id, officer)  # type: ignore[attr-defined]
     order = await Order.get_or_none(id=order_id, buyer_id=officer.id)
     if order is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No order of yours has this id", "input.orderId")
@@ -55,45 +76,36 @@ async def create_procurement(user: User | None, order_id: int, budget_account: s
     async def step() -> Procurement:
         procurement = await Procurement.create(
             number=f"PBJ-{order.reference}", order_id=order.id, opd_id=appointment.opd_id,  # type: ignore[attr-defined]
-            officer_id=officer.id, budget_account=account, purpose=purpose, created_at=now)
+            officer_id=officer.id, receiver_id=receiver.id, budget_account=account, purpose=purpose, created_at=now)
         await audit.append(procurement.id, officer, Action.PURCHASE_ORDER_ISSUED, {
             "order": order.reference, "opd": appointment.opd.code, "budgetAccount": account, "purpose": purpose,
-            "total": order.total, "shopId": order.shop_id}, now)  # type: ignore[attr-defined]
+            "receiverNip": receiver.nip, "total": order.total, "shopId": order.shop_id}, now)  # type: ignore[attr-defined]
         return procurement
 
     return await audit.in_step(step)
 
 
-def _sight(user: User | None, procurement: Procurement) -> str | None:
-    """How the user stands to the procurement: 'seller', 'office' (an ASN of its OPD), 'city', or None."""
+async def _sight(user: User | None, procurement: Procurement) -> str | None:
+    """How the user stands to the procurement: 'seller', 'receiver', 'office' (its buyer or another procurement
+    officer of its OPD), 'city', or None."""
     if user is None:
         return None
-    order = procurement.order
-    if order.shop.owner_id == user.id:  # type: ignore[attr-defined]
+    if procurement.order.shop.owner_id == user.id:  # type: ignore[attr-defined]
         return "seller"
-    if user.opd_unit_id == procurement.opd_id and user.is_asn:  # type: ignore[attr-defined]
+    if user.id == procurement.receiver_id:  # type: ignore[attr-defined]
+        return "receiver"
+    if user.id == procurement.officer_id or await is_procurement_officer_of(user, procurement.opd_id):  # type: ignore[attr-defined]
         return "office"
-    if user.has_role(Role.CITY_OFFICER):
-        return "city"
-    return None
+    return "city" if user.has_role(Role.CITY_OFFICER) else None
 
 
 async def _seen(user: User | None, procurement_id: int) -> tuple[Procurement, str]:
     procurement = await Procurement.get_or_none(id=procurement_id).select_related(
-        "order__shop", "opd", "officer", "seller_signed_by", "receiver_signed_by")
-    sight = _sight(user, procurement) if procurement is not None else None
-    if procurement is None or sight is None or not await _may_read(user, procurement, sight):  # type: ignore[arg-type]
+        "order__shop", "opd", "officer", "seller_signed_by", "receiver")
+    sight = await _sight(user, procurement) if procurement is not None else None
+    if procurement is None or sight is None:
         raise DomainError(ErrorCode.NOT_FOUND, _NOT_FOUND, "id")
     return procurement, sight
-
-
-async def _may_read(user: User, procurement: Procurement, sight: str) -> bool:
-    """Any of the office's ASN may sign the BAST; reading the office's purchases is for its procurement officers and
-    the one who signed."""
-    if sight != "office":
-        return True
-    return (user.id in (procurement.officer_id, procurement.receiver_signed_by_id)  # type: ignore[attr-defined]
-            or await is_procurement_officer_of(user, procurement.opd_id))  # type: ignore[attr-defined]
 
 
 async def procurement_of(user: User | None, procurement_id: int) -> Procurement:
@@ -102,22 +114,22 @@ async def procurement_of(user: User | None, procurement_id: int) -> Procurement:
 
 
 async def sign_handover(user: User | None, procurement_id: int) -> Procurement:
-    """The BAST signed, as a recorded action, by the shop's seller or by an ASN of the buying OPD (the receiving
-    officer), once the order is delivered; each side signs once. Both signed: the goods are handed over."""
+    """The BAST signed, as a recorded action, by the shop's seller or by the receiving officer, once the order is
+    delivered; each side signs once. Both signed: the goods are handed over."""
     signer = require_user(user)
-    procurement = await Procurement.get_or_none(id=procurement_id).select_related("order__shop", "opd")
-    sight = _sight(signer, procurement) if procurement is not None else None
-    if procurement is None or sight not in ("seller", "office"):
-        raise DomainError(ErrorCode.NOT_FOUND, _NOT_FOUND, "id")
+    procurement, sight = await _seen(signer, procurement_id)
+    if sight not in ("seller", "receiver"):
+        raise DomainError(ErrorCode.FORBIDDEN, "The BAST is signed by the shop's seller and the receiving officer")
     if procurement.order.status not in _DELIVERED:
         raise DomainError(ErrorCode.NOT_AVAILABLE, "The BAST is signed once the order is delivered; it is "
                           f"{procurement.order.status.value}", "id")
-    side = "seller" if sight == "seller" else "receiver"
+    side = sight
     now = dt.datetime.now(dt.UTC)
 
     async def step() -> bool:
         signed = await Procurement.filter(id=procurement.id, **{f"{side}_signed_at__isnull": True}).update(
-            **{f"{side}_signed_at": now, f"{side}_signed_by_id": signer.id})
+            **{f"{side}_signed_at": now,
+                                   **({"seller_signed_by_id": signer.id} if side == "seller" else {})})
         if not signed:
             return False
         action = Action.BAST_SIGNED_BY_SELLER if side == "seller" else Action.BAST_SIGNED_BY_RECEIVER
@@ -166,9 +178,10 @@ async def procurements(user: User | None, window: Window) -> Page[Procurement]:
     query = Procurement.all()
     if not person.has_role(Role.CITY_OFFICER):
         offices = await ProcurementOfficer.filter(user_id=person.id, active=True).values_list("opd_id", flat=True)
-        query = query.filter(opd_id__in=list(offices)) if offices else query.filter(order__shop__owner_id=person.id)
-    return await page_of(query.select_related("order__shop", "opd", "officer", "seller_signed_by",
-                                              "receiver_signed_by"), window, ("-created_at", "-id"))
+        mine = Q(order__shop__owner_id=person.id) | Q(receiver_id=person.id) | Q(officer_id=person.id)
+        query = query.filter(Q(opd_id__in=list(offices)) | mine if offices else mine)
+    return await page_of(query.select_related("order__shop", "opd", "officer", "seller_signed_by", "receiver"),
+                         window, ("-created_at", "-id"))
 
 
 async def audit_trail(user: User | None, procurement_id: int) -> list[AuditEntry]:

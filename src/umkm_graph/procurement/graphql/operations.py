@@ -66,6 +66,8 @@ class CreateProcurementInput:
     order_id: strawberry.ID = strawberry.field(description="An order the procurement officer placed.")
     budget_account: str = strawberry.field(description="The kode rekening belanja, e.g. 5.1.02.01.01.0024.")
     purpose: str = strawberry.field(description="What the office buys it for (keperluan), 5 to 300 characters.")
+    receiver_nip: str = strawberry.field(description=(
+        "The NIP of the receiving officer: another ASN of the office, who signs the BAST for it."))
 
 
 @strawberry.type
@@ -104,14 +106,14 @@ class ProcurementMutation:
     async def create_procurement(self, info: Info[Context, None], input: CreateProcurementInput) -> ProcurementPayload:
         async def action(user: object) -> ProcurementType:
             created = await service.create_procurement(user, parse_id(input.order_id, "input.orderId"),  # type: ignore[arg-type]
-                                                       input.budget_account, input.purpose)
+                                                       input.budget_account, input.purpose, input.receiver_nip)
             return await _shaped(await service.procurement_of(user, created.id))  # type: ignore[arg-type]
 
         return await mutate(info, ProcurementPayload, action, lambda shaped: {"procurement": shaped})
 
     @strawberry.mutation(description=(
-        "The BAST signed, as a recorded action, by the shop's seller or by an ASN of the buying OPD (the receiving "
-        "officer), once the order is delivered; each side once."))
+        "The BAST signed, as a recorded action, by the shop's seller or by the receiving officer, once the order is "
+        "delivered; each side once."))
     async def sign_procurement_handover(self, info: Info[Context, None], id: strawberry.ID) -> ProcurementPayload:
         async def action(user: object) -> ProcurementType:
             return await _shaped(await service.sign_handover(user, parse_id(id, "id")))  # type: ignore[arg-type]

@@ -44,7 +44,7 @@ class ProcurementType:
     purpose: str
     status: ProcurementStatusEnum  # type: ignore[valid-type]
     seller_signed_at: dt.datetime | None
-    receiver_name: str | None = strawberry.field(description="The receiving officer who signed the BAST.")
+    receiver_name: str = strawberry.field(description="The receiving officer, who signs the BAST for the office.")
     receiver_signed_at: dt.datetime | None
     handed_over_at: dt.datetime | None
     kuitansi_issued_at: dt.datetime | None
@@ -53,7 +53,7 @@ class ProcurementType:
 
     @classmethod
     def from_model(cls, procurement: Procurement, paid: bool) -> ProcurementType:
-        order, receiver = procurement.order, procurement.receiver_signed_by
+        order, receiver = procurement.order, procurement.receiver
         handed_over = procurement.status == ProcurementStatus.HANDED_OVER
         base = f"/procurements/{procurement.id}"
         return cls(
@@ -61,7 +61,7 @@ class ProcurementType:
             order_reference=order.reference, opd_code=procurement.opd.code, opd_name=procurement.opd.short_name,
             shop_name=order.shop.name, total=Rupiah(order.total), officer_name=procurement.officer.name,
             budget_account=procurement.budget_account, purpose=procurement.purpose, status=procurement.status,
-            seller_signed_at=procurement.seller_signed_at, receiver_name=receiver.name if receiver else None,
+            seller_signed_at=procurement.seller_signed_at, receiver_name=receiver.name,
             receiver_signed_at=procurement.receiver_signed_at, handed_over_at=procurement.handed_over_at,
             kuitansi_issued_at=procurement.kuitansi_issued_at, created_at=procurement.created_at,
             papers=ProcurementPapersType(purchase_order_url=f"{base}/surat-pesanan.pdf",
