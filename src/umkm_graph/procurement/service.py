@@ -68,12 +68,13 @@ async def create_procurement(user: User | None, order_id: int, budget_account: s
     if order.status == OrderStatus.CANCELLED:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "A cancelled order cannot be bought for the office",
                           "input.orderId")
-    if await Procurement.exists(order_id=order.id):
-        raise DomainError(ErrorCode.ALREADY_EXISTS, "This order is already one of the office's procurements",
-                          "input.orderId")
     now = dt.datetime.now(dt.UTC)
 
     async def step() -> Procurement:
+        # Inside the step: a racing second request fails on the unique order, and its retry finds the first one here.
+        if await Procurement.exists(order_id=order.id):
+            raise DomainError(ErrorCode.ALREADY_EXISTS, "This order is already one of the office's procurements",
+                              "input.orderId")
         procurement = await Procurement.create(
             number=f"PBJ-{order.reference}", order_id=order.id, opd_id=appointment.opd_id,  # type: ignore[attr-defined]
             officer_id=officer.id, receiver_id=receiver.id, budget_account=account, purpose=purpose, created_at=now)
