@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.core.text import ascii_digits
 from umkm_graph.people.access import require_role, require_user
 from umkm_graph.people.models import Role, User
 from umkm_graph.people.nip import parse_nip
-from umkm_graph.core.text import ascii_digits
 from umkm_graph.procurement.models import ProcurementOfficer
 
 

@@ -14,7 +14,6 @@ from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.procurement import officers, papers, service, spending
 from umkm_graph.procurement.graphql.types import (
     AuditEntryType,
-    OpdSpendingType,  # noqa: F401  (reached through ProcurementSpendingType)
     PaperCheckType,
     ProcurementBudgetType,
     ProcurementOfficerType,

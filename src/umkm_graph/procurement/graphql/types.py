@@ -8,8 +8,13 @@ import datetime as dt
 import strawberry
 
 from umkm_graph.graphql_common.scalars import Rupiah
-from umkm_graph.procurement.models import AuditEntry, Procurement, ProcurementBudget, ProcurementOfficer
-from umkm_graph.procurement.models import ProcurementStatus
+from umkm_graph.procurement.models import (
+    AuditEntry,
+    Procurement,
+    ProcurementBudget,
+    ProcurementOfficer,
+    ProcurementStatus,
+)
 from umkm_graph.procurement.papers import PaperCheck
 from umkm_graph.procurement.spending import OpdSpending, ProcurementSpending
 
