@@ -43,6 +43,7 @@ from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
 from umkm_graph.production_rules import acknowledged_unsafe
+from umkm_graph.procurement_routes import procurement_routes
 from umkm_graph.receipt_routes import receipt_routes
 from umkm_graph.settings import Settings
 from umkm_graph.web.graphiql import graphiql_page
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/uploads", receive_upload, methods=["POST"]),
             Route("/media/{sha256}/{size}.webp", serve_media),
             *receipt_routes(),
+            *procurement_routes(),
             Route(sharing.SHARE_PATH + "{token}", open_share_link),
             *web_routes(),
         ],

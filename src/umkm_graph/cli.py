@@ -1,5 +1,5 @@
 """The umkm-graph command: serve, migrate, check-numbers, seed, export-schema, plugins, jobs, report, query, users,
-roster."""
+roster, procurement."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 import sys
 
 from umkm_graph import cli_analysts
+from umkm_graph.procurement_command import add_procurement_command
 from umkm_graph.roster_command import add_roster_command
 from umkm_graph.settings import Settings
 
@@ -332,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_users.add_parser(commands)
     add_roster_command(commands)
+    add_procurement_command(commands)
     return parser
 
 

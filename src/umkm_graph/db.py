@@ -26,7 +26,8 @@ CONNECT_TIMEOUT_SECONDS = 10.0  # a firewalled host answers nothing: a start wai
 # Each domain's tortoise models, all in tortoise's one app "models" (foreign keys name them "models.Shop", ...).
 MODEL_MODULES = [f"umkm_graph.{domain}.models" for domain in (
     "people", "uploads", "notifications", "password_reset", "shops", "catalog", "balances", "payments", "orders",
-    "promotions", "delivery", "office_delivery", "checkout", "reviews", "offline_claims", "city", "growth")]
+    "promotions", "delivery", "office_delivery", "checkout", "reviews", "offline_claims", "city", "growth",
+    "procurement")]
 
 
 def tortoise_config(database_url: str, pool_size: int | None = None) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
 from umkm_graph.password_reset.graphql.operations import PasswordResetMutation
 from umkm_graph.payments.graphql.operations import PaymentsQuery
+from umkm_graph.procurement.graphql.operations import ProcurementMutation, ProcurementQuery
 from umkm_graph.promotions.graphql.operations import PromotionsMutation, PromotionsQuery
 from umkm_graph.people.graphql.addresses import AddressesMutation, AddressesQuery
 from umkm_graph.people.graphql.operations import PeopleMutation, PeopleQuery
@@ -102,6 +103,7 @@ QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, OpdsQuery, AddressesQuery,
                              ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
                              CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              PromotionsQuery, ProgrammesQuery, SharingQuery, NaikKelasQuery, OfficeDeliveryQuery, OfflineClaimsQuery,
+                             ProcurementQuery,
                              FederationQuery)
 MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, OpdsMutation, PasswordResetMutation, AddressesMutation,
                                ShopsMutation, FollowingMutation, CertificatesMutation, CatalogMutation,
@@ -109,7 +111,7 @@ MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, OpdsMutation, Pass
                                BalancesMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation,
                                SharingMutation, NaikKelasMutation, OfficeDeliveryMutation,
-                               OfflineClaimsMutation)
+                               OfflineClaimsMutation, ProcurementMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (OrderSubscription,)
 ENTITIES: tuple[type, ...] = (ProductType, ShopType, ReviewType, OrderType)
 # Every entity is keyed by its id: a representation is {"__typename": <an entity>, "id": <a string or an integer>}.

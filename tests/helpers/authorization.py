@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from tests.helpers.api import Api
 from tests.helpers.catalog import add_product
 from tests.helpers.people import Person
+from tests.helpers.procurement import fresh_asn, procurement_for
 from tests.helpers.roster import import_roster, nip, roster_csv
 from tests.helpers.shops import shop_input, verified_shop
 from umkm_graph.people import service as people
@@ -54,6 +55,7 @@ class World:
     roster_import: dict[str, Any] = dataclasses.field(default_factory=dict)  # the officer's, of one ASN nobody is
     address_id: str = ""  # the buyer's saved address, with coordinates
     mentoring_id: str = ""  # the city's mentoring of the seller's shop
+    procurement_id: str = ""  # the world's order made a Diskominfo procurement by ASN outside the cast
 
     def token(self, actor: str) -> str | None:
         return self.cast[actor].token if actor in self.cast else None
@@ -150,6 +152,8 @@ async def build_world(api: Api, settings: Settings) -> World:
                            )["rosterImport"]
     mentoring = await api.ok(RECORD_MENTORING, {"shop": shop["id"]}, cast["officer"].token)
     world.mentoring_id = mentoring["mentoring"]["id"]
+    office_buyer, office_receiver = await fresh_asn(), await fresh_asn()
+    world.procurement_id = str((await procurement_for(world.order["id"], office_buyer.id, office_receiver.id)).id)
     return world
 
 

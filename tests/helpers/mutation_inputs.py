@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from tests.helpers.authorization import ERRORS, World, serial
+from tests.helpers import procurement
 from tests.helpers.certificates import RECORD_CERTIFICATE, halal_input
 from tests.helpers.promotions import city_programme, programme_input, promotion_input, shop_promotion
 from tests.helpers.shops import shop_input
@@ -367,3 +368,34 @@ async def shop_promotion_id(world: World) -> dict[str, Any]:
 
 async def programme(world: World) -> dict[str, Any]:
     return {"id": (await city_programme(world.api, world.cast["officer"]))["id"]}
+
+
+async def procurement_officer_nip(_: World) -> dict[str, Any]:
+    """An ASN of Diskominfo no one appointed yet."""
+    return {"nip": (await procurement.fresh_asn()).nip}
+
+
+async def appointed_officer_nip(world: World) -> dict[str, Any]:
+    person = await procurement.fresh_asn()
+    return {"nip": await procurement.appointed_in_diskominfo(person.id)}
+
+
+async def procurement_input(world: World) -> dict[str, Any]:
+    """A fresh order of the buyer, who is made Diskominfo's procurement officer, for a colleague to receive."""
+    await procurement.appointed_in_diskominfo(int(world.cast["buyer"].id))
+    order = await world.placed_order()
+    return {"input": {"orderId": order["id"], "budgetAccount": procurement.ACCOUNT, "purpose": "Konsumsi rapat",
+                      "receiverNip": (await procurement.fresh_asn()).nip}}
+
+
+async def delivered_procurement(world: World) -> dict[str, Any]:
+    """A delivered order of the world's shop made a Diskominfo procurement, for the buyer to receive."""
+    await procurement.appointed_in_diskominfo(int(world.cast["buyer"].id))  # the buyer: an ASN of Diskominfo
+    order = await world.delivered_order()
+    made = await procurement.procurement_for(order["id"], (await procurement.fresh_asn()).id,
+                                             int(world.cast["buyer"].id))
+    return {"id": str(made.id)}
+
+
+async def procurement_budget(_: World) -> dict[str, Any]:
+    return {"code": "DISKOMINFO", "year": 2000 + next(serial) % 100, "amount": 1_000_000_000}

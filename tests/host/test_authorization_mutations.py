@@ -159,6 +159,14 @@ MUTATIONS = [
     m("createCityProgramme", "$input: CityProgrammeInput!|input: $input", inputs.programme_variables, OFFICER),
     m("endPromotion", "$id: ID!|id: $id", inputs.shop_promotion_id, SELLER),
     m("endPromotion", "$id: ID!|id: $id", inputs.programme, OFFICER, label="endPromotion (a city programme)"),
+    # Office procurement (tests/procurement): these make the buyer Diskominfo's appointed procurement officer.
+    m("appointProcurementOfficer", "$nip: String!|nip: $nip", inputs.procurement_officer_nip, OFFICER),
+    m("revokeProcurementOfficer", "$nip: String!|nip: $nip", inputs.appointed_officer_nip, OFFICER),
+    m("createProcurement", "$input: CreateProcurementInput!|input: $input", inputs.procurement_input, BUYER),
+    # The shop's seller and the receiving officer (here the buyer) sign the BAST.
+    m("signProcurementHandover", "$id: ID!|id: $id", inputs.delivered_procurement, {"buyer", "seller"}),
+    m("setProcurementBudget", "$code: String!, $year: Int!, $amount: Rupiah!|opdCode: $code, year: $year, amount: $amount",
+      inputs.procurement_budget, OFFICER),
     # Last: it gives the sellers the BUYER role, which the rows above must not see. City accounts keep their one role.
     m("addRole", "$role: Role!|role: $role", inputs.buyer_role, set(SIGNED_IN) - {"officer", "analyst"}),
 ]

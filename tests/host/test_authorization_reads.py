@@ -194,6 +194,16 @@ READS = [
     r("shopComplaintCounts", "query($shop: ID!) { shopComplaintCounts(shopId: $shop) { kind count } }",
       lambda w: {"shop": w.shop["id"]}, {"seller"} | CITY, _data("shopComplaintCounts")),
     r("cityComplaints", "{ cityComplaints { totalCount } }", lambda w: {}, {"officer"}, _data("cityComplaints")),
+    # Office procurement: the world's order is an ASN's (outside the cast) procurement; its shop's seller and city
+    # officers see it (tests/procurement/test_procurement.py covers the office's own people).
+    r("procurement", "query($id: ID!) { procurement(id: $id) { id } }", lambda w: {"id": w.procurement_id},
+      {"seller", "officer"}, _data("procurement")),
+    r("procurements", "{ procurements { edges { node { id } } } }", lambda w: {}, {"seller", "officer"},
+      _lists("procurements", lambda w: w.procurement_id)),
+    r("procurementAudit", "query($id: ID!) { procurementAudit(id: $id) { action } }",
+      lambda w: {"id": w.procurement_id}, {"seller", "officer"}, _data("procurementAudit")),
+    r("procurementSpending", "{ procurementSpending(month: \"2026-11\") { month } }", lambda w: {}, CITY,
+      _data("procurementSpending")),
     r("staffAccounts", "{ staffAccounts { totalCount } }", lambda w: {}, {"officer"}, _data("staffAccounts")),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Order", "id": w.order["id"]}]},
       {"buyer", "seller", "officer"}, _entity, label="_entities Order"),
@@ -205,7 +215,8 @@ READS = [
 
 
 # Readable by everyone, by design: the storefront, reviews, what checkout offers, and the federation SDL.
-PUBLIC_QUERIES = {"products", "productSearch", "categories", "review", "paymentMethods", "_service", "trendingProducts"}
+PUBLIC_QUERIES = {"products", "productSearch", "categories", "review", "paymentMethods", "_service", "trendingProducts",
+                  "verifyProcurementPaper"}
 
 
 async def test_every_protected_query_shows_its_data_only_to_whom_the_table_allows(settings: Settings) -> None:

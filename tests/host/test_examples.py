@@ -15,6 +15,9 @@ from tests.helpers.mail import mailing, run_jobs, smtp_server
 from tests.helpers.paths import REPO
 from tests.helpers.uploads import receipt_photo
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
+from umkm_graph.orders.models import Order
+from umkm_graph.people.models import User
+from umkm_graph.people.service import issue_token
 from umkm_graph.settings import Settings
 
 EXAMPLES = REPO / "examples"
@@ -23,7 +26,8 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
           "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
-          "office_handover", "offline_claim", "variants"}
+          "office_handover", "offline_claim", "variants", "appoint_procurement_officer", "office_procurement", "sign_bast",
+          "procurement_spending"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -403,3 +407,26 @@ async def test_offline_claim_example_claims_a_purchase_with_a_photo_for_the_city
     claimed = (await run(demo, "offline_claim", asn, input={**variables["input"], "purchasedOn": yesterday.isoformat()})
                )["claimOfflinePurchase"]
     assert claimed["errors"] == [] and claimed["claim"]["status"] == "PENDING"
+async def test_office_procurement_examples_appoint_buy_sign_the_bast_and_show_the_city(demo: Api,
+                                                                                     settings: Settings) -> None:
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    appointed = (await run(demo, "appoint_procurement_officer", officer))["appointProcurementOfficer"]
+    assert appointed["errors"] == [] and appointed["officer"]["opdCode"] == "DISKOMINFO"
+    buyer = await sign_in(demo, "asn@example.id")
+    created = (await run(demo, "office_procurement", buyer))["createProcurement"]
+    assert created["errors"] == [], created["errors"]
+    procurement = created["procurement"]
+    assert (procurement["status"], procurement["budgetAccount"]) == ("ORDERED", "5.1.02.01.01.0024")
+    assert procurement["id"] == example("sign_bast")[1]["id"]
+    order = await Order.get(id=int(example("office_procurement")[1]["input"]["orderId"])).select_related("shop__owner")
+    receiver = await User.get(nip=example("office_procurement")[1]["input"]["receiverNip"])
+    for signer in (order.shop.owner, receiver):
+        token = issue_token(signer, settings.secret_key, settings.token_ttl_seconds)
+        signed = (await run(demo, "sign_bast", token))["signProcurementHandover"]
+        assert signed["errors"] == []
+    assert signed["procurement"]["status"] == "HANDED_OVER" and signed["procurement"]["papers"]["kuitansiUrl"]
+    analyst = await sign_in(demo, "analyst@malangkota.go.id")
+    month = dt.datetime.now(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m")
+    figure = (await run(demo, "procurement_spending", analyst, month=month))["procurementSpending"]
+    (diskominfo,) = [row for row in figure["opds"] if row["opdCode"] == "DISKOMINFO"]
+    assert diskominfo["spent"] is None, "bought from one shop: fewer than UMKM_MIN_GROUP_SIZE"
