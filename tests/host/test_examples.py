@@ -13,6 +13,7 @@ from tests.helpers.api import Api, asgi_client, serve, started_app
 from tests.helpers.documents import pdf_lines
 from tests.helpers.mail import mailing, run_jobs, smtp_server
 from tests.helpers.paths import REPO
+from tests.helpers.uploads import phone_jpeg
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 from umkm_graph.settings import Settings
 
@@ -21,7 +22,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "accept_order", "notification_preferences", "search", "near_me",
           "seller_cash_statement", "city_cash_on_delivery", "receipts", "cart", "addresses", "complaint", "follow_shop",
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
-          "roster_participation", "city_growth"}
+          "roster_participation", "city_growth", "product_photos"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -345,3 +346,20 @@ async def test_the_city_growth_example_shows_the_demos_spread_class_and_mentorin
     assert found["shopClass"]["declaredAnnualSales"] == 1_800_000_000
     assert found["shopClass"]["sizeClass"] == "MICRO"
     assert [m["mentor"] for m in found["shopMentorings"]] == ["Diskopindag Kota Malang, Klinik UMKM"]
+
+
+async def test_product_photos_example_makes_an_upload_the_demo_products_photo(demo: Api) -> None:
+    token = await sign_in(demo, "penjual@example.id")
+    sent = await demo.client.post("/uploads", content=phone_jpeg(), headers={"Authorization": f"Bearer {token}"})
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["id"] == example("product_photos")[1]["uploadIds"][0], "the file's id fits a fresh seed"
+    result = (await run(demo, "product_photos", token))["setProductPhotos"]
+    assert result["errors"] == [] and result["product"]["id"] == "1"
+    (photo,) = result["product"]["photos"]
+    assert (photo["id"], photo["width"], photo["height"]) == (sent.json()["id"], 400, 300)
+    assert photo["large"] == sent.json()["urls"]["large"]
+    served = await demo.client.get(photo["thumb"])
+    assert served.status_code == 200 and served.headers["content-type"] == "image/webp"
+    buyer = await sign_in(demo, "asn@example.id")
+    refused = (await run(demo, "product_photos", buyer))["setProductPhotos"]["errors"]
+    assert [e["code"] for e in refused] == ["FORBIDDEN"]  # a buyer sets no product's photos
