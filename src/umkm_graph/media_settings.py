@@ -38,7 +38,8 @@ class MediaSettings:
             if url is not None and not url.startswith(("https://",) if production else ("http://", "https://")):
                 found.append(f"{variable} must be an {'https' if production else 'http:// or https'}:// address")
         if (self.s3_access_key_id is None) != (self.s3_secret_access_key is None):
-            found.append("UMKM_MEDIA_S3_ACCESS_KEY_ID and UMKM_MEDIA_S3_SECRET_ACCESS_KEY go together: set both or neither")
+            found.append("UMKM_MEDIA_S3_ACCESS_KEY_ID and UMKM_MEDIA_S3_SECRET_ACCESS_KEY go together: "
+                         "set both or neither")
         if self.s3_bucket is None and (self.s3_endpoint or self.s3_access_key_id or self.s3_prefix):
             found.append("UMKM_MEDIA_S3_BUCKET is unset, so the other UMKM_MEDIA_S3_* settings would be ignored")
         if self.s3_bucket is not None and importlib.util.find_spec("aiobotocore") is None:

@@ -1,9 +1,10 @@
 """Photos in an S3-compatible bucket: kept under the configured prefix with the cache headers /media sends, served from
-the bucket's own address when UMKM_MEDIA_PUBLIC_URL points there, and a bucket that refuses is a 503 that keeps
-nothing. No answer, header or log line ever carries the access keys."""
+the bucket's own address when UMKM_MEDIA_PUBLIC_URL points there, and a bucket that refuses or cannot be reached is a
+503 that keeps nothing. No answer, header or log line ever carries the access keys."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import httpx2
@@ -11,9 +12,11 @@ import pytest
 
 from tests.helpers.api import serve
 from tests.helpers.checkout import market
+from tests.helpers.live import free_port
 from tests.helpers.people import sign_up
 from tests.helpers.s3 import ACCESS_KEY_ID, SECRET_ACCESS_KEY, S3Server
 from tests.helpers.uploads import phone_jpeg, send
+from umkm_graph.media_settings import MediaSettings
 from umkm_graph.settings import Settings
 from umkm_graph.uploads.models import Upload
 
@@ -68,3 +71,36 @@ async def test_a_photo_kept_by_one_machine_is_served_by_another(settings: Settin
     async with serve(s3.settings(settings)) as second:
         served = await second.client.get(body["urls"]["medium"])
         assert served.status_code == 200 and served.headers["content-type"] == "image/webp"
+
+
+def test_the_media_settings_are_read_from_the_environment_and_each_problem_named_without_a_key() -> None:
+    env = {"UMKM_MEDIA_S3_BUCKET": "foto-umkm", "UMKM_MEDIA_S3_ENDPOINT": "https://s3.example.id/",
+           "UMKM_MEDIA_S3_REGION": "ap-southeast-3", "UMKM_MEDIA_S3_ACCESS_KEY_ID": ACCESS_KEY_ID,
+           "UMKM_MEDIA_S3_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY, "UMKM_MEDIA_S3_PREFIX": "media/",
+           "UMKM_MEDIA_PUBLIC_URL": "https://cdn.example.id/media/"}
+    media = Settings.from_env(env).media
+    assert (media.s3_bucket, media.s3_endpoint, media.s3_region, media.s3_prefix, media.public_url) == (
+        "foto-umkm", "https://s3.example.id", "ap-southeast-3", "media/", "https://cdn.example.id/media")
+    assert Settings.from_env(env).media.problems(production=True) == []
+    assert SECRET_ACCESS_KEY not in repr(Settings.from_env(env))
+    wrong = {**env, "UMKM_MEDIA_S3_ENDPOINT": "http://10.0.0.5:9000", "UMKM_MEDIA_PUBLIC_URL": "ftp://cdn",
+             "UMKM_MEDIA_S3_PREFIX": "../media/", "UMKM_MEDIA_S3_ACCESS_KEY_ID": ""}
+    problems = Settings.from_env(wrong).media.problems(production=True)
+    assert [p.split(" ", 1)[0] for p in problems] == [
+        "UMKM_MEDIA_S3_ENDPOINT", "UMKM_MEDIA_PUBLIC_URL", "UMKM_MEDIA_S3_ACCESS_KEY_ID", "UMKM_MEDIA_S3_PREFIX"]
+    assert shows_no_key(*problems)
+    assert Settings.from_env({**wrong, "UMKM_MEDIA_S3_BUCKET": ""}).media.problems(production=False)[-2:] == [
+        "UMKM_MEDIA_S3_BUCKET is unset, so the other UMKM_MEDIA_S3_* settings would be ignored",
+        "UMKM_MEDIA_S3_PREFIX must be a relative key prefix such as media/"]
+
+
+async def test_an_unreachable_storage_is_a_503_too(settings: Settings) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    unreachable = dataclasses.replace(settings, media=MediaSettings(
+        s3_bucket="umkm-photos", s3_endpoint=closed, s3_access_key_id=ACCESS_KEY_ID,
+        s3_secret_access_key=SECRET_ACCESS_KEY))
+    async with serve(unreachable) as api:
+        seller = await sign_up(api, "SELLER")
+        status, body = await send(api, seller, phone_jpeg())
+        assert (status, body["error"]["code"]) == (503, "PROVIDER_ERROR") and shows_no_key(str(body))
+        assert (await api.client.get("/media/" + "b" * 64 + "/thumb.webp")).status_code == 503

@@ -14,6 +14,9 @@ import asyncio
 import contextlib
 from typing import Any
 
+import aiohttp
+from botocore.exceptions import BotoCoreError, ClientError
+
 from umkm_graph.media_settings import MediaSettings
 from umkm_graph.uploads.storage import CACHE_CONTROL, CONTENT_TYPE, StorageUnavailable, checked
 
@@ -31,20 +34,20 @@ class S3Storage:
         self._opening = asyncio.Lock()
 
     async def put(self, key: str, data: bytes) -> None:
-        client = await self._opened()
+        name, client = self._object(key), await self._opened()
         try:
-            await client.put_object(Bucket=self.bucket, Key=self._object(key), Body=data,
-                                    CacheControl=CACHE_CONTROL, ContentType=CONTENT_TYPE)
-        except Exception as error:
+            await client.put_object(Bucket=self.bucket, Key=name, Body=data, CacheControl=CACHE_CONTROL,
+                                    ContentType=CONTENT_TYPE)
+        except (BotoCoreError, ClientError) as error:  # botocore's: unreachable, timed out, refused
             raise _unavailable("put", error) from None
 
     async def get(self, key: str) -> bytes | None:
-        client = await self._opened()
+        name, client = self._object(key), await self._opened()
         try:
-            answer = await client.get_object(Bucket=self.bucket, Key=self._object(key))
+            answer = await client.get_object(Bucket=self.bucket, Key=name)
             async with answer["Body"] as body:
                 return bytes(await body.read())
-        except Exception as error:
+        except (BotoCoreError, ClientError, aiohttp.ClientError) as error:  # the body is read over aiohttp itself
             if _code(error) in MISSING:
                 return None
             raise _unavailable("get", error) from None
@@ -69,7 +72,7 @@ def _client(settings: MediaSettings) -> Any:
     from aiobotocore.session import get_session
 
     config = AioConfig(
-        connect_timeout=5, read_timeout=15, retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=5, read_timeout=15, retries={"max_attempts": 2, "mode": "standard"},  # a person waits
         # Path-style addresses (endpoint/bucket/key): a self-hosted server has no DNS name per bucket.
         s3={"addressing_style": "path" if settings.s3_endpoint else "auto"},
         # Checksums only where S3 requires them: several S3-compatible servers refuse botocore's newer default ones.
