@@ -38,7 +38,7 @@ from umkm_graph.graphql_schema import build_schema
 from umkm_graph.growth import sharing
 from umkm_graph.growth.trending import rules_of
 from umkm_graph.jobs import run_forever, run_growth_forever
-from umkm_graph.media import receive_upload, serve_media
+from umkm_graph.media import open_media_storage, receive_upload, serve_media
 from umkm_graph.middleware import Protections
 from umkm_graph.observability import RequestIdMiddleware, metrics
 from umkm_graph.plugin_host import collect_providers, load_plugins
@@ -183,6 +183,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 disconnect_changes()
                 await close_analytics()
                 await app.state.events.close()
+                await app.state.media_storage.close()
                 await protections.close()
                 tracing.stop_tracing()
 
@@ -211,4 +212,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.registration_throttle = protections.registration_throttle
     app.state.password_reset_throttle = protections.password_reset_throttle
     app.state.events = create_event_bus(settings)
+    app.state.media_storage = open_media_storage(settings)
     return app

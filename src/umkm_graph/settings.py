@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from umkm_graph import production_rules
+from umkm_graph.media_settings import MEDIA_VARIABLES, MediaSettings
 from umkm_graph.plugin_settings import PluginSettings
 from umkm_graph.env_values import bool_value as _bool
 from umkm_graph.env_values import float_value as _float
@@ -157,6 +158,7 @@ class Settings:
     metrics_token: str | None = None
     tracing: bool = False  # OpenTelemetry spans (tracing.py; the tracing extra)
     media_dir: str = "umkm_graph_media"  # uploaded photos' renditions (uploads/storage.py), beside the default database
+    media: MediaSettings = field(default_factory=MediaSettings)  # or an S3-compatible bucket (UMKM_MEDIA_S3_*)
     upload_max_bytes: int = 8_000_000
     uploads_per_hour: int = 60  # per person
     # Signs the verification token in each receipt's QR code (orders/receipts.py); unset, a key derived from
@@ -259,6 +261,7 @@ class Settings:
             metrics_token=env.get("UMKM_METRICS_TOKEN") or None,
             tracing=_bool(env, "UMKM_TRACING") is True,
             media_dir=env.get("UMKM_MEDIA_DIR") or cls.media_dir,
+            media=MediaSettings.from_env(env),
             upload_max_bytes=_int(env, "UMKM_UPLOAD_MAX_BYTES", cls.upload_max_bytes),
             uploads_per_hour=_int(env, "UMKM_UPLOADS_PER_HOUR", cls.uploads_per_hour),
             receipt_signing_key=env.get("UMKM_RECEIPT_SIGNING_KEY") or None,
@@ -367,6 +370,7 @@ class Settings:
             found.append("UMKM_METRICS_TOKEN must differ from UMKM_SECRET_KEY: whoever scrapes metrics could sign tokens")
         if self.public_url is not None and not self.public_url.startswith(("http://", "https://")):
             found.append(f"UMKM_PUBLIC_URL must be an http:// or https:// address, got {self.public_url[:80]!r}")
+        found += self.media.problems(self.is_production)
         return found
 
     def check(self) -> None:
@@ -380,5 +384,7 @@ class Settings:
 # -- What a plugin is told: the plugin contract's settings (hookspecs' hooks receive these, never Settings) -------------
 
 # Every variable the host reads itself (each setting is UMKM_<FIELD>), so no plugin's prefix can reach one of them.
-HOST_VARIABLES = frozenset(f"UMKM_{setting.upper()}" for setting in Settings.__dataclass_fields__)
+# Every variable the host reads (none reaches a plugin): UMKM_<field>, and media's own (UMKM_MEDIA_S3_BUCKET, ...).
+HOST_VARIABLES = frozenset(f"UMKM_{setting.upper()}" for setting in Settings.__dataclass_fields__
+                           if setting != "media") | MEDIA_VARIABLES
 __all__ = ["HOST_VARIABLES", "PluginSettings", "Settings", "SettingsError"]  # PluginSettings: what plugins import here

@@ -13,7 +13,7 @@ from tests.helpers.api import Api, asgi_client, serve, started_app
 from tests.helpers.documents import pdf_lines
 from tests.helpers.mail import mailing, run_jobs, smtp_server
 from tests.helpers.paths import REPO
-from tests.helpers.uploads import receipt_photo
+from tests.helpers.uploads import phone_jpeg, receipt_photo
 from umkm_graph.demo.seed import DEMO_PASSWORD, DEMO_SHOP_SLUG, seed_open_database
 from umkm_graph.orders.models import Order
 from umkm_graph.people.models import User
@@ -27,7 +27,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
           "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
           "office_handover", "offline_claim", "variants", "appoint_procurement_officer", "office_procurement", "sign_bast",
-          "procurement_spending"}
+          "procurement_spending", "product_photos"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -430,3 +430,18 @@ async def test_office_procurement_examples_appoint_buy_sign_the_bast_and_show_th
     figure = (await run(demo, "procurement_spending", analyst, month=month))["procurementSpending"]
     (diskominfo,) = [row for row in figure["opds"] if row["opdCode"] == "DISKOMINFO"]
     assert diskominfo["spent"] is None, "bought from one shop: fewer than UMKM_MIN_GROUP_SIZE"
+async def test_product_photos_example_makes_an_upload_the_demo_products_photo(demo: Api) -> None:
+    token = await sign_in(demo, "penjual@example.id")
+    sent = await demo.client.post("/uploads", content=phone_jpeg(), headers={"Authorization": f"Bearer {token}"})
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["id"] == example("product_photos")[1]["uploadIds"][0], "the file's id fits a fresh seed"
+    result = (await run(demo, "product_photos", token))["setProductPhotos"]
+    assert result["errors"] == [] and result["product"]["id"] == "1"
+    (photo,) = result["product"]["photos"]
+    assert (photo["id"], photo["width"], photo["height"]) == (sent.json()["id"], 400, 300)
+    assert photo["large"] == sent.json()["urls"]["large"]
+    served = await demo.client.get(photo["thumb"])
+    assert served.status_code == 200 and served.headers["content-type"] == "image/webp"
+    buyer = await sign_in(demo, "asn@example.id")
+    refused = (await run(demo, "product_photos", buyer))["setProductPhotos"]["errors"]
+    assert [e["code"] for e in refused] == ["FORBIDDEN"]  # a buyer sets no product's photos

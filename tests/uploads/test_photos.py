@@ -1,12 +1,14 @@
 """Photos: a seller sends an image to POST /uploads and makes it a product's photo with setProductPhotos; the API reads
 the file by its content, turns it upright, strips what the phone wrote into it (GPS), and serves standard WebP sizes,
-cached for good. Bad files, others' uploads, too many, too large and too often are refused, each saying why."""
+cached for good. Bad files, others' uploads, too many, too large and too often are refused, each saying why. Every
+test runs on both storages: local disk (the default) and an S3-compatible bucket."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
 
+import pytest
 from PIL import Image
 
 from tests.helpers.api import serve
@@ -20,6 +22,14 @@ from umkm_graph.uploads.models import Upload
 SET = """mutation($product: ID!, $uploads: [ID!]!) { setProductPhotos(productId: $product, uploadIds: $uploads) {
   product { photos { id width height thumb: url(size: THUMB) large: url(size: LARGE) } } errors { code field } } }"""
 PHOTOS = "query($id: ID!) { product(id: $id) { photos { id url } } }"
+
+
+@pytest.fixture(params=["local", "s3"])
+def settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    """The suite's settings, keeping uploads on local disk or in the test bucket."""
+    if request.param == "local":
+        return settings
+    return request.getfixturevalue("s3").settings(settings)  # type: ignore[no-any-return]
 
 
 def decoded(data: bytes) -> Image.Image:

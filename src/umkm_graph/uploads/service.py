@@ -39,8 +39,9 @@ async def own_uploads(user: User, ids: Sequence[int], field: str, limit: int) ->
     return [found[i] for i in ids]
 
 
-def media_path(upload: Upload, size: str) -> str:
-    """Where the API serves one rendition (GET /media/...): immutable, so cached for good."""
+def media_url(upload: Upload, size: str, public_url: str | None) -> str:
+    """Where one rendition is fetched: under public_url (UMKM_MEDIA_PUBLIC_URL) if set, else where the API serves it
+    (GET /media/..., relative to the API). Immutable either way, so cached for good."""
     if size not in SIZES:
         raise ValueError(size)
-    return f"/media/{key_of(upload.sha256, size)}"
+    return f"{public_url or '/media'}/{key_of(upload.sha256, size)}"
