@@ -28,6 +28,7 @@ from umkm_graph.plugin_contract.common import (
     WebhookSignatureError,
 )
 from umkm_graph.plugin_contract.delivery import (
+    CashRemittance,
     DeliveryKind,
     DeliveryProvider,
     DeliveryQuote,
@@ -68,8 +69,8 @@ __all__ = [
     "PROJECT", "hookspec", "hookimpl", "PluginSettings", "MaybeAwaitable",
     "BuyerInfo", "Destination", "Item", "ShopInfo",
     "ProviderRefused", "WebhookPayloadError", "WebhookSignatureError",
-    "DeliveryKind", "DeliveryProvider", "DeliveryQuote", "QuoteRequest", "Shipment", "ShipmentCancelRequest",
-    "ShipmentEvent", "ShipmentRequest", "ShipmentStatus", "ShipmentStatusRequest",
+    "CashRemittance", "DeliveryKind", "DeliveryProvider", "DeliveryQuote", "QuoteRequest", "Shipment",
+    "ShipmentCancelRequest", "ShipmentEvent", "ShipmentRequest", "ShipmentStatus", "ShipmentStatusRequest",
     "Message", "Notifier",
     "PaymentAction", "PaymentCancelRequest", "PaymentEvent", "PaymentEventStatus", "PaymentMethodInfo", "PaymentPart",
     "PaymentProvider", "PaymentRequest", "PaymentResult", "PaymentStatusRequest", "RefundRequest", "RefundResult",

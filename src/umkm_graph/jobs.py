@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from umkm_graph.balances import payouts as balances
 from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError
+from umkm_graph.delivery import remittance
 from umkm_graph.delivery import service as delivery
 from umkm_graph.events import EventBus
 from umkm_graph.notifications.sending import OutboxPolicy, SendReport, deliver_due
@@ -172,6 +173,7 @@ async def run_forever(providers: Providers, events: EventBus, interval: float, s
         try:
             # Couriers silent for a while: a webhook may be lost.
             await delivery.poll_shipments(providers, events, lease=lease)
+            await remittance.poll_remittances(providers, events)  # cash a courier collected and has not paid on yet
         except Exception:
             log.exception("polling couriers failed; trying again in %ss", interval)
         try:

@@ -50,6 +50,7 @@ class Settings:
     max_page_size: int = 100
     default_page_size: int = 20
     cod_max_order_value: int = 2_000_000
+    cod_refusals_limit: int = 2  # refusals at handover from which a buyer loses cash on delivery; 0 never
     plugins_dir: str | None = None
     search_words_file: str | None = None  # the city's synonyms and category words, added to catalog/data/search_words.toml
     search_candidates: int = 500  # listings one search ranks at most (catalog/search.py); more matches: `capped`
@@ -193,6 +194,7 @@ class Settings:
             max_page_size=_int(env, "UMKM_MAX_PAGE_SIZE", cls.max_page_size),
             default_page_size=_int(env, "UMKM_DEFAULT_PAGE_SIZE", cls.default_page_size),
             cod_max_order_value=_int(env, "UMKM_COD_MAX_ORDER_VALUE", cls.cod_max_order_value),
+            cod_refusals_limit=_int(env, "UMKM_COD_REFUSALS_LIMIT", cls.cod_refusals_limit),
             plugins_dir=env.get("UMKM_PLUGINS_DIR") or None,
             search_words_file=env.get("UMKM_SEARCH_WORDS_FILE") or None,
             search_candidates=_int(env, "UMKM_SEARCH_CANDIDATES", cls.search_candidates),

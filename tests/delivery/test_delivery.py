@@ -24,7 +24,7 @@ from umkm_biteship.fake import FakeBiteship
 
 from tests.helpers.api import Api, started_app
 from tests.helpers.checkout import CHECKOUT, PRODUCT, cart
-from tests.helpers.delivery import HOME, Shop, courier_market, quote_input
+from tests.helpers.delivery import HOME, Shop, courier_market, quote_input, use_fake_biteship
 from tests.helpers.orders import attempt
 from tests.helpers.people import Person
 from umkm_graph.delivery import service as delivery
@@ -64,10 +64,7 @@ class World:
 @pytest.fixture
 async def world(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[World]:
     async with FakeBiteship() as fake:
-        monkeypatch.setenv("UMKM_BITESHIP_API_KEY", fake.api_key)
-        monkeypatch.setenv("UMKM_BITESHIP_BASE_URL", fake.base_url)
-        monkeypatch.setenv("UMKM_BITESHIP_WEBHOOK_SECRET", fake.webhook_secret)
-        monkeypatch.delenv("UMKM_BITESHIP_COURIERS", raising=False)
+        use_fake_biteship(monkeypatch, fake)
         async with started_app(dataclasses.replace(settings, provider_timeout_seconds=TIMEOUT)) as app:
             async with _served(app) as url:
                 fake.webhook_url = f"{url}/webhooks/delivery/biteship"

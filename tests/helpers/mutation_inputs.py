@@ -90,6 +90,10 @@ async def placed_with_reason(world: World) -> dict[str, Any]:
     return {"id": (await world.placed_order())["id"], "reason": "Salah pesan"}
 
 
+async def ready_with_refusal(world: World) -> dict[str, Any]:
+    return {"id": (await world.ready_order())["id"], "reason": "Pembeli menolak membayar di tempat"}
+
+
 async def paid_for_refund(world: World) -> dict[str, Any]:
     return {"order": (await world.delivered_order(paid=True))["id"], "amount": 1000, "reason": "Satu bungkus sobek"}
 

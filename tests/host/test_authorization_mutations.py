@@ -109,6 +109,7 @@ MUTATIONS = [
     m("markDelivered", "$id: ID!, $code: String|id: $id, pickupCode: $code", inputs.ready_with_code, SELLER),
     m("confirmCashCollected", "$id: ID!|id: $id", _id(World.delivered_order), SELLER),
     m("completeOrder", "$id: ID!|id: $id", _id(lambda w: w.delivered_order(paid=True)), BUYER),
+    m("recordCashRefusal", "$id: ID!, $reason: String!|id: $id, reason: $reason", inputs.ready_with_refusal, SELLER),
     m("cancelOrder", "$id: ID!, $reason: String!|id: $id, reason: $reason", inputs.placed_with_reason, {"buyer", "seller"}),
     # Cashless payments and booked couriers come from plugins this world does not load: the owner gets past the
     # authorization checks to an error about the order's method or state.

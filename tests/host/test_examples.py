@@ -281,6 +281,8 @@ async def test_the_sellers_cash_statement_and_the_citys_cod_view_agree_on_what_t
     assert owed == days[-1]["outstanding"]
     assert sum(row["rupiah"] for row in city["byKecamatan"]) == sum(row["rupiah"] for row in city["byShop"])
     assert 0 <= city["handedOverUnconfirmed"] <= city["handedOver"]
+    couriers_owe = sum(row["rupiah"] for row in city["owedByCourier"] if row["shopId"] == shop)
+    assert couriers_owe == days[-1]["owedByCourier"]
 
 
 async def test_the_receipts_example_gives_each_paid_order_a_receipt_that_verifies(demo: Api) -> None:

@@ -1,10 +1,12 @@
 """docs/plugins.md documents every hook and every provider method with the signature hookspecs.py has, says for each hook
 whether it is firstresult and how it may answer, and its examples are code that runs: the complete example plugin goes
-through checkout, the courier booking and signed webhooks to DELIVERED."""
+through checkout, the courier booking and signed webhooks to DELIVERED, and its cash remittance settles the order's
+cash once."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import hmac
 import inspect
@@ -12,6 +14,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,6 +29,10 @@ GUIDE = REPO / "docs" / "plugins.md"
 HOOK_HEADING = re.compile(r"^### `(\w+)\((.*)\) -> (.+)`$", re.MULTILINE)
 METHOD_HEADING = re.compile(r"^#### `(\w+)\.(\w+)\((.*)\) -> (.+)`$", re.MULTILINE)
 BLOCK = re.compile(r"^```python( example-[a-z]+)?\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+
+
+def today() -> str:
+    return dt.datetime.now(ZoneInfo("Asia/Jakarta")).date().isoformat()
 
 
 def guide() -> str:
@@ -104,6 +111,10 @@ def example_plugin(tag: str = "example-plugin") -> str:
 
 SECRET = "rahasia-ojek-kampung"
 ORDER = """query($id: ID!) { order(id: $id) { status shipment { status courierReference events { status } } } }"""
+CASH = """query($id: ID!, $shop: ID!, $from: Date!) {
+  order(id: $id) { payment { status } }
+  shopCashStatement(shopId: $shop, from: $from) { collectedByCourier remitted owedByCourier }
+}"""
 READY = "mutation($id: ID!) { markReadyForCourier(id: $id) { order { status } errors { code field message } } }"
 
 
@@ -121,8 +132,8 @@ async def test_the_complete_example_plugin_books_a_trip_and_follows_its_signed_w
         assert (await api.ok(READY, {"id": order["id"]}, m.seller.token))["order"]["status"] == "READY_FOR_PICKUP"
         trip = (await api.gql(ORDER, {"id": order["id"]}, m.buyer.token))["order"]["shipment"]["courierReference"]
 
-        async def tell(status: str, secret: str = SECRET) -> int:
-            raw = json.dumps({"trip": trip, "status": status}).encode()
+        async def tell(status: str, secret: str = SECRET, **more: Any) -> int:
+            raw = json.dumps({"trip": trip, "status": status, **more}).encode()
             signed = hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
             response = await api.client.post("/webhooks/delivery/ojek_kampung", content=raw,
                                              headers={"X-Ojek-Signature": signed})
@@ -134,6 +145,13 @@ async def test_the_complete_example_plugin_books_a_trip_and_follows_its_signed_w
         final = (await api.gql(ORDER, {"id": order["id"]}, m.buyer.token))["order"]
         assert final["status"] == "DELIVERED"
         assert [e["status"] for e in final["shipment"]["events"]] == ["PICKED", "DELIVERED"]
+        # The driver collected the cash on delivery; the cooperative pays it on to the shop, and says so (twice).
+        assert await tell("delivered", cash_paid=order["total"]) == 200
+        assert await tell("delivered", cash_paid=order["total"]) == 200
+        paid = (await api.gql(CASH, {"id": order["id"], "shop": m.shop["id"], "from": today()}, m.seller.token))
+        assert paid["order"]["payment"]["status"] == "PAID"
+        (day,) = paid["shopCashStatement"]
+        assert (day["collectedByCourier"], day["remitted"], day["owedByCourier"]) == (order["total"], order["total"], 0)
 
 
 async def test_the_guides_example_notifier_delivers_a_buyers_messages_on_its_channel(

@@ -15,6 +15,7 @@ from umkm_biteship.settings import DEFAULT_WEBHOOK_HEADER, BiteshipSettings
 
 from umkm_graph.hookspecs import (
     BuyerInfo,
+    CashRemittance,
     Destination,
     Item,
     ProviderRefused,
@@ -130,6 +131,30 @@ def test_webhooks_are_verified_by_the_secret_header_in_constant_time(courier: Bi
     assert courier.parse_webhook(other, {DEFAULT_WEBHOOK_HEADER: FAKE_WEBHOOK_SECRET}) == []
     unknown = json.dumps({"event": "order.status", "order_id": "abc123", "status": "teleported"}).encode()
     assert courier.parse_webhook(unknown, {DEFAULT_WEBHOOK_HEADER: FAKE_WEBHOOK_SECRET}) == []
+
+
+async def test_the_cash_a_courier_collected_is_reported_remitted_when_asked_and_by_webhook(
+    courier: BiteshipCourier, fake: FakeBiteship
+) -> None:
+    shipment = await courier.create_shipment(booking("anteraja:same_day", cod=150700))
+    ask = ShipmentStatusRequest("UMKM-TEST000001", shipment.reference)
+    await fake.advance(shipment.reference or "", "delivered", notify=False)
+    assert await courier.get_cash_remittance(ask) is None  # collected, not paid on yet
+
+    await fake.remit(shipment.reference or "", remitted=150000, notify=False)  # Rp700 short
+    polled = await courier.get_cash_remittance(ask)
+    assert isinstance(polled, CashRemittance)
+    assert (polled.event_id, polled.collected, polled.remitted) == (f"{shipment.reference}:cod_remitted", 150700, 150000)
+    assert polled.reference == "UMKM-TEST000001" and polled.remitted_at is not None and polled.remittance_reference
+    (told,) = courier.parse_webhook(fake.remittance_body(shipment.reference or ""),
+                                    {DEFAULT_WEBHOOK_HEADER: FAKE_WEBHOOK_SECRET})
+    assert told == polled  # the same report either way, so the host settles it once
+
+    broken = json.dumps({"event": "order.cod_remitted", "order_id": "abc123", "remitted_amount": "150000.50"}).encode()
+    with pytest.raises(WebhookPayloadError, match="whole rupiah"):
+        courier.parse_webhook(broken, {DEFAULT_WEBHOOK_HEADER: FAKE_WEBHOOK_SECRET})
+    unpaid = await courier.create_shipment(booking())  # no cash to collect: nothing to remit
+    assert await courier.get_cash_remittance(ShipmentStatusRequest("UMKM-TEST000002", unpaid.reference)) is None
 
 
 def test_without_an_api_key_the_plugin_offers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,8 @@ from umkm_graph.checkout.holds import UnpaidCaps
 from umkm_graph.checkout.models import Checkout
 from umkm_graph.checkout.plan import CheckoutDraft, ShopChoice, plan_orders
 from umkm_graph.checkout.providers import create_at_providers, run_undo
+from umkm_graph.checkout.cash_refusals import DEFAULT_LIMIT as DEFAULT_REFUSALS
+from umkm_graph.checkout.cash_refusals import check_cash_allowed
 from umkm_graph.checkout.quotes import quote_plans
 from umkm_graph.checkout.validation import check_lines
 from umkm_graph.checkout.vouchers import apply_vouchers
@@ -42,7 +44,7 @@ DEFAULT_KEY_HOURS = 24
 async def checkout(
     user: User | None, draft: CheckoutDraft, providers: Providers, events: EventBus,
     *, payment_expiry: dt.timedelta = DEFAULT_PAYMENT_EXPIRY, idempotency_key: str | None = None,
-    key_hours: int = DEFAULT_KEY_HOURS, caps: UnpaidCaps = NO_CAPS,
+    key_hours: int = DEFAULT_KEY_HOURS, caps: UnpaidCaps = NO_CAPS, cod_refusals_limit: int = DEFAULT_REFUSALS,
 ) -> Checkout:
     """Cash on delivery places the orders at once; a cashless method leaves them AWAITING_PAYMENT until the gateway
     says they are paid, or until payment_expiry passes. The buyer's open unpaid orders, this checkout's included, stay
@@ -50,7 +52,8 @@ async def checkout(
     the checkout the key first made (payments/idempotency.py)."""
     buyer = require_role(user, Role.BUYER, Role.SELLER)  # a seller buys too, though not from their own shop
     key = request_key(buyer.id, idempotency_key, "checkout", draft, key_hours)
-    return await once(key, lambda: _check_out(buyer, draft, providers, events, payment_expiry, key, caps),
+    return await once(key, lambda: _check_out(buyer, draft, providers, events, payment_expiry, key, caps,
+                                                  cod_refusals_limit),
                       lambda made: Checkout.get(id=made))
 
 
@@ -69,7 +72,7 @@ class CartCheckout:
 async def checkout_cart(
     user: User | None, choices: CartCheckout, providers: Providers, events: EventBus,
     *, payment_expiry: dt.timedelta = DEFAULT_PAYMENT_EXPIRY, idempotency_key: str | None = None,
-    key_hours: int = DEFAULT_KEY_HOURS, caps: UnpaidCaps = NO_CAPS,
+    key_hours: int = DEFAULT_KEY_HOURS, caps: UnpaidCaps = NO_CAPS, cod_refusals_limit: int = DEFAULT_REFUSALS,
 ) -> Checkout:
     """The cart's lines checked out as `checkout` does; the cart is emptied in the transaction that writes the orders,
     so either the orders exist and the cart is empty, or neither changed. The key names the choices, not the lines: a
@@ -83,14 +86,14 @@ async def checkout_cart(
                               address=choices.address, address_id=choices.address_id,
                               voucher_codes=choices.voucher_codes,
                               office_delivery_day_id=choices.office_delivery_day_id)
-        return await _check_out(buyer, draft, providers, events, payment_expiry, key, caps, items)
+        return await _check_out(buyer, draft, providers, events, payment_expiry, key, caps, cod_refusals_limit, items)
 
     return await once(key, run, lambda made: Checkout.get(id=made))
 
 
 async def _check_out(
     buyer: User, draft: CheckoutDraft, providers: Providers, events: EventBus, payment_expiry: dt.timedelta,
-    key: RequestKey | None, caps: UnpaidCaps, cart_items: list[int] | None = None,
+    key: RequestKey | None, caps: UnpaidCaps, cod_refusals_limit: int, cart_items: list[int] | None = None,
 ) -> Checkout:
     now = dt.datetime.now(dt.UTC)
     draft, office_day = await office.to_office(buyer, draft, now)
@@ -99,6 +102,7 @@ async def _check_out(
     plans, destination = plan_orders(draft, lines, providers)
     if office_day is not None:
         office.check_plans(plans)
+    await check_cash_allowed(buyer.id, plans, cod_refusals_limit)
     for plan in plans:
         if not plan.pays_cash:
             plan.payment_expires_at = now + payment_expiry

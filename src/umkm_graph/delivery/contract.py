@@ -1,9 +1,12 @@
-"""Where the plugin contract's ShipmentStatus meets the courier shipment's columns: the one mapping between them."""
+"""Where the plugin contract meets the courier shipment: the one mapping between ShipmentStatus and its columns, and
+which of a courier's optional questions it can be asked."""
 
 from __future__ import annotations
 
-from umkm_graph.delivery.models import CourierStatus
-from umkm_graph.hookspecs import ShipmentStatus
+from umkm_graph.core.errors import DomainError, ErrorCode
+from umkm_graph.delivery.models import CourierShipment, CourierStatus
+from umkm_graph.hookspecs import DeliveryProvider, ShipmentStatus, ShipmentStatusRequest
+from umkm_graph.plugin_host import Providers
 
 _STORED = {
     ShipmentStatus.CONFIRMED: CourierStatus.CONFIRMED,
@@ -22,3 +25,20 @@ _STORED = {
 def courier_status(status: ShipmentStatus) -> CourierStatus:
     """How a shipment and its ledger store a courier's report."""
     return _STORED[status]
+
+
+def answers(provider: DeliveryProvider, method: str) -> bool:
+    """Whether the provider implements this optional method (get_shipment_status, get_cash_remittance), so it can be
+    asked: a provider keeping the contract's default cannot."""
+    return getattr(type(provider), method) is not getattr(DeliveryProvider, method)
+
+
+def courier_to_ask(
+    shipment: CourierShipment, providers: Providers, method: str, field: list[str]
+) -> tuple[DeliveryProvider, ShipmentStatusRequest]:
+    """The booked shipment's courier and what to ask it about the shipment, if it can be asked; else NOT_AVAILABLE."""
+    provider = providers.delivery.get(shipment.provider)
+    if provider is None or not answers(provider, method):
+        raise DomainError(ErrorCode.NOT_AVAILABLE, f"The {shipment.provider!r} courier cannot be asked", field)
+    return provider, ShipmentStatusRequest(reference=shipment.booking_reference or "",
+                                           provider_reference=shipment.provider_reference)

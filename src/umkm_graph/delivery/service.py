@@ -21,17 +21,18 @@ from umkm_graph.catalog.service import return_stock
 from umkm_graph.core.claims import claim, unclaimed
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.core.ledger import record_each, record_once
-from umkm_graph.delivery.contract import courier_status
+from umkm_graph.delivery import remittance
+from umkm_graph.delivery.contract import answers, courier_status, courier_to_ask
 from umkm_graph.delivery.models import CourierShipment, CourierStatus, ShipmentEventRecord, ShipmentEventSource
 from umkm_graph.delivery.parcels import buyer_info, item, shop_info
 from umkm_graph.events import Event, EventBus
 from umkm_graph.hookspecs import (
+    CashRemittance,
     DeliveryProvider,
     Destination,
     ShipmentCancelRequest,
     ShipmentRequest,
     ShipmentStatus,
-    ShipmentStatusRequest,
 )
 from umkm_graph.hookspecs import ShipmentEvent as CourierReport
 from umkm_graph.orders import service as orders
@@ -149,6 +150,11 @@ async def refresh_shipment(user: User | None, order_id: int, providers: Provider
     if shipment is None or shipment.status is None:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "No courier is booked for this order", "id")
     await poll(shipment, providers, bus, ["id"])
+    shipment = await CourierShipment.get(id=shipment.id)
+    provider = providers.delivery.get(shipment.provider)
+    if shipment.status == CourierStatus.DELIVERED and shipment.cash_on_delivery_amount > 0 and \
+            provider is not None and answers(provider, "get_cash_remittance"):
+        await remittance.refresh_remittance(shipment, providers, bus, ["id"])  # has the courier paid the shop yet?
     return await Order.get(id=order.id)
 
 
@@ -161,7 +167,7 @@ async def poll_shipments(
     whichever process claims it (core/claims.py); nobody asks again about it for `lease`."""
     count = 0
     now = dt.datetime.now(dt.UTC)
-    askable = [code for code, p in providers.delivery.items() if _can_be_asked(p)]
+    askable = [code for code, p in providers.delivery.items() if answers(p, "get_shipment_status")]
     pending = CourierShipment.filter(unclaimed(now), provider__in=askable, status__not_isnull=True,
                                      updated_at__lte=now - stale_after).exclude(status__in=list(FINAL))
     for shipment in await pending.order_by("updated_at", "id").limit(limit):
@@ -176,10 +182,7 @@ async def poll_shipments(
 
 
 async def poll(shipment: CourierShipment, providers: Providers, bus: EventBus, field: list[str]) -> str | None:
-    provider = providers.delivery.get(shipment.provider)
-    if provider is None or not _can_be_asked(provider):
-        raise DomainError(ErrorCode.NOT_AVAILABLE, f"The {shipment.provider!r} courier cannot be asked", field)
-    request = ShipmentStatusRequest(reference=shipment.booking_reference or "", provider_reference=shipment.provider_reference)
+    provider, request = courier_to_ask(shipment, providers, "get_shipment_status", field)
     report = await providers.get_shipment_status(provider, request, field)
     if report is None:
         return None
@@ -187,26 +190,25 @@ async def poll(shipment: CourierShipment, providers: Providers, bus: EventBus, f
     return outcome
 
 
-def _can_be_asked(provider: DeliveryProvider) -> bool:
-    return type(provider).get_shipment_status is not DeliveryProvider.get_shipment_status
-
-
 async def record(
-    provider: DeliveryProvider, reports: list[CourierReport], source: ShipmentEventSource, providers: Providers,
-    bus: EventBus,
+    provider: DeliveryProvider, reports: Sequence[CourierReport | CashRemittance], source: ShipmentEventSource,
+    providers: Providers, bus: EventBus,
 ) -> list[str]:
-    """Record and apply each report once; the outcome of each, in order."""
+    """Record and apply each report (where a parcel is, or cash remitted) once; the outcome of each, in order."""
     return await record_each(reports, lambda report: _record_one(provider, report, source, providers), bus.publish)
 
 
 async def _record_one(
-    provider: DeliveryProvider, report: CourierReport, source: ShipmentEventSource, providers: Providers
+    provider: DeliveryProvider, report: CourierReport | CashRemittance, source: ShipmentEventSource,
+    providers: Providers,
 ) -> tuple[str, Sequence[Event]]:
     shipment = await _shipment_of(provider.code, report)
     if shipment is None:
-        log.warning("courier %s reported %s about an unknown shipment %s/%s", provider.code, report.status.value,
+        log.warning("courier %s reported %s about an unknown shipment %s/%s", provider.code, type(report).__name__,
                     report.provider_reference, report.reference)
         return "ignored: no shipment has this reference", []
+    if isinstance(report, CashRemittance):
+        return await remittance.record_one(provider, shipment, report, source)
 
     async def record_and_apply() -> tuple[str, list[Event]]:
         # Inserted first: a concurrent twin waits on the unique key, then fails and changes nothing.
@@ -221,7 +223,7 @@ async def _record_one(
     return await record_once(record_and_apply)
 
 
-async def _shipment_of(provider: str, report: CourierReport) -> CourierShipment | None:
+async def _shipment_of(provider: str, report: CourierReport | CashRemittance) -> CourierShipment | None:
     if report.provider_reference:
         found = await CourierShipment.get_or_none(provider=provider, provider_reference=report.provider_reference)
         if found is not None:

@@ -166,3 +166,18 @@ class ComplaintPhoto(Model):
 
     class Meta:
         table = "complaint_photos"
+
+
+class CashRefusal(Model):
+    """A buyer refused a cash-on-delivery order at handover (would not take it, or pay for it), as the seller recorded
+    it: one per order. A buyer with too many of these loses cash on delivery at checkout."""
+
+    id = fields.IntField(primary_key=True)
+    order = fields.OneToOneField("models.Order", related_name="cash_refusal")
+    buyer = fields.ForeignKeyField("models.User", related_name="cash_refusals", db_index=True)
+    recorded_by = fields.ForeignKeyField("models.User", related_name="cash_refusals_recorded", null=True)
+    reason = fields.CharField(max_length=500)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "cash_refusals"

@@ -95,7 +95,7 @@ async def transition(
     payment = await Payment.get_or_none(order_id=order.id)
     rule = check_transition(action, order.status, party, order.delivery_method, payment.status if payment else None)
     if action == Action.CANCEL:
-        reason = _reason(reason)
+        reason = checked_reason(reason)
     if action == Action.MARK_DELIVERED and order.delivery_method == DeliveryMethod.PICKUP:
         _check_pickup_code(order, pickup_code)
     if action in (Action.MARK_OUT_FOR_DELIVERY, Action.MARK_DELIVERED) and _booked_courier(order, providers):
@@ -165,7 +165,7 @@ def _booked_courier(order: Order, providers: Providers) -> bool:
     return provider is not None and provider.books_when_ready
 
 
-def _reason(reason: str | None) -> str:
+def checked_reason(reason: str | None) -> str:
     if not (reason or "").strip():
         raise DomainError(ErrorCode.REQUIRED, "Give a reason for cancelling", "reason")
     check = Validator()  # the other party reads it: no invisible or direction-changing characters

@@ -12,6 +12,7 @@
     PLACED ──the seller did not accept in time (the system)──> CANCELLED   (stock back, payment voided or refunded)
     AWAITING_PAYMENT | PLACED | ACCEPTED ──cancel (the buyer or the seller, with a reason)──> CANCELLED
                                            (a paid order is refunded through its gateway)
+    READY_FOR_PICKUP | OUT_FOR_DELIVERY ──the buyer refused it at handover (the seller records it; COD)──> CANCELLED
 
 Cash on delivery is paid when the seller confirms the cash collected, which is allowed once the goods are handed over or on
 their way (CASH_COLLECTABLE). COMPLETED therefore means: received, and paid. AWAITING_PAYMENT belongs to cashless payments:
@@ -45,6 +46,7 @@ class Action(enum.Enum):
     COMPLETE = "COMPLETE"
     CANCEL = "CANCEL"
     MARK_READY_FOR_COURIER = "MARK_READY_FOR_COURIER"
+    REFUSED_AT_HANDOVER = "REFUSED_AT_HANDOVER"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,11 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CANCEL: Transition(S.CANCELLED, frozenset({S.AWAITING_PAYMENT, S.PLACED, S.ACCEPTED}), _EITHER, "cancelled"),
     Action.MARK_READY_FOR_COURIER: Transition(
         S.READY_FOR_PICKUP, frozenset({S.ACCEPTED}), _SELLER, "marked ready for the courier", DeliveryMethod.DELIVERY
+    ),
+    # The buyer would not take (or pay for) a cash-on-delivery order at handover: stock back, payment voided, and the
+    # refusal counted against the buyer (delivery/refusals.py).
+    Action.REFUSED_AT_HANDOVER: Transition(
+        S.CANCELLED, frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY}), _SELLER, "refused by the buyer at handover"
     ),
 }
 

@@ -1,6 +1,7 @@
 """A shop's cash on delivery, day by day (WIB): the cash its orders were expected to bring, what was collected and by
-whom, the discrepancy between them, and what is still outstanding, read from the payments and the cash ledger
-(CashCollection). Expected is every cash-on-delivery order not cancelled, on the day it was placed."""
+whom, the discrepancy between them, what is still outstanding, and what couriers owe and remitted, read from the
+payments and the cash ledger (CashCollection, CashRemittance). Expected is every cash-on-delivery order not cancelled, on
+the day it was placed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from umkm_graph.core.errors import DomainError, ErrorCode
-from umkm_graph.payments.models import CashCollection, CashCollector, Payment, PaymentStatus
+from umkm_graph.payments.models import CashCollection, CashCollector, CashRemittance, Payment, PaymentStatus
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
 from umkm_graph.shops.service import get_owned_shop
@@ -29,6 +30,9 @@ class CashDay:
     discrepancy: int  # collected minus expected, of that day's collections: short is negative
     outstanding: int  # at the end of the day: expected of every order so far whose cash is not collected yet
     orders_collected: int
+    remitted: int  # cash couriers paid the shop that day
+    remittance_discrepancy: int  # remitted minus what the courier owed, of that day's remittances: short is negative
+    owed_by_courier: int  # at the end of the day: cash couriers collected and have not remitted yet
 
 
 def _day(moment: dt.datetime) -> dt.date:
@@ -50,6 +54,8 @@ async def cash_statement(
                                 order__created_at__lt=end).values("id", "amount", "order__created_at")
     collections = {c.payment_id: c for c in await CashCollection.filter(  # type: ignore[attr-defined]
         shop_id=shop_id, collected_at__lt=end)}
+    remittances = {r.payment_id: r for r in await CashRemittance.filter(  # type: ignore[attr-defined]
+        shop_id=shop_id, remitted_at__lt=end)}
     expected: dict[dt.date, int] = defaultdict(int)
     for row in owed:
         expected[_day(row["order__created_at"])] += row["amount"]
@@ -57,13 +63,18 @@ async def cash_statement(
     day = first
     while day <= last:
         today = [c for c in collections.values() if _day(c.collected_at) == day]
+        remitted_today = [r for r in remittances.values() if _day(r.remitted_at) == day]
         uncollected = sum(row["amount"] for row in owed if _day(row["order__created_at"]) <= day
                           and _uncollected_by(collections.get(row["id"]), day + dt.timedelta(days=1)))
         days.append(CashDay(
             day=day, expected=expected[day], collected=sum(c.collected for c in today),
             collected_by_courier=sum(c.collected for c in today if c.collector == CashCollector.COURIER),
             discrepancy=sum(c.collected - c.expected for c in today), outstanding=uncollected,
-            orders_collected=len(today),
+            orders_collected=len(today), remitted=sum(r.remitted for r in remitted_today),
+            remittance_discrepancy=sum(r.remitted - r.owed for r in remitted_today),
+            owed_by_courier=sum(c.collected for c in collections.values() if c.collector == CashCollector.COURIER
+                                and _day(c.collected_at) <= day
+                                and _unremitted_by(remittances.get(c.payment_id), day + dt.timedelta(days=1))),
         ))
         day += dt.timedelta(days=1)
     return days
@@ -72,3 +83,8 @@ async def cash_statement(
 def _uncollected_by(collection: CashCollection | None, day: dt.date) -> bool:
     """Whether the order's cash was still uncollected at the start of `day`."""
     return collection is None or _day(collection.collected_at) >= day
+
+
+def _unremitted_by(remittance: CashRemittance | None, day: dt.date) -> bool:
+    """Whether a courier still owed the order's cash at the start of `day`."""
+    return remittance is None or _day(remittance.remitted_at) >= day

@@ -146,3 +146,26 @@ class CashCollection(Model):
 
     class Meta:
         table = "cash_collections"
+
+
+class CashRemittance(Model):
+    """The courier's side of courier-collected cash: one row when a courier reports it paid the shop the cash it
+    collected for an order, never changed. `owed` is what the courier collected, kept beside what it remitted, so a
+    short (or over) remittance is a discrepancy on record. The unique payment makes a second report settle nothing;
+    the unique (provider, event id) makes a repeated webhook, or a webhook racing a poll, a no-op."""
+
+    id = fields.IntField(primary_key=True)
+    payment = fields.OneToOneField("models.Payment", related_name="cash_remittance")
+    shop = fields.ForeignKeyField("models.Shop", related_name="cash_remittances", db_index=True)
+    provider = fields.CharField(max_length=64)
+    event_id = fields.CharField(max_length=191)
+    owed = fields.BigIntField()
+    remitted = fields.BigIntField()
+    provider_reference = fields.CharField(max_length=128, null=True)  # the courier's id for the transfer
+    source = fields.CharField(max_length=8)  # WEBHOOK or POLL, as the shipment ledger's
+    remitted_at = fields.DatetimeField()
+    recorded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "cash_remittances"
+        unique_together = (("provider", "event_id"),)

@@ -69,10 +69,11 @@ def is_cash_on_delivery(payment: Payment, providers: Providers) -> bool:
 
 
 async def record_cash(
-    payment: Payment, seller: User, shop_id: int, collected: int | None, collector: CashCollector
+    payment: Payment, seller: User | None, shop_id: int, collected: int | None, collector: CashCollector
 ) -> PaymentStatusChanged:
-    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller, and write its row of the cash ledger:
-    `collected` rupiah (None: exactly what was expected) by `collector`. A difference stays on the ledger."""
+    """Mark a pending cash-on-delivery payment PAID, confirmed by the seller (None: by the courier's own report), and
+    write its row of the cash ledger: `collected` rupiah (None: exactly what was expected) by `collector`. A difference
+    stays on the ledger."""
     if payment.status != PaymentStatus.PENDING:
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"This payment is already {payment.status.value}", "id")
     amount = payment.amount if collected is None else collected
@@ -83,13 +84,14 @@ async def record_cash(
     paid_at = dt.datetime.now(dt.UTC)
     async with in_transaction():
         changed = await Payment.filter(id=payment.id, status=PaymentStatus.PENDING).update(
-            status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id
+            status=PaymentStatus.PAID, paid_at=paid_at, confirmed_by_id=seller.id if seller else None
         )
         if not changed:
             raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", "id")
         await CashCollection.create(payment_id=payment.id, shop_id=shop_id, expected=payment.amount, collected=amount,
                                     collector=collector, recorded_by=seller, collected_at=paid_at)
-    payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at, "confirmed_by_id": seller.id})
+    payment.update_from_dict({"status": PaymentStatus.PAID, "paid_at": paid_at,
+                              "confirmed_by_id": seller.id if seller else None})
     return status_event(payment, paid_at)
 
 

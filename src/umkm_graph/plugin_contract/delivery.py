@@ -95,6 +95,21 @@ class ShipmentEvent:
 
 
 @dataclass(frozen=True)
+class CashRemittance:
+    """A courier's report that it paid a shop the cash it collected on delivery for one shipment (courier COD): from a
+    webhook, or from asking it (get_cash_remittance). The host settles what the courier owed the shop with it, once;
+    a remitted or collected amount unlike what was owed stays on record as a discrepancy."""
+
+    event_id: str  # unique per provider; the same report told twice has the same id, so it settles once
+    remitted: int  # rupiah the courier paid the shop (after no fee: a courier's fee is not taken from the cash)
+    collected: int | None = None  # what the courier took from the buyer; None: what it was asked to collect
+    provider_reference: str | None = None  # Shipment.reference of the shipment it is about...
+    reference: str | None = None  # ...or ShipmentRequest.reference; give at least one
+    remitted_at: dt.datetime | None = None  # timezone-aware
+    remittance_reference: str | None = None  # the courier's id for the transfer, at most 128 characters
+
+
+@dataclass(frozen=True)
 class ShipmentStatusRequest:
     reference: str
     provider_reference: str | None
@@ -132,8 +147,16 @@ class DeliveryProvider(abc.ABC):
         know it. Retried. Providers that cannot be asked keep this default."""
         return None
 
-    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> MaybeAwaitable[list[ShipmentEvent]]:
+    def get_cash_remittance(self, request: ShipmentStatusRequest) -> MaybeAwaitable[CashRemittance | None]:
+        """Ask the courier whether it has paid the shop the cash it collected for a delivered cash-on-delivery shipment
+        (polling, when a webhook went missing); None while it has not. Retried. Couriers that collect no cash, or
+        cannot be asked, keep this default."""
+        return None
+
+    def parse_webhook(
+        self, raw: bytes, headers: Mapping[str, str]
+    ) -> MaybeAwaitable[list[ShipmentEvent | CashRemittance]]:
         """Verify a request to POST /webhooks/delivery/{code} over its raw bytes, comparing in constant time, and read
-        its events. Raise WebhookSignatureError or WebhookPayloadError. Providers without webhooks keep this default,
+        its events: where parcels are, and cash remitted to shops. Raise WebhookSignatureError or WebhookPayloadError. Providers without webhooks keep this default,
         and the host answers 404."""
         raise NotImplementedError(f"{self.display_name} takes no webhooks")

@@ -17,6 +17,7 @@ from typing import Any
 from umkm_graph import hookspecs, tracing
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.hookspecs import (
+    CashRemittance,
     DeliveryKind,
     DeliveryProvider,
     DeliveryQuote,
@@ -50,7 +51,9 @@ from umkm_graph.plugin_host.checks import (
     usable_action,
     usable_payment_event,
     usable_payout,
+    usable_courier_report,
     usable_quote,
+    usable_remittance,
     usable_shipment_event,
 )
 from umkm_graph.observability import PROVIDER_CALLS, PROVIDER_FAILURES
@@ -135,11 +138,19 @@ class Providers:
             raise _unusable(provider, "get_shipment_status", event, field)
         return event  # type: ignore[no-any-return]
 
+    async def get_cash_remittance(
+        self, provider: DeliveryProvider, request: ShipmentStatusRequest, field: list[str]
+    ) -> CashRemittance | None:
+        report = await self._call(provider, "get_cash_remittance", request, field, idempotent=True)
+        if report is not None and not usable_remittance(report):
+            raise _unusable(provider, "get_cash_remittance", report, field)
+        return report  # type: ignore[no-any-return]
+
     async def parse_shipment_webhook(
         self, provider: DeliveryProvider, raw: bytes, headers: Mapping[str, str]
-    ) -> list[ShipmentEvent]:
-        """As parse_webhook, for a courier's tracking webhook."""
-        return await self._read_webhook(provider, raw, headers, usable_shipment_event)
+    ) -> list[ShipmentEvent | CashRemittance]:
+        """As parse_webhook, for a courier's webhook: tracking reports and cash remittances."""
+        return await self._read_webhook(provider, raw, headers, usable_courier_report)
 
     async def create_payment(self, provider: PaymentProvider, request: PaymentRequest, field: list[str]) -> PaymentResult:
         result = await self._call(provider, "create_payment", request, field, idempotent=True)

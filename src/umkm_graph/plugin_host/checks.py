@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from umkm_graph.hookspecs import (
+    CashRemittance,
     DeliveryProvider,
     DeliveryQuote,
     DisbursementProvider,
@@ -102,6 +103,28 @@ def usable_shipment_event(event: object) -> bool:
         and isinstance(event.raw_status, str) and len(event.raw_status) <= 64
         and fits(event.note, 255) and fits(event.tracking_url, 500)
     )
+
+
+def usable_remittance(report: object) -> bool:
+    return (
+        isinstance(report, CashRemittance)
+        and isinstance(report.event_id, str) and 0 < len(report.event_id) <= 191
+        and _rupiah(report.remitted) and (report.collected is None or _rupiah(report.collected))
+        and (report.provider_reference is not None or report.reference is not None)
+        and fits(report.provider_reference, 128) and fits(report.reference, 128)
+        and fits(report.remittance_reference, 128)
+        and (report.remitted_at is None or (isinstance(report.remitted_at, dt.datetime)
+                                            and report.remitted_at.tzinfo is not None))
+    )
+
+
+def usable_courier_report(report: object) -> bool:
+    """What a courier's webhook may carry: where a parcel is, or cash remitted to a shop."""
+    return usable_shipment_event(report) or usable_remittance(report)
+
+
+def _rupiah(amount: object) -> bool:
+    return isinstance(amount, int) and not isinstance(amount, bool) and amount >= 0
 
 
 def fits(text: object, limit: int) -> bool:

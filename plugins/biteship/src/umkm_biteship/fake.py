@@ -6,7 +6,9 @@
   before pickup.
 - Every call needs the API key as the Authorization header (401 otherwise).
 - Knobs for tests: `delay(route, seconds)`, `fail(route, status, times)`, `advance(order_id, status)` (which pushes an
-  order.status webhook to `webhook_url` with the secret header, unless told not to), and `calls` (every request seen).
+  order.status webhook to `webhook_url` with the secret header, unless told not to), `remit(order_id, ...)` (Biteship
+  pays the shop the cash its courier collected: the order's cash_on_delivery shows the remittance, and an
+  order.cod_remitted webhook is pushed unless told not to), and `calls` (every request seen).
 
 Run it alone with `python -m umkm_biteship.fake [--port 8101]`.
 """
@@ -106,6 +108,29 @@ class FakeBiteship:
         if status == "allocated":
             order["courier"].update(driver_name="Pak Slamet", driver_phone="081298765432", driver_plate_number="N 4321 AB")
         return await self.push(order_id, secret=secret) if notify else None
+
+    async def remit(
+        self, order_id: str, *, remitted: int | None = None, collected: int | None = None, notify: bool = True
+    ) -> int | None:
+        """Biteship pays the shop the cash its courier collected for a delivered cash-on-delivery order: `collected`
+        from the buyer (by default what it was asked to), `remitted` to the shop (by default all of it). The webhook's
+        HTTP status, or None if not sent."""
+        cod = self.orders[order_id]["destination"]["cash_on_delivery"]
+        if cod is None:
+            raise ValueError("this order has no cash to collect")
+        cod["collected_amount"] = cod["amount"] if collected is None else collected
+        cod["remittance"] = {"id": f"rmt_{secrets.token_hex(6)}", "remitted_at": _now(),
+                             "amount": cod["collected_amount"] if remitted is None else remitted}
+        return await self.push(order_id, body=self.remittance_body(order_id)) if notify else None
+
+    def remittance_body(self, order_id: str) -> bytes:
+        order = self.orders[order_id]
+        cod = order["destination"]["cash_on_delivery"]
+        return json.dumps({
+            "event": "order.cod_remitted", "order_id": order_id, "reference_id": order["reference_id"],
+            "cod_amount": cod["collected_amount"], "remitted_amount": cod["remittance"]["amount"],
+            "remittance_id": cod["remittance"]["id"], "remitted_at": cod["remittance"]["remitted_at"],
+        }).encode()
 
     async def push(self, order_id: str, *, secret: str | None = None, body: bytes | None = None) -> int:
         """Send an order.status webhook about the order as it is now (or `body` as it is); the answer's status."""
@@ -228,7 +253,8 @@ class FakeBiteship:
                 "contact_name": body["destination_contact_name"], "contact_phone": body["destination_contact_phone"],
                 "coordinate": destination, "address": body["destination_address"],
                 "cash_on_delivery": None if not cod else {
-                    "amount": cod, "amount_currency": "IDR", "type": body.get("destination_cash_on_delivery_type")},
+                    "amount": cod, "amount_currency": "IDR", "type": body.get("destination_cash_on_delivery_type"),
+                    "collected_amount": None, "remittance": None},
             },
             "courier": {"tracking_id": secrets.token_hex(12), "waybill_id": None, "company": service.company,
                         "type": service.code, "link": f"{self.base_url}/track/{order_id}", "driver_name": None,

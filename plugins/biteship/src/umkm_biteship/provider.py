@@ -1,8 +1,10 @@
 """The Biteship courier as a umkm-graph DeliveryProvider: instant and same-day couriers priced by coordinates and grams,
-booked when the seller marks the order ready, tracked by webhook (or by asking).
+booked when the seller marks the order ready, tracked by webhook (or by asking); for cash on delivery, Biteship's
+remittance of the cash its courier collected (an order.cod_remitted webhook, or the order's cash_on_delivery when asked).
 
 HTTP calls to Biteship: a quote is 1 (POST /v1/rates/couriers, all couriers at once), a booking is 1 (POST /v1/orders), a
-poll is 1 (GET /v1/orders/{id}), a cancellation is 1 (POST /v1/orders/{id}/cancel), a webhook is 0. The host retries a
+poll is 1 (GET /v1/orders/{id}, for the status or the remittance), a cancellation is 1 (POST /v1/orders/{id}/cancel), a
+webhook is 0. The host retries a
 failed quote, poll or cancellation (each is safe to repeat), never a booking.
 """
 
@@ -19,6 +21,7 @@ from typing import Any
 from umkm_biteship.client import BiteshipClient
 from umkm_biteship.settings import BiteshipSettings
 from umkm_graph.hookspecs import (
+    CashRemittance,
     DeliveryKind,
     DeliveryProvider,
     DeliveryQuote,
@@ -108,7 +111,20 @@ class BiteshipCourier(DeliveryProvider):
         return _event(order.get("id") or request.provider_reference, order.get("status"), order.get("reference_id"),
                       order.get("updated_at"), _link(order), _driver(order.get("courier") or {}))
 
-    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> list[ShipmentEvent]:
+    async def get_cash_remittance(self, request: ShipmentStatusRequest) -> CashRemittance | None:
+        if request.provider_reference is None:
+            return None
+        order = await self.client.get_order(request.provider_reference)
+        if order is None:
+            return None
+        cod = (order.get("destination") or {}).get("cash_on_delivery")
+        paid = cod.get("remittance") if isinstance(cod, dict) else None
+        if not isinstance(cod, dict) or not isinstance(paid, dict):
+            return None  # no cash to collect, or not remitted yet
+        return _remittance(order.get("id") or request.provider_reference, order.get("reference_id"),
+                           cod.get("collected_amount"), paid.get("amount"), paid.get("id"), paid.get("remitted_at"))
+
+    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> list[ShipmentEvent | CashRemittance]:
         secret = self.settings.webhook_secret
         given = headers.get(self.settings.webhook_header, "")
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
@@ -121,11 +137,17 @@ class BiteshipCourier(DeliveryProvider):
             raise WebhookPayloadError("not JSON") from error
         if not isinstance(body, dict):
             raise WebhookPayloadError("not a JSON object")
-        if body.get("event") != "order.status":
+        if body.get("event") not in ("order.status", "order.cod_remitted"):
             return []  # order.price and order.waybill_id change nothing here
         order_id = body.get("order_id")
         if not isinstance(order_id, str) or not order_id:
-            raise WebhookPayloadError("order.status without an order_id")
+            raise WebhookPayloadError(f"{body.get('event')} without an order_id")
+        if body["event"] == "order.cod_remitted":
+            remitted = _remittance(order_id, body.get("reference_id"), body.get("cod_amount"),
+                                   body.get("remitted_amount"), body.get("remittance_id"), body.get("remitted_at"))
+            if remitted is None:
+                raise WebhookPayloadError("order.cod_remitted without a remitted_amount in whole rupiah")
+            return [remitted]
         driver = {k.removeprefix("courier_"): v for k, v in body.items() if k.startswith("courier_driver")}
         event = _event(order_id, body.get("status"), body.get("reference_id"), body.get("updated_at"),
                        body.get("courier_link"), _driver(driver))
@@ -180,6 +202,26 @@ def _event(
         occurred_at=_when(updated_at), raw_status=known.value, note=note,
         tracking_url=link[:500] if isinstance(link, str) and link else None,
     )
+
+
+def _remittance(
+    order_id: str, reference: object, collected: object, remitted: object, remittance_id: object, remitted_at: object
+) -> CashRemittance | None:
+    """Biteship paid the shop the cash its courier collected; None when the amount is not whole rupiah."""
+    if not _rupiah(remitted) or not (collected is None or _rupiah(collected)):
+        return None
+    return CashRemittance(
+        event_id=f"{order_id}:cod_remitted",  # Biteship remits a booking's cash once: a repeat is the same event
+        remitted=int(remitted), collected=None if collected is None else int(collected),  # type: ignore[call-overload]
+        provider_reference=order_id, reference=reference if isinstance(reference, str) else None,
+        remitted_at=_when(remitted_at),
+        remittance_reference=str(remittance_id)[:128] if remittance_id else None,
+    )
+
+
+def _rupiah(value: object) -> bool:
+    """Whole rupiah: an integer, or a number with nothing after the point (JSON may carry 85000.0)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 and float(value).is_integer()
 
 
 def _when(value: object) -> dt.datetime | None:

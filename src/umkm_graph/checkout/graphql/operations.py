@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.checkout import cash_refusals
 from umkm_graph.checkout import service as checkout
 from umkm_graph.checkout.graphql.types import CheckoutType, PaymentMethodType
 from umkm_graph.delivery import quotes
@@ -99,9 +100,14 @@ class CheckoutPayload:
 
 @strawberry.type
 class CheckoutQuery:
-    @strawberry.field(description="The payment methods checkout accepts now.")
-    def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethodType]:
-        return [PaymentMethodType.from_option(option) for option in payments.payment_methods(info.context.providers)]
+    @strawberry.field(description=(
+        "The payment methods checkout accepts now; for the signed-in buyer, `unavailableReason` says why one is not "
+        "offered to them."))
+    async def payment_methods(self, info: Info[Context, None]) -> list[PaymentMethodType]:
+        user = await info.context.user()
+        why = await cash_refusals.withdrawn_because(user.id if user else None, info.context.settings.cod_refusals_limit)
+        return [PaymentMethodType.from_option(option, why if option.method.cash_on_delivery else None)
+                for option in payments.payment_methods(info.context.providers)]
 
     @strawberry.field(description="How a shop's goods can reach the buyer; give a kecamatan to include its delivery.")
     async def delivery_options(
@@ -136,4 +142,5 @@ def checkout_limits(settings: Settings) -> dict[str, Any]:
     return {"payment_expiry": dt.timedelta(minutes=settings.payment_expiry_minutes),
             "key_hours": settings.idempotency_key_hours,
             "caps": checkout.UnpaidCaps(settings.max_unpaid_units_per_product, settings.max_unpaid_orders,
-                                        settings.max_unpaid_rupiah)}
+                                        settings.max_unpaid_rupiah),
+            "cod_refusals_limit": settings.cod_refusals_limit}

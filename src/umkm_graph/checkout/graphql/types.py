@@ -40,11 +40,15 @@ class PaymentMethodType:
     max_amount: Rupiah | None = strawberry.field(description="The largest order total this method takes, if limited.")
     refundable: bool = strawberry.field(description="Whether a paid order can be refunded through the gateway.")
     partial_refunds: bool = strawberry.field(description="Whether part of a payment can be refunded.")
+    unavailable_reason: str | None = strawberry.field(default=None, description=(
+        "Why checkout will not take this method from the signed-in buyer (cash on delivery, after too many refusals "
+        "at handover); null when it will."))
 
     @classmethod
-    def from_option(cls, option: PaymentOption) -> PaymentMethodType:
+    def from_option(cls, option: PaymentOption, unavailable_reason: str | None = None) -> PaymentMethodType:
         method = option.method
         return cls(code=method.code, provider=option.provider.code, display_name=method.display_name,
                    cash_on_delivery=method.cash_on_delivery,
                    max_amount=None if method.max_amount is None else Rupiah(method.max_amount),
-                   refundable=method.refundable, partial_refunds=method.partial_refunds)
+                   refundable=method.refundable, partial_refunds=method.partial_refunds,
+                   unavailable_reason=unavailable_reason)

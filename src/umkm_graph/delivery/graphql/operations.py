@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from umkm_graph.delivery import quotes
+from umkm_graph.delivery import refusals
 from umkm_graph.delivery import service as delivery
 from umkm_graph.delivery.graphql.types import DeliveryQuotesType
 from umkm_graph.delivery.parcels import Address, CartLine
@@ -84,3 +85,12 @@ class DeliveryMutation:
     )
     async def refresh_shipment(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
         return await change_order(info, id, delivery.refresh_shipment)
+
+    @strawberry.mutation(
+        description="The seller records that the buyer refused a cash-on-delivery order at handover, with a reason: an "
+        "order still at handover is cancelled (stock back, payment voided); a booked courier's parcel is recorded once "
+        "the courier reports it returned. Past UMKM_COD_REFUSALS_LIMIT refusals the buyer loses cash on delivery."
+    )
+    async def record_cash_refusal(self, info: Info[Context, None], id: strawberry.ID, reason: str) -> OrderPayload:
+        return await change_order(info, id, lambda user, order_id, providers, events: refusals.record_refusal(
+            user, order_id, reason, providers, events))

@@ -24,12 +24,19 @@ class CashDayType:
     discrepancy: Rupiah = strawberry.field(description="Collected minus expected, of that day's collections.")
     outstanding: Rupiah = strawberry.field(description="At the day's end: the cash of every order not collected yet.")
     orders_collected: int
+    remitted: Rupiah = strawberry.field(description="Cash couriers paid the shop that day (their remittance reports).")
+    remittance_discrepancy: Rupiah = strawberry.field(
+        description="Remitted minus what the courier owed, of that day's remittances: short is negative.")
+    owed_by_courier: Rupiah = strawberry.field(
+        description="At the day's end: cash couriers collected for the shop and have not remitted yet.")
 
     @classmethod
     def from_day(cls, day: cash.CashDay) -> CashDayType:
         return cls(day=day.day, expected=Rupiah(day.expected), collected=Rupiah(day.collected),
                    collected_by_courier=Rupiah(day.collected_by_courier), discrepancy=Rupiah(day.discrepancy),
-                   outstanding=Rupiah(day.outstanding), orders_collected=day.orders_collected)
+                   outstanding=Rupiah(day.outstanding), orders_collected=day.orders_collected,
+                   remitted=Rupiah(day.remitted), remittance_discrepancy=Rupiah(day.remittance_discrepancy),
+                   owed_by_courier=Rupiah(day.owed_by_courier))
 
 
 @strawberry.type(name="CashOutstanding", description="Cash on delivery not collected yet: of one shop, or one kecamatan.")
@@ -53,6 +60,11 @@ class CityCashType:
     handed_over: int = strawberry.field(description="Cash-on-delivery orders delivered or completed.")
     handed_over_unconfirmed: int = strawberry.field(description="Of them, those whose cash nobody confirmed.")
     unconfirmed_share: float = strawberry.field(description="handedOverUnconfirmed / handedOver; 0 when none.")
+    owed_by_courier: list[CashOutstandingType] = strawberry.field(
+        description="Per shop, most first: cash a courier collected on delivery and has not remitted to the shop yet.")
+    remittance_discrepancies: list[CashOutstandingType] = strawberry.field(
+        description="Per shop, where couriers remitted other than they owed: rupiah is remitted minus owed (short is "
+                    "negative), orders how many remittances differed.")
 
 
 @strawberry.type
@@ -63,7 +75,10 @@ class PaymentsQuery:
         return CityCashType(by_shop=[CashOutstandingType.from_row(r) for r in view.by_shop],
                             by_kecamatan=[CashOutstandingType.from_row(r) for r in view.by_kecamatan],
                             handed_over=view.handed_over, handed_over_unconfirmed=view.handed_over_unconfirmed,
-                            unconfirmed_share=view.unconfirmed_share)
+                            unconfirmed_share=view.unconfirmed_share,
+                            owed_by_courier=[CashOutstandingType.from_row(r) for r in view.owed_by_courier],
+                            remittance_discrepancies=[CashOutstandingType.from_row(r)
+                                                      for r in view.remittance_discrepancies])
 
     @strawberry.field(description=(
         "A shop's cash on delivery per WIB day, `from` to `to` (at most 92 days): expected, collected, discrepancy, "
