@@ -2,7 +2,7 @@
 webhook is recovered) and expiry (cancel what was not paid in time), polling couriers that went quiet, sending the
 notification outbox (notifications/sending.py), following payouts to shops still pending at their provider
 (balances/payouts.py), the order deadlines (orders/deadlines.py), the sweep of old idempotency keys and the reminders
-of certificates about to expire (growth/reminders.py). The `umkm-graph jobs` command runs them once; the server runs
+of certificates about to expire (growth/reminders.py), and the referral rewards (growth/rewards.py). The `umkm-graph jobs` command runs them once; the server runs
 them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its lifespan.
 
 Every server worker, and cron on every machine, may run them: each payment is claimed (core/claims.py) by one
@@ -24,7 +24,7 @@ from umkm_graph.delivery import remittance
 from umkm_graph.delivery import service as delivery
 from umkm_graph.events import EventBus
 from umkm_graph.notifications.sending import OutboxPolicy, SendReport, deliver_due
-from umkm_graph.growth import reminders, trending
+from umkm_graph.growth import reminders, rewards, trending
 from umkm_graph.orders import payment_events
 from umkm_graph.orders.deadlines import DeadlineReport, Windows, run_deadlines
 from umkm_graph.payments import idempotency
@@ -138,10 +138,12 @@ class OrderJobsReport:
     deadlines: DeadlineReport
     keys_swept: int  # idempotency keys forgotten
     certificates_reminded: int = 0  # sellers reminded of a certificate about to expire (growth/reminders.py)
+    rewards_granted: int = 0  # referral reward vouchers granted (growth/rewards.py)
 
     def line(self) -> str:
         return (f"{self.deadlines.line()}; swept {self.keys_swept} idempotency key(s); reminded "
-                f"{self.certificates_reminded} seller(s) of expiring certificates")
+                f"{self.certificates_reminded} seller(s) of expiring certificates; granted {self.rewards_granted} "
+                "referral reward voucher(s)")
 
 
 async def run_order_jobs(
@@ -149,12 +151,13 @@ async def run_order_jobs(
     lease: dt.timedelta = LEASE,
 ) -> OrderJobsReport:
     """The order deadlines due at `now` (the one clock: tests pass a later one), then the sweep of old keys, then the
-    reminders of certificates about to expire."""
+    reminders of certificates about to expire, then the referral rewards of orders completed."""
     now = now or dt.datetime.now(dt.UTC)
     deadlines = await run_deadlines(providers, events, Windows.of(settings), now, lease)
     swept = await idempotency.sweep(now, dt.timedelta(hours=settings.idempotency_key_hours))
     reminded = await reminders.remind_expiring(settings.certificate_reminder_days, now)
-    return OrderJobsReport(deadlines, swept, reminded)
+    granted = await rewards.grant_referral_rewards(now)
+    return OrderJobsReport(deadlines, swept, reminded, granted)
 
 
 async def run_forever(providers: Providers, events: EventBus, interval: float, settings: Settings) -> None:
@@ -178,7 +181,8 @@ async def run_forever(providers: Providers, events: EventBus, interval: float, s
             log.exception("polling couriers failed; trying again in %ss", interval)
         try:
             orders = await run_order_jobs(providers, events, settings, lease=lease)
-            if orders.deadlines != DeadlineReport() or orders.keys_swept or orders.certificates_reminded:
+            if orders.deadlines != DeadlineReport() or orders.keys_swept or orders.certificates_reminded or \
+                    orders.rewards_granted:
                 log.info("order jobs: %s", orders.line())
         except Exception:
             log.exception("order jobs failed; trying again in %ss", interval)

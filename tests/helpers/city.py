@@ -56,11 +56,14 @@ async def asn(api: Api, opd: str, name: str = "Pegawai Kota") -> Person:
 
 
 async def purchase(
-    api: Api, buyer: Person, seller: Person, shop_id: str, lines: list[tuple[str, int]], outcome: str = "COMPLETED"
+    api: Api, buyer: Person, seller: Person, shop_id: str, lines: list[tuple[str, int]], outcome: str = "COMPLETED",
+    voucher_codes: tuple[str, ...] = (),
 ) -> str:
-    """A cash-on-delivery pickup order of these (product id, quantity) lines, taken to the outcome; its id."""
+    """A cash-on-delivery pickup order of these (product id, quantity) lines, with these vouchers, taken to the
+    outcome; its id."""
     cart = {"lines": [{"productId": p, "quantity": q} for p, q in lines],
-            "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD"}
+            "shops": [{"shopId": shop_id, "deliveryProvider": "pickup"}], "paymentMethod": "COD",
+            "voucherCodes": list(voucher_codes)}
     (order,) = (await api.ok(CHECKOUT, {"input": cart}, buyer.token))["checkout"]["orders"]
     for who, name in STEPS[outcome]:
         arguments, declared, variables = "id: $id", "$id: ID!", {"id": order["id"]}

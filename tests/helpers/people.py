@@ -32,6 +32,15 @@ async def sign_up(api: Api, role: str = "BUYER", name: str = "Test Person") -> P
     return Person(id=result["user"]["id"], email=email, token=result["token"])
 
 
+async def referred(api: Api, inviter: Person, name: str = "Teman") -> Person:
+    """A new buyer registered with the inviter's referral code."""
+    code = (await api.gql("{ myReferralCode }", token=inviter.token))["myReferralCode"]
+    email = f"referred{next(serial)}@example.id"
+    result = await api.ok(REGISTER, {"input": {"email": email, "password": "rahasia-123", "name": name,
+                                               "referralCode": code}})
+    return Person(id=result["user"]["id"], email=email, token=result["token"])
+
+
 async def city_person(api: Api, role: Role = Role.CITY_OFFICER) -> Person:
     """City officers and analysts are created by an operator, not by self-registration."""
     email = f"city{next(serial)}@malangkota.go.id"

@@ -13,7 +13,7 @@ from tests.helpers.people import Person
 from umkm_graph.core.wib import WIB
 
 _codes = itertools.count(1)
-PROMOTION_FIELDS = "id code kind value funder shopId productIds minSpend uses budget weekdays opds category asnOnly"
+PROMOTION_FIELDS = "id code kind value funder shopId productIds minSpend uses budget weekdays opds category asnOnly rewardFor"
 CREATE_SHOP_PROMOTION = f"""
 mutation($shopId: ID!, $input: ShopPromotionInput!) {{
   createShopPromotion(shopId: $shopId, input: $input) {{ promotion {{ {PROMOTION_FIELDS} }} {ERRORS} }}

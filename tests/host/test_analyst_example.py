@@ -54,3 +54,25 @@ def test_the_pandas_example_charts_the_apis_monthly_gmv_by_payment_kind(server: 
 def test_the_pandas_example_asks_for_a_token_first(server: str, tmp_path: Path) -> None:
     run = run_example(server, None, tmp_path / "sales.png")
     assert run.returncode == 2 and "set UMKM_TOKEN" in run.stderr and not (tmp_path / "sales.png").exists()
+
+
+GROWTH_SCRIPT = REPO / "examples" / "python-analyst" / "growth_by_month.py"
+
+
+def test_the_growth_example_tables_the_demos_spread_and_programmes(server: str) -> None:
+    token = post_graphql_sync(server, LOGIN, {"email": "analyst@malangkota.go.id", "password": DEMO_PASSWORD})
+    env = {k: v for k, v in os.environ.items() if k != "UMKM_TOKEN"} | {"UMKM_TOKEN": token["login"]["token"]}
+    run = subprocess.run([sys.executable, "-W", "error", str(GROWTH_SCRIPT), "--url", f"{server}/graphql",
+                          "--from", PERIOD["from"], "--to", PERIOD["to"]], capture_output=True, text=True, timeout=120,
+                         env=env)
+    assert run.returncode == 0, run.stderr
+    spread_part, programme_part = run.stdout.removeprefix("# spread\n").split("# programmes\n")
+    spread = list(csv.DictReader(io.StringIO(spread_part)))
+    # The demo's five share links of the Klojen shop were made in October, and opened 1 + 2 + 3 + 4 + 5 = 15 times.
+    shared = [(row["month"], row["kecamatan"], row["shares"], row["visits"]) for row in spread
+              if row["shares"] not in ("", "0")]
+    assert shared == [("2026-10", "Klojen", "5", "15")]
+    programmes = list(csv.DictReader(io.StringIO(programme_part)))
+    # Newest first; the seeded orders predate both, so neither has spent anything.
+    assert [(row["code"], row["rewardFor"], row["budget"], row["spend"]) for row in programmes] == [
+        ("AJAKTEMAN", "BOTH", "5000000", "0"), ("KAMISMBOIS", "NONE", "50000000", "0")]

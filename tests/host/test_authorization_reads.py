@@ -94,6 +94,8 @@ READER_QUERIES = {
     "cityCashOnDelivery": "{ cityCashOnDelivery { __typename } }",
     "cityComplaintCounts": "{ cityComplaintCounts { __typename } }",
     "citySpread": "{ citySpread { __typename } }",
+    "citySpreadByPeriod": "query($period: PeriodInput!) { citySpreadByPeriod(period: $period, interval: MONTH) "
+                          "{ __typename } }",
 }
 
 
@@ -185,6 +187,8 @@ READS = [
       _data("shopsMovedUp")),
     r("myReferralCode", "{ myReferralCode }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myReferralCode")),
+    r("myRewardVouchers", "{ myRewardVouchers { reason } }", lambda w: {},
+      {"buyer", "other_buyer", "seller", "other_seller"}, _data("myRewardVouchers")),
     r("myCart", "{ myCart { subtotal } }", lambda w: {}, {"buyer", "other_buyer", "seller", "other_seller"},
       _data("myCart")),
     r("cashUnconfirmedOrders", "{ cashUnconfirmedOrders { totalCount } }", lambda w: {}, {"officer"},

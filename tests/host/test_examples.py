@@ -27,7 +27,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
           "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
           "office_handover", "offline_claim", "variants", "appoint_procurement_officer", "office_procurement", "sign_bast",
-          "procurement_spending", "product_photos"}
+          "procurement_spending", "product_photos", "my_reward_vouchers"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -139,10 +139,18 @@ async def test_voucher_checkout_example_takes_the_shops_ten_percent_floored_per_
 
 async def test_city_programmes_example_shows_kamis_mbois_to_an_analyst(demo: Api) -> None:
     token = await sign_in(demo, "analyst@malangkota.go.id")
-    (row,) = (await run(demo, "city_programmes", token))["cityProgrammeFigures"]
+    reward, row = (await run(demo, "city_programmes", token))["cityProgrammeFigures"]  # newest first
     assert row["programme"]["code"] == "KAMISMBOIS" and row["programme"]["weekdays"] == ["Kamis"]
     assert row["programme"]["asnOnly"] is True and row["programme"]["category"] == "sembako"
     assert (row["suppressed"], row["spend"], row["orders"]) == (False, 0, 0)  # the seeded history predates it
+    assert (reward["programme"]["code"], reward["programme"]["rewardFor"], reward["spend"]) == ("AJAKTEMAN", "BOTH", 0)
+
+
+async def test_the_reward_vouchers_example_shows_what_the_asn_earned_by_inviting(demo: Api) -> None:
+    # asn@example.id invited five resident buyers, each of whom completed a first order (every demo buyer's first
+    # order went well) while Ajak Teman ran: five REFERRER vouchers, none used; each invited buyer holds one REFERRED.
+    held = (await run(demo, "my_reward_vouchers", await sign_in(demo, "asn@example.id")))["myRewardVouchers"]
+    assert [(v["programme"]["code"], v["reason"], v["usable"]) for v in held] == [("AJAKTEMAN", "REFERRER", True)] * 5
 
 
 async def test_checkout_example_reports_the_line_that_is_out_of_stock(demo: Api) -> None:
@@ -371,6 +379,9 @@ async def test_the_city_growth_example_shows_the_demos_spread_class_and_mentorin
     # Five buyers shared the documented shop (in Klojen) or its first product; their links were opened 1 to 5 times.
     (klojen,) = [row for row in found["citySpread"]["byKecamatan"] if row["key"] == "Klojen"]
     assert (klojen["shares"], klojen["visits"], klojen["attributedOrders"]) == (5, 15, 0)
+    # asn@example.id (Diskominfo) invited five resident buyers, all of whom bought.
+    (diskominfo,) = [row for row in found["citySpread"]["byOpd"] if row["key"] == "Diskominfo"]
+    assert diskominfo["referredBuyers"] == 5
     assert found["shopClass"]["declaredAnnualSales"] == 1_800_000_000
     assert found["shopClass"]["sizeClass"] == "MICRO"
     assert [m["mentor"] for m in found["shopMentorings"]] == ["Diskopindag Kota Malang, Klinik UMKM"]

@@ -1,7 +1,9 @@
 """Sales aggregates: GMV, orders and buyers per WIB day, week or month, crossed with any of the shop's kecamatan, the
 product's category, the payment method (or just cash on delivery versus cashless) and the buyer type (ASN or resident).
 
-A sale is a COMPLETED order dated by when it was placed; GMV is its goods (subtotal), or, crossed with category, its lines.
+A sale is a COMPLETED order dated by when it was placed; GMV is its goods (subtotal), or, crossed with category, its lines:
+gross, at their prices; net, less what vouchers took off them (shop promotions and city programmes alike; a city
+programme's part is still paid to the shop as a subsidy, so net is what buyers paid for the goods, not what shops got).
 Each row counts the distinct buyers behind it, and disclosure.withheld hides rows of fewer than k of them within each
 bucket, so a bucket's total (asked without dimensions) minus its shown rows never reveals a small group. The period
 snaps to whole buckets of the interval, and a bucket that has not ended (a month: settled) is withheld whole (see
@@ -44,9 +46,10 @@ class SalesRow:
     start: dt.date  # the bucket's first day
     keys: dict[str, str]  # the row's value of each dimension asked for, by SalesDimension value
     orders: int | None
-    gmv: int | None
+    gmv: int | None  # gross
     buyers: int | None
     suppressed: bool = False
+    gmv_net: int | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ async def sales(
                                              "or fewer dimensions", "by")
     found = sorted(
         (SalesRow(dt.date.fromisoformat(str(row["start_day"])), {name: str(row[name]) for name in names},
-                  int(row["orders"]), int(row["gmv"]), int(row["buyers"]))
+                  int(row["orders"]), int(row["gmv"]), int(row["buyers"]), gmv_net=int(row["gmv_net"]))
          for row in rows),
         key=lambda r: (r.start, [r.keys[name] for name in names]),
     )
@@ -112,7 +115,8 @@ def _suppress(rows: list[SalesRow], k: int, interval: Interval, settle_days: int
         hidden = withheld([row.buyers or 0 for row in bucket], k) if closed else set(range(len(bucket)))
         buyers_shown = interval is Interval.MONTH
         out += [SalesRow(row.start, row.keys, None, None, None, True) if i in hidden
-                else SalesRow(row.start, row.keys, row.orders, row.gmv, row.buyers if buyers_shown else None)
+                else SalesRow(row.start, row.keys, row.orders, row.gmv, row.buyers if buyers_shown else None,
+                              gmv_net=row.gmv_net)
                 for i, row in enumerate(bucket)]
         start = end
     return out

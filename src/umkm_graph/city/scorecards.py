@@ -2,7 +2,8 @@
 
 Counted are the shop's orders placed in the period that reached PLACED (a cashless order never paid was never the
 shop's to serve). Of those:
-- GMV: the goods (subtotal) of the COMPLETED ones; completed orders; distinct buyers of those; the share of those buyers
+- GMV: the goods (subtotal) of the COMPLETED ones, gross (at their prices) and net (less what vouchers took off the
+  goods: the shop's promotions and city programmes); completed orders; distinct buyers of those; the share of those buyers
   who are ASN (it describes people, so it is given only for whole calendar months that have settled, over the orders
   completed before their month settled and the NIPs registered before the period ended, and withheld when those buyers
   are 1 to k-1 people: see buckets);
@@ -32,6 +33,7 @@ class ScorecardFigure(enum.Enum):
     """What a leaderboard ranks shops by."""
 
     GMV = "GMV"
+    GMV_NET = "GMV_NET"
     ORDERS = "ORDERS"
     COMPLETED_ORDERS = "COMPLETED_ORDERS"
     BUYERS = "BUYERS"
@@ -48,7 +50,7 @@ class ScorecardFigure(enum.Enum):
 class Scorecard:
     shop_id: int
     period: Period
-    gmv: int
+    gmv: int  # gross: the completed orders' goods at their prices
     orders: int
     completed_orders: int
     buyers: int
@@ -65,6 +67,7 @@ class Scorecard:
     escalated_complaints: int = 0  # taken to the city
     upheld_complaints: int = 0  # settled for the buyer: a refund or a replacement
     rank: int | None = None
+    gmv_net: int = 0  # net: less what vouchers took off those goods
 
     @property
     def complaint_rate(self) -> float | None:
@@ -119,6 +122,7 @@ def _scorecard(row: dict[str, object], period: Period, k: int, settle_days: int,
         seller_cancelled_orders=n["seller_cancelled"], median_seconds_to_accept=n.get("median_accept_s"),
         review_count=n["reviews"], rating_sum=n["rating_sum"], complaints=n["complaints"],
         complained_orders=n["complained"], escalated_complaints=n["escalated"], upheld_complaints=n["upheld"], rank=rank,
+        gmv_net=n["gmv_net"],
     )
 
 

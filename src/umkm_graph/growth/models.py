@@ -107,6 +107,7 @@ class Referral(Model):
     referrer = fields.ForeignKeyField("models.User", related_name="referrals_made", db_index=True)
     referred = fields.OneToOneField("models.User", related_name="referred_by")
     created_at = fields.DatetimeField(auto_now_add=True)
+    reward_settled_at = fields.DatetimeField(null=True)  # its reward was granted, or found not due, once (rewards.py)
 
     class Meta:
         table = "referrals"

@@ -14,7 +14,8 @@ from umkm_graph.catalog.models import Category
 from umkm_graph.core.wib import WIB
 from umkm_graph.people.models import User
 from umkm_graph.promotions import errors
-from umkm_graph.promotions.models import Funder, Promotion, PromotionKind, PromotionProduct, PromotionUse
+from umkm_graph.promotions.grants import grants_held
+from umkm_graph.promotions.models import Funder, Promotion, PromotionKind, PromotionProduct, PromotionUse, RewardFor
 from umkm_graph.promotions.pricing import delivery_discount, goods_discount
 from umkm_graph.shops.models import ShopStatus
 
@@ -92,6 +93,10 @@ async def apply_codes(buyer: User, codes: list[str], baskets: list[Basket], now:
     for position, promotion in promotions:
         if promotion.funder == Funder.CITY:
             _check_buyer(promotion, buyer, position, now)
+            if promotion.reward_for != RewardFor.NONE and context.held.get(promotion.id, 0) <= \
+                    context.used.get(promotion.id, 0):
+                raise errors.not_eligible(f"Programme {promotion.code} is a reward for referrals that bought: you "
+                                          "hold no unused voucher of it", position)
         granted += await _grant(promotion, position, baskets, context)
     return granted
 
@@ -129,6 +134,7 @@ class _Context:
     products: dict[int, set[int]]  # promotion id -> its products (none: the whole shop)
     parents: dict[int, int | None]  # category id -> its parent's id
     used: dict[int, int]  # promotion id -> this buyer's uses not given back
+    held: dict[int, int]  # reward programme id -> the grants this buyer holds
 
     @classmethod
     async def load(cls, buyer: User, promotions: list[Promotion], baskets: list[Basket]) -> _Context:
@@ -144,7 +150,9 @@ class _Context:
             wanted = {line.category_id for basket in baskets for line in basket.lines}
             for category in await Category.filter(id__in=wanted):
                 parents[category.id] = category.parent_id  # type: ignore[attr-defined]
-        return cls(products, parents, used)
+        rewards = [p.id for p in promotions if p.reward_for != RewardFor.NONE]
+        held = await grants_held(buyer.id, rewards) if rewards else {}
+        return cls(products, parents, used, held)
 
     def in_category(self, category_id: int, wanted: int) -> bool:
         return category_id == wanted or self.parents.get(category_id) == wanted
@@ -195,9 +203,16 @@ def _eligible(promotion: Promotion, basket: Basket, context: _Context) -> list[B
     return [line for line in basket.lines if category is None or context.in_category(line.category_id, category)]
 
 
+def per_buyer_cap(promotion: Promotion, held: int) -> int:
+    """The uses one buyer may have; 0: no cap. A reward programme's buyer has as many as they hold grants."""
+    if promotion.reward_for == RewardFor.NONE:
+        return promotion.max_uses_per_buyer
+    return min(held, promotion.max_uses_per_buyer) if promotion.max_uses_per_buyer else held
+
+
 def _check_counts(promotion: Promotion, position: int, grants: list[Grant], context: _Context) -> None:
     """The caps and the budget as they stand now; redeem.py checks them again where it counts, in the write."""
-    cap = promotion.max_uses_per_buyer
+    cap = per_buyer_cap(promotion, context.held.get(promotion.id, 0))
     if cap and context.used.get(promotion.id, 0) + len(grants) > cap:
         raise errors.buyer_cap_reached(promotion.code, cap, position)
     if promotion.max_uses and promotion.uses + len(grants) > promotion.max_uses:

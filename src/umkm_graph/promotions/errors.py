@@ -41,6 +41,9 @@ def cap_reached(code: str, position: int | None) -> DomainError:
 
 
 def buyer_cap_reached(code: str, cap: int, position: int | None) -> DomainError:
+    if cap == 0:  # a reward programme whose grants this buyer has used
+        return refused(ErrorCode.VOUCHER_BUYER_CAP_REACHED, f"Voucher {code}: you hold no unused voucher of it",
+                       position)
     times = "once" if cap == 1 else f"{cap} times"
     return refused(ErrorCode.VOUCHER_BUYER_CAP_REACHED, f"Voucher {code} can be used {times} per buyer", position)
 

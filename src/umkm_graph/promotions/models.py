@@ -23,6 +23,16 @@ class Funder(str, enum.Enum):
     CITY = "CITY"
 
 
+class RewardFor(str, enum.Enum):
+    """Whom a city programme rewards for a referral that bought: NONE (an ordinary programme, for anyone eligible), or a
+    reward programme, usable only by the people it was granted to (the REFERRER, the REFERRED new buyer, or BOTH)."""
+
+    NONE = "NONE"
+    REFERRER = "REFERRER"
+    REFERRED = "REFERRED"
+    BOTH = "BOTH"
+
+
 class Promotion(Model):
     """A voucher code and its rules. A SHOP promotion belongs to one shop, a CITY promotion is a programme of the city,
     with a budget and eligibility rules. Counters (uses, spent) move only by conditional updates (promotions/redeem.py)."""
@@ -50,6 +60,7 @@ class Promotion(Model):
     category = fields.ForeignKeyField("models.Category", related_name="promotions", null=True)
     weekdays = fields.CharField(max_length=7, default="")  # ISO weekdays in Asia/Jakarta, "4" is Thursday
     verified_shops_only = fields.BooleanField(default=False)
+    reward_for = fields.CharEnumField(RewardFor, max_length=8, default=RewardFor.NONE)  # not NONE: by grant only
     created_by = fields.ForeignKeyField("models.User", related_name="promotions_created")
     ended_at = fields.DatetimeField(null=True)  # ended early by its owner
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -68,6 +79,21 @@ class PromotionProduct(Model):
     class Meta:
         table = "promotion_products"
         unique_together = (("promotion", "product"),)
+
+
+class PromotionGrant(Model):
+    """A reward programme's voucher granted to one person, for a referral (as its referrer or its referred buyer).
+
+    Each grant is one order's use of the programme for that person."""
+
+    id = fields.IntField(primary_key=True)
+    promotion = fields.ForeignKeyField("models.Promotion", related_name="grants", db_index=True)
+    user = fields.ForeignKeyField("models.User", related_name="promotion_grants", db_index=True)
+    reason = fields.CharField(max_length=16)  # REFERRER or REFERRED
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "promotion_grants"
 
 
 class PromotionUse(Model):

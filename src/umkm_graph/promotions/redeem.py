@@ -17,8 +17,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from umkm_graph.promotions import errors
-from umkm_graph.promotions.applying import Grant
-from umkm_graph.promotions.models import Funder, OrderDiscount, Promotion, PromotionUse
+from umkm_graph.promotions.applying import Grant, per_buyer_cap
+from umkm_graph.promotions.grants import grants_held
+from umkm_graph.promotions.models import Funder, OrderDiscount, Promotion, PromotionUse, RewardFor
 
 
 def _take_sql(dialect: str) -> str:
@@ -37,15 +38,18 @@ async def take(connection: BaseDBAsyncClient, buyer_id: int, grants: list[Grant]
     by_promotion: dict[int, list[Grant]] = {}
     for grant in grants:
         by_promotion.setdefault(grant.promotion.id, []).append(grant)
-    capped = [gs for gs in by_promotion.values() if gs[0].promotion.max_uses_per_buyer]
+    capped = [gs for gs in by_promotion.values()
+              if gs[0].promotion.max_uses_per_buyer or gs[0].promotion.reward_for != RewardFor.NONE]
     if capped and dialect == "postgres":
         await connection.execute_query("SELECT id FROM users WHERE id = $1 FOR UPDATE", [buyer_id])
+    held = await grants_held(buyer_id, [gs[0].promotion.id for gs in capped], connection) if capped else {}
     for same in capped:
         promotion = same[0].promotion
+        cap = per_buyer_cap(promotion, held.get(promotion.id, 0))
         used = await PromotionUse.filter(promotion_id=promotion.id, buyer_id=buyer_id,
                                          returned_at__isnull=True).using_db(connection).count()
-        if used + len(same) > promotion.max_uses_per_buyer:
-            raise errors.buyer_cap_reached(promotion.code, promotion.max_uses_per_buyer, same[0].position)
+        if used + len(same) > cap:  # a reward programme with no grant left has a cap of 0 here, refused too
+            raise errors.buyer_cap_reached(promotion.code, cap, same[0].position)
     for promotion_id in sorted(by_promotion):
         same = by_promotion[promotion_id]
         amount = sum(grant.amount for grant in same)

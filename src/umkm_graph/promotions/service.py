@@ -15,7 +15,7 @@ from umkm_graph.core.text import clean_text
 from umkm_graph.people.access import require_role
 from umkm_graph.people.models import Role, User
 from umkm_graph.promotions.applying import DAY_NAMES
-from umkm_graph.promotions.models import Funder, Promotion, PromotionKind, PromotionProduct
+from umkm_graph.promotions.models import Funder, Promotion, PromotionKind, PromotionProduct, RewardFor
 from umkm_graph.shops.models import Shop
 from umkm_graph.shops.service import get_owned_shop
 
@@ -46,6 +46,7 @@ class PromotionDraft:
     category: str | None = None  # a category slug; its children count too
     weekdays: list[int] = field(default_factory=list)  # ISO: 1 Monday ... 7 Sunday, in Asia/Jakarta
     verified_shops_only: bool = False
+    reward_for: RewardFor = RewardFor.NONE  # a reward programme: usable by its grants' holders only (grants.py)
 
 
 async def create_shop_promotion(user: User | None, shop_id: int, draft: PromotionDraft) -> Promotion:
@@ -131,7 +132,7 @@ async def _save(draft: PromotionDraft, funder: Funder, creator: User, *, shop: S
             roles=",".join(role.value for role in dict.fromkeys(draft.roles)), asn_only=draft.asn_only,
             opds=",".join(draft.opds), category=category,
             weekdays="".join(str(d) for d in sorted(set(draft.weekdays))),
-            verified_shops_only=draft.verified_shops_only, created_by=creator,
+            verified_shops_only=draft.verified_shops_only, reward_for=draft.reward_for, created_by=creator,
         )
         await PromotionProduct.bulk_create([PromotionProduct(promotion=promotion, product_id=p) for p in products or []])
     return promotion

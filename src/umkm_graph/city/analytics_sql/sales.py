@@ -26,18 +26,32 @@ def buyer_type(d: Dialect) -> str:
     return f"CASE WHEN u.nip IS NOT NULL AND {registered} THEN 'ASN' ELSE 'RESIDENT' END"
 
 
+# What vouchers took off the goods (not the delivery fee), per order, or per order line (its product) by category.
+_GOODS_DISCOUNTS = {
+    False: "LEFT JOIN (SELECT order_id, SUM(amount) AS off FROM order_discounts WHERE product_id IS NOT NULL "
+           "GROUP BY order_id) dsc ON dsc.order_id = o.id",
+    True: "LEFT JOIN (SELECT order_id, product_id, SUM(amount) AS off FROM order_discounts "
+          "WHERE product_id IS NOT NULL GROUP BY order_id, product_id) dsc "
+          "ON dsc.order_id = o.id AND dsc.product_id = l.product_id",
+}
+
+
 def sales(d: Dialect, interval: Interval, dimensions: Sequence[str]) -> str:
-    """Completed orders placed in [:start, :end): orders, GMV (goods, in rupiah) and distinct buyers per WIB bucket and
-    per value of each dimension; at most :limit rows. With the category dimension a sale splits into its lines."""
+    """Completed orders placed in [:start, :end): orders, GMV gross (goods at their prices, in rupiah) and net (less
+    the vouchers' discounts on the goods) and distinct buyers per WIB bucket and per value of each dimension; at most
+    :limit rows. With the category dimension a sale splits into its lines."""
     columns = [f"{wib_bucket(d, 'o.created_at', interval)} AS start_day"]
     columns += [f"{buyer_type(d) if name == 'buyer_type' else SALES_DIMENSIONS[name][0]} AS {name}"
                 for name in dimensions]
-    joins = " ".join(SALES_DIMENSIONS[name][1] for name in dimensions if SALES_DIMENSIONS[name][1])
-    amount = "l.line_total" if "category" in dimensions else "o.subtotal"
+    by_line = "category" in dimensions
+    joins = " ".join([*(SALES_DIMENSIONS[name][1] for name in dimensions if SALES_DIMENSIONS[name][1]),
+                      _GOODS_DISCOUNTS[by_line]])
+    amount = "l.line_total" if by_line else "o.subtotal"
     groups = ", ".join(str(i) for i in range(1, len(columns) + 1))
     aggregate = f"""
 SELECT {', '.join(columns)},
-       COUNT(DISTINCT o.id) AS orders, CAST(SUM({amount}) AS BIGINT) AS gmv, COUNT(DISTINCT o.buyer_id) AS buyers
+       COUNT(DISTINCT o.id) AS orders, CAST(SUM({amount}) AS BIGINT) AS gmv,
+       CAST(SUM({amount} - COALESCE(dsc.off, 0)) AS BIGINT) AS gmv_net, COUNT(DISTINCT o.buyer_id) AS buyers
 FROM orders o JOIN users u ON u.id = o.buyer_id {joins}
 WHERE {sale(d)}
 GROUP BY {groups}

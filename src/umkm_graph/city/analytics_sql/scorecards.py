@@ -11,6 +11,7 @@ class ScorecardSort:
 
     EXPRESSIONS = {
         "GMV": "gmv",
+        "GMV_NET": "gmv_net",
         "ORDERS": "orders",
         "COMPLETED_ORDERS": "completed",
         "BUYERS": "buyers",
@@ -52,7 +53,7 @@ def scorecards(d: Dialect, where: str, order_by: str, *, one_shop: bool = False)
     narrow_reviews = "AND shop_id = :shop_id" if one_shop else ""
     return f"""
 WITH steps AS (
-  SELECT o.id, o.shop_id, o.buyer_id, o.status, o.subtotal,
+  SELECT o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, o.subtotal - COALESCE(dsc.off, 0) AS net,
          CASE WHEN u.nip IS NOT NULL AND u.asn_since < :end THEN 1 ELSE 0 END AS is_asn,
          CASE WHEN MAX(CASE WHEN t.to_status = 'COMPLETED' THEN {epoch_seconds(d, 't.created_at')} END)
                    < {month_end_epoch(d, 'o.created_at')} + :settle_seconds THEN 1 ELSE 0 END AS settled,
@@ -63,11 +64,13 @@ WITH steps AS (
   JOIN shops s ON s.id = o.shop_id
   JOIN users u ON u.id = o.buyer_id
   JOIN order_transitions t ON t.order_id = o.id
+  LEFT JOIN (SELECT order_id, SUM(amount) AS off FROM order_discounts WHERE product_id IS NOT NULL
+             GROUP BY order_id) dsc ON dsc.order_id = o.id
   WHERE o.created_at >= :start AND o.created_at < :end {narrow}
-  GROUP BY o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, o.created_at, u.nip, u.asn_since
+  GROUP BY o.id, o.shop_id, o.buyer_id, o.status, o.subtotal, dsc.off, o.created_at, u.nip, u.asn_since
 ),
 ranked AS (
-  SELECT shop_id, buyer_id, status, subtotal, is_asn, settled, by_seller, accepted_s - placed_s AS accept_s,
+  SELECT shop_id, buyer_id, status, subtotal, net, is_asn, settled, by_seller, accepted_s - placed_s AS accept_s,
          ROW_NUMBER() OVER (PARTITION BY shop_id
                             ORDER BY CASE WHEN accepted_s IS NULL THEN 1 ELSE 0 END, accepted_s - placed_s) AS rn,
          COUNT(accepted_s) OVER (PARTITION BY shop_id) AS n
@@ -78,6 +81,7 @@ figures AS (
          COUNT(*) AS orders,
          SUM(CASE WHEN status = 'COMPLETED' THEN 1 ELSE 0 END) AS completed,
          CAST(SUM(CASE WHEN status = 'COMPLETED' THEN subtotal ELSE 0 END) AS BIGINT) AS gmv,
+         CAST(SUM(CASE WHEN status = 'COMPLETED' THEN net ELSE 0 END) AS BIGINT) AS gmv_net,
          COUNT(DISTINCT CASE WHEN status = 'COMPLETED' THEN buyer_id END) AS buyers,
          COUNT(DISTINCT CASE WHEN status = 'COMPLETED' AND settled = 1 THEN buyer_id END) AS settled_buyers,
          COUNT(DISTINCT CASE WHEN status = 'COMPLETED' AND settled = 1 AND is_asn = 1 THEN buyer_id END) AS asn_buyers,
@@ -103,6 +107,7 @@ complained AS (
 board AS (
   SELECT s.id AS shop_id,
          COALESCE(f.orders, 0) AS orders, COALESCE(f.completed, 0) AS completed, COALESCE(f.gmv, 0) AS gmv,
+         COALESCE(f.gmv_net, 0) AS gmv_net,
          COALESCE(f.buyers, 0) AS buyers, COALESCE(f.settled_buyers, 0) AS settled_buyers,
          COALESCE(f.asn_buyers, 0) AS asn_buyers,
          COALESCE(f.fulfilled, 0) AS fulfilled, COALESCE(f.decided, 0) AS decided,

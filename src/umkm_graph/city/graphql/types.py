@@ -152,7 +152,11 @@ class AsnProgressType:
 class ShopScorecardType:
     rank: int | None = strawberry.field(description="The place on the leaderboard it came from; null alone.")
     period: PeriodType
-    gmv: Rupiah = strawberry.field(description="Goods of the completed orders, in rupiah.")
+    gmv: Rupiah = strawberry.field(description="GMV gross: goods of the completed orders at their prices, before any "
+                                   "voucher, in rupiah.")
+    gmv_net: Rupiah = strawberry.field(description=(
+        "GMV net: gmv less what vouchers (the shop's promotions and city programmes) took off those goods, i.e. what "
+        "buyers paid for them. A city programme's discount is still paid to the shop (its balance's CITY_SUBSIDY)."))
     orders: int = strawberry.field(description="Orders placed (cashless ones once paid).")
     completed_orders: int
     buyers: int = strawberry.field(description="Distinct buyers of the completed orders.")
@@ -181,7 +185,8 @@ class ShopScorecardType:
     @classmethod
     def from_scorecard(cls, s: Scorecard) -> ShopScorecardType:
         return cls(
-            rank=s.rank, period=PeriodType.from_period(s.period), gmv=Rupiah(s.gmv), orders=s.orders,
+            rank=s.rank, period=PeriodType.from_period(s.period), gmv=Rupiah(s.gmv), gmv_net=Rupiah(s.gmv_net),
+            orders=s.orders,
             completed_orders=s.completed_orders, buyers=s.buyers, asn_buyer_share=s.asn_buyer_share,
             asn_buyer_share_suppressed=s.asn_buyer_share_suppressed, decided_orders=s.decided_orders,
             fulfilment_rate=s.fulfilment_rate, seller_cancellation_rate=s.seller_cancellation_rate,
@@ -322,7 +327,11 @@ class SalesRowType:
                                                           "registered before the month ended.")
     suppressed: bool
     orders: int | None
-    gmv: Rupiah | None
+    gmv: Rupiah | None = strawberry.field(description=(
+        "GMV gross: the goods of the completed orders at their prices, before any voucher, in rupiah."))
+    gmv_net: Rupiah | None = strawberry.field(description=(
+        "GMV net: gmv less what vouchers took off the goods (shop promotions and city programmes; free delivery is "
+        "not goods), i.e. what buyers paid for them. A city programme's discount is still paid to the shop."))
     buyers: int | None = strawberry.field(description="Distinct buyers, by MONTH only: null per DAY or WEEK "
                                                       "(the report's peopleWithheld), so that a week minus its days "
                                                       "cannot reveal a day's withheld row.")
@@ -333,7 +342,7 @@ class SalesRowType:
         return cls(start=r.start, kecamatan=keys.get("kecamatan"), category=keys.get("category"),
                    payment_method=keys.get("payment_method"), payment_kind=keys.get("payment_kind"),
                    buyer_type=keys.get("buyer_type"), suppressed=r.suppressed, orders=r.orders, gmv=_rupiah(r.gmv),
-                   buyers=r.buyers)
+                   gmv_net=_rupiah(r.gmv_net), buyers=r.buyers)
 
 
 @strawberry.type(name="SalesReport")

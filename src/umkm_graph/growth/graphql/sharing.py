@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.city.analytics import Interval
+from umkm_graph.city.graphql.operations import PeriodInput
+from umkm_graph.city.graphql.types import IntervalEnum
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.graphql_common.scalars import Rupiah
-from umkm_graph.growth import referrals, sharing, spread
+from umkm_graph.growth import referrals, sharing, spread, spread_periods
 from umkm_graph.growth.models import ShareLink
 
 
@@ -67,6 +72,29 @@ class CitySpreadType:
     min_group_size: int = strawberry.field(description="k: no figure describes fewer people (UMKM_MIN_GROUP_SIZE).")
 
 
+@strawberry.type(name="SpreadBucket", description=(
+    "One WIB week (Monday to Sunday) or calendar month of the spread. An open bucket (not ended; a month: not yet "
+    "settled) has no rows. Per WEEK, referredBuyers is null in every row: people are counted by month only."))
+class SpreadBucketType:
+    first: dt.date = strawberry.field(description="Its first day, WIB.")
+    last: dt.date = strawberry.field(description="Its last day, inclusive.")
+    closed: bool
+    by_kecamatan: list[SpreadRowType]
+    by_opd: list[SpreadRowType]
+
+
+@strawberry.type(name="CitySpreadSeries", description=(
+    "How demand spreads per week or month of a period (snapped outward to whole weeks or months): shares by when "
+    "the link was made, visits by when counted, attributed orders by when placed, and referred buyers who placed a "
+    "counted order in the bucket."))
+class CitySpreadSeriesType:
+    first: dt.date = strawberry.field(description="The period's first day, after snapping to whole buckets.")
+    last: dt.date
+    interval: IntervalEnum  # type: ignore[valid-type]
+    buckets: list[SpreadBucketType]
+    min_group_size: int = strawberry.field(description="k: no figure describes fewer people (UMKM_MIN_GROUP_SIZE).")
+
+
 @strawberry.type
 class SharingQuery:
     @strawberry.field(description=(
@@ -81,6 +109,19 @@ class SharingQuery:
         found = await spread.city_spread(await info.context.user(), info.context.settings.min_group_size)
         return CitySpreadType(by_kecamatan=[SpreadRowType.of(row) for row in found.by_kecamatan],
                               by_opd=[SpreadRowType.of(row) for row in found.by_opd], min_group_size=found.k)
+
+    @strawberry.field(description="citySpread per WEEK or MONTH of a period, for city officers and analysts.")
+    async def city_spread_by_period(self, info: Info[Context, None], period: PeriodInput,
+                                    interval: IntervalEnum) -> CitySpreadSeriesType:  # type: ignore[valid-type]
+        settings = info.context.settings
+        found = await spread_periods.city_spread_by_period(
+            await info.context.user(), period.period(), Interval(interval), settings.min_group_size,
+            settings.analytics_settle_days)
+        buckets = [SpreadBucketType(first=b.first, last=b.last, closed=b.closed,
+                                    by_kecamatan=[SpreadRowType.of(row) for row in b.by_kecamatan],
+                                    by_opd=[SpreadRowType.of(row) for row in b.by_opd]) for b in found.buckets]
+        return CitySpreadSeriesType(first=found.period.first, last=found.period.last, interval=found.interval,
+                                    buckets=buckets, min_group_size=found.k)
 
 
 @strawberry.type

@@ -13,8 +13,9 @@ from umkm_graph.graphql_common.ids import parse_id
 from umkm_graph.graphql_common.scalars import Rupiah
 from umkm_graph.people.graphql.types import Role as RoleEnum
 from umkm_graph.people.models import User
-from umkm_graph.promotions import service
-from umkm_graph.promotions.graphql.types import PromotionKindEnum, PromotionType
+from umkm_graph.promotions import grants, service
+from umkm_graph.promotions.graphql.types import PromotionKindEnum, PromotionType, RewardForEnum
+from umkm_graph.promotions.models import RewardFor
 from umkm_graph.promotions.models import Promotion
 
 
@@ -64,14 +65,27 @@ class CityProgrammeInput:
     weekdays: list[int] = strawberry.field(default_factory=list, description=(
         "ISO weekdays in Asia/Jakarta: 1 Senin (Monday) ... 4 Kamis (Thursday) ... 7 Minggu; empty: every day."))
     verified_shops_only: bool = False
+    reward_for: RewardForEnum = strawberry.field(default=RewardFor.NONE, description=(  # type: ignore[valid-type]
+        "NONE: for every eligible buyer. Otherwise a reward programme: when an account registered with a referral "
+        "code completes its first order while the programme runs, the order jobs grant one voucher of it to the "
+        "REFERRER, the REFERRED buyer, or BOTH; only they may use it, once per grant, within its other rules."))
 
     def draft(self) -> service.PromotionDraft:
         return service.PromotionDraft(
             code=self.code, name=self.name, kind=self.kind, value=self.value, starts_at=self.starts_at,
-            ends_at=self.ends_at, budget=int(self.budget), max_discount=int(self.max_discount),
+            ends_at=self.ends_at, budget=int(self.budget), reward_for=self.reward_for, max_discount=int(self.max_discount),
             min_spend=int(self.min_spend), max_uses=self.max_uses, max_uses_per_buyer=self.max_uses_per_buyer,
             roles=list(self.roles), asn_only=self.asn_only, opds=list(self.opds), category=self.category,
             weekdays=list(self.weekdays), verified_shops_only=self.verified_shops_only)
+
+
+@strawberry.type(name="RewardVoucher", description="A reward programme's voucher granted to you for a referral.")
+class RewardVoucherType:
+    programme: PromotionType = strawberry.field(description="Enter its code at checkout (voucherCodes).")
+    reason: str = strawberry.field(description="REFERRER: someone you invited bought; REFERRED: you came by an "
+                                               "invitation and bought.")
+    granted_at: dt.datetime
+    usable: bool = strawberry.field(description="Not used yet (an order cancelled gives its use back).")
 
 
 @strawberry.type
@@ -93,6 +107,13 @@ class PromotionsQuery:
     @strawberry.field(description="A shop's promotions, newest first: for its seller.")
     async def shop_promotions(self, info: Info[Context, None], shop_id: strawberry.ID) -> list[PromotionType]:
         return await promotion_types(await service.shop_promotions(await info.context.user(), parse_id(shop_id, "shopId")))
+
+    @strawberry.field(description="Your reward vouchers (buyers and sellers), newest first.")
+    async def my_reward_vouchers(self, info: Info[Context, None]) -> list[RewardVoucherType]:
+        held = await grants.my_reward_vouchers(await info.context.user())
+        shown = await promotion_types([h.programme for h in held])
+        return [RewardVoucherType(programme=p, reason=h.reason, granted_at=h.granted_at, usable=h.usable)
+                for h, p in zip(held, shown, strict=True)]
 
     @strawberry.field(description="The city's programmes, newest first: for city officers and analysts.")
     async def city_programmes(self, info: Info[Context, None]) -> list[PromotionType]:

@@ -8,13 +8,17 @@ import datetime as dt
 import strawberry
 
 from umkm_graph.graphql_common.scalars import Rupiah
-from umkm_graph.promotions.models import Funder, OrderDiscount, Promotion, PromotionKind
+from umkm_graph.promotions.models import Funder, OrderDiscount, Promotion, PromotionKind, RewardFor
 from umkm_graph.promotions.service import weekday_names
 
 PromotionKindEnum = strawberry.enum(PromotionKind, name="PromotionKind", description=(
     "PERCENT_OFF: value percent off each eligible line (floored per line). AMOUNT_OFF: value rupiah off an order's "
     "eligible lines, split over them. FREE_DELIVERY: the order's delivery fee, up to maxDiscount when set."))
 FunderEnum = strawberry.enum(Funder, name="Funder", description="Who pays a discount: the SHOP or the CITY.")
+RewardForEnum = strawberry.enum(RewardFor, name="RewardFor", description=(
+    "Whom a city programme rewards for a referral: NONE (an ordinary programme, for every eligible buyer), or a reward "
+    "programme usable only by those granted its voucher when a referred new buyer completes a first order: the "
+    "REFERRER, the REFERRED buyer, or BOTH."))
 
 
 @strawberry.type(name="Promotion", description=(
@@ -46,6 +50,8 @@ class PromotionType:
     category: str | None = strawberry.field(description="The category slug a programme covers (with its children).")
     weekdays: list[str] = strawberry.field(description="The days (Asia/Jakarta) a programme runs; empty: every day.")
     verified_shops_only: bool
+    reward_for: RewardForEnum = strawberry.field(description=(  # type: ignore[valid-type]
+        "NONE, or whom this reward programme's vouchers are granted to (see myRewardVouchers)."))
 
     @classmethod
     def from_model(cls, p: Promotion, product_ids: list[int], category: str | None) -> PromotionType:
@@ -58,7 +64,7 @@ class PromotionType:
             max_uses_per_buyer=p.max_uses_per_buyer, uses=p.uses if p.funder == Funder.SHOP else None,
             budget=Rupiah(p.budget), roles=[r for r in p.roles.split(",") if r], asn_only=p.asn_only,
             opds=[o for o in p.opds.split(",") if o], category=category, weekdays=weekday_names(p.weekdays),
-            verified_shops_only=p.verified_shops_only,
+            verified_shops_only=p.verified_shops_only, reward_for=p.reward_for,
         )
 
 
