@@ -7,11 +7,10 @@ from tortoise import fields
 
 
 async def _index_provider_message_id(_: object, editor: object) -> None:
-    # SQLite's ALTER TABLE ADD COLUMN makes no index for the field's db_index: make it there.
+    # AddField makes no index for the field's db_index (on SQLite or PostgreSQL): make it here.
     client = editor.client  # type: ignore[attr-defined]
-    if client.capabilities.dialect == "sqlite":
-        await client.execute_script("CREATE INDEX IF NOT EXISTS idx_outbox_messages_provider_message_id "
-                                    "ON outbox_messages (provider_message_id)")
+    await client.execute_script("CREATE INDEX IF NOT EXISTS idx_outbox_messages_provider_message_id "
+                                "ON outbox_messages (provider_message_id)")
 
 
 class Migration(migrations.Migration):
