@@ -5,7 +5,8 @@ accounts) on 127.0.0.1, points the plugins at them, seeds Kota Malang demo data 
 API with GraphiQL at http://127.0.0.1:8000/graphql. A simulated driver then moves every booked parcel along every few
 seconds, and the fake pushes each status to the API's tracking webhook, as Biteship would. Notifications arrive at a
 local mail server (aiosmtpd, from the dev extra) and, with the whatsapp plugin installed, at the fake WhatsApp Cloud
-API; both print each message as it comes, a few seconds after the change that caused it. Stop it with Ctrl-C.
+API, which reports each message's delivery back to the API's webhook; both print each message as it comes, a few
+seconds after the change that caused it. Stop it with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -83,16 +84,18 @@ def mail_server(port: int = 8025) -> Iterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def fake_whatsapp() -> AsyncIterator[None]:
+async def fake_whatsapp(port: int) -> AsyncIterator[None]:
     try:
         from umkm_whatsapp.fake import FakeWhatsApp
     except ImportError:
         print("(the whatsapp plugin is not installed: no WhatsApp channel)")
         yield
         return
-    async with FakeWhatsApp() as whatsapp:
+    # Its status webhooks (sent, delivered) come back to the API, as Meta's would: see deliveryStatus in the outbox.
+    async with FakeWhatsApp(webhook_url=f"http://127.0.0.1:{port}/webhooks/notifications/whatsapp") as whatsapp:
         os.environ.update(UMKM_WHATSAPP_ACCESS_TOKEN=whatsapp.access_token,
-                          UMKM_WHATSAPP_PHONE_NUMBER_ID=whatsapp.phone_number_id, UMKM_WHATSAPP_BASE_URL=whatsapp.base_url)
+                          UMKM_WHATSAPP_PHONE_NUMBER_ID=whatsapp.phone_number_id, UMKM_WHATSAPP_BASE_URL=whatsapp.base_url,
+                          UMKM_WHATSAPP_APP_SECRET=whatsapp.app_secret)
         print(f"fake WhatsApp at {whatsapp.base_url}: switch it on in updateNotificationPreferences")
         printed = asyncio.create_task(_print_whatsapp(whatsapp))
         try:
@@ -117,7 +120,7 @@ async def main(port: int, every: float) -> None:
         os.environ.update(UMKM_BITESHIP_API_KEY=biteship.api_key, UMKM_BITESHIP_BASE_URL=biteship.base_url,
                           UMKM_BITESHIP_WEBHOOK_SECRET=biteship.webhook_secret)
         print(f"fake Biteship at {biteship.base_url}")
-        async with fake_midtrans(port), fake_whatsapp():
+        async with fake_midtrans(port), fake_whatsapp(port):
             settings = Settings.from_env()
             summary = await seed_demo_if_empty(settings.database_url)
             print("\n".join(summary.lines()) if summary else f"(using the demo data already in {settings.database_url})")

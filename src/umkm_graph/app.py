@@ -50,7 +50,7 @@ from umkm_graph.web.graphiql import graphiql_page
 from umkm_graph.serving import OneLineStartupFailures
 from umkm_graph.share_route import open_share_link
 from umkm_graph.web.routes import web_routes
-from umkm_graph.webhooks import delivery_webhook, payment_webhook
+from umkm_graph.webhooks import delivery_webhook, notification_webhook, payment_webhook
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/webhooks/payments/{provider}", payment_webhook, methods=["POST"]),
             Route("/webhooks/delivery/{provider}", delivery_webhook, methods=["POST"]),
+            Route("/webhooks/notifications/{provider}", notification_webhook, methods=["POST"]),
             Route("/uploads", receive_upload, methods=["POST"]),
             Route("/media/{sha256}/{size}.webp", serve_media),
             *receipt_routes(),

@@ -48,7 +48,7 @@ from umkm_graph.plugin_contract.disbursement import (
     PayoutState,
     PayoutStatusRequest,
 )
-from umkm_graph.plugin_contract.notification import Message, Notifier
+from umkm_graph.plugin_contract.notification import DeliveryReport, DeliveryState, Message, Notifier
 from umkm_graph.plugin_contract.payment import (
     PaymentAction,
     PaymentCancelRequest,
@@ -71,7 +71,7 @@ __all__ = [
     "ProviderRefused", "WebhookPayloadError", "WebhookSignatureError",
     "CashRemittance", "DeliveryKind", "DeliveryProvider", "DeliveryQuote", "QuoteRequest", "Shipment",
     "ShipmentCancelRequest", "ShipmentEvent", "ShipmentRequest", "ShipmentStatus", "ShipmentStatusRequest",
-    "Message", "Notifier",
+    "DeliveryReport", "DeliveryState", "Message", "Notifier",
     "PaymentAction", "PaymentCancelRequest", "PaymentEvent", "PaymentEventStatus", "PaymentMethodInfo", "PaymentPart",
     "PaymentProvider", "PaymentRequest", "PaymentResult", "PaymentStatusRequest", "RefundRequest", "RefundResult",
     "BankAccount", "DisbursementProvider", "PayoutRequest", "PayoutResult", "PayoutState", "PayoutStatusRequest",

@@ -1,8 +1,9 @@
 """Background work on cashless payments: reconciliation (ask the gateway about payments still pending, so a missed
 webhook is recovered) and expiry (cancel what was not paid in time), polling couriers that went quiet, sending the
 notification outbox (notifications/sending.py), following payouts to shops still pending at their provider
-(balances/payouts.py), the order deadlines (orders/deadlines.py), the sweep of old idempotency keys and the reminders
-of certificates about to expire (growth/reminders.py), and the referral rewards (growth/rewards.py). The `umkm-graph jobs` command runs them once; the server runs
+(balances/payouts.py), the order deadlines (orders/deadlines.py), the sweeps of old idempotency keys and of spent
+password reset codes (password_reset/service.py), the reminders of certificates about to expire (growth/reminders.py),
+and the referral rewards (growth/rewards.py). The `umkm-graph jobs` command runs them once; the server runs
 them every UMKM_PAYMENT_JOBS_INTERVAL_SECONDS from its lifespan.
 
 Every server worker, and cron on every machine, may run them: each payment is claimed (core/claims.py) by one
@@ -27,6 +28,7 @@ from umkm_graph.notifications.sending import OutboxPolicy, SendReport, deliver_d
 from umkm_graph.growth import reminders, rewards, trending
 from umkm_graph.orders import payment_events
 from umkm_graph.orders.deadlines import DeadlineReport, Windows, run_deadlines
+from umkm_graph.password_reset import service as password_reset
 from umkm_graph.payments import idempotency
 from umkm_graph.payments import service as payments
 from umkm_graph.payments.models import Payment, PaymentStatus
@@ -139,25 +141,28 @@ class OrderJobsReport:
     keys_swept: int  # idempotency keys forgotten
     certificates_reminded: int = 0  # sellers reminded of a certificate about to expire (growth/reminders.py)
     rewards_granted: int = 0  # referral reward vouchers granted (growth/rewards.py)
+    reset_codes_swept: int = 0  # password reset codes used or expired, deleted
 
     def line(self) -> str:
-        return (f"{self.deadlines.line()}; swept {self.keys_swept} idempotency key(s); reminded "
-                f"{self.certificates_reminded} seller(s) of expiring certificates; granted {self.rewards_granted} "
-                "referral reward voucher(s)")
+        return (f"{self.deadlines.line()}; swept {self.keys_swept} idempotency key(s) and {self.reset_codes_swept} "
+                f"spent reset code(s); reminded {self.certificates_reminded} seller(s) of expiring certificates; "
+                f"granted {self.rewards_granted} referral reward voucher(s)")
 
 
 async def run_order_jobs(
     providers: Providers, events: EventBus, settings: Settings, now: dt.datetime | None = None, *,
     lease: dt.timedelta = LEASE,
 ) -> OrderJobsReport:
-    """The order deadlines due at `now` (the one clock: tests pass a later one), then the sweep of old keys, then the
-    reminders of certificates about to expire, then the referral rewards of orders completed."""
+    """The order deadlines due at `now` (the one clock: tests pass a later one), then the sweeps of old keys and of
+    spent or expired password reset codes, then the reminders of certificates about to expire, then the referral
+    rewards of orders completed."""
     now = now or dt.datetime.now(dt.UTC)
     deadlines = await run_deadlines(providers, events, Windows.of(settings), now, lease)
     swept = await idempotency.sweep(now, dt.timedelta(hours=settings.idempotency_key_hours))
+    codes_swept = await password_reset.sweep(now)
     reminded = await reminders.remind_expiring(settings.certificate_reminder_days, now)
     granted = await rewards.grant_referral_rewards(now)
-    return OrderJobsReport(deadlines, swept, reminded, granted)
+    return OrderJobsReport(deadlines, swept, reminded, granted, codes_swept)
 
 
 async def run_forever(providers: Providers, events: EventBus, interval: float, settings: Settings) -> None:
@@ -182,7 +187,7 @@ async def run_forever(providers: Providers, events: EventBus, interval: float, s
         try:
             orders = await run_order_jobs(providers, events, settings, lease=lease)
             if orders.deadlines != DeadlineReport() or orders.keys_swept or orders.certificates_reminded or \
-                    orders.rewards_granted:
+                    orders.rewards_granted or orders.reset_codes_swept:
                 log.info("order jobs: %s", orders.line())
         except Exception:
             log.exception("order jobs failed; trying again in %ss", interval)

@@ -1,5 +1,7 @@
 """POST /webhooks/payments/{provider}: a gateway tells us about its payments; POST /webhooks/delivery/{provider}: a
-courier tells us where a parcel is (answered the same way, recorded by the delivery service).
+courier tells us where a parcel is (answered the same way, recorded by the delivery service); POST
+/webhooks/notifications/{channel}: a messaging gateway reports how far sent messages got (recorded on the outbox,
+notifications/delivery_reports.py).
 
 The provider's plugin verifies the raw bytes and reads the events; the payments service records each once. Answers:
 200 with the outcome of each event (a repeat included, so the gateway stops resending), 401 for a bad signature, 400 for a
@@ -19,9 +21,18 @@ from starlette.responses import JSONResponse
 from umkm_graph.core.errors import DomainError
 from umkm_graph.delivery import service as delivery
 from umkm_graph.delivery.models import ShipmentEventSource
-from umkm_graph.hookspecs import DeliveryProvider, PaymentProvider, WebhookPayloadError, WebhookSignatureError
+from umkm_graph.hookspecs import (
+    DeliveryProvider,
+    Notifier,
+    PaymentProvider,
+    WebhookPayloadError,
+    WebhookSignatureError,
+)
+from umkm_graph.notifications import delivery_reports
+from umkm_graph.notifications.sending import OutboxPolicy
 from umkm_graph.orders import payment_events
 from umkm_graph.payments.models import PaymentEventSource
+from umkm_graph.plugin_host.notifiers import read_delivery_reports
 
 log = logging.getLogger("umkm_graph.webhooks")
 
@@ -48,6 +59,15 @@ async def delivery_webhook(request: Request) -> JSONResponse:
         request, "delivery", providers.delivery.get(request.path_params["provider"]), DeliveryProvider,
         providers.parse_shipment_webhook,
         lambda _, provider, parsed: delivery.record(provider, parsed, ShipmentEventSource.WEBHOOK, providers, events),
+    )
+
+
+async def notification_webhook(request: Request) -> JSONResponse:
+    providers, policy = request.app.state.providers, OutboxPolicy.from_settings(request.app.state.settings)
+    return await _receive(
+        request, "notification", providers.notifiers.get(request.path_params["provider"]), Notifier,
+        lambda notifier, raw, headers: read_delivery_reports(notifier, raw, headers, policy.timeout),
+        lambda channel, _, reports: delivery_reports.record(channel, reports, policy),
     )
 
 

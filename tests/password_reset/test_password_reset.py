@@ -14,6 +14,7 @@ from tests.helpers.api import Api
 from tests.helpers.checkout import ERRORS
 from tests.helpers.mail import PREFERENCES, MailServed, mail_served
 from tests.helpers.people import sign_up
+from umkm_graph import jobs
 from umkm_graph.notifications.models import OutboxMessage
 from umkm_graph.password_reset.models import PasswordReset
 from umkm_graph.settings import Settings
@@ -162,3 +163,24 @@ async def test_one_address_asking_for_many_emails_is_limited(settings: Settings)
             await served.api.ok(REQUEST, {"who": f"tebak{n}@example.id"})
         refused = await served.api.fails(REQUEST, {"who": "tebak9@example.id"})
         assert refused[0]["code"] == "RATE_LIMITED" and "from your address" in refused[0]["message"]
+
+
+async def test_the_jobs_delete_used_and_expired_codes_by_their_clock_and_a_live_code_still_works(
+    served: MailServed,
+) -> None:
+    api, state = served.api, served.app.state
+    used, waiting = await sign_up(api), await sign_up(api)
+    for person in (used, waiting):
+        await api.ok(REQUEST, {"who": person.email})
+    await served.send()
+    (used_mail,), (waiting_mail,) = served.mailbox.to(used.email), served.mailbox.to(waiting.email)
+    assert (await api.ok(RESET, {"code": code_in(used_mail.get_content()), "new": NEW}))["done"]
+    asked_at = dt.datetime.now(dt.UTC)
+
+    soon = await jobs.run_order_jobs(state.providers, state.events, served.settings, asked_at + dt.timedelta(minutes=1))
+    assert soon.reset_codes_swept == 1 and "1 spent reset code(s)" in soon.line()
+    assert [r.user.email for r in await PasswordReset.all().select_related("user")] == [waiting.email]
+    late = await jobs.run_order_jobs(state.providers, state.events, served.settings, asked_at + dt.timedelta(minutes=31))
+    assert late.reset_codes_swept == 1 and not await PasswordReset.exists()
+    assert (await api.fails(RESET, {"code": code_in(waiting_mail.get_content()), "new": NEW}))[0]["code"] == \
+        "RESET_CODE_INVALID"

@@ -309,6 +309,6 @@ async def test_the_jobs_command_recovers_a_missed_webhook(
         assert output.decode().strip() == (
             "umkm-graph jobs: reconciled 1 pending payment(s), 1 settled; expired 0; sent 0 message(s), 0 to retry, "
             "2 given up; followed 0 pending payout(s), 0 done; reminded 0 seller(s); cancelled 0 unaccepted; completed 0 delivered; cash flagged 0 to "
-            "sellers, 0 to the city; swept 0 idempotency key(s); reminded 0 seller(s) of expiring certificates; granted 0 "
-            "referral reward voucher(s)")
+            "sellers, 0 to the city; swept 0 idempotency key(s) and 0 spent reset code(s); reminded 0 seller(s) of "
+            "expiring certificates; granted 0 referral reward voucher(s)")
         assert (await order_of(live, placed, m.buyer))["status"] == "PLACED"

@@ -15,6 +15,15 @@ class OutboxStatus(str, enum.Enum):
     FAILED = "FAILED"  # given up: tried the most times allowed, or refused for good; last_error says why
 
 
+class DeliveryStatus(str, enum.Enum):
+    """How far a SENT message got, by the channel's delivery reports (notifications/delivery_reports.py)."""
+
+    SENT = "SENT"
+    DELIVERED = "DELIVERED"
+    READ = "READ"
+    FAILED = "FAILED"  # the last try did not arrive: the message is tried again or given up
+
+
 class OutboxMessage(Model):
     """One message to one person on one channel, written in the transaction of the change that causes it."""
 
@@ -32,6 +41,10 @@ class OutboxMessage(Model):
     last_error = fields.CharField(max_length=500, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)
+    # The gateway's id for the last try, matched by its delivery reports; cleared when a failed try is tried again.
+    provider_message_id = fields.CharField(max_length=128, null=True, db_index=True)
+    delivery_status = fields.CharEnumField(DeliveryStatus, max_length=10, null=True)  # null: no report yet
+    delivery_status_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "outbox_messages"

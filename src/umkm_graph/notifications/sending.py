@@ -80,7 +80,7 @@ async def deliver_due(
 async def _send(row: OutboxMessage, providers: Providers, policy: OutboxPolicy, now: dt.datetime) -> str:
     attempts = row.attempts + 1
     try:
-        await send_once(providers.notifiers.get(row.channel), _written(row), policy.timeout)
+        provider_message_id = await send_once(providers.notifiers.get(row.channel), _written(row), policy.timeout)
     except DeliveryFailed as failure:
         if failure.final or attempts >= policy.max_attempts:
             await OutboxMessage.filter(id=row.id).update(
@@ -93,6 +93,7 @@ async def _send(row: OutboxMessage, providers: Providers, policy: OutboxPolicy, 
         return "retrying"
     await OutboxMessage.filter(id=row.id).update(
         status=OutboxStatus.SENT, attempts=attempts, sent_at=dt.datetime.now(dt.UTC), last_error=None,
+        provider_message_id=provider_message_id, delivery_status=None, delivery_status_at=None,
         parameters=without_secrets(row.parameters))  # a reset code lives no longer than its message's delivery
     return "sent"
 

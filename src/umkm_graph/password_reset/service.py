@@ -4,7 +4,8 @@
   and the throttles (counted per email or phone typed and per address, alike for every account) can refuse it.
 - The code goes through the outbox to the account's own email or phone (notifications.notify_account_owner), in
   the transaction that stores its hash; the outbox blanks it once sent.
-- A code works once, until it expires; using one voids the account's other codes and signs out every session."""
+- A code works once, until it expires; using one voids the account's other codes and signs out every session.
+- The jobs delete codes that can no longer work, used or expired (`sweep`), so the table holds only live codes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from umkm_graph.core.errors import DomainError, ErrorCode
@@ -137,3 +138,9 @@ async def reset_password(
 
 def _invalid_code() -> DomainError:
     return DomainError(ErrorCode.RESET_CODE_INVALID, "This code is wrong, used or expired: ask for a new one", "code")
+
+
+async def sweep(now: dt.datetime) -> int:
+    """Delete the codes used (or voided) and those expired by `now`, the jobs' clock; how many. Nothing reads them
+    again: a reset looks up only unused, unexpired codes, and the request throttles count elsewhere."""
+    return await PasswordReset.filter(Q(used_at__isnull=False) | Q(expires_at__lte=now)).delete()

@@ -4,6 +4,10 @@ errors as Meta gives them.
 - `POST /{version}/{phone-number-id}/messages`: a template message; 200 with a `wamid` when the template is known and
   the number reachable; 400 with Meta's error code otherwise (132001: no such template, 131026: not on WhatsApp).
 - Every call needs the access token as a Bearer token (401, error 190, otherwise).
+- Status webhooks, signed with X-Hub-Signature-256 by the app secret: each accepted message gets "sent" then
+  "delivered" (or "sent" then "failed" for a number given to `undeliverable_later(number, code)`), kept in `reports`
+  and POSTed to `webhook_url` when it is set (the host's /webhooks/notifications/whatsapp). `report(wamid, status,
+  error_code)` makes one more on demand (a "read", a repeat, a late one).
 - Knobs for tests: `delay(seconds)`, `fail(status, times)` (answered before anything else), `unreachable(number)`,
   `messages` (every one accepted) and `calls` (how many requests came).
 
@@ -14,14 +18,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 import secrets
 import socket
+import time
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
+from umkm_whatsapp.reports import SIGNATURE_HEADER, signature
+
+log = logging.getLogger("umkm_whatsapp.fake")
+
 FAKE_ACCESS_TOKEN = "fake-whatsapp-access-token-for-umkm-graph"
+FAKE_APP_SECRET = "fake-whatsapp-app-secret-for-umkm-graph"
 FAKE_PHONE_NUMBER_ID = "109876543210"
 KNOWN_LANGUAGES = ("id", "en")
 
@@ -36,10 +49,25 @@ class SentTemplate:
     callback_data: str | None
 
 
+@dataclass(frozen=True)
+class StatusReport:
+    """One status webhook as Meta sends it: the raw body and its headers."""
+
+    message_id: str
+    status: str
+    body: bytes
+    headers: dict[str, str]
+
+
 class FakeWhatsApp:
     def __init__(self, *, access_token: str = FAKE_ACCESS_TOKEN, phone_number_id: str = FAKE_PHONE_NUMBER_ID,
-                 templates: frozenset[str] | None = None) -> None:
+                 templates: frozenset[str] | None = None, app_secret: str = FAKE_APP_SECRET,
+                 webhook_url: str | None = None) -> None:
         self.access_token = access_token
+        self.app_secret = app_secret
+        self.webhook_url = webhook_url  # where status webhooks go; None: only kept in `reports`
+        self.reports: list[StatusReport] = []
+        self.webhook_answers: list[int] = []  # the HTTP status of each webhook POSTed to webhook_url
         self.phone_number_id = phone_number_id
         self.templates = templates  # None: every template name is approved
         self.messages: list[SentTemplate] = []
@@ -48,6 +76,8 @@ class FakeWhatsApp:
         self._delay = 0.0
         self._failures: list[int] = []
         self._unreachable: set[str] = set()
+        self._undeliverable: dict[str, int] = {}
+        self._posting: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
 
     def delay(self, seconds: float) -> None:
@@ -61,6 +91,45 @@ class FakeWhatsApp:
     def unreachable(self, number: str) -> None:
         """This number is not on WhatsApp: error 131026."""
         self._unreachable.add(number)
+
+    def undeliverable_later(self, number: str, code: int = 131026) -> None:
+        """Accept messages to this number, then report them failed with this error code (Meta's usual way)."""
+        self._undeliverable[number] = code
+
+    def report(self, message_id: str, status: str, error_code: int | None = None) -> StatusReport:
+        """A signed status webhook about one message; kept, and POSTed to webhook_url when set."""
+        recipient = next((m.to for m in self.messages if m.id == message_id), "")
+        entry: dict[str, Any] = {"id": message_id, "status": status, "timestamp": str(int(time.time())),
+                                 "recipient_id": recipient}
+        if error_code is not None:
+            entry["errors"] = [{"code": error_code, "title": "Message undeliverable", "message": "Message undeliverable",
+                                "error_data": {"details": f"Fake failure {error_code}"}}]
+        body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "fake-waba", "changes": [{
+            "field": "messages", "value": {"messaging_product": "whatsapp", "metadata": {
+                "display_phone_number": "6281100000000", "phone_number_id": self.phone_number_id},
+                "statuses": [entry]}}]}]}).encode()
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: signature(body, self.app_secret)}
+        made = StatusReport(message_id, status, body, headers)
+        self.reports.append(made)
+        if self.webhook_url:
+            task = asyncio.get_running_loop().create_task(self._post(made))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+        return made
+
+    async def _post(self, report: StatusReport) -> None:
+        assert self.webhook_url
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+                async with session.post(self.webhook_url, data=report.body, headers=report.headers) as answer:
+                    self.webhook_answers.append(answer.status)
+        except aiohttp.ClientError as error:
+            log.warning("fake WhatsApp could not post a status webhook: %s", error)
+
+    async def reports_posted(self) -> None:
+        """Wait until every status webhook made so far has been POSTed."""
+        while self._posting:
+            await asyncio.gather(*list(self._posting))
 
     def to(self, number: str) -> list[SentTemplate]:
         return [m for m in self.messages if m.to == number]
@@ -90,6 +159,11 @@ class FakeWhatsApp:
                            for p in c.get("parameters", []))
         wamid = "wamid." + secrets.token_hex(12)
         self.messages.append(SentTemplate(wamid, to, name, language, parameters, body.get("biz_opaque_callback_data")))
+        self.report(wamid, "sent")
+        if to in self._undeliverable:
+            self.report(wamid, "failed", self._undeliverable[to])
+        else:
+            self.report(wamid, "delivered")
         return web.json_response({"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}],
                                   "messages": [{"id": wamid, "message_status": "accepted"}]})
 
@@ -106,6 +180,7 @@ class FakeWhatsApp:
         return self.base_url
 
     async def close(self) -> None:
+        await self.reports_posted()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

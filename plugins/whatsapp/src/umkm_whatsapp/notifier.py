@@ -1,18 +1,16 @@
-"""The WhatsApp notifier: one template message per Message, named by its kind, with its values as body parameters."""
+"""The WhatsApp notifier: one template message per Message, named by its kind, with its values as body parameters;
+Meta's answer gives the message's id (wamid), which its status webhooks name (reports.py reads them)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp
 
-from umkm_graph.hookspecs import Message, Notifier, ProviderRefused
+from umkm_graph.hookspecs import DeliveryReport, Message, Notifier, ProviderRefused
+from umkm_whatsapp.reports import REFUSED_CODES, read_status_webhook
 from umkm_whatsapp.settings import WhatsAppSettings
-
-# Meta's error codes that no retry cures: the number is not on WhatsApp or not allowed, the template or its parameters
-# are wrong. Everything else (429, 5xx, 130429 throughput, 131000 "something went wrong") is tried again by the host.
-REFUSED_CODES = frozenset({100, 131008, 131009, 131026, 131030, 131047, 131051, 132000, 132001, 132005, 132007,
-                           132012, 133010})
 
 
 class WhatsAppNotifier(Notifier):
@@ -38,7 +36,7 @@ class WhatsAppNotifier(Notifier):
             "biz_opaque_callback_data": f"umkm-outbox-{message.id}",
         }
 
-    async def send(self, message: Message) -> None:
+    async def send(self, message: Message) -> str:
         settings = self.settings
         url = f"{settings.base_url}/{settings.api_version}/{settings.phone_number_id}/messages"
         headers = {"Authorization": f"Bearer {settings.access_token}"}
@@ -47,9 +45,12 @@ class WhatsAppNotifier(Notifier):
             async with session.post(url, json=self.payload(message), headers=headers) as response:
                 body = await response.json(content_type=None)
         if response.status == 200 and body.get("messages"):
-            return
+            return str(body["messages"][0]["id"])
         error = body.get("error", {}) if isinstance(body, dict) else {}
         code, text = error.get("code"), error.get("message") or f"HTTP {response.status}"
         if response.status == 400 and code in REFUSED_CODES:
             raise ProviderRefused(f"{text} (WhatsApp error {code})")
         raise RuntimeError(f"WhatsApp answered HTTP {response.status}: {text} (error {code})")
+
+    def parse_webhook(self, raw: bytes, headers: Mapping[str, str]) -> list[DeliveryReport]:
+        return read_status_webhook(raw, headers, self.settings)

@@ -18,6 +18,7 @@ class WhatsAppSettings:
     api_version: str = DEFAULT_API_VERSION
     template_prefix: str = DEFAULT_TEMPLATE_PREFIX
     timeout_seconds: float = 10.0
+    app_secret: str = ""  # the Meta app's secret, which signs the status webhooks; empty: every webhook is refused
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], timeout_seconds: float = 10.0) -> WhatsAppSettings | None:
@@ -32,4 +33,5 @@ class WhatsAppSettings:
             api_version=env.get("UMKM_WHATSAPP_API_VERSION") or DEFAULT_API_VERSION,
             template_prefix=env.get("UMKM_WHATSAPP_TEMPLATE_PREFIX") or DEFAULT_TEMPLATE_PREFIX,
             timeout_seconds=timeout_seconds,
+            app_secret=(env.get("UMKM_WHATSAPP_APP_SECRET") or "").strip(),
         )

@@ -7,11 +7,13 @@ import datetime as dt
 import strawberry
 
 from umkm_graph.notifications.kinds import Kind
-from umkm_graph.notifications.models import OutboxMessage, OutboxStatus
+from umkm_graph.notifications.models import DeliveryStatus, OutboxMessage, OutboxStatus
 from umkm_graph.notifications.service import Preferences
 
 OutboxStatusEnum = strawberry.enum(OutboxStatus, name="OutboxStatus")
 NotificationKindEnum = strawberry.enum(Kind, name="NotificationKind", description="What a message is about.")
+DeliveryStatusEnum = strawberry.enum(DeliveryStatus, name="MessageDeliveryStatus",
+                                     description="How far a sent message got, by its channel's delivery reports.")
 
 
 @strawberry.type(description="One channel's choice: on or off, and where its messages go.")
@@ -63,13 +65,19 @@ class OutboxMessageType:
     created_at: dt.datetime
     next_attempt_at: dt.datetime | None = strawberry.field(description="When it is tried next, while PENDING.")
     sent_at: dt.datetime | None
+    delivery_status: DeliveryStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The channel's latest delivery report (WhatsApp: sent, delivered, read, failed); null: none yet, "
+                    "or the channel sends none (email).")
+    delivery_status_at: dt.datetime | None = strawberry.field(description="When the latest delivery report says it "
+                                                                          "happened.")
 
     @classmethod
     def from_model(cls, row: OutboxMessage) -> OutboxMessageType:
         return cls(id=strawberry.ID(str(row.id)), kind=Kind(row.kind), channel=row.channel, status=row.status,
                    attempts=row.attempts, last_error=row.last_error, created_at=row.created_at,
                    next_attempt_at=row.next_attempt_at if row.status == OutboxStatus.PENDING else None,
-                   sent_at=row.sent_at)
+                   sent_at=row.sent_at, delivery_status=row.delivery_status,
+                   delivery_status_at=row.delivery_status_at)
 
 
 @strawberry.type(name="OutboxCounts")
