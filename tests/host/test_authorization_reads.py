@@ -186,6 +186,7 @@ READS = [
     r("shopComplaintCounts", "query($shop: ID!) { shopComplaintCounts(shopId: $shop) { kind count } }",
       lambda w: {"shop": w.shop["id"]}, {"seller"} | CITY, _data("shopComplaintCounts")),
     r("cityComplaints", "{ cityComplaints { totalCount } }", lambda w: {}, {"officer"}, _data("cityComplaints")),
+    r("owedRefunds", "{ owedRefunds { totalCount } }", lambda w: {}, {"officer"}, _data("owedRefunds")),
     r("staffAccounts", "{ staffAccounts { totalCount } }", lambda w: {}, {"officer"}, _data("staffAccounts")),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Order", "id": w.order["id"]}]},
       {"buyer", "seller", "officer"}, _entity, label="_entities Order"),
