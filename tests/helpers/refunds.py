@@ -43,14 +43,13 @@ async def started_iris(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeIri
 
 
 async def refunds_of(live: Live, order: dict[str, Any], person: Person) -> list[dict[str, Any]]:
-    """The order's refunds, oldest first, as `person` sees them."""
-    return (await order_of(live, order, person))["payment"]["refunds"]
+    """The order's refunds, oldest first, as its buyer (or seller) sees them."""
+    return (await live.api.gql(ORDER_REFUNDS, {"id": order["id"]}, person.token))["order"]["payment"]["refunds"]
 
 
 async def owed_refund(live: Live, order: dict[str, Any], person: Person) -> dict[str, Any]:
-    """The order's only refund, as its buyer (or seller) sees it: the full fields."""
-    found = (await live.api.gql(ORDER_REFUNDS, {"id": order["id"]}, person.token))["order"]["payment"]["refunds"]
-    (refund,) = found
+    """The order's only refund."""
+    (refund,) = await refunds_of(live, order, person)
     return refund
 
 
