@@ -19,7 +19,7 @@ from tests.helpers.people import Person
 
 REFUND_FIELDS = "id amount reason route status bankAccountGiven transferReference failure paidAt"
 SET_REFUND_ACCOUNT = f"""
-mutation($refund: ID!, $input: RefundAccountInput!) {{
+mutation($refund: ID!, $input: PayoutAccountInput!) {{
   setRefundAccount(refundId: $refund, input: $input) {{ refund {{ {REFUND_FIELDS} }} {ERRORS} }}
 }}"""
 PAY_OWED_REFUND = f"""

@@ -173,17 +173,20 @@ async def _follow(payout: Payout, providers: Providers, field: list[str]) -> Pay
 def _checked(providers: Providers, code: str, amount: int, transfer_reference: str | None,
              note: str) -> DisbursementProvider:
     check = Validator(["input"])
+    provider = disbursement_provider(providers, code, transfer_reference, check)
     if amount <= 0:
         check.add("amount", "A payout is at least Rp1")
     if len(note) > MAX_NOTE:
         check.add("note", f"A note has at most {MAX_NOTE} characters")
-    return disbursement_provider(providers, code, transfer_reference, check)
+    check.raise_if_any()
+    assert provider is not None
+    return provider
 
 
 def disbursement_provider(providers: Providers, code: str, transfer_reference: str | None,
-                          check: Validator) -> DisbursementProvider:
-    """The installed provider coded `code`, with the bank's reference a transfer made by hand needs; or the errors
-    `check` holds, these included (fields `provider`, `transferReference`)."""
+                          check: Validator) -> DisbursementProvider | None:
+    """The installed provider coded `code`; what is wrong with it (fields `provider`, and `transferReference`, which a
+    transfer made by hand needs) is added to `check`, for the caller to raise."""
     provider = providers.disbursement.get(code)
     if provider is None:
         names = ", ".join(sorted(providers.disbursement)) or "none"
@@ -192,8 +195,6 @@ def disbursement_provider(providers: Providers, code: str, transfer_reference: s
         if not transfer_reference or not 1 <= len(transfer_reference.strip()) <= MAX_TRANSFER_REFERENCE:
             check.add("transferReference", f"A transfer made by hand is recorded with its bank reference (1 to "
                       f"{MAX_TRANSFER_REFERENCE} characters)", ErrorCode.REQUIRED)
-    check.raise_if_any()
-    assert provider is not None
     return provider
 
 

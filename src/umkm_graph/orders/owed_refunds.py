@@ -76,7 +76,10 @@ async def pay_owed_refund(
         raise DomainError(ErrorCode.INVALID_TRANSITION, f"This refund is {refund.status.value}: "
                           + ("paid already" if refund.status == RefundStatus.PAID else
                              "its transfer is being sent; send that attempt's key again to ask how it stands"), FIELD)
-    provider = disbursement_provider(providers, provider_code, transfer_reference, Validator(["input"]))
+    check = Validator(["input"])
+    provider = disbursement_provider(providers, provider_code, transfer_reference, check)
+    check.raise_if_any()
+    assert provider is not None
     payment = await Payment.get(id=refund.payment_id)  # type: ignore[attr-defined]
     if not provider.requires_reference:
         if is_cash_on_delivery(payment, providers):  # the platform never held that cash: the seller hands it back

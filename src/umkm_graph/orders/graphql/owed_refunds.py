@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from umkm_graph.balances.graphql.operations import PayoutAccountInput  # a bank account a transfer goes to
 from umkm_graph.graphql_common.context import Context
 from umkm_graph.graphql_common.errors import UserError, mutate
 from umkm_graph.graphql_common.ids import parse_id
@@ -14,13 +15,6 @@ from umkm_graph.graphql_common.pagination import Connection, connection, window
 from umkm_graph.orders import owed_refunds
 from umkm_graph.orders.graphql.types import PaymentRefundType
 from umkm_graph.payments.models import PaymentRefund
-
-
-@strawberry.input
-class RefundAccountInput:
-    bank: str = strawberry.field(description="The bank's code, e.g. bca, bni, bri, mandiri.")
-    account_number: str = strawberry.field(description="6 to 34 digits; spaces, dots and dashes are left out.")
-    account_name: str = strawberry.field(description="The account holder's name, as the bank has it.")
 
 
 @strawberry.input
@@ -58,7 +52,7 @@ class OwedRefundsMutation:
     @strawberry.mutation(description="The buyer gives the bank account a refund owed by transfer goes to (until its "
                          "transfer is sent; a later one replaces it).")
     async def set_refund_account(self, info: Info[Context, None], refund_id: strawberry.ID,
-                                 input: RefundAccountInput) -> RefundPayload:
+                                 input: PayoutAccountInput) -> RefundPayload:
         return await mutate(info, RefundPayload, lambda user: owed_refunds.set_refund_account(
             user, parse_id(refund_id, "refundId"), input.bank, input.account_number, input.account_name), _answer)
 
