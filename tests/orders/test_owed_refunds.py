@@ -5,6 +5,7 @@ buyer hears "refund made" when it is paid. A buyer's refund request is a complai
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -184,3 +185,25 @@ async def test_a_cash_on_delivery_refund_is_owed_and_recorded_by_hand_only(live:
     assert (await shop_balance(live.api, m.shop, m.seller))["entries"]["totalCount"] == 0  # cash was never held
     by_seller = await pay_owed(live.api, m.seller, owed, "manual")
     assert [e["code"] for e in by_seller["errors"]] == ["FORBIDDEN"]
+
+
+async def test_an_owed_refund_paid_by_many_sends_at_once_is_paid_once(live: Live, iris: FakeIris) -> None:
+    m = await market(live.api)
+    placed = await pay_by_qris(live, m, payment="MIDTRANS_BRI_VA")
+    await live.fake.pay(placed["reference"])
+    await live.api.ok(CANCEL, {"id": placed["id"]}, m.buyer.token)
+    owed = await owed_refund(live, placed, m.buyer)
+    await give_account(live.api, m.buyer, owed)
+    key = str(uuid.uuid4())
+
+    answers = await asyncio.gather(*[pay_owed(live.api, m.officer, owed, "midtrans_iris", key) for _ in range(6)])
+    another_key = await pay_owed(live.api, m.officer, owed, "midtrans_iris")
+
+    assert [a["errors"] for a in answers] == [[]] * 6
+    assert {a["refund"]["transferReference"] for a in answers} == {f"RF-{owed['id']}-1"}
+    assert [e["code"] for e in another_key["errors"]] == ["INVALID_TRANSITION"]
+    assert len(iris.payouts) == 1  # one transfer at Iris, however many sends reached it
+    iris.complete(next(iter(iris.payouts)))
+    await asyncio.gather(*[pay_owed(live.api, m.officer, owed, "midtrans_iris", key) for _ in range(3)])
+    assert (await owed_refund(live, placed, m.buyer))["status"] == "PAID"
+    assert len(await refunds_told(m.buyer.id)) == 1
