@@ -44,6 +44,7 @@ from umkm_graph.observability import OperationMetrics
 from umkm_graph.tracing import OperationSpans
 from umkm_graph.orders.graphql.complaints import ComplaintsMutation, ComplaintsQuery
 from umkm_graph.orders.graphql.operations import OrdersMutation, OrdersQuery
+from umkm_graph.orders.graphql.owed_refunds import OwedRefundsMutation, OwedRefundsQuery
 from umkm_graph.orders.graphql.subscriptions import OrderSubscription
 from umkm_graph.orders.graphql.types import OrderType
 from umkm_graph.password_reset.graphql.operations import PasswordResetMutation
@@ -100,7 +101,8 @@ class FederationQuery:
 # The order of the parts is the order of the schema's fields.
 QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, OpdsQuery, AddressesQuery, ProductsQuery, ShopsQuery,
                              FollowingQuery, CertificatesQuery, CategoriesQuery,
-                             ReviewsQuery, OrdersQuery, ComplaintsQuery, PaymentsQuery, BalancesQuery, CheckoutQuery,
+                             ReviewsQuery, OrdersQuery, ComplaintsQuery, OwedRefundsQuery, PaymentsQuery, BalancesQuery,
+                             CheckoutQuery,
                              CartQuery, DeliveryQuery, NotificationsQuery, PluginsQuery, AnalyticsQuery, TrendingQuery,
                              PromotionsQuery, ProgrammesQuery, SharingQuery, NaikKelasQuery, OfficeDeliveryQuery, OfflineClaimsQuery,
                              ProcurementQuery,
@@ -108,7 +110,7 @@ QUERIES: tuple[type, ...] = (PeopleQuery, StaffQuery, OpdsQuery, AddressesQuery,
 MUTATIONS: tuple[type, ...] = (PeopleMutation, StaffMutation, OpdsMutation, PasswordResetMutation, AddressesMutation,
                                ShopsMutation, FollowingMutation, CertificatesMutation, CatalogMutation,
                                ReviewsMutation, CheckoutMutation, CartMutation, OrdersMutation, ComplaintsMutation,
-                               BalancesMutation,
+                               OwedRefundsMutation, BalancesMutation,
                                DeliveryMutation, NotificationsMutation, AnalyticsMutation, PromotionsMutation,
                                SharingMutation, NaikKelasMutation, OfficeDeliveryMutation,
                                OfflineClaimsMutation, ProcurementMutation)

@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from umkm_midtrans.fake_iris import APPROVER_KEY, CREATOR_KEY, FakeIris
+from umkm_midtrans.fake_iris import FakeIris
 
 from tests.helpers.balances import BCA, REFRESH_PAYOUT, SET_PAYOUT_ACCOUNT, entries, pay_out, shop_balance
 from tests.helpers.checkout import Market, market
 from tests.helpers.payments import Live, pay_by_qris, serve_live
+from tests.helpers.refunds import started_iris
 from umkm_graph.settings import Settings
 
 SALE = 2 * 67500
@@ -22,10 +23,7 @@ SALE = 2 * 67500
 
 @pytest.fixture
 async def iris(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeIris]:
-    async with FakeIris() as fake:
-        monkeypatch.setenv("UMKM_MIDTRANS_IRIS_CREATOR_KEY", CREATOR_KEY)
-        monkeypatch.setenv("UMKM_MIDTRANS_IRIS_APPROVER_KEY", APPROVER_KEY)
-        monkeypatch.setenv("UMKM_MIDTRANS_IRIS_BASE_URL", fake.url)
+    async with started_iris(monkeypatch) as fake:
         yield fake
 
 

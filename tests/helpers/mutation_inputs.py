@@ -98,6 +98,25 @@ async def paid_for_refund(world: World) -> dict[str, Any]:
     return {"order": (await world.delivered_order(paid=True))["id"], "amount": 1000, "reason": "Satu bungkus sobek"}
 
 
+async def owed_refund_id(world: World) -> str:
+    """A refund owed by transfer: the seller refunds part of a delivered cash-on-delivery order."""
+    order = await world.delivered_order(paid=True)
+    refund = f"""mutation($id: ID!) {{ refundPayment(orderId: $id, amount: 1000, reason: "Satu bungkus sobek") {{
+      order {{ payment {{ refunds {{ id }} }} }} {ERRORS} }} }}"""
+    answer = await world.api.ok(refund, {"id": order["id"]}, world.cast["seller"].token)
+    return answer["order"]["payment"]["refunds"][-1]["id"]  # type: ignore[no-any-return]
+
+
+async def refund_account(world: World) -> dict[str, Any]:
+    return {"refund": await owed_refund_id(world),
+            "input": {"bank": "bri", "accountNumber": "0011223344", "accountName": "Siti Aminah"}}
+
+
+async def refund_by_hand(world: World) -> dict[str, Any]:
+    return {"input": {"refundId": await owed_refund_id(world), "provider": "manual", "transferReference": "TRF 2"},
+            "key": f"matrix-{next(serial)}"}
+
+
 async def payout_account(world: World) -> dict[str, Any]:
     return {"shop": world.shop["id"], "input": {"bank": "bca", "accountNumber": "0123456789", "accountName": "Endang"}}
 

@@ -115,7 +115,11 @@ MUTATIONS = [
     # authorization checks to an error about the order's method or state.
     m("confirmPayment", "$id: ID!|id: $id", _id(World.placed_order), BUYER, succeeds=False),
     m("refundPayment", "$order: ID!, $amount: Rupiah!, $reason: String!|orderId: $order, amount: $amount, reason: $reason",
-      inputs.paid_for_refund, SELLER, succeeds=False),
+      inputs.paid_for_refund, SELLER),  # a cash-on-delivery refund is owed, and paid by hand
+    m("setRefundAccount", "$refund: ID!, $input: PayoutAccountInput!|refundId: $refund, input: $input",
+      inputs.refund_account, BUYER),
+    m("payOwedRefund", "$input: PayOwedRefundInput!, $key: String!|input: $input, idempotencyKey: $key",
+      inputs.refund_by_hand, OFFICER),
     m("setPayoutAccount", "$shop: ID!, $input: PayoutAccountInput!|shopId: $shop, input: $input", inputs.payout_account,
       SELLER),
     m("payOutShop", "$input: PayOutShopInput!, $key: String!|input: $input, idempotencyKey: $key", inputs.payout, OFFICER,

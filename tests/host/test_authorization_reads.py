@@ -208,6 +208,7 @@ READS = [
       lambda w: {"id": w.procurement_id}, {"seller", "officer"}, _data("procurementAudit")),
     r("procurementSpending", "{ procurementSpending(month: \"2026-11\") { month } }", lambda w: {}, CITY,
       _data("procurementSpending")),
+    r("owedRefunds", "{ owedRefunds { totalCount } }", lambda w: {}, {"officer"}, _data("owedRefunds")),
     r("staffAccounts", "{ staffAccounts { totalCount } }", lambda w: {}, {"officer"}, _data("staffAccounts")),
     r("_entities", ENTITIES, lambda w: {"r": [{"__typename": "Order", "id": w.order["id"]}]},
       {"buyer", "seller", "officer"}, _entity, label="_entities Order"),

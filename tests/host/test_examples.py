@@ -27,7 +27,7 @@ TESTED = {"login", "storefront", "shop_page", "checkout_options", "checkout", "m
           "forgot_password", "voucher_checkout", "city_programmes", "opds", "register_asn", "import_roster",
           "roster_participation", "city_growth", "open_office_delivery_day", "office_checkout", "office_pick_list",
           "office_handover", "offline_claim", "variants", "appoint_procurement_officer", "office_procurement", "sign_bast",
-          "procurement_spending", "product_photos", "my_reward_vouchers"}
+          "procurement_spending", "product_photos", "my_reward_vouchers", "refund_request", "pay_owed_refund"}
 PRODUCT = "query($id: ID!) { product(id: $id) { name stock shop { id } } }"
 
 
@@ -354,6 +354,35 @@ async def test_complaint_example_opens_a_complaint_on_a_delivered_order(demo: Ap
     assert opened["complaint"]["orderLineIds"] == [lines[0]["id"]] and opened["complaint"]["photos"] == []
     again = (await demo.gql(example("complaint")[0], variables, buyer))["openComplaint"]["errors"]
     assert [(e["code"], e["field"]) for e in again] == [("ALREADY_EXISTS", ["input", "orderLineIds"])]
+
+
+async def test_refund_examples_request_a_refund_the_seller_approves_and_an_officer_pays_it_by_hand(demo: Api) -> None:
+    buyer, seller = await sign_in(demo, "asn@example.id"), await sign_in(demo, "penjual@example.id")
+    officer = await sign_in(demo, "officer@malangkota.go.id")
+    order = (await run(demo, "checkout", buyer))["checkout"]["checkout"]["orders"][0]  # cash on delivery
+    for step in ("acceptOrder", "markOutForDelivery", "markDelivered", "confirmCashCollected"):
+        moved = await demo.gql(f"mutation($id: ID!) {{ {step}(id: $id) {{ errors {{ code }} }} }}", {"id": order["id"]},
+                               seller)
+        assert moved[step]["errors"] == [], step
+    lines = (await demo.gql("query($id: ID!) { order(id: $id) { lines { id } } }", {"id": order["id"]},
+                            buyer))["order"]["lines"]
+    asked = (await run(demo, "refund_request", buyer, input={**example("refund_request")[1]["input"],
+                                                             "orderId": order["id"],
+                                                             "orderLineIds": [lines[0]["id"]]}))["openComplaint"]
+    assert asked["errors"] == [] and (asked["complaint"]["status"], asked["complaint"]["requestedAmount"]) == (
+        "OPEN", 20000)
+    approve = "mutation($id: ID!) { answerComplaint(id: $id, resolution: REFUND) { errors { code } } }"
+    assert (await demo.gql(approve, {"id": asked["complaint"]["id"]}, seller))["answerComplaint"]["errors"] == []
+    owed = (await demo.gql("{ owedRefunds { edges { node { id amount status } } } }", token=officer))["owedRefunds"]
+    (refund,) = [e["node"] for e in owed["edges"]]
+    assert (refund["amount"], refund["status"]) == (20000, "OWED")
+
+    _, variables = example("pay_owed_refund")
+    paid = (await run(demo, "pay_owed_refund", officer, input={**variables["input"], "refundId": refund["id"]}))
+    again = (await run(demo, "pay_owed_refund", officer, input={**variables["input"], "refundId": refund["id"]}))
+
+    assert paid["payOwedRefund"]["errors"] == [] and paid["payOwedRefund"]["refund"]["status"] == "PAID"
+    assert again["payOwedRefund"] == paid["payOwedRefund"]  # the same key: the same attempt, paid once
 
 
 async def test_opd_and_roster_examples_list_the_opds_import_a_roster_and_verify_an_asn(demo: Api) -> None:

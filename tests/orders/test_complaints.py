@@ -9,7 +9,8 @@ from typing import Any
 
 from tests.helpers.checkout import ERRORS, Market, market
 from tests.helpers.orders import attempt
-from tests.helpers.payments import Live, order_of, pay_by_qris
+from tests.helpers.payments import Live, order_of
+from tests.helpers.refunds import delivered_paid
 from tests.helpers.people import Person, city_person
 from tests.helpers.uploads import upload
 from umkm_graph.notifications.models import OutboxMessage
@@ -25,23 +26,9 @@ ESCALATE = f"mutation($id: ID!) {{ escalateComplaint(id: $id) {{ complaint {{ {F
 DECIDE = f"""mutation($id: ID!, $decision: String!, $amount: Rupiah) {{
   decideComplaint(id: $id, decision: $decision, refundAmount: $amount) {{ complaint {{ {FIELDS} }} {ERRORS} }} }}"""
 COUNTS = "query($id: ID!) { shopComplaintCounts(shopId: $id) { kind count } }"
-LINE_IDS = "query($id: ID!) { order(id: $id) { lines { id } } }"
 QUEUE = "query($status: ComplaintStatus) { cityComplaints(status: $status) { totalCount edges { node { id orderId text } } } }"
 CITY_COUNTS = "{ cityComplaintCounts { counts { kind count } byKecamatan { kecamatan counts { kind count } } } }"
 HOUR = dt.timedelta(hours=1)
-
-
-async def delivered_paid(live: Live, m: Market) -> tuple[dict[str, Any], list[str]]:
-    """A QRIS-paid pickup order of two sacks, delivered; its line ids."""
-    order = await pay_by_qris(live, m)
-    await live.fake.pay(order["reference"])
-    seen = await order_of(live, order, m.buyer)
-    code = (await live.api.gql("query($id: ID!) { order(id: $id) { pickupCode } }", {"id": order["id"]},
-                               m.buyer.token))["order"]["pickupCode"]
-    for name in ("acceptOrder", "markReadyForPickup", "markDelivered"):
-        assert (await attempt(live.api, name, {**seen, "pickupCode": code}, m.seller))["errors"] == [], name
-    lines = (await live.api.gql(LINE_IDS, {"id": order["id"]}, m.buyer.token))["order"]["lines"]
-    return order, [line["id"] for line in lines]
 
 
 async def complain(live: Live, buyer: Person, order: dict[str, Any], lines: list[str]) -> dict[str, Any]:

@@ -54,6 +54,15 @@ async def set_payout_account(user: User | None, shop_id: int, bank: str, account
                              account_name: str) -> PayoutAccount:
     """The seller gives the bank account the shop's payouts go to; a later one replaces it."""
     shop = await get_owned_shop(user, shop_id)
+    given = checked_account(bank, account_number, account_name)
+    account, _ = await PayoutAccount.update_or_create(shop_id=shop.id, defaults={
+        "bank": given.bank, "account_number": given.account_number, "account_name": given.account_name})
+    return account
+
+
+def checked_account(bank: str, account_number: str, account_name: str) -> BankAccount:
+    """A bank account as a person typed it, tidied (spaces, dots and dashes out of the number), or every field's error
+    under `input`: a shop's for its payouts, or a buyer's for a refund owed to them."""
     check = Validator(["input"])
     bank = bank.strip().lower()
     number = re.sub(r"[\s.-]", "", account_number)
@@ -65,9 +74,13 @@ async def set_payout_account(user: User | None, shop_id: int, bank: str, account
     if not 1 <= len(name) <= 100:
         check.add("accountName", "The account holder's name has 1 to 100 characters")
     check.raise_if_any()
-    account, _ = await PayoutAccount.update_or_create(
-        shop_id=shop.id, defaults={"bank": bank, "account_number": number, "account_name": name})
-    return account
+    return BankAccount(bank=bank, account_number=number, account_name=name)
+
+
+def check_key(idempotency_key: str) -> None:
+    if not _PRINTABLE_ASCII.fullmatch(idempotency_key):
+        raise DomainError(ErrorCode.INVALID, "An idempotency key has 1 to 100 printable ASCII characters and no "
+                          "spaces; a UUID is a good one", KEY_FIELD)
 
 
 async def pay_out(
@@ -76,9 +89,7 @@ async def pay_out(
 ) -> Payout:
     """Pay `amount` of the shop's balance through the provider; the payout, PAID, PENDING or FAILED."""
     officer = require_role(user, Role.CITY_OFFICER)
-    if not _PRINTABLE_ASCII.fullmatch(idempotency_key):
-        raise DomainError(ErrorCode.INVALID, "An idempotency key has 1 to 100 printable ASCII characters and no "
-                          "spaces; a UUID is a good one", KEY_FIELD)
+    check_key(idempotency_key)
     request = {"amount": amount, "provider": provider_code, "transfer": transfer_reference, "note": note}
     digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
     if (earlier := await _earlier(shop_id, idempotency_key, digest)) is not None:
@@ -162,20 +173,28 @@ async def _follow(payout: Payout, providers: Providers, field: list[str]) -> Pay
 def _checked(providers: Providers, code: str, amount: int, transfer_reference: str | None,
              note: str) -> DisbursementProvider:
     check = Validator(["input"])
-    provider = providers.disbursement.get(code)
-    if provider is None:
-        names = ", ".join(sorted(providers.disbursement)) or "none"
-        check.add("provider", f"No disbursement provider is coded {code!r} (installed: {names})", ErrorCode.NOT_FOUND)
+    provider = disbursement_provider(providers, code, transfer_reference, check)
     if amount <= 0:
         check.add("amount", "A payout is at least Rp1")
     if len(note) > MAX_NOTE:
         check.add("note", f"A note has at most {MAX_NOTE} characters")
+    check.raise_if_any()
+    assert provider is not None
+    return provider
+
+
+def disbursement_provider(providers: Providers, code: str, transfer_reference: str | None,
+                          check: Validator) -> DisbursementProvider | None:
+    """The installed provider coded `code`; what is wrong with it (fields `provider`, and `transferReference`, which a
+    transfer made by hand needs) is added to `check`, for the caller to raise."""
+    provider = providers.disbursement.get(code)
+    if provider is None:
+        names = ", ".join(sorted(providers.disbursement)) or "none"
+        check.add("provider", f"No disbursement provider is coded {code!r} (installed: {names})", ErrorCode.NOT_FOUND)
     if provider is not None and provider.requires_reference:
         if not transfer_reference or not 1 <= len(transfer_reference.strip()) <= MAX_TRANSFER_REFERENCE:
             check.add("transferReference", f"A transfer made by hand is recorded with its bank reference (1 to "
                       f"{MAX_TRANSFER_REFERENCE} characters)", ErrorCode.REQUIRED)
-    check.raise_if_any()
-    assert provider is not None
     return provider
 
 

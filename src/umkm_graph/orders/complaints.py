@@ -1,5 +1,6 @@
-"""Complaints and returns: a buyer complains about lines of a DELIVERED order within its completion window; the seller
-answers (refund through the payments service, replace, or reject with a reason); the buyer may escalate a rejected or
+"""Complaints and returns: a buyer complains about lines of a DELIVERED order within its completion window, or requests
+a refund (a REFUND_REQUEST, with the amount); the seller answers (refund through the payments service, owed by
+transfer where the gateway cannot refund; replace; or reject with a reason); the buyer may escalate a rejected or
 unanswered complaint to the city, whose officer's decision is final and recorded. An open complaint (OPEN, REJECTED or
 ESCALATED) stops the order completing itself (orders/deadlines.py)."""
 
@@ -48,6 +49,7 @@ class ComplaintDraft:
     text: str
     order_line_ids: list[int]
     photo_upload_ids: tuple[int, ...] = ()  # the buyer's own uploads (POST /uploads), at most MAX_PHOTOS
+    refund_amount: int | None = None  # a REFUND_REQUEST: what the buyer asks back
 
 
 def _text(value: str, field: str, label: str, max_length: int) -> str:
@@ -78,19 +80,39 @@ async def open_complaint(
         if line_id not in lines:
             raise DomainError(ErrorCode.NOT_FOUND, "This order has no line with this id", ["input", "orderLineIds", str(i)])
     photos = await own_uploads(buyer, draft.photo_upload_ids, "input.photoUploadIds", MAX_PHOTOS)
+    requested = await _requested(order, draft)
     async with in_transaction():
         held = await ComplaintLine.filter(order_line_id__in=draft.order_line_ids,
                                           complaint__status__in=OPEN_STATUSES).exists()
         if held:
             raise DomainError(ErrorCode.ALREADY_EXISTS, "An open complaint already covers these lines",
                               ["input", "orderLineIds"])
-        complaint = await Complaint.create(order_id=order.id, reason=draft.reason, text=text)
+        complaint = await Complaint.create(order_id=order.id, reason=draft.reason, text=text,
+                                           requested_amount=requested)
         await ComplaintLine.bulk_create([ComplaintLine(complaint_id=complaint.id, order_line_id=line_id)
                                          for line_id in dict.fromkeys(draft.order_line_ids)])
         await ComplaintPhoto.bulk_create([ComplaintPhoto(complaint_id=complaint.id, upload_id=photo.id, position=i)
                                           for i, photo in enumerate(photos)])
         await announcements.complaint_opened(order, text)
     return complaint
+
+
+async def _requested(order: Order, draft: ComplaintDraft) -> int | None:
+    """What a refund request asks back: 1 rupiah to what is left of the order's payment. Other complaints ask none."""
+    field = ["input", "refundAmount"]
+    if draft.reason != ComplaintReason.REFUND_REQUEST:
+        if draft.refund_amount is not None:
+            raise DomainError(ErrorCode.INVALID, "Only a REFUND_REQUEST names an amount", field)
+        return None
+    payment = await Payment.get_or_none(order_id=order.id)
+    if payment is None or payment.status not in payments.REFUNDABLE:
+        raise DomainError(ErrorCode.INVALID_TRANSITION, "A refund is requested of a paid order", ["input", "orderId"])
+    left = payment.amount - payment.refunded_amount
+    if draft.refund_amount is None:
+        raise DomainError(ErrorCode.REQUIRED, f"Name the amount you ask back (1 to {left} rupiah)", field)
+    if not 0 < draft.refund_amount <= left:
+        raise DomainError(ErrorCode.INVALID, f"Ask 1 to {left} rupiah: what is left of the payment", field)
+    return draft.refund_amount
 
 
 async def _complaint_of(user: User, complaint_id: int) -> tuple[Complaint, Order, Party | None]:
@@ -142,8 +164,9 @@ async def answer_complaint(
     now = dt.datetime.now(dt.UTC)
     event = None
     async with in_transaction():
-        if resolution == ComplaintResolution.REFUND:
-            event = await _refund(complaint, order, refund_amount or 0, text or "Complaint refunded", seller, providers)
+        if resolution == ComplaintResolution.REFUND:  # approving a refund request refunds what it asked, by default
+            amount = refund_amount or complaint.requested_amount or 0
+            event = await _refund(complaint, order, amount, text or "Complaint refunded", seller, providers)
         changed = await Complaint.filter(id=complaint.id, status=ComplaintStatus.OPEN).update(
             status=status, resolution=resolution, seller_reason=text, answered_at=now)
         if not changed:

@@ -107,6 +107,7 @@ class ComplaintReason(str, enum.Enum):
     WRONG_ITEM = "WRONG_ITEM"
     MISSING_ITEMS = "MISSING_ITEMS"
     QUALITY = "QUALITY"
+    REFUND_REQUEST = "REFUND_REQUEST"  # the buyer asks for money back (requested_amount): the seller approves or declines
 
 
 class ComplaintStatus(str, enum.Enum):
@@ -133,6 +134,7 @@ class Complaint(Model):
     status = fields.CharEnumField(ComplaintStatus, max_length=20, default=ComplaintStatus.OPEN, db_index=True)
     resolution = fields.CharEnumField(ComplaintResolution, max_length=20, null=True)
     refund_amount = fields.BigIntField(default=0)
+    requested_amount = fields.BigIntField(null=True)  # a REFUND_REQUEST: what the buyer asks back
     seller_reason = fields.CharField(max_length=500, null=True)
     answered_at = fields.DatetimeField(null=True)
     escalated_at = fields.DatetimeField(null=True)

@@ -1,4 +1,4 @@
-"""A seller's partial refund of a paid order, without cancelling it."""
+"""A seller's partial refund of a paid order, without cancelling it (owed to the buyer where the gateway cannot refund)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from umkm_graph.orders import announcements
 from umkm_graph.orders.models import Order, OrderStatus
 from umkm_graph.payments.idempotency import RequestKey, once, request_key
 from umkm_graph.payments.models import Payment, PaymentRefund
-from umkm_graph.payments.service import MAX_REASON, REFUNDABLE, refund
+from umkm_graph.payments.service import MAX_REASON, REFUNDABLE, by_gateway, refund
 from umkm_graph.people.access import require_user
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import Providers
@@ -59,9 +59,11 @@ async def _refund_part(
             # First, so that a concurrent send of the key waits here for this one, then fails on it (IntegrityError).
             await key.row(result_id=order.id).save()
             refund_key = f"{payment.reference}-K{hashlib.sha256(key.key.encode()).hexdigest()[:32]}"
+        gateway = by_gateway(payment, providers, amount)
         event = await refund(payment, providers, amount, text, seller, refund_key, ["amount"])
         if amount == left:  # refunded whole: its vouchers are given back, as a cancel gives them
             await subsidies.give_back(order)
-        await announcements.refund_made(order, amount, text)
+        if gateway:  # an owed one is announced when its transfer is made (orders/owed_refunds.py)
+            await announcements.refund_made(order, amount, text)
     await events.publish(event)
     return order

@@ -148,8 +148,10 @@ async def release(
     for line in await OrderLine.filter(order_id=order.id):
         await return_stock(line.variant_id, line.product_id, line.quantity)  # type: ignore[attr-defined]
     refunded = payment.amount - payment.refunded_amount if payment and payment.status in payments.REFUNDABLE else 0
+    # An owed refund (no gateway refund for the method) is announced when its transfer is made (orders/owed_refunds.py).
+    announced = bool(refunded) and payments.by_gateway(payment, providers, refunded)  # type: ignore[arg-type]
     event = await payments.release(payment, providers, reason, actor) if payment is not None else None
-    if refunded:
+    if announced:
         await announcements.refund_made(order, refunded, reason)
     provider = providers.delivery.get(order.delivery_provider)
     if provider is not None and not (provider.books_when_ready and order.delivery_reference is None):  # nothing booked

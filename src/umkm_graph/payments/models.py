@@ -91,8 +91,22 @@ class PaymentEventRecord(Model):
         indexes = (Index(fields=("reference",), name="idx_payment_events_reference"),)
 
 
+class RefundRoute(str, enum.Enum):
+    GATEWAY = "GATEWAY"  # given back by the payment's gateway (QRIS, e-wallets)
+    TRANSFER = "TRANSFER"  # the gateway cannot (a virtual account, cash): owed, and paid by bank transfer to the buyer
+
+
+class RefundStatus(str, enum.Enum):
+    PAID = "PAID"  # the money is back with the buyer (or on its way by the gateway)
+    OWED = "OWED"  # a TRANSFER refund waiting for the buyer's bank account or a city officer's transfer
+    SENDING = "SENDING"  # its transfer is asked of a disbursement provider, which has not said it is done
+
+
 class PaymentRefund(Model):
-    """Money given back through the gateway. Written in the same transaction as the gateway's yes, under its key."""
+    """Money given back to the buyer under its key, by the gateway or owed and paid by bank transfer.
+
+    A gateway refund is written in the same transaction as the gateway's yes. Either way its amount is off the payment
+    and the shop's balance from the moment it is written."""
 
     id = fields.IntField(primary_key=True)
     payment = fields.ForeignKeyField("models.Payment", related_name="refunds", db_index=True)
@@ -100,8 +114,21 @@ class PaymentRefund(Model):
     amount = fields.BigIntField()
     reason = fields.CharField(max_length=500)
     actor = fields.ForeignKeyField("models.User", related_name="refunds_given", null=True)
-    provider_reference = fields.CharField(max_length=128, null=True)
+    provider_reference = fields.CharField(max_length=128, null=True)  # the gateway's, or the transfer's
     created_at = fields.DatetimeField(auto_now_add=True)
+    route = fields.CharEnumField(RefundRoute, max_length=8, default=RefundRoute.GATEWAY)
+    status = fields.CharEnumField(RefundStatus, max_length=8, default=RefundStatus.PAID, db_index=True)
+    # TRANSFER only: the buyer's bank account, the transfer asked (ours, the disbursement gateway's idempotency key,
+    # one per attempt), by which provider, under the officer's key; why the last attempt failed; when it was paid.
+    bank = fields.CharField(max_length=32, default="")
+    account_number = fields.CharField(max_length=34, default="")
+    account_name = fields.CharField(max_length=100, default="")
+    transfer_provider = fields.CharField(max_length=64, null=True)
+    transfer_reference = fields.CharField(max_length=50, null=True)
+    transfer_attempts = fields.IntField(default=0)
+    transfer_key = fields.CharField(max_length=100, null=True)
+    failure = fields.CharField(max_length=200, default="")
+    paid_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "payment_refunds"

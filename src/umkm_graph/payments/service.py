@@ -4,8 +4,9 @@ one is voided, a paid one refunded); and the refunds a seller gives (orders/refu
 One payment per order. Status changes are conditional updates on the current status, so a repeat or a race changes
 nothing twice. A refund reserves its amount with one conditional update (refunded_amount + amount <= amount), records
 itself under its refund key and asks the gateway, all in one transaction: if the gateway fails, nothing is written, and
-the retry sends the same key, so the gateway gives the money back once. What gateways report arrives through
-`payment_events`.
+the retry sends the same key, so the gateway gives the money back once. A refund the gateway cannot make (a virtual
+account, cash) is owed to the buyer instead, and paid by bank transfer (orders/owed_refunds.py). What gateways report
+arrives through `payment_events`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from umkm_graph.balances import ledger
 from umkm_graph.core.errors import DomainError, ErrorCode
 from umkm_graph.events import PaymentStatusChanged
 from umkm_graph.hookspecs import PaymentCancelRequest, PaymentProvider, RefundRequest
-from umkm_graph.payments.models import CashCollection, CashCollector, Payment, PaymentRefund, PaymentStatus
+from umkm_graph.payments.models import (
+    CashCollection, CashCollector, Payment, PaymentRefund, PaymentStatus, RefundRoute, RefundStatus,
+)
 from umkm_graph.people.models import User
 from umkm_graph.plugin_host import PaymentOption, Providers
 
@@ -151,25 +154,27 @@ async def sharing_charge(provider: str, reference: str) -> list[Payment]:
     return await Payment.filter(provider=provider, gateway_reference=reference).order_by("id")
 
 
+def by_gateway(payment: Payment, providers: Providers, amount: int) -> bool:
+    """Whether the payment's gateway can give `amount` back itself; otherwise the refund is owed to the buyer and paid
+    by bank transfer (orders/owed_refunds.py): a virtual account, cash on delivery, part of a whole-only method."""
+    option = providers.payment_options.get(payment.method)
+    if option is None or payment.provider not in providers.payment or not option.method.refundable:
+        return False
+    whole = amount == payment.amount - payment.refunded_amount and not is_shared(payment)
+    return whole or option.method.partial_refunds
+
+
 async def refund(
     payment: Payment, providers: Providers, amount: int, reason: str, actor: User | None, key: str, field: list[str]
 ) -> PaymentStatusChanged:
-    """Give `amount` back through the gateway under the refund key. Call inside a transaction."""
-    option = providers.payment_options.get(payment.method)
-    provider = providers.payment.get(payment.provider)
-    if option is None or provider is None or not option.method.refundable:
-        name = option.method.display_name if option else payment.method
-        raise DomainError(ErrorCode.NOT_AVAILABLE,
-                          f"{name} payments cannot be refunded through the gateway; settle it with the buyer directly",
-                          field)
-    left = payment.amount - payment.refunded_amount
-    if amount < left and not option.method.partial_refunds:
-        raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only the whole amount", field)
-    if is_shared(payment) and not option.method.partial_refunds:
-        raise DomainError(ErrorCode.NOT_AVAILABLE, f"{option.method.display_name} refunds only a whole payment, and "
-                          "this order was paid in one payment with the other orders of its checkout", field)
+    """Give `amount` back under the refund key: through the gateway where it can (by_gateway), else owed to the buyer
+    (a TRANSFER refund, OWED). Either way the amount is off the payment and the shop's balance at once. Call inside a
+    transaction."""
+    gateway = by_gateway(payment, providers, amount)
+    route, status = (RefundRoute.GATEWAY, RefundStatus.PAID) if gateway else (RefundRoute.TRANSFER, RefundStatus.OWED)
     try:
-        made = await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor)
+        made = await PaymentRefund.create(payment_id=payment.id, key=key, amount=amount, reason=reason, actor=actor,
+                                          route=route, status=status)
     except IntegrityError:
         raise DomainError(ErrorCode.ALREADY_EXISTS, "This refund was already made; reload the order", field) from None
     reserved = await Payment.filter(
@@ -178,16 +183,17 @@ async def refund(
     if not reserved:
         raise DomainError(ErrorCode.INVALID_TRANSITION, "This payment changed meanwhile; reload the order", field)
     current = await Payment.get(id=payment.id)  # our update holds the row, so this is the sum after every refund
-    status = PaymentStatus.REFUNDED if current.refunded_amount >= current.amount else PaymentStatus.PARTIALLY_REFUNDED
-    await Payment.filter(id=payment.id).update(status=status)
+    status_now = PaymentStatus.REFUNDED if current.refunded_amount >= current.amount else PaymentStatus.PARTIALLY_REFUNDED
+    await Payment.filter(id=payment.id).update(status=status_now)
     await ledger.take_back_refund(payment.id, made.id, amount, current.refunded_amount, payment.reference or "")
-    result = await providers.refund_payment(provider, RefundRequest(
-        reference=gateway_reference(payment), provider_reference=payment.provider_reference, amount=amount,
-        reason=reason, idempotency_key=key,
-    ), field)
-    if result.provider_reference:
-        await PaymentRefund.filter(key=key).update(provider_reference=result.provider_reference)
-    payment.update_from_dict({"status": status, "refunded_amount": current.refunded_amount})
+    if gateway:
+        result = await providers.refund_payment(providers.payment[payment.provider], RefundRequest(
+            reference=gateway_reference(payment), provider_reference=payment.provider_reference, amount=amount,
+            reason=reason, idempotency_key=key,
+        ), field)
+        if result.provider_reference:
+            await PaymentRefund.filter(key=key).update(provider_reference=result.provider_reference)
+    payment.update_from_dict({"status": status_now, "refunded_amount": current.refunded_amount})
     return status_event(payment, dt.datetime.now(dt.UTC))
 
 

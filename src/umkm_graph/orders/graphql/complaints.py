@@ -31,6 +31,7 @@ class ComplaintType:
     status: StatusEnum  # type: ignore[valid-type]
     resolution: ResolutionEnum | None  # type: ignore[valid-type]
     refund_amount: Rupiah
+    requested_amount: Rupiah | None = strawberry.field(description="A REFUND_REQUEST: what the buyer asks back.")
     seller_reason: str | None
     decision: str | None = strawberry.field(description="The city officer's recorded decision; final.")
     created_at: dt.datetime
@@ -50,7 +51,9 @@ class ComplaintType:
     def from_model(cls, c: Complaint) -> ComplaintType:
         return cls(id=strawberry.ID(str(c.id)), order_id=strawberry.ID(str(c.order_id)),  # type: ignore[attr-defined]
                    reason=c.reason, text=c.text, status=c.status, resolution=c.resolution,
-                   refund_amount=Rupiah(c.refund_amount), seller_reason=c.seller_reason, decision=c.decision,
+                   refund_amount=Rupiah(c.refund_amount),
+                   requested_amount=None if c.requested_amount is None else Rupiah(c.requested_amount),
+                   seller_reason=c.seller_reason, decision=c.decision,
                    created_at=c.created_at, answered_at=c.answered_at, escalated_at=c.escalated_at,
                    decided_at=c.decided_at)
 
@@ -85,11 +88,14 @@ class OpenComplaintInput:
     order_line_ids: list[strawberry.ID]
     photo_upload_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list, description="Your own uploads (POST /uploads) showing what went wrong; at most 5.")
+    refund_amount: Rupiah | None = strawberry.field(default=None, description=(
+        "A REFUND_REQUEST: what you ask back, at most what is left of the payment. Other reasons name none."))
 
     def draft(self) -> complaints.ComplaintDraft:
         ids = [parse_id(line, f"input.orderLineIds.{i}") for i, line in enumerate(self.order_line_ids)]
         photos = tuple(parse_id(p, f"input.photoUploadIds.{i}") for i, p in enumerate(self.photo_upload_ids))
-        return complaints.ComplaintDraft(parse_id(self.order_id, "input.orderId"), self.reason, self.text, ids, photos)
+        return complaints.ComplaintDraft(parse_id(self.order_id, "input.orderId"), self.reason, self.text, ids, photos,
+                                         self.refund_amount)
 
 
 @strawberry.type
@@ -133,14 +139,17 @@ class ComplaintsQuery:
 
 @strawberry.type
 class ComplaintsMutation:
-    @strawberry.mutation(description="The buyer complains about lines of a DELIVERED order, before it completes.")
+    @strawberry.mutation(description="The buyer complains about lines of a DELIVERED order, before it completes; "
+                         "reason REFUND_REQUEST with refundAmount asks for money back, which the seller approves "
+                         "(answerComplaint REFUND) or declines (REJECT, with a reason).")
     async def open_complaint(self, info: Info[Context, None], input: OpenComplaintInput) -> ComplaintPayload:
         window = Windows.of(info.context.settings).auto_complete
         return await mutate(info, ComplaintPayload,
                             lambda user: complaints.open_complaint(user, input.draft(), window), _answer)
 
-    @strawberry.mutation(description="The seller answers: REFUND (refundAmount, through the gateway), REPLACE, or REJECT "
-                         "with a reason.")
+    @strawberry.mutation(description="The seller answers: REFUND (refundAmount, or what a refund request asked; "
+                         "through the gateway, or owed by transfer where it cannot refund), REPLACE, or REJECT with a "
+                         "reason.")
     async def answer_complaint(
         self, info: Info[Context, None], id: strawberry.ID, resolution: ResolutionEnum,  # type: ignore[valid-type]
         reason: str | None = None, refund_amount: Rupiah | None = None,

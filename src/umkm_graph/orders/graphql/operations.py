@@ -125,7 +125,8 @@ class OrdersMutation:
 
     @strawberry.mutation(
         description="The buyer or the seller cancels an AWAITING_PAYMENT, PLACED or ACCEPTED order with a reason; stock "
-        "returns, and a paid order is refunded in full through its gateway."
+        "returns, and a paid order is refunded in full: through its gateway, or owed by transfer where the gateway "
+        "cannot refund (a virtual account; see payment.refunds)."
     )
     async def cancel_order(self, info: Info[Context, None], id: strawberry.ID, reason: str) -> OrderPayload:
         return await change_order(info, id, _transition(Action.CANCEL, reason=reason))
@@ -138,8 +139,9 @@ class OrdersMutation:
         return await change_order(info, id, payment_events.confirm)
 
     @strawberry.mutation(
-        description="The seller gives part or all of a paid order's money back through its gateway, without cancelling "
-        "it (e.g. an item ran out). Where the method allows it: see paymentMethods' refundable and partialRefunds."
+        description="The seller gives part or all of a paid order's money back without cancelling it (e.g. an item "
+        "ran out): through its gateway where the method allows it (paymentMethods' refundable and partialRefunds), "
+        "else owed to the buyer and paid by transfer (setRefundAccount, payOwedRefund)."
     )
     async def refund_payment(
         self, info: Info[Context, None], order_id: strawberry.ID, amount: Rupiah, reason: str,

@@ -21,7 +21,9 @@ from umkm_graph.orders.models import Order, OrderLine, OrderStatus, OrderTransit
 from umkm_graph.orders.receipts import has_receipt
 from umkm_graph.orders.states import Party
 from umkm_graph.orders.visibility import OrderSight, side_of
-from umkm_graph.payments.models import Payment, PaymentEventSource, PaymentStatus, ReportedPaymentStatus
+from umkm_graph.payments.models import (
+    Payment, PaymentEventSource, PaymentRefund, PaymentStatus, RefundRoute, RefundStatus, ReportedPaymentStatus,
+)
 from umkm_graph.payments.service import PendingAction, gateway_amount, gateway_reference, pending_action
 from umkm_graph.promotions.graphql.types import OrderDiscountType
 from umkm_graph.shops.graphql.types import ShopType
@@ -102,11 +104,32 @@ class PaymentHistoryEntryType:
     at: dt.datetime
 
 
-@strawberry.type(name="PaymentRefund", description="Money given back through the gateway.")
+RefundRouteEnum = strawberry.enum(RefundRoute, name="RefundRoute", description=(
+    "GATEWAY: given back by the payment's gateway; TRANSFER: the gateway cannot (a virtual account, cash), so it is "
+    "owed and paid by bank transfer to the buyer's account (setRefundAccount, payOwedRefund)."))
+RefundStatusEnum = strawberry.enum(RefundStatus, name="RefundStatus")
+
+
+@strawberry.type(name="PaymentRefund", description="Money given back to the buyer: by the gateway, or owed and paid "
+                 "by transfer.")
 class PaymentRefundType:
+    id: strawberry.ID
     amount: Rupiah
     reason: str
     at: dt.datetime
+    route: RefundRouteEnum  # type: ignore[valid-type]
+    status: RefundStatusEnum  # type: ignore[valid-type]
+    bank_account_given: bool = strawberry.field(description="TRANSFER: whether the buyer gave the account it goes to.")
+    transfer_reference: str | None = strawberry.field(description=(
+        "TRANSFER: the latest attempt's reference (the disbursement gateway's idempotency key)."))
+    failure: str = strawberry.field(description="TRANSFER: why the latest attempt was refused; empty otherwise.")
+    paid_at: dt.datetime | None = strawberry.field(description="TRANSFER: when the transfer was made.")
+
+    @classmethod
+    def from_model(cls, r: PaymentRefund) -> PaymentRefundType:
+        return cls(id=strawberry.ID(str(r.id)), amount=Rupiah(r.amount), reason=r.reason, at=r.created_at,
+                   route=r.route, status=r.status, bank_account_given=bool(r.account_number),
+                   transfer_reference=r.transfer_reference, failure=r.failure, paid_at=r.paid_at)
 
 
 @strawberry.type(name="Payment", description="How an order is paid; cash on delivery is PAID once the seller confirms it.")
@@ -153,12 +176,11 @@ class PaymentType:
             if e.provider == self.model.provider and e.payment_id is not None
         ]
 
-    @strawberry.field(description="Refunds given, oldest first; for the buyer and the seller only.")
+    @strawberry.field(description="Refunds given or owed, oldest first; for the buyer and the seller only.")
     async def refunds(self, info: Info[Context, None]) -> list[PaymentRefundType]:
         if not await self._sees_details(info):
             return []
-        return [PaymentRefundType(amount=Rupiah(r.amount), reason=r.reason, at=r.created_at)
-                for r in await info.context.loaders.payment_refunds.load(self.model.id)]
+        return [PaymentRefundType.from_model(r) for r in await info.context.loaders.payment_refunds.load(self.model.id)]
 
 
 @strawberry.type(name="OrderDelivery", description="How the goods reach the buyer; the address only for DELIVERY.")
