@@ -124,7 +124,7 @@ def test_the_report_command_writes_csv_json_or_pdf(tmp_path: Path, monkeypatch: 
     assert capsys.readouterr().out == ""
     written = json.loads(output.read_text(encoding="utf-8"))
     assert (written["month"], written["min_group_size"], written["target"]) == ("2026-10", 2, 200_000)
-    assert written["participation"][0]["registered_asn"] == 12
+    assert written["participation"][0]["registered_asn"] == 24
     assert {row["commodity"] for row in written["sembako_prices"]} == {"beras", "minyak-goreng", "telur", "gula"}
 
     output = tmp_path / "laporan.pdf"
@@ -132,7 +132,7 @@ def test_the_report_command_writes_csv_json_or_pdf(tmp_path: Path, monkeypatch: 
     lines = pdf_lines(output.read_bytes())
     assert lines[0] == "Laporan Bulanan UMKM Kota Malang, 2026-10"
     assert {"Partisipasi ASN per OPD", "UMKM teratas menurut GMV", "Harga sembako terhadap HET, akhir bulan"} <= set(lines)
-    assert "Semua ASN 12" in " ".join(lines), "registered ASN, as in the JSON"
+    assert "Semua ASN 24" in " ".join(lines), "registered ASN, as in the JSON"
 
     assert main(["report", "--month", "2026-13"]) == 2
     assert "not a month written YYYY-MM" in capsys.readouterr().err
