@@ -48,9 +48,9 @@ async def download(api: Api, url: str, person: Person | None) -> httpx2.Response
 
 
 def qr_token(pdf: bytes) -> str:
-    """The token of the QR code's URL, as printed below it and kept in the metadata."""
-    (url,) = [line for line in pdf_lines(pdf) if "/procurements/verify?token=" in line]
-    assert pdf_metadata(pdf)["/Keywords"] == url
+    """The token of the QR code's URL, kept in the metadata and printed below the code (wrapped when it is long)."""
+    url = pdf_metadata(pdf)["/Keywords"]
+    assert "/procurements/verify?token=" in url and url in "".join(pdf_lines(pdf))
     return url.split("token=", 1)[1]
 
 
