@@ -207,6 +207,12 @@ async def create_model_tables(client: BaseDBAsyncClient) -> None:
     await client.execute_script(_TABLES_SQL[dialect])
 
 
+async def _create_tables(client: BaseDBAsyncClient) -> None:
+    """The models' tables, and the search indexes migration 0009 adds beside them."""
+    await create_model_tables(client)
+    await create_search_indexes(client)
+
+
 async def _write_starting_data() -> None:
     """The rows the migrations write into an empty database: the city's starting OPD list (0016)."""
     from umkm_graph.people.opds import ensure_opds  # the one domain module here; it needs the models loaded
@@ -219,8 +225,7 @@ async def _build_schema_at_once() -> None:
     runs such a script outside any transaction), the tables made are dropped again, leaving the database empty."""
     client = Tortoise.get_connection("default")
     try:
-        await create_model_tables(client)
-        await create_search_indexes(client)
+        await _create_tables(client)
         await _write_starting_data()
     except BaseException:
         postgres = client.capabilities.dialect == "postgres"
@@ -282,8 +287,7 @@ async def prepare_schema(database_url: str) -> list[str]:
     database gets the models' tables directly: the schema the migrations build (tests/host/test_migrations.py proves it),
     about fifty times faster, which the test suite needs."""
     if database_url == "sqlite://:memory:":
-        await create_model_tables(Tortoise.get_connection("default"))
-        await create_search_indexes(Tortoise.get_connection("default"))  # what migration 0009 adds beside its tables
+        await _create_tables(Tortoise.get_connection("default"))
         return []
     if database_url.startswith("sqlite"):
         await apply_migrations()
